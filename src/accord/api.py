@@ -1,0 +1,65 @@
+"""The REST API at /api/v1/: routers of every app, one error format."""
+
+import logging
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accord.accounts.api import router as account_router
+from accord.audit.api import router as audit_router
+from accord.core.errors import ServiceError
+from accord.workspaces.api import router as workspaces_router
+
+log = logging.getLogger("accord.api")
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1",
+    description=(
+        "Accord's REST API. Authenticate with `Authorization: Bearer <token>` (create a token under "
+        "Settings > API tokens or with `accord token create`) or with the browser session. Errors are "
+        '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`. Writes to shared objects '
+        "carry the `version` you read; a stale version gets 409 and changes nothing."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("", account_router)
+api.add_router("", workspaces_router)
+api.add_router("", audit_router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request, exc: ServiceError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        # loc is like ("body", "data", "email") or ("query", "limit"): name the field the client sent.
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "data", "page", "filters")]
+        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
+    return _error(request, 422, detail, errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "Sign in or send a valid API token (Authorization: Bearer <token>).")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))

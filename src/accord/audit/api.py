@@ -1,0 +1,44 @@
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from accord.core.api_support import Page, PageParams, paginate, responses
+from accord.workspaces.auth import API_AUTH, member_for
+from accord.workspaces.permissions import require
+
+from .selectors import audit_entries
+
+router = Router(auth=API_AUTH, tags=["audit"])
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: datetime
+    actor: str = Field(alias="actor_label")
+    actor_id: int | None
+    via: str
+    action: str
+    object_type: str
+    object_id: str
+    object_label: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditFilter(Schema):
+    object_type: str | None = Field(None, max_length=40)
+    object_id: str | None = Field(None, max_length=64)
+    actor_id: int | None = None
+    action: str | None = Field(None, max_length=40)
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = Field(None, max_length=200, description="Search the object's name.")
+
+
+@router.get("/workspaces/{slug}/audit", response=responses(200, Page[AuditEntryOut]), summary="The audit trail (newest first)")
+def list_audit(request: HttpRequest, slug: str, page: Query[PageParams], filters: Query[AuditFilter]):
+    member = member_for(request, slug)
+    require(member, "audit.view")
+    return paginate(audit_entries(workspace=member.workspace, **filters.dict()), page)

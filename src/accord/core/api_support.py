@@ -1,0 +1,48 @@
+"""What every API router shares: the error schema, the documented error codes and pagination."""
+
+from typing import Generic, TypeVar
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+
+T = TypeVar("T")
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem] = []
+
+
+# Every operation documents these, so clients (and schemathesis) know the error shape.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
+
+
+def responses(ok_status: int, schema=None) -> dict:
+    return {ok_status: schema, **ERRORS}
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=1000, description="Items per page (1-1000).")
+    offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int
+    limit: int
+    offset: int
+
+
+def paginate(queryset: QuerySet, page: PageParams, serialize=None) -> dict:
+    items = list(queryset[page.offset : page.offset + page.limit])
+    return {
+        "items": [serialize(i) for i in items] if serialize else items,
+        "count": queryset.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }

@@ -1,0 +1,30 @@
+"""Answer 503 while the database is unreachable instead of a 500 (the process keeps running)."""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+log = logging.getLogger("accord.db")
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)) or _is_data_error(exception):
+            return None
+        log.error("database unavailable", extra={"path": request.path, "error": str(exception)})
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "The database is unavailable; try again shortly.", "errors": []}, status=503)
+        return HttpResponse(render_to_string("503.html", request=None), status=503)
+
+
+def _is_data_error(exc: DatabaseError) -> bool:
+    # SQLite reports "database is locked" as OperationalError; that is load, not an outage.
+    return "locked" in str(exc).lower()

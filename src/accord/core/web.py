@@ -1,0 +1,60 @@
+"""Shared helpers for the server-rendered views."""
+
+from collections import defaultdict
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from .errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+
+# Errors a form shows to the user (bad input, or someone else saved first).
+UserError = (Invalid, Conflict)
+
+
+def field_errors(exc: ServiceError) -> dict[str, list[str]]:
+    """Invalid -> {field: [messages]} for the form templates; '__all__' when no field is named."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    for err in exc.errors or []:
+        errors[err.field].append(err.message)
+    if not exc.errors:
+        errors["__all__"].append(exc.detail)
+    return dict(errors)
+
+
+def translate_service_errors(view):
+    """NotFound -> 404 page, Forbidden -> 403 page; Invalid stays for the view to show on its form."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from exc
+
+    return wrapper
+
+
+def web_view(view):
+    return login_required(translate_service_errors(view))
+
+
+def page_of(request, queryset, per_page: int = 50):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def int_list(values: list[str]) -> list[int]:
+    try:
+        return [int(v) for v in values if v]
+    except ValueError as exc:
+        raise Invalid.field("team_ids", "Choose teams from the list.") from exc
+
+
+def words(text: str) -> list[str]:
+    """'a, b,c' -> ['a', 'b', 'c'] for skills and interests typed as text."""
+    return [w.strip() for w in (text or "").split(",") if w.strip()]

@@ -1,0 +1,31 @@
+"""The demo workspace: a realistic company, built through the same services users call."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accord.audit.services import acting_via
+from accord.workspaces import demo as workspaces_demo
+
+DEMO_SLUG = "lumen"
+DEMO_PASSWORD = "accord-demo-admin"
+ADMIN_EMAIL = "admin@accord.example"
+
+# Each later capability adds its step here (ideas, roadmaps, feedback, goals, ...).
+STEPS = [workspaces_demo.load]
+
+
+def load_demo() -> tuple[str, bool]:
+    """Build the demo once. Returns (slug, created); a second call changes nothing."""
+    from accord.workspaces.models import Workspace
+
+    if Workspace.objects.filter(slug=DEMO_SLUG).exists():
+        return DEMO_SLUG, False
+    with transaction.atomic(), acting_via("demo"):
+        User = get_user_model()
+        admin = User.objects.filter(email=ADMIN_EMAIL).first() or User.objects.create_superuser(
+            ADMIN_EMAIL, DEMO_PASSWORD, name="Avery Admin"
+        )
+        context = {"admin": admin, "slug": DEMO_SLUG, "password": DEMO_PASSWORD}
+        for step in STEPS:
+            step(context)
+    return DEMO_SLUG, True

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from accord.api import api
+from accord.core import views as core_views
+
+handler400 = "accord.core.views.bad_request"
+handler403 = "accord.core.views.permission_denied"
+handler404 = "accord.core.views.page_not_found"
+handler500 = "accord.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("accord.accounts.urls")),
+    path("", include("accord.workspaces.urls")),
+    path("", include("accord.audit.urls")),
+]

@@ -1,0 +1,21 @@
+_SECTIONS = {
+    "workspace_home": "home", "teams": "teams", "team_detail": "teams", "people": "people",
+    "person_detail": "people", "members": "members", "audit": "audit", "tokens": "tokens",
+    "workspace_settings": "settings",
+}
+
+
+def workspace_nav(request) -> dict:
+    """The current workspace, the others the user may switch to, and the active nav section."""
+    member = getattr(request, "member", None)
+    if member is None or not request.user.is_authenticated:
+        return {}
+    from .selectors import memberships_of
+
+    match = getattr(request, "resolver_match", None)
+    return {
+        "member": member,
+        "workspace": member.workspace,
+        "my_memberships": memberships_of(request.user),
+        "nav_section": _SECTIONS.get(match.url_name if match else "", ""),
+    }
