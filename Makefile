@@ -74,11 +74,13 @@ test-postgres: install-dev browser-deps
 lint: install-dev
 	$(VENV)/bin/ruff check src tests
 
+# One JSON object per database on stdout (progress on stderr); a failure stops with a non-zero status.
 bench: install-dev
-	@tmp=$$(mktemp -d); ACCORD_DATA_DIR=$$tmp $(VENV)/bin/accord bench --json $(if $(ONLY),--only $(ONLY)) | tee $$tmp/sqlite.json
-	@db=accord_bench; psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null; \
-	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(VENV)/bin/accord bench --json $(if $(ONLY),--only $(ONLY)); status=$$?; \
-	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; exit $$status
+	@tmp=$$(mktemp -d); ACCORD_DATA_DIR=$$tmp $(VENV)/bin/accord bench --json $(if $(ONLY),--only $(ONLY)); status=$$?; \
+	rm -rf $$tmp; exit $$status
+	@db=accord_bench; tmp=$$(mktemp -d); psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null; \
+	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$tmp $(VENV)/bin/accord bench --json $(if $(ONLY),--only $(ONLY)); status=$$?; \
+	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; rm -rf $$tmp; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules var $(VENDOR) build *.egg-info src/*.egg-info

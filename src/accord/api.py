@@ -5,13 +5,27 @@ import logging
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
+from accord.ideas.api import router as ideas_router
 from accord.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("accord.api")
+
+
+class StrictParser(Parser):
+    """A query parameter that takes one value, sent twice, is invalid (422), not "the last one wins"."""
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        for key in data:
+            if key not in list_fields and len(data.getlist(key)) > 1:
+                result[key] = data.getlist(key)
+        return result
+
 
 api = NinjaAPI(
     title="Accord API",
@@ -24,10 +38,12 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    parser=StrictParser(),
 )
 api.add_router("", account_router)
 api.add_router("", workspaces_router)
 api.add_router("", audit_router)
+api.add_router("", ideas_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

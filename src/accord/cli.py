@@ -27,6 +27,9 @@ def _serve(ns: argparse.Namespace) -> int:
 
     if not ns.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    # Outside debug, static files are served under hashed names from a manifest that collectstatic
+    # writes; without it every page fails to render.
+    call_command("collectstatic", interactive=False, verbosity=0)
     worker = None
     if not ns.no_worker:
         # Background tasks (e-mails, later: embeddings) run in a worker beside the web process.

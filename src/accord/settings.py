@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "var")).resolve()
 DEBUG = env_bool("ACCORD_DEBUG", False)
-TESTING = env_bool("ACCORD_TESTING", False)
+# pytest-django imports these settings before any conftest.py can set ACCORD_TESTING, so a test run
+# is also recognised by pytest being loaded (subprocesses started by tests get the variable).
+TESTING = env_bool("ACCORD_TESTING", "pytest" in sys.modules)
 
 
 def _secret_key() -> str:
@@ -50,7 +53,9 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.audit",
     "accord.workspaces",
+    "accord.ideas",
     "accord.demo",
+    "accord.bench",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +149,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG or TESTING else int(os.environ.get("ACCORD_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+# Sending `preload` is only the consent the browsers' preload list asks for; submitting the domain
+# stays the operator's decision. ACCORD_HSTS_PRELOAD=false leaves it out.
+SECURE_HSTS_PRELOAD = bool(SECURE_HSTS_SECONDS) and env_bool("ACCORD_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("ACCORD_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ACCORD_BEHIND_PROXY") else None
 SECURE_CSP = {

@@ -1,11 +1,18 @@
 """What every API router shares: the error schema, the documented error codes and pagination."""
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
 T = TypeVar("T")
+
+# Ids are 64-bit: a larger number is invalid input (422), not a database error (500).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Integers in a JSON body: pydantic would take `true` for 1, the schema says integer.
+BodyInt = Annotated[int, Field(strict=True)]
+BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 
 class ErrorItem(Schema):

@@ -32,6 +32,8 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # API clients get the API's error format, not a page
+        return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
     return render(request, "404.html", status=404)
 
 

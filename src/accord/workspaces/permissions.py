@@ -25,6 +25,14 @@ ACTIONS: dict[str, Role] = {
 }
 
 
+def register(rows: dict[str, Role]) -> None:
+    """Higher capabilities add their rows at start-up (workspaces knows nothing of them)."""
+    clash = set(rows) & set(ACTIONS)
+    if clash:
+        raise ValueError(f"Permission actions registered twice: {sorted(clash)}")
+    ACTIONS.update(rows)
+
+
 def can(member: Membership | None, action: str) -> bool:
     if member is None:
         return False

@@ -1,5 +1,7 @@
 """Reads for workspaces, members, teams, people and tokens, each in a constant number of queries."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accord.core.errors import NotFound
@@ -59,6 +61,28 @@ def people(*, workspace: Workspace, q: str | None = None, team_id: int | None = 
     if interest:
         qs = qs.filter(interests__icontains=interest)
     return qs.order_by("name", "pk")
+
+
+PERSON_ROW_FIELDS = ("id", "name", "email", "title", "skills", "interests", "user_id", "version")
+
+
+def person_rows(people: QuerySet[Person]) -> list[dict]:
+    """The people of a (sliced) `people()` queryset as dicts in the API's shape, with their teams
+    ({id, name}, by name): two queries and no model instances, much faster for long pages."""
+    rows = list(people.prefetch_related(None).values(*PERSON_ROW_FIELDS))
+    if not rows:
+        return rows
+    teams_of: dict[int, list[dict]] = defaultdict(list)
+    links = (
+        Person.teams.through.objects.filter(person_id__in=[row["id"] for row in rows])
+        .order_by("team__name", "team_id")
+        .values_list("person_id", "team_id", "team__name")
+    )
+    for person_id, team_id, name in links:
+        teams_of[person_id].append({"id": team_id, "name": name})
+    for row in rows:
+        row["teams"] = teams_of[row["id"]]
+    return rows
 
 
 def person(*, workspace: Workspace, person_id: int) -> Person:

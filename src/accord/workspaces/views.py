@@ -56,17 +56,29 @@ def workspace_home(request: HttpRequest, member) -> HttpResponse:
 @workspace_page()
 @require_http_methods(["GET", "POST"])
 def workspace_settings(request: HttpRequest, member) -> HttpResponse:
-    errors = {}
+    errors, form = {}, None
     if request.method == "POST":
         try:
             services.workspace_update(member=member, version=_version(request), name=request.POST.get("name"), description=request.POST.get("description"))
         except UserError as exc:
-            errors = field_errors(exc)
+            errors, form = field_errors(exc), _typed(request, exc, "name", "description")
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspace_settings", slug=member.workspace.slug)
     member.workspace.refresh_from_db()
-    return render(request, "workspaces/settings.html", {"errors": errors, "can_edit": can(member, "workspace.update")}, status=422 if errors else 200)
+    workspace = member.workspace
+    return render(request, "workspaces/settings.html", {
+        "errors": errors,
+        "can_edit": can(member, "workspace.update"),
+        "form": form or {"name": workspace.name, "description": workspace.description},
+    }, status=422 if errors else 200)
+
+
+def _typed(request: HttpRequest, exc: Exception, *fields: str) -> dict | None:
+    """What the user typed, to show again with the errors; after a conflict, what is saved now."""
+    if not isinstance(exc, Invalid):
+        return None
+    return {f: request.POST.get(f, "") for f in fields}
 
 
 def _version(request: HttpRequest) -> int:
@@ -185,7 +197,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from django.contrib.auth import get_user_model
 
     has_account = get_user_model().objects.filter(email=invite.email).exists()
-    return render(request, "workspaces/invitation.html", {"invite": invite, "errors": errors, "has_account": has_account}, status=422 if errors else 200)
+    return render(request, "workspaces/invitation.html", {
+        "invite": invite, "errors": errors, "has_account": has_account,
+        "name": request.POST.get("name", ""),
+    }, status=422 if errors else 200)
 
 
 # ---------------------------------------------------------------- teams
@@ -217,7 +232,7 @@ def teams(request: HttpRequest, member) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_detail(request: HttpRequest, member, team_id: int) -> HttpResponse:
     team = selectors.team(workspace=member.workspace, team_id=team_id)
-    errors = {}
+    errors, form = {}, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "delete":
@@ -226,7 +241,7 @@ def team_detail(request: HttpRequest, member, team_id: int) -> HttpResponse:
                 return redirect("teams", slug=member.workspace.slug)
             services.team_update(member=member, team_id=team.pk, version=_version(request), name=request.POST.get("name"), kind=request.POST.get("kind"), description=request.POST.get("description"))
         except UserError as exc:
-            errors = field_errors(exc)
+            errors, form = field_errors(exc), _typed(request, exc, "name", "kind", "description")
         else:
             messages.success(request, "Team saved.")
             return redirect("team_detail", slug=member.workspace.slug, team_id=team.pk)
@@ -237,6 +252,7 @@ def team_detail(request: HttpRequest, member, team_id: int) -> HttpResponse:
         "can_manage": can(member, "team.manage"),
         "history": audit_entries(workspace=member.workspace, object_type="team", object_id=team.pk)[:20],
         "errors": errors,
+        "form": form or {"name": team.name, "kind": team.kind, "description": team.description},
     }, status=422 if errors else 200)
 
 
@@ -280,7 +296,7 @@ def people(request: HttpRequest, member) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, member, person_id: int) -> HttpResponse:
     person = selectors.person(workspace=member.workspace, person_id=person_id)
-    errors = {}
+    errors, form = {}, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "delete":
@@ -294,12 +310,21 @@ def person_detail(request: HttpRequest, member, person_id: int) -> HttpResponse:
             )
         except UserError as exc:
             errors = field_errors(exc)
+            form = _typed(request, exc, "name", "email", "title", "skills", "interests")
+            if form is not None:
+                form["team_ids"] = {int(v) for v in request.POST.getlist("team_ids") if v.isdigit()}
         else:
             messages.success(request, "Saved.")
             return redirect("person_detail", slug=member.workspace.slug, person_id=person.pk)
+    form = form or {
+        "name": person.name, "email": person.email, "title": person.title,
+        "team_ids": {t.pk for t in person.teams.all()},
+        "skills": ", ".join(person.skills), "interests": ", ".join(person.interests),
+    }
     return render(request, "workspaces/person_detail.html", {
         "person": person,
-        "person_team_ids": {t.pk for t in person.teams.all()},
+        "form": form,
+        "person_team_ids": form["team_ids"],
         "teams": selectors.teams(workspace=member.workspace),
         "can_manage": can(member, "person.manage"),
         "history": audit_entries(workspace=member.workspace, object_type="person", object_id=person.pk)[:20],

@@ -23,7 +23,7 @@ def workspace_page(action: str = "workspace.view"):
             if not can(member, action):
                 raise PermissionDenied(f"Your role ({member.role}) may not open this page.")
             if request.user.last_workspace_id != member.workspace_id:
-                type(request.user).objects.filter(pk=request.user.pk).update(last_workspace=member.workspace)
+                request.user.__class__.objects.filter(pk=request.user.pk).update(last_workspace=member.workspace)
             return view(request, member, *args, **kwargs)
 
         return wrapper

@@ -1,0 +1,1 @@
+"""Benchmarks: `accord bench --json` measures the figures registered in registry.FIGURE_MODULES."""

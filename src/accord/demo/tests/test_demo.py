@@ -1,0 +1,75 @@
+"""`accord demo`: one realistic workspace, built once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accord.audit.models import AuditEntry
+from accord.demo.loader import ADMIN_EMAIL, DEMO_PASSWORD
+from accord.workspaces.demo import PEOPLE, TEAMS
+from accord.workspaces.models import Membership, Person, Team, Workspace
+
+
+def _demo() -> str:
+    out, err = StringIO(), StringIO()
+    call_command("demo", stdout=out, stderr=err)
+    assert ADMIN_EMAIL in err.getvalue()
+    return out.getvalue().strip()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "workspaces": Workspace.objects.count(),
+        "members": Membership.objects.count(),
+        "teams": Team.objects.count(),
+        "people": Person.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+@pytest.fixture
+def lumen(db):
+    slug = _demo()
+    return slug, Workspace.objects.get(slug=slug)
+
+
+def test_the_demo_prints_the_slug_of_lumen(lumen):
+    slug, workspace = lumen
+    assert slug == "lumen"
+    assert workspace.name == "Lumen Analytics"
+
+
+def test_the_demo_has_nine_teams_and_about_twenty_people(lumen):
+    _, workspace = lumen
+    assert workspace.teams.count() == len(TEAMS) == 9
+    assert 20 <= workspace.people.count() <= 22
+    assert {"product", "marketing", "it"} <= set(workspace.teams.values_list("kind", flat=True))
+    priya = workspace.people.get(email="priya@lumen.example")
+    assert priya.title == "Head of Product" and "roadmapping" in priya.skills
+    assert list(priya.teams.values_list("name", flat=True)) == ["Product Management"]
+
+
+def test_the_demo_has_members_in_every_role_and_people_without_a_login(lumen):
+    _, workspace = lumen
+    roles = dict(workspace.memberships.values_list("user__email", "role"))
+    assert roles[ADMIN_EMAIL] == "admin"
+    expected = {f"{local}@lumen.example": role for _, local, _, _, _, _, role in PEOPLE if role}
+    assert {email: roles[email] for email in expected} == expected
+    assert set(roles.values()) == {"viewer", "contributor", "editor", "admin"}
+    without_login = workspace.people.filter(user__isnull=True).count()
+    assert without_login == sum(1 for p in PEOPLE if p[-1] is None)
+
+
+def test_demo_members_sign_in_with_the_demo_password(client, lumen):
+    response = client.post(
+        "/accounts/login", {"email": "sofia@lumen.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/w/lumen/people").status_code == 200
+
+
+def test_running_the_demo_again_changes_nothing(lumen):
+    before = _counts()
+    assert _demo() == "lumen"
+    assert _counts() == before

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class IdeasConfig(AppConfig):
+    name = "accord.ideas"
+    label = "ideas"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (adds the ideas rows to the permission table)

@@ -1,0 +1,469 @@
+"""Reads for ideas and prioritization, each in a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import fmean, median, pstdev
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accord.core.errors import Invalid, NotFound
+from accord.workspaces.models import Person, Team, Workspace
+
+from . import scoring
+from .models import (
+    Criterion,
+    Decision,
+    DecisionKind,
+    Idea,
+    IdeaScore,
+    IdeaStatus,
+    ModelKind,
+    ModelRevision,
+    Participation,
+    Rating,
+    RoundStatus,
+    ScoreEvent,
+    ScoringModel,
+    ScoringRound,
+    Tag,
+)
+from .services.rescore import Scorer
+
+SORTS = {
+    "score": "score",
+    "-score": "-score",
+    "created": "created_at",
+    "-created": "-created_at",
+    "title": "title",
+    "-title": "-title",
+    "status": "status",
+    "-status": "-status",
+}
+# People disagree when the standard deviation is at least a quarter of the scale's range, or when
+# the scores span three quarters of it (one strong dissenter counts too).
+DISAGREEMENT_STDEV = 0.25
+DISAGREEMENT_RANGE = 0.75
+
+
+def scoring_models(*, workspace: Workspace) -> QuerySet[ScoringModel]:
+    return (
+        ScoringModel.objects.filter(workspace=workspace)
+        .prefetch_related("criteria")
+        .order_by("-is_default", "name")
+    )
+
+
+def default_model(*, workspace: Workspace) -> ScoringModel | None:
+    return scoring_models(workspace=workspace).filter(is_default=True).first()
+
+
+def scoring_model(*, workspace: Workspace, model_id: int | None = None) -> ScoringModel:
+    """The model with this id, or the workspace's default one."""
+    qs = scoring_models(workspace=workspace)
+    found = qs.filter(pk=model_id).first() if model_id else qs.filter(is_default=True).first()
+    if found is None:
+        raise NotFound(
+            "No such scoring model in this workspace."
+            if model_id
+            else "This workspace has no scoring model yet."
+        )
+    return found
+
+
+def ideas(
+    *,
+    workspace: Workspace,
+    model: ScoringModel | None = None,
+    q: str | None = None,
+    status: str | None = None,
+    tag: str | None = None,
+    department_id: int | None = None,
+    submitter_id: int | None = None,
+    score_min: float | None = None,
+    score_max: float | None = None,
+    sort: str = "-score",
+    criterion: str | None = None,
+    include_merged: bool = False,
+) -> QuerySet[Idea]:
+    """Ideas with `score` (under `model`, else the default model) and `score_category` annotated."""
+    qs = (
+        Idea.objects.filter(workspace=workspace)
+        .select_related("department", "submitter")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+    if model is not None:
+        qs = qs.filter(scores__model=model).annotate(
+            score=F("scores__value"),
+            score_category=F("scores__category"),
+            score_undefined=F("scores__undefined_reason"),
+            score_inputs=F("scores__inputs"),
+        )
+    if status:
+        if status not in IdeaStatus.values:
+            raise Invalid.field("status", f"Unknown status {status!r}.")
+        qs = qs.filter(status=status)
+    elif not include_merged:
+        qs = qs.exclude(status=IdeaStatus.MERGED)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(problem__icontains=q)
+        )
+    if tag:
+        qs = qs.filter(tags__name__iexact=tag)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if submitter_id:
+        qs = qs.filter(submitter_id=submitter_id)
+    if (score_min is not None or score_max is not None) and model is None:
+        raise Invalid.field("score_min", "Filtering by score needs a scoring model.")
+    if score_min is not None:
+        qs = qs.filter(scores__value__gte=score_min)
+    if score_max is not None:
+        qs = qs.filter(scores__value__lte=score_max)
+    return qs.order_by(*_ordering(sort, model, criterion))
+
+
+def _ordering(sort: str, model: ScoringModel | None, criterion: str | None) -> list:
+    if criterion:
+        if model is None or criterion not in {c.key for c in model.criteria.all()}:
+            raise Invalid.field("criterion", f"Unknown criterion {criterion!r} for this model.")
+        from django.db.models.fields.json import KT
+
+        value = KT(f"scores__inputs__{criterion}")
+        return [
+            value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True),
+            "-id",
+        ]
+    if sort not in SORTS:
+        raise Invalid.field("sort", f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.")
+    if sort.lstrip("-") == "score":
+        if model is None:
+            return ["-created_at", "-id"]
+        return [
+            F("score").desc(nulls_last=True)
+            if sort.startswith("-")
+            else F("score").asc(nulls_last=True),
+            "-id",
+        ]
+    return [SORTS[sort], "-id"]
+
+
+def tags(*, workspace: Workspace) -> QuerySet[Tag]:
+    return Tag.objects.filter(workspace=workspace).order_by("name")
+
+
+def idea(*, workspace: Workspace, idea_id: int) -> Idea:
+    found = (
+        Idea.objects.filter(workspace=workspace, pk=idea_id)
+        .select_related("department", "submitter", "merged_into")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such idea in this workspace.")
+    return found
+
+
+@dataclass
+class ScoreView:
+    model: ScoringModel
+    value: float | None
+    category: str
+    undefined_reason: str
+    inputs: dict
+    breakdown: dict[str, float]
+    explanation: str
+    suggestion: str | None
+    criteria: list[Criterion]
+
+
+def idea_scores(*, idea: Idea) -> list[ScoreView]:
+    """Each model's score of the idea with its per-criterion breakdown and formula (transparency)."""
+    views = []
+    for s in (
+        IdeaScore.objects.filter(idea=idea)
+        .select_related("model")
+        .prefetch_related("model__criteria")
+        .order_by("-model__is_default", "model__name")
+    ):
+        criteria = list(s.model.criteria.all())
+        result = Scorer(s.model, criteria).score(s.inputs or {})
+        views.append(
+            ScoreView(
+                model=s.model,
+                value=s.value,
+                category=s.category,
+                undefined_reason=s.undefined_reason,
+                inputs=s.inputs or {},
+                breakdown=result.breakdown,
+                explanation=result.explanation,
+                suggestion=suggestion(s.model, s.value),
+                criteria=criteria,
+            )
+        )
+    return views
+
+
+def suggestion(model: ScoringModel, value: float | None) -> str | None:
+    """What the model's thresholds suggest; a person decides."""
+    if value is None:
+        return None
+    if model.promote_threshold is not None and value >= model.promote_threshold:
+        return DecisionKind.PROMOTE
+    if model.park_threshold is not None and value < model.park_threshold:
+        return DecisionKind.PARK
+    return None
+
+
+def decisions(*, idea: Idea) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(idea=idea)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+# ---------------------------------------------------------------- history and sensitivity
+
+
+@dataclass
+class HistoryPoint:
+    at: object
+    value: float | None
+    note: str
+
+
+def score_history(*, idea: Idea, model: ScoringModel) -> list[HistoryPoint]:
+    """The idea's score over time: each change of its inputs, and each change of the model's criteria,
+    replayed with the inputs and criteria in force at that moment."""
+    events = list(ScoreEvent.objects.filter(idea=idea, model=model).order_by("at", "id"))
+    revisions = list(ModelRevision.objects.filter(model=model).order_by("at", "id"))
+    timeline = sorted(
+        [(e.at, 0, e) for e in events] + [(r.at, 1, r) for r in revisions],
+        key=lambda t: (t[0], t[1]),
+    )
+    points: list[HistoryPoint] = []
+    inputs, revision = None, None
+    for at, kind, item in timeline:
+        if kind == 1:
+            revision = item
+            if inputs is None:
+                continue  # the model changed before this idea had any inputs: nothing to show yet
+            note = "model created" if item.note == "created" else f"model changed: {item.note}"
+        else:
+            inputs, note = item.inputs, item.note
+        value = (
+            _score_with_revision(model, revision, inputs).value
+            if revision is not None
+            else item.value
+        )
+        points.append(HistoryPoint(at, value, note))
+    return points
+
+
+def _score_with_revision(
+    model: ScoringModel, revision: ModelRevision, inputs: dict
+) -> scoring.ScoreResult:
+    criteria = [Criterion(**{k: v for k, v in c.items()}) for c in revision.criteria]
+    frozen = ScoringModel(kind=model.kind, formula=revision.formula, options=revision.options)
+    return Scorer(frozen, criteria).score(inputs)
+
+
+def sensitivity(*, model: ScoringModel, idea_a: Idea, idea_b: Idea) -> dict:
+    """Which single weight change would swap these two ideas' ranks, and by how much (weighted models)."""
+    if model.kind != ModelKind.WEIGHTED:
+        raise Invalid.field(
+            "model_id", "Sensitivity to weights applies to weighted-scoring models."
+        )
+    scores = {
+        s.idea_id: s for s in IdeaScore.objects.filter(model=model, idea__in=[idea_a, idea_b])
+    }
+    a, b = scores.get(idea_a.pk), scores.get(idea_b.pk)
+    if not a or not b or a.value is None or b.value is None:
+        raise Invalid.field("idea_b", "Both ideas need a score under this model.")
+    scorer = Scorer(model, list(model.criteria.all()))
+    changes = scoring.weight_swap(scorer.specs, a.inputs, b.inputs)
+    return {"score_a": a.value, "score_b": b.value, "changes": changes}
+
+
+# ---------------------------------------------------------------- rounds and consensus
+
+
+def rounds(*, workspace: Workspace, status: str | None = None) -> QuerySet[ScoringRound]:
+    qs = ScoringRound.objects.filter(workspace=workspace).select_related("model", "opened_by")
+    if status:
+        if status not in RoundStatus.values:
+            raise Invalid.field("status", f"Unknown round status {status!r}.")
+        qs = qs.filter(status=status)
+    return qs.order_by("-opened_at", "-id")
+
+
+def scoring_round(*, workspace: Workspace, round_id: int) -> ScoringRound:
+    found = rounds(workspace=workspace).filter(pk=round_id).first()
+    if found is None:
+        raise NotFound("No such scoring round in this workspace.")
+    return found
+
+
+@dataclass
+class CellStats:
+    """One idea x criterion: the visible ratings and their consensus and spread."""
+
+    ratings: list[float] = field(default_factory=list)
+    mean: float | None = None
+    median: float | None = None
+    stdev: float | None = None
+    min: float | None = None
+    max: float | None = None
+    disagreement: bool = False
+    by_department: dict[str, float] = field(default_factory=dict)
+
+
+def visible_raters(scoring_round: ScoringRound, viewer) -> set[int]:
+    """Whose ratings the viewer may see: their own, and (once they submitted, or the round closed) the submitted ones."""
+    submitted = dict(
+        Participation.objects.filter(round=scoring_round).values_list("rater_id", "submitted_at")
+    )
+    viewer_done = scoring_round.status == RoundStatus.CLOSED or bool(submitted.get(viewer.pk))
+    visible = {viewer.pk}
+    if viewer_done:
+        visible |= {rater for rater, at in submitted.items() if at}
+    return visible
+
+
+def consensus(*, scoring_round: ScoringRound, viewer) -> dict:
+    """Per idea and criterion: mean, median, spread and a disagreement flag; per department means.
+
+    Only ratings the viewer may see count, so nobody is anchored by others' scores before submitting.
+    """
+    criteria = list(scoring_round.model.criteria.all())
+    ideas_in_round = list(scoring_round.ideas.order_by("title"))
+    raters = visible_raters(scoring_round, viewer)
+    departments = _departments_of(scoring_round.workspace_id, raters)
+    cells: dict[tuple[int, int], CellStats] = defaultdict(CellStats)
+    per_dept: dict[tuple[int, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    mine: dict[tuple[int, int], float] = {}
+    for idea_id, criterion_id, rater_id, value in Rating.objects.filter(
+        round=scoring_round, rater_id__in=raters
+    ).values_list("idea_id", "criterion_id", "rater_id", "value"):
+        cells[(idea_id, criterion_id)].ratings.append(value)
+        per_dept[(idea_id, criterion_id)][departments.get(rater_id, "No team")].append(value)
+        if rater_id == viewer.pk:
+            mine[(idea_id, criterion_id)] = value
+    by_id = {c.pk: c for c in criteria}
+    for key, cell in cells.items():
+        values = cell.ratings
+        criterion = by_id[key[1]]
+        cell.mean, cell.median = round(fmean(values), 2), median(values)
+        cell.stdev = round(pstdev(values), 2) if len(values) > 1 else 0.0
+        cell.min, cell.max = min(values), max(values)
+        scale = (criterion.scale_max - criterion.scale_min) or 1
+        cell.disagreement = len(values) > 1 and (
+            cell.stdev / scale >= DISAGREEMENT_STDEV or (cell.max - cell.min) / scale >= DISAGREEMENT_RANGE
+        )
+        cell.by_department = {dept: round(fmean(v), 2) for dept, v in sorted(per_dept[key].items())}
+    participation = list(
+        Participation.objects.filter(round=scoring_round)
+        .select_related("rater")
+        .order_by("rater__name", "rater__email")
+    )
+    return {
+        "criteria": criteria,
+        "ideas": ideas_in_round,
+        "cells": cells,
+        "mine": mine,
+        "participants": participation,
+        "visible_raters": raters,
+        "departments": sorted({d for dept in per_dept.values() for d in dept}),
+    }
+
+
+def _departments_of(workspace_id: int, user_ids: set[int]) -> dict[int, str]:
+    """A rater's department: the first team (by name) of their person in the workspace."""
+    result: dict[int, str] = {}
+    people = Person.objects.filter(
+        workspace_id=workspace_id, user_id__in=user_ids
+    ).prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+    for person in people:
+        teams = list(person.teams.all())
+        if teams:
+            result[person.user_id] = teams[0].name
+    return result
+
+
+# ---------------------------------------------------------------- parking lot, matrix, MoSCoW
+
+
+def parking_lot(*, workspace: Workspace, today: date | None = None) -> list[dict]:
+    """Parked ideas with the reason, the revisit trigger and whether the revisit date has come."""
+    today = today or timezone.localdate()
+    parked = list(
+        Idea.objects.filter(workspace=workspace, status=IdeaStatus.PARKED).prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(kind=DecisionKind.PARK)
+                .select_related("decided_by")
+                .order_by("-decided_at", "-id"),
+            )
+        )
+    )
+    rows = []
+    for parked_idea in parked:
+        decision = next(iter(parked_idea.decisions.all()), None)
+        due = bool(decision and decision.revisit_on and decision.revisit_on <= today)
+        rows.append({"idea": parked_idea, "decision": decision, "due": due})
+    rows.sort(
+        key=lambda r: (
+            not r["due"],
+            r["decision"].revisit_on or date.max if r["decision"] else date.max,
+            r["idea"].title,
+        )
+    )
+    return rows
+
+
+def value_effort_matrix(*, workspace: Workspace, model: ScoringModel) -> dict:
+    """Points for the 2x2 chart: value and effort inputs of each scored idea, with its quadrant."""
+    if model.kind != ModelKind.VALUE_EFFORT:
+        raise Invalid.field("model_id", "The matrix needs a value-vs-effort model.")
+    criteria = {c.role: c for c in model.criteria.all()}
+    value_c, effort_c = criteria.get("benefit"), criteria.get("cost")
+    if not value_c or not effort_c:
+        raise Invalid.field(
+            "model_id", "The model needs one benefit (value) and one cost (effort) criterion."
+        )
+    points = []
+    for s in (
+        IdeaScore.objects.filter(model=model, value__isnull=False)
+        .exclude(idea__status=IdeaStatus.MERGED)
+        .select_related("idea")
+    ):
+        v, e = s.inputs.get(value_c.key), s.inputs.get(effort_c.key)
+        if v is not None and e is not None:
+            points.append({"idea": s.idea, "value": v, "effort": e, "quadrant": s.category})
+    return {
+        "points": points,
+        "value": value_c,
+        "effort": effort_c,
+        "midpoint_value": (value_c.scale_min + value_c.scale_max) / 2,
+        "midpoint_effort": (effort_c.scale_min + effort_c.scale_max) / 2,
+    }
+
+
+def moscow_warning(*, model: ScoringModel) -> str | None:
+    if model.kind != ModelKind.MOSCOW:
+        return None
+    keys = {c.role: c.key for c in model.criteria.all()}
+    category_key = next((c.key for c in model.criteria.all() if c.key == "category"), None)
+    effort_key = next((c.key for c in model.criteria.all() if c.key == "effort"), keys.get("cost"))
+    items = []
+    for inputs in (
+        IdeaScore.objects.filter(model=model)
+        .exclude(idea__status=IdeaStatus.MERGED)
+        .values_list("inputs", flat=True)
+    ):
+        if category_key in inputs and effort_key in inputs:
+            items.append((int(inputs[category_key]), float(inputs[effort_key])))
+    return scoring.moscow_effort_warning(items)

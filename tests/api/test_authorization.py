@@ -1,0 +1,589 @@
+"""Every API operation x every kind of caller, driven by one declarative table.
+
+EXPECTED maps each operation of /api/v1/openapi.json to the status each caller must get. The test
+fails when the schema has an operation without a row (a new route cannot ship untested) or a row
+names an operation the schema no longer has.
+
+Callers (tokens from the `cast` fixture in conftest.py, all against workspace "acme"):
+  anonymous    no credentials
+  viewer, contributor, editor, admin
+               a member of "acme" with that role, using their API token for "acme"
+  outsider     the admin of workspace "other", using their own token (which only opens "other")
+
+HOW TO ADD ROWS (a new app with new routes):
+  1. Add one row per (METHOD, path) exactly as the path appears in /api/v1/openapi.json, e.g.
+         ("POST", "/api/v1/workspaces/{slug}/plans"): Row(admin_only(201), build=_new_plan),
+     using the status helpers below (read, admin_only, any_member, account, session_only) or
+     `expect(...)` for an unusual mix. Anonymous is always 401 and the outsider always 404 under
+     /workspaces/{slug}/... (test_table_is_consistent checks this).
+  2. `build(cast) -> Req` returns the request's path params (besides `slug`, which is "acme"),
+     body and query: a VALID request, so that validation never masks authorization. Create what the
+     operation needs inside it (as the acme admin, through the services), fresh for every test, so a
+     DELETE or a refused write has its own object. Each test gets a fresh database.
+  3. If the new path has an `{x_id}` parameter, add a FOREIGN_IDS entry that creates such an object
+     in workspace "other"; if it is a list (a Page), add a LIST_SCOPES entry; and append the new
+     models to WATCHED so refused writes are proven to change nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.middleware.csrf import CSRF_ALLOWED_CHARS
+from django.test import Client
+from django.utils.crypto import get_random_string
+
+API = "/api/v1"
+CALLERS = ["anonymous", "viewer", "contributor", "editor", "admin", "outsider"]
+MEMBER_ROLES = ["viewer", "contributor", "editor", "admin"]
+NEW_PASSWORD = "another-Strong-passw0rd-42"
+
+
+# ---------------------------------------------------------------- the table's vocabulary
+
+
+@dataclass
+class Req:
+    """One request: path params (slug defaults to "acme"), a JSON body and query parameters."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    query: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    status: dict[str, int]
+    build: Callable[[Any], Req] | None = None  # build(cast) -> Req; None: no params, no body
+
+
+def expect(*, anonymous=401, viewer, contributor, editor, admin, outsider) -> dict[str, int]:
+    return {
+        "anonymous": anonymous,
+        "viewer": viewer,
+        "contributor": contributor,
+        "editor": editor,
+        "admin": admin,
+        "outsider": outsider,
+    }
+
+
+def read(ok: int = 200) -> dict[str, int]:
+    """Every member may; the outsider does not even learn the workspace exists."""
+    return expect(viewer=ok, contributor=ok, editor=ok, admin=ok, outsider=404)
+
+
+any_member = read  # writes every member may do to their own things (tokens)
+
+
+def admin_only(ok: int) -> dict[str, int]:
+    return expect(viewer=403, contributor=403, editor=403, admin=ok, outsider=404)
+
+
+def account(ok: int) -> dict[str, int]:
+    """The caller's own account, not tied to a workspace: the outsider is just another user."""
+    return expect(viewer=ok, contributor=ok, editor=ok, admin=ok, outsider=ok)
+
+
+def session_only() -> dict[str, int]:
+    """Refused with any API token (422, field "authorization"); see test_session_only_operations."""
+    return account(422)
+
+
+# ---------------------------------------------------------------- builders (valid requests)
+
+
+def _admin(cast):
+    return cast.members["admin"]
+
+
+def _services():
+    from accord.workspaces import services
+
+    return services
+
+
+def _bystander(cast, role="editor"):
+    """A fresh member of acme who is none of the callers."""
+    from accord.accounts.models import User
+
+    user = User.objects.create_user("bystander@acme.test", cast.password, name="Bea Bystander")
+    return _services().member_add(member=_admin(cast), user=user, role=role)
+
+
+def _team(cast, name="Platform"):
+    return _services().team_create(member=_admin(cast), name=name, kind="it", description="Runs things")
+
+
+def _person(cast, name="Pat Person", email="pat@example.test"):
+    return _services().person_create(member=_admin(cast), name=name, email=email, skills=["python"])
+
+
+def _invitation(cast, email="invitee@example.test"):
+    return _services().invitation_create(member=_admin(cast), email=email, role="editor")[0]
+
+
+def _version(obj) -> int:
+    obj.refresh_from_db()
+    return obj.version
+
+
+def b_workspace_patch(cast):
+    return Req(body={"version": _version(cast.workspace), "description": "Renamed by the test"})
+
+
+def b_member_patch(cast):
+    member = _bystander(cast, role="viewer")
+    return Req(params={"member_id": member.pk}, body={"version": member.version, "role": "contributor"})
+
+
+def b_member_delete(cast):
+    return Req(params={"member_id": _bystander(cast).pk})
+
+
+def b_invitation_create(cast):
+    return Req(body={"email": "newcomer@example.test", "role": "viewer", "valid_days": 3})
+
+
+def b_invitation_delete(cast):
+    return Req(params={"invitation_id": _invitation(cast).pk})
+
+
+def b_invitation_accept(cast):
+    raw = _services().invitation_create(member=_admin(cast), email="newcomer@example.test")[1]
+    return Req(body={"token": raw})
+
+
+def b_team_create(cast):
+    return Req(body={"name": "Growth", "kind": "marketing", "description": "Campaigns"})
+
+
+def b_team(cast):
+    return Req(params={"team_id": _team(cast).pk})
+
+
+def b_team_patch(cast):
+    team = _team(cast)
+    return Req(params={"team_id": team.pk}, body={"version": team.version, "name": "Platform 2"})
+
+
+def b_person_create(cast):
+    team = _team(cast)
+    return Req(body={"name": "Nia New", "email": "nia@example.test", "team_ids": [team.pk], "skills": ["sql"]})
+
+
+def b_person(cast):
+    return Req(params={"person_id": _person(cast).pk})
+
+
+def b_person_patch(cast):
+    person = _person(cast)
+    return Req(params={"person_id": person.pk}, body={"version": person.version, "title": "Lead"})
+
+
+def b_token_create(cast):
+    return Req(body={"name": "ci", "valid_days": 30})
+
+
+def b_token_delete(cast):
+    """Someone else's token: only admins may revoke it (own tokens: test_members_revoke_own_tokens)."""
+    token = _services().token_create(member=_bystander(cast), name="bystander token")[0]
+    return Req(params={"token_id": token.pk})
+
+
+def b_me_patch(cast):
+    return Req(body={"name": "Renamed Person"})
+
+
+def b_password(cast):
+    return Req(body={"old_password": cast.password, "new_password": NEW_PASSWORD})
+
+
+def b_workspace_create(cast):
+    return Req(body={"name": "Fresh Start", "slug": "fresh-start"})
+
+
+def b_filtered_people(cast):
+    return Req(query={"q": "a", "skill": "python", "limit": 10})
+
+
+def b_filtered_audit(cast):
+    return Req(query={"object_type": "team", "limit": 10})
+
+
+# ---------------------------------------------------------------- THE TABLE
+
+WS = f"{API}/workspaces/{{slug}}"
+
+EXPECTED: dict[tuple[str, str], Row] = {
+    # account
+    ("GET", f"{API}/me"): Row(account(200)),
+    ("PATCH", f"{API}/me"): Row(account(200), b_me_patch),
+    ("POST", f"{API}/me/password"): Row(session_only(), b_password),
+    # workspaces
+    ("GET", f"{API}/workspaces"): Row(account(200)),
+    ("POST", f"{API}/workspaces"): Row(session_only(), b_workspace_create),
+    ("GET", WS): Row(read()),
+    ("PATCH", WS): Row(admin_only(200), b_workspace_patch),
+    # members (leaving, i.e. deleting one's own membership: test_members_may_leave)
+    ("GET", f"{WS}/members"): Row(read()),
+    ("PATCH", f"{WS}/members/{{member_id}}"): Row(admin_only(200), b_member_patch),
+    ("DELETE", f"{WS}/members/{{member_id}}"): Row(admin_only(204), b_member_delete),
+    # invitations
+    ("GET", f"{WS}/invitations"): Row(admin_only(200)),
+    ("POST", f"{WS}/invitations"): Row(admin_only(201), b_invitation_create),
+    ("DELETE", f"{WS}/invitations/{{invitation_id}}"): Row(admin_only(204), b_invitation_delete),
+    ("POST", f"{API}/invitations/accept"): Row(session_only(), b_invitation_accept),
+    # teams
+    ("GET", f"{WS}/teams"): Row(read()),
+    ("POST", f"{WS}/teams"): Row(admin_only(201), b_team_create),
+    ("GET", f"{WS}/teams/{{team_id}}"): Row(read(), b_team),
+    ("PATCH", f"{WS}/teams/{{team_id}}"): Row(admin_only(200), b_team_patch),
+    ("DELETE", f"{WS}/teams/{{team_id}}"): Row(admin_only(204), b_team),
+    # people
+    ("GET", f"{WS}/people"): Row(read(), b_filtered_people),
+    ("POST", f"{WS}/people"): Row(admin_only(201), b_person_create),
+    ("GET", f"{WS}/people/{{person_id}}"): Row(read(), b_person),
+    ("PATCH", f"{WS}/people/{{person_id}}"): Row(admin_only(200), b_person_patch),
+    ("DELETE", f"{WS}/people/{{person_id}}"): Row(admin_only(204), b_person),
+    # API tokens: anyone holds their own; admins see and revoke everyone's
+    ("GET", f"{WS}/tokens"): Row(read()),
+    ("POST", f"{WS}/tokens"): Row(any_member(201), b_token_create),
+    ("DELETE", f"{WS}/tokens/{{token_id}}"): Row(admin_only(204), b_token_delete),
+    # audit trail
+    ("GET", f"{WS}/audit"): Row(read(), b_filtered_audit),
+}
+
+# Objects of workspace "other" for every id parameter: using them under /workspaces/acme/ is a 404.
+FOREIGN_IDS: dict[str, Callable[[Any], int]] = {
+    "member_id": lambda cast: cast.outsider.pk,
+    "invitation_id": lambda cast: _services().invitation_create(member=cast.outsider, email="x@other.test")[0].pk,
+    "team_id": lambda cast: _services().team_create(member=cast.outsider, name="Other team").pk,
+    "person_id": lambda cast: _services().person_create(member=cast.outsider, name="Other person").pk,
+    "token_id": lambda cast: cast.outsider.api_tokens.get().pk,
+}
+
+# For every list (a Page): the ids of all objects of a workspace that the list may show.
+LIST_SCOPES: dict[str, Callable[[Any], set]] = {
+    f"{API}/workspaces": lambda ws: {ws.pk},
+    f"{WS}/members": lambda ws: set(ws.memberships.values_list("pk", flat=True)),
+    f"{WS}/invitations": lambda ws: set(ws.invitations.values_list("pk", flat=True)),
+    f"{WS}/teams": lambda ws: set(ws.teams.values_list("pk", flat=True)),
+    f"{WS}/people": lambda ws: set(ws.people.values_list("pk", flat=True)),
+    f"{WS}/tokens": lambda ws: set(ws.api_tokens.values_list("pk", flat=True)),
+    f"{WS}/audit": lambda ws: set(ws.audit_entries.values_list("pk", flat=True)),
+}
+
+# What a refused request must leave exactly as it was: (app_label.Model, fields).
+WATCHED: list[tuple[str, list[str]]] = [
+    ("accounts.User", ["email", "name", "password", "is_active"]),
+    ("workspaces.Workspace", ["slug", "name", "description", "version"]),
+    ("workspaces.Membership", ["workspace_id", "user_id", "role", "version"]),
+    ("workspaces.Invitation", ["workspace_id", "email", "role", "accepted_at", "revoked_at"]),
+    ("workspaces.Team", ["workspace_id", "name", "kind", "description", "version"]),
+    ("workspaces.Person", ["workspace_id", "name", "email", "title", "skills", "user_id", "version"]),
+    ("workspaces.ApiToken", ["workspace_id", "membership_id", "name", "revoked_at", "expires_at"]),
+    ("audit.AuditEntry", ["workspace_id", "action", "object_type", "object_id"]),
+]
+
+
+def db_state() -> dict[str, list]:
+    return {
+        label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
+        for label, fields in WATCHED
+    }
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _send(api, cast, caller: str, method: str, path: str, req: Req):
+    token = None if caller == "anonymous" else cast.tokens[caller]
+    url = path.removeprefix(API).format(**{"slug": "acme", **req.params})
+    client = api(token)
+    if method == "GET":
+        return client.get(url, req.query)
+    if method == "DELETE":
+        return client.delete(url)
+    return getattr(client, method.lower())(url, req.body)
+
+
+def _schema_operations(client) -> set[tuple[str, str]]:
+    schema = client.get(f"{API}/openapi.json").json()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def _is_list(client, method: str, path: str) -> bool:
+    schema = client.get(f"{API}/openapi.json").json()
+    ok = schema["paths"][path][method.lower()]["responses"].get("200", {})
+    ref = ok.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    return ref.startswith("#/components/schemas/Page")
+
+
+def _label(method: str, path: str) -> str:
+    return f"{method} {path.removeprefix(API)}"
+
+
+# ---------------------------------------------------------------- the table is complete and sane
+
+
+def test_every_operation_has_a_row_and_every_row_an_operation(client):
+    operations = _schema_operations(client)
+    untested = sorted(operations - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - operations)
+    assert not untested, f"operations without a row in EXPECTED (add them): {untested}"
+    assert not stale, f"rows in EXPECTED without an operation in the schema: {stale}"
+
+
+def test_table_is_consistent():
+    for (method, path), row in EXPECTED.items():
+        assert set(row.status) == set(CALLERS), (method, path)
+        assert row.status["anonymous"] == 401, (method, path)
+        if path.startswith(f"{API}/workspaces/{{slug}}"):
+            assert row.status["outsider"] == 404, (method, path)
+        for param in ("{" + p for p in path.split("{")[1:]):
+            name = param[1 : param.index("}")]
+            assert name == "slug" or name in FOREIGN_IDS, f"add a FOREIGN_IDS entry for {name}"
+
+
+# ---------------------------------------------------------------- operation x caller
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[_label(*key) for key in EXPECTED])
+def test_authorization(api, cast, method, path, caller):
+    row = EXPECTED[(method, path)]
+    req = row.build(cast) if row.build else Req()
+    before = db_state()
+
+    response = _send(api, cast, caller, method, path, req)
+
+    expected = row.status[caller]
+    assert response.status_code == expected, (
+        f"{_label(method, path)} as {caller}: {response.status_code} (expected {expected}) {response.content[:300]!r}"
+    )
+    after = db_state()
+    if expected >= 400:
+        assert response.json()["detail"], "errors carry a detail"
+        assert after == before, f"a refused {method} changed data"
+    elif method != "GET":
+        assert after != before, f"a successful {method} should change something (is WATCHED complete?)"
+    if expected == 422 and row.status == session_only():
+        assert [e["field"] for e in response.json()["errors"]] == ["authorization"]
+
+
+# ---------------------------------------------------------------- self-service variants
+
+
+@pytest.mark.parametrize("role", MEMBER_ROLES)
+def test_members_may_leave(api, cast, role):
+    from accord.workspaces.models import Membership
+
+    member = cast.members[role]
+    response = api(cast.tokens[role]).delete(f"/workspaces/acme/members/{member.pk}")
+    if role == "admin":  # the last admin cannot leave
+        assert response.status_code == 422
+        assert Membership.objects.filter(pk=member.pk).exists()
+    else:
+        assert response.status_code == 204
+        assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("role", MEMBER_ROLES)
+def test_members_revoke_own_tokens(api, cast, role):
+    token, _raw = _services().token_create(member=cast.members[role], name="spare")
+    response = api(cast.tokens[role]).delete(f"/workspaces/acme/tokens/{token.pk}")
+    assert response.status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+# ---------------------------------------------------------------- session-only operations
+
+
+def _csrf_client(user) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    secret = get_random_string(32, CSRF_ALLOWED_CHARS)
+    client.cookies["csrftoken"] = secret
+    return client, secret
+
+
+def test_session_only_operations_refuse_tokens(api, cast):
+    for method, path in [("POST", f"{API}/workspaces"), ("POST", f"{API}/invitations/accept"), ("POST", f"{API}/me/password")]:
+        req = EXPECTED[(method, path)].build(cast)
+        response = _send(api, cast, "admin", method, path, req)
+        assert response.status_code == 422, path
+        assert response.json()["errors"][0]["field"] == "authorization"
+
+
+def test_session_creates_workspace_with_csrf(cast):
+    from accord.workspaces.models import Membership, Workspace
+
+    client, csrf = _csrf_client(cast.members["viewer"].user)
+    body = {"name": "Fresh Start", "slug": "fresh-start"}
+
+    refused = client.post(f"{API}/workspaces", body, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    assert not Workspace.objects.filter(slug="fresh-start").exists()
+
+    response = client.post(f"{API}/workspaces", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 201, response.content
+    assert response.json()["role"] == "admin"
+    assert Membership.objects.get(workspace__slug="fresh-start").user == cast.members["viewer"].user
+
+
+def test_session_accepts_invitation_with_csrf(cast):
+    from accord.accounts.models import User
+    from accord.workspaces.models import Membership
+
+    raw = _services().invitation_create(member=_admin(cast), email="joiner@example.test", role="editor")[1]
+    joiner = User.objects.create_user("joiner@example.test", cast.password, name="Jo Joiner")
+    client, csrf = _csrf_client(joiner)
+
+    refused = client.post(f"{API}/invitations/accept", {"token": raw}, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    assert not Membership.objects.filter(user=joiner).exists()
+
+    response = client.post(f"{API}/invitations/accept", {"token": raw}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 200, response.content
+    assert Membership.objects.get(user=joiner, workspace=cast.workspace).role == "editor"
+
+
+def test_session_changes_password_with_csrf(cast):
+    user = cast.members["contributor"].user
+    client, csrf = _csrf_client(user)
+    body = {"old_password": cast.password, "new_password": NEW_PASSWORD}
+
+    refused = client.post(f"{API}/me/password", body, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    user.refresh_from_db()
+    assert user.check_password(cast.password)
+
+    response = client.post(f"{API}/me/password", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert response.status_code == 204, response.content
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_session_writes_need_csrf_everywhere(cast):
+    """Not only the session-only operations: any write through the session needs the CSRF token."""
+    from accord.workspaces.models import Team
+
+    client, csrf = _csrf_client(cast.members["admin"].user)
+    url = f"{API}/workspaces/acme/teams"
+    assert client.post(url, {"name": "Growth"}, content_type="application/json").status_code in (401, 403)
+    assert not Team.objects.filter(name="Growth").exists()
+    assert client.get(url).status_code == 200  # reads need no token
+    created = client.post(url, {"name": "Growth"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert created.status_code == 201
+
+
+def test_session_outsider_cannot_open_acme(cast):
+    client, _csrf = _csrf_client(cast.outsider.user)
+    assert client.get(f"{API}/workspaces/acme").status_code == 404
+    assert client.get(f"{API}/workspaces/acme/people").status_code == 404
+
+
+# ---------------------------------------------------------------- tenant isolation
+
+
+def _id_params(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{") and part != "{slug}"]
+
+
+FOREIGN_CASES = [key for key in EXPECTED if key[1].startswith(WS) and _id_params(key[1])]
+
+
+@pytest.mark.parametrize(("method", "path"), FOREIGN_CASES, ids=[_label(*key) for key in FOREIGN_CASES])
+def test_ids_of_another_workspace_are_not_found(api, cast, method, path):
+    row = EXPECTED[(method, path)]
+    req = row.build(cast) if row.build else Req()
+    for name in _id_params(path):
+        req.params[name] = FOREIGN_IDS[name](cast)
+    before = db_state()
+
+    response = _send(api, cast, "admin", method, path, req)
+
+    assert response.status_code == 404, response.content
+    assert db_state() == before
+
+
+def test_ids_of_another_workspace_in_body_or_query_change_nothing(api, cast):
+    other_team = FOREIGN_IDS["team_id"](cast)
+    _services().person_create(member=cast.outsider, name="Olga Other", team_ids=[other_team])
+    admin = api(cast.tokens["admin"])
+
+    listed = admin.get("/workspaces/acme/people", {"team_id": other_team})
+    assert listed.status_code == 200
+    assert listed.json()["items"] == []
+
+    before = db_state()
+    created = admin.post("/workspaces/acme/people", {"name": "Mallory", "team_ids": [other_team]})
+    assert created.status_code == 422  # the same answer as for an id that does not exist at all
+    assert created.json()["errors"][0]["field"] == "team_ids"
+    assert db_state() == before
+
+    person = _person(cast)
+    before = db_state()
+    patched = admin.patch(f"/workspaces/acme/people/{person.pk}", {"version": person.version, "team_ids": [other_team]})
+    assert patched.status_code == 422
+    assert db_state() == before
+
+
+def _populate(cast):
+    """Both workspaces get teams, people, invitations, tokens and audit entries."""
+    services = _services()
+    for member, prefix in ((_admin(cast), "Acme"), (cast.outsider, "Other")):
+        team = services.team_create(member=member, name=f"{prefix} team")
+        services.person_create(member=member, name=f"{prefix} person", team_ids=[team.pk])
+        services.invitation_create(member=member, email=f"{prefix.lower()}-invitee@example.test")
+        services.token_create(member=member, name=f"{prefix} spare token")
+    services.token_create(member=cast.members["viewer"], name="viewer spare token")
+
+
+def test_every_list_has_a_scope(client):
+    lists = {path for method, path in EXPECTED if method == "GET" and _is_list(client, method, path)}
+    assert lists == set(LIST_SCOPES), "add LIST_SCOPES entries for new lists"
+
+
+@pytest.mark.parametrize("caller", [*MEMBER_ROLES, "outsider"])
+@pytest.mark.parametrize("path", sorted(LIST_SCOPES), ids=[p.removeprefix(API) for p in sorted(LIST_SCOPES)])
+def test_lists_show_only_the_callers_workspace(api, cast, path, caller):
+    _populate(cast)
+    workspace, slug = (cast.other, "other") if caller == "outsider" else (cast.workspace, "acme")
+    other = cast.workspace if caller == "outsider" else cast.other
+    response = api(cast.tokens[caller]).get(path.removeprefix(API).format(slug=slug), {"limit": 1000})
+    if response.status_code == 403:  # e.g. invitations are for admins only (the table covers it)
+        assert EXPECTED[("GET", path)].status[caller] == 403
+        return
+    assert response.status_code == 200
+    ids = {item["id"] for item in response.json()["items"]}
+    assert ids, "the list should not be empty"
+    assert ids <= LIST_SCOPES[path](workspace)
+    assert not ids & LIST_SCOPES[path](other)
+    if caller in ("admin", "outsider"):  # admins see everything of their workspace
+        assert ids == LIST_SCOPES[path](workspace)
+    if path.endswith("/tokens") and caller not in ("admin", "outsider"):
+        assert ids == set(cast.members[caller].api_tokens.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("caller", ["viewer", "admin"])
+def test_list_items_open_in_their_detail_view(api, cast, caller):
+    """Every list returns exactly the objects whose detail view the caller may open."""
+    _populate(cast)
+    client = api(cast.tokens[caller])
+    checked = 0
+    for path in LIST_SCOPES:
+        detail = [p for (m, p) in EXPECTED if m == "GET" and p.startswith(f"{path}/{{") and p.count("/") == path.count("/") + 1]
+        if not path.startswith(WS) or not detail:
+            continue
+        items = client.get(path.removeprefix(API).format(slug="acme"), {"limit": 1000}).json()["items"]
+        param = _id_params(detail[0])[0 if len(_id_params(detail[0])) == 1 else -1]
+        for item in items:
+            url = detail[0].removeprefix(API).format(slug="acme", **{param: item["id"]})
+            assert client.get(url).status_code == 200, url
+            checked += 1
+    assert checked

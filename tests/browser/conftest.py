@@ -1,0 +1,97 @@
+"""Browser tests: a real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
+
+No pytest-playwright and no `playwright install`: the session fixture below launches the system
+browser. Every module here is skipped, with a reason, when that browser is missing.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (make browser-deps)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class ConsoleErrors(list):
+    """Console errors (CSP violations, failed sub-resources) and uncaught page exceptions."""
+
+    def watch(self, page):
+        def on_console(msg):
+            if msg.type != "error":
+                return
+            url = msg.location.get("url", "")
+            if msg.text.startswith("Failed to load resource") and url == page.url:
+                return  # the page itself answered 4xx on purpose (wrong password, 404 page): tests check it
+            self.append(f"console: {msg.text} ({url})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: self.append(f"pageerror: {exc}"))
+        return page
+
+
+@pytest.fixture
+def console_errors():
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def new_page(browser, live_server, console_errors):
+    """new_page(width=1280) -> a Page in a fresh context (no cookies) whose console errors are recorded."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 860):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            device_scale_factor=1,
+            is_mobile=width < 600,
+            has_touch=width < 600,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return console_errors.watch(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data: workspaces "lumen" and "lumen-labs", admin admin@accord.example."""
+    from django.core.management import call_command
+
+    from accord.demo.loader import ADMIN_EMAIL, DEMO_PASSWORD
+
+    call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+    return {"email": ADMIN_EMAIL, "password": DEMO_PASSWORD, "slug": "lumen", "other": "lumen-labs"}

@@ -1,0 +1,201 @@
+"""The app shell in a real browser: sign in, switch workspace, filter the audit trail (htmx), keyboard.
+
+Screenshots of every step land in test-artifacts/ (gitignored) to look at after a run.
+"""
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shot(page, artifacts, name, max_height=2400):
+    """The whole page (up to max_height pixels: the audit trail is long) as test-artifacts/<name>.png."""
+    size = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+    clip = {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height)}
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True, clip=clip)
+
+
+def sign_in(page, demo, password=None):
+    page.goto("/accounts/login")
+    page.get_by_label("E-mail").fill(demo["email"])
+    page.get_by_label("Password").fill(password or demo["password"])
+    page.get_by_role("button", name="Sign in").click()
+
+
+def switch_workspace(page, name, screenshot=None):
+    switcher = page.get_by_test_id("workspace-switcher")
+    switcher.locator("summary").click()
+    item = switcher.get_by_role("menuitem", name=re.compile(re.escape(name)))
+    if screenshot:
+        item.wait_for()
+        screenshot()
+    item.click()
+
+
+def test_sign_in_switch_workspace_and_filter_audit(new_page, demo, artifacts, console_errors):
+    page = new_page()
+    page.goto("/")
+    assert "/accounts/login" in page.url  # signed out: the sign-in page, not the app
+    shot(page, artifacts, "shell-01-login")
+
+    sign_in(page, demo)
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Lumen Analytics"
+    shot(page, artifacts, "shell-02-overview")
+
+    switch_workspace(page, "Lumen Labs", screenshot=lambda: shot(page, artifacts, "shell-03-switcher-open"))
+    page.wait_for_url(re.compile(r"/w/lumen-labs/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Lumen Labs (sandbox)"
+    shot(page, artifacts, "shell-04-switched")
+
+    switch_workspace(page, "Lumen Analytics")
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Lumen Analytics"
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    page.wait_for_url(re.compile(r"/w/lumen/audit"))
+    entries = page.get_by_test_id("audit-list").locator("> li")
+    before = entries.all_inner_texts()
+    assert before and not all(" team " in t for t in before)  # several kinds of object at first
+    shot(page, artifacts, "shell-05-audit")
+
+    page.evaluate("window.__sameDocument = true")  # survives an htmx swap, not a full page load
+    with page.expect_response(lambda r: "object_type=team" in r.url and r.request.headers.get("hx-request") == "true"):
+        page.get_by_label("Object", exact=True).select_option("team")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=audit-list] > li')]"
+        ".every(li => li.textContent.includes(' team '))"
+    )
+    texts = entries.all_inner_texts()
+    assert texts and all(" team " in t for t in texts), texts
+    assert texts != before
+    assert page.evaluate("window.__sameDocument") is True
+    assert "object_type=team" in page.url  # hx-push-url keeps the filter in the address bar
+    shot(page, artifacts, "shell-06-audit-filtered")
+
+    assert console_errors == []
+
+
+def test_wrong_password_shows_an_error(new_page, demo, artifacts, console_errors):
+    page = new_page()
+    sign_in(page, demo, password="not-the-password")
+    alert = page.get_by_role("alert")
+    assert "do not match" in alert.inner_text()
+    assert "/accounts/login" in page.url
+    assert page.get_by_label("E-mail").input_value() == demo["email"]  # kept, so only the password is retyped
+    shot(page, artifacts, "shell-07-login-error")
+    assert console_errors == []
+
+
+def test_keyboard_login_and_skip_link(new_page, demo, artifacts, console_errors):
+    page = new_page()
+    page.goto("/accounts/login")
+    page.mouse.click(1, 1)  # start from the top of the page (the e-mail field also has autofocus)
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_email":
+            break
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    page.keyboard.type(demo["email"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(demo["password"])
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+
+    page.keyboard.press("Tab")  # the first stop on every app page is the skip link
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0  # on screen once focused
+    shot(page, artifacts, "shell-08-skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    page.keyboard.press("Tab")  # the next stop is inside the page, past the navigation
+    assert page.evaluate("!!document.activeElement.closest('#content')")
+    assert console_errors == []
+
+
+PAGES = [
+    # (screenshot name, path; "{slug}" is the demo workspace)
+    ("overview", "/w/{slug}/"),
+    ("members", "/w/{slug}/members"),
+    ("teams", "/w/{slug}/teams"),
+    ("people", "/w/{slug}/people"),
+    ("people-filtered", "/w/{slug}/people?skill=SEO"),
+    ("people-empty", "/w/{slug}/people?q=nobody-by-this-name"),
+    ("audit", "/w/{slug}/audit"),
+    ("audit-empty", "/w/{slug}/audit?q=nothing-by-this-name"),
+    ("overview-sandbox", "/w/lumen-labs/"),
+    ("tokens-empty", "/w/lumen-labs/tokens"),
+    ("settings", "/w/{slug}/settings"),
+    ("account", "/accounts/account"),
+    ("workspace-new", "/workspaces/new"),
+]
+
+
+WIDTHS = (1280, 390)  # desktop, phone
+
+
+def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, console_errors):
+    """Each page at both widths: no console error (CSP included), no sideways scrolling."""
+    page = new_page()
+    slug = demo["slug"]
+
+    def check(name, fits=True, on=None):
+        target = on or page
+        for width in WIDTHS:
+            target.set_viewport_size({"width": width, "height": 860})
+            overflow = target.evaluate("document.documentElement.scrollWidth") - width
+            shot(target, artifacts, f"page-{name}-{width}")
+            assert overflow <= 0 or not fits, f"{name} at {width}px scrolls sideways by {overflow}px"
+        target.set_viewport_size({"width": WIDTHS[0], "height": 860})
+
+    page.goto("/accounts/login")
+    check("login")
+    sign_in(page, demo)
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+    for name, path in PAGES:
+        response = page.goto(path.format(slug=slug))
+        assert response.status == 200, (name, response.status)
+        check(name)
+
+    page.goto(f"/w/{slug}/teams")
+    page.get_by_role("link", name="Platform Engineering").click()
+    page.wait_for_url(re.compile(r"/teams/\d+$"))
+    check("team-detail")
+
+    page.goto(f"/w/{slug}/people")
+    page.get_by_role("link", name="Hannah Okafor").click()
+    page.wait_for_url(re.compile(r"/people/\d+$"))
+    check("person-detail")
+
+    page.goto(f"/w/{slug}/members")
+    page.get_by_label("E-mail").fill("new.hire@lumen.example")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_role("heading", name="Invitation link").wait_for()
+    check("members-invited")
+    invitation_link = page.locator("#invite-link").inner_text()
+
+    page.goto(f"/w/{slug}/tokens")
+    page.get_by_label("Name").fill("Analytics sync")
+    page.get_by_role("button", name="Create token").click()
+    page.get_by_role("heading", name="Your new token").wait_for()
+    check("tokens-created")
+
+    response = page.goto(f"/w/{slug}/no-such-page")
+    assert response.status == 404
+    check("not-found")
+
+    page.goto("/api/v1/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()  # Swagger UI rendered its operations
+    check("api-docs", fits=False)  # django-ninja's Swagger page has no mobile layout of its own
+
+    invitee = new_page()  # signed out, as the person invited
+    invitee.goto(invitation_link)
+    invitee.get_by_role("button", name="Create account and join").wait_for()
+    check("invitation", on=invitee)
+
+    assert console_errors == []
