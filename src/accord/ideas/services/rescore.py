@@ -96,9 +96,8 @@ def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
     results = []
     for score_id, inputs in rows.values_list("id", "inputs").iterator(chunk_size=5000):
         result = scorer.score(inputs or {})
-        results.append(
-            (score_id, result.value, result.category or "", (result.undefined_reason or "")[:300])
-        )
+        value = None if result.value is None else round(result.value, 4)
+        results.append((score_id, value, result.category or "", (result.undefined_reason or "")[:300]))
     bulk_write_scores(results)
     return len(results)
 
