@@ -185,15 +185,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = os.environ.get(
-    "ACCORD_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("ACCORD_SMTP_HOST") else "django.core.mail.backends.console.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("ACCORD_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("ACCORD_SMTP_PORT", 587))
-EMAIL_HOST_USER = os.environ.get("ACCORD_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("ACCORD_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("ACCORD_SMTP_TLS", True)
+# Mail goes to the console unless SMTP is configured (Django 6.1's MAILERS setting).
+if os.environ.get("ACCORD_SMTP_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["ACCORD_SMTP_HOST"],
+                "port": int(os.environ.get("ACCORD_SMTP_PORT", 587)),
+                "username": os.environ.get("ACCORD_SMTP_USER", ""),
+                "password": os.environ.get("ACCORD_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("ACCORD_SMTP_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": os.environ.get("ACCORD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+    # Without SMTP, mail is written to the log on purpose (invitation links are also shown in the UI).
+    SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_FROM_EMAIL", "Accord <accord@localhost>")
 ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -23,9 +23,13 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (make browser-deps)", allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Chromium at {CHROMIUM} (make browser-deps)", allow_module_level=True
+    )
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed"
+)
 
 
 @pytest.fixture(scope="session")

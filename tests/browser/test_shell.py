@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def shot(page, artifacts, name, max_height=2400):
     """The whole page (up to max_height pixels: the audit trail is long) as test-artifacts/<name>.png."""
-    size = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+    size = page.evaluate(
+        "[document.documentElement.clientWidth, document.documentElement.scrollHeight]"
+    )
     clip = {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height)}
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True, clip=clip)
 
@@ -45,7 +47,9 @@ def test_sign_in_switch_workspace_and_filter_audit(new_page, demo, artifacts, co
     assert page.get_by_role("heading", level=1).inner_text() == "Lumen Analytics"
     shot(page, artifacts, "shell-02-overview")
 
-    switch_workspace(page, "Lumen Labs", screenshot=lambda: shot(page, artifacts, "shell-03-switcher-open"))
+    switch_workspace(
+        page, "Lumen Labs", screenshot=lambda: shot(page, artifacts, "shell-03-switcher-open")
+    )
     page.wait_for_url(re.compile(r"/w/lumen-labs/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Lumen Labs (sandbox)"
     shot(page, artifacts, "shell-04-switched")
@@ -62,7 +66,9 @@ def test_sign_in_switch_workspace_and_filter_audit(new_page, demo, artifacts, co
     shot(page, artifacts, "shell-05-audit")
 
     page.evaluate("window.__sameDocument = true")  # survives an htmx swap, not a full page load
-    with page.expect_response(lambda r: "object_type=team" in r.url and r.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda r: "object_type=team" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
         page.get_by_label("Object", exact=True).select_option("team")
     page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=audit-list] > li')]"
@@ -84,7 +90,8 @@ def test_wrong_password_shows_an_error(new_page, demo, artifacts, console_errors
     alert = page.get_by_role("alert")
     assert "do not match" in alert.inner_text()
     assert "/accounts/login" in page.url
-    assert page.get_by_label("E-mail").input_value() == demo["email"]  # kept, so only the password is retyped
+    # The e-mail stays filled in: only the password is typed again.
+    assert page.get_by_label("E-mail").input_value() == demo["email"]
     shot(page, artifacts, "shell-07-login-error")
     assert console_errors == []
 
@@ -150,7 +157,9 @@ def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, consol
             target.set_viewport_size({"width": width, "height": 860})
             overflow = target.evaluate("document.documentElement.scrollWidth") - width
             shot(target, artifacts, f"page-{name}-{width}")
-            assert overflow <= 0 or not fits, f"{name} at {width}px scrolls sideways by {overflow}px"
+            assert overflow <= 0 or not fits, (
+                f"{name} at {width}px scrolls sideways by {overflow}px"
+            )
         target.set_viewport_size({"width": WIDTHS[0], "height": 860})
 
     page.goto("/accounts/login")

@@ -1,6 +1,6 @@
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accord.core.api_support import responses
 from accord.core.errors import Invalid
@@ -42,4 +42,4 @@ def change_password(request: HttpRequest, data: PasswordIn):
         raise Invalid.field("authorization", "Change your password while signed in, not with an API token.")
     services.password_change(user=request.auth, old_password=data.old_password, new_password=data.new_password)
     update_session_auth_hash(request, request.auth)  # keep this session; others end
-    return 204, None
+    return Status(204, None)

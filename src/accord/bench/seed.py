@@ -4,7 +4,7 @@ Built through the services where they exist (workspace, teams, token); the many 
 in bulk with the values, team links and audit entries `services.person_create` would write.
 
 Run as `python -m accord.bench.seed --people N` against the database DATABASE_URL names: it
-migrates, refuses a database that already holds users or workspaces, seeds, and prints
+migrates, refuses a database holding anything but bench data (see foreign_data), seeds, and prints
 `{"slug": ..., "token": ..., "people": N}` on stdout.
 """
 
@@ -107,6 +107,32 @@ def seed_people(people: int = 1000, teams: int = 8, slug: str = BENCH_SLUG):
     return workspace, raw
 
 
+def foreign_data(slug: str) -> str | None:
+    """Why the database may not be seeded with workspace `slug`, or None when it may.
+
+    The bench seeds only a database that is empty or holds nothing but other bench data (users
+    @bench.invalid, workspaces bench*): several seedings share the one bench database of an
+    invocation.
+    """
+    from django.db import connection
+
+    from accord.accounts.models import User
+    from accord.workspaces.models import Workspace
+
+    name = connection.settings_dict["NAME"]
+    if (
+        User.objects.exclude(email__endswith="@bench.invalid").exists()
+        or Workspace.objects.exclude(slug__startswith=BENCH_SLUG).exists()
+    ):
+        return (
+            f"the database {name!r} already holds users or workspaces; the bench only seeds an "
+            "empty database (`make bench` creates one)."
+        )
+    if Workspace.objects.filter(slug=slug).exists():
+        return f"the database {name!r} already holds the bench workspace {slug!r}."
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m accord.bench.seed")
     parser.add_argument("--people", type=int, default=1000)
@@ -116,18 +142,11 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
-
-    from accord.accounts.models import User
-    from accord.workspaces.models import Workspace
 
     call_command("migrate", interactive=False, verbosity=0)
-    if User.objects.exists() or Workspace.objects.exists():
-        print(
-            f"bench: the database {connection.settings_dict['NAME']!r} already holds users or "
-            "workspaces; the bench only seeds an empty database (`make bench` creates one).",
-            file=sys.stderr,
-        )
+    refusal = foreign_data(BENCH_SLUG)
+    if refusal:
+        print(f"bench: {refusal}", file=sys.stderr)
         return 2
     workspace, raw = seed_people(ns.people)
     print(json.dumps({"slug": workspace.slug, "token": raw, "people": ns.people}))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from accord.core.api_support import Page, PageParams, paginate, responses
 from accord.core.markdown import render_markdown
@@ -427,7 +427,7 @@ def list_ideas(
 def create_idea(request: HttpRequest, slug: str, data: IdeaIn):
     member = member_for(request, slug)
     idea = services.idea_create(member=member, **data.dict())
-    return 201, _detail(member.workspace, idea.pk)
+    return Status(201, _detail(member.workspace, idea.pk))
 
 
 @router.get(
@@ -463,7 +463,7 @@ def update_idea(request: HttpRequest, slug: str, idea_id: int, data: IdeaPatch):
 )
 def delete_idea(request: HttpRequest, slug: str, idea_id: int):
     services.idea_delete(member=member_for(request, slug), idea_id=idea_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -494,7 +494,7 @@ def merge_idea(request: HttpRequest, slug: str, idea_id: int, data: MergeIn):
 )
 def decide_idea(request: HttpRequest, slug: str, idea_id: int, data: DecisionIn):
     decision = services.decide(member=member_for(request, slug), idea_id=idea_id, **data.dict())
-    return 201, decision
+    return Status(201, decision)
 
 
 @router.put(
@@ -585,7 +585,7 @@ def list_models(request: HttpRequest, slug: str):
 def create_model(request: HttpRequest, slug: str, data: ScoringModelIn):
     member = member_for(request, slug)
     model = services.scoring_model_create(member=member, **data.dict())
-    return 201, selectors.scoring_model(workspace=member.workspace, model_id=model.pk)
+    return Status(201, selectors.scoring_model(workspace=member.workspace, model_id=model.pk))
 
 
 @router.get(
@@ -617,7 +617,7 @@ def update_model(request: HttpRequest, slug: str, model_id: int, data: ScoringMo
 )
 def delete_model(request: HttpRequest, slug: str, model_id: int):
     services.scoring_model_delete(member=member_for(request, slug), model_id=model_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -736,7 +736,7 @@ def open_round(request: HttpRequest, slug: str, data: RoundIn):
     scoring_round = services.round_open(
         member=member, model_id=model.pk, title=data.title, idea_ids=data.idea_ids
     )
-    return 201, _round_detail(member, scoring_round.pk)
+    return Status(201, _round_detail(member, scoring_round.pk))
 
 
 @router.get(

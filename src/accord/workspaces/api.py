@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from accord.core.api_support import BodyId, BodyInt, Page, PageParams, paginate, responses
 from accord.core.errors import Invalid
@@ -205,7 +205,7 @@ def create_workspace(request: HttpRequest, data: WorkspaceIn):
     if getattr(request, "api_token", None) is not None:
         raise Invalid.field("authorization", "API tokens belong to one workspace; create workspaces while signed in.")
     workspace = services.workspace_create(user=request.auth, name=data.name, slug=data.slug, description=data.description)
-    return 201, _workspace_out(selectors.membership_in(request.auth, workspace.slug))
+    return Status(201, _workspace_out(selectors.membership_in(request.auth, workspace.slug)))
 
 
 @router.get("/workspaces/{slug}", response=responses(200, WorkspaceOut), summary="Get a workspace")
@@ -241,7 +241,7 @@ def update_member(request: HttpRequest, slug: str, member_id: int, data: MemberP
 @router.delete("/workspaces/{slug}/members/{member_id}", response=responses(204), summary="Remove a member (or leave)")
 def remove_member(request: HttpRequest, slug: str, member_id: int):
     services.member_remove(member=member_for(request, slug), membership_id=member_id)
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- invitations
@@ -258,13 +258,13 @@ def list_invitations(request: HttpRequest, slug: str, page: Query[PageParams]):
 def create_invitation(request: HttpRequest, slug: str, data: InvitationIn):
     invitation, raw = services.invitation_create(member=member_for(request, slug), email=data.email, role=data.role, valid_days=data.valid_days)
     invitation.token = raw
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.delete("/workspaces/{slug}/invitations/{invitation_id}", response=responses(204), summary="Revoke an invitation")
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int):
     services.invitation_revoke(member=member_for(request, slug), invitation_id=invitation_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/invitations/accept", response=responses(200, WorkspaceOut), summary="Accept an invitation")
@@ -289,7 +289,7 @@ def list_teams(request: HttpRequest, slug: str, page: Query[PageParams], kind: T
 def create_team(request: HttpRequest, slug: str, data: TeamIn):
     member = member_for(request, slug)
     team = services.team_create(member=member, name=data.name, kind=data.kind, description=data.description)
-    return 201, selectors.team(workspace=member.workspace, team_id=team.pk)
+    return Status(201, selectors.team(workspace=member.workspace, team_id=team.pk))
 
 
 @router.get("/workspaces/{slug}/teams/{team_id}", response=responses(200, TeamOut), summary="Get a team")
@@ -309,7 +309,7 @@ def update_team(request: HttpRequest, slug: str, team_id: int, data: TeamPatch):
 @router.delete("/workspaces/{slug}/teams/{team_id}", response=responses(204), summary="Delete a team")
 def delete_team(request: HttpRequest, slug: str, team_id: int):
     services.team_delete(member=member_for(request, slug), team_id=team_id)
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- people
@@ -333,7 +333,7 @@ def list_people(request: HttpRequest, slug: str, page: Query[PageParams], filter
 def create_person(request: HttpRequest, slug: str, data: PersonIn):
     member = member_for(request, slug)
     person = services.person_create(member=member, **data.dict())
-    return 201, selectors.person(workspace=member.workspace, person_id=person.pk)
+    return Status(201, selectors.person(workspace=member.workspace, person_id=person.pk))
 
 
 @router.get("/workspaces/{slug}/people/{person_id}", response=responses(200, PersonOut), summary="Get a person")
@@ -353,7 +353,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int, data: PersonP
 @router.delete("/workspaces/{slug}/people/{person_id}", response=responses(204), summary="Remove a person")
 def delete_person(request: HttpRequest, slug: str, person_id: int):
     services.person_delete(member=member_for(request, slug), person_id=person_id)
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- API tokens
@@ -370,10 +370,10 @@ def list_tokens(request: HttpRequest, slug: str, page: Query[PageParams]):
 def create_token(request: HttpRequest, slug: str, data: TokenIn):
     token, raw = services.token_create(member=member_for(request, slug), name=data.name, valid_days=data.valid_days)
     token.token = raw
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/workspaces/{slug}/tokens/{token_id}", response=responses(204), summary="Revoke an API token")
 def revoke_token(request: HttpRequest, slug: str, token_id: int):
     services.token_revoke(member=member_for(request, slug), token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -1,0 +1,363 @@
+"""Bench data for the ideas figures: a workspace `bench-ideas` with many ideas scored under a
+weighted-scoring model, and the raters' ratings the agreed inputs come from.
+
+What is built, deterministically (a fixed random seed):
+
+- the workspace, its admin, teams and a few people (accord.bench.seed.seed_people), RATERS
+  raters (members, through the services) and an API token of the admin;
+- one weighted-scoring model (the default, through the services) with CRITERIA criteria on 1-5
+  scales, benefits and costs mixed, weights 1-5;
+- IDEAS ideas in bulk with a realistic mix of statuses (STATUS_MIX), 0-3 of TAGS tags each (a few
+  tags are much more common than the rest), a department, a submitter and merged ones pointing at
+  the idea they were merged into;
+- for every idea that went through a round (all but the new and under-review ones): closed rounds
+  of at most 500 ideas (round_open's limit), each rater's submitted participation and one rating
+  per idea x criterion x rater (the criterion's "true" value, give or take one step), and its
+  IdeaScore with `inputs` = the mean per criterion as round_close agrees it and the value, category
+  and reason rescore() computes from them. About 1 % of the rated ideas miss one criterion (nobody
+  rated it), so their score is undefined. New and under-review ideas have the empty score every
+  idea gets (under-review ones sit in open rounds without ratings).
+
+Not written: audit entries and score events of the ideas (they do not take part in the figures).
+
+Run as `python -m accord.bench.seed_ideas --ideas N` against the database DATABASE_URL names: it
+migrates, refuses a database holding anything but bench data, seeds, and prints one JSON object on
+stdout: {"slug", "token", "model_id", "ideas", "rated_ideas", "ratings", "seconds"}.
+`--rated-ideas M` rates only the first M of the ideas that went through a round (the others keep
+their agreed inputs without the ratings behind them); by default all are rated.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+
+from accord.bench.seed import foreign_data, seed_people
+
+SLUG = "bench-ideas"
+IDEAS = 100_000
+CRITERIA = 10
+RATERS = 5
+PEOPLE = 50  # people listed in the workspace (departments come from its teams)
+ROUND_SIZE = 500  # round_open takes at most 500 ideas
+STATUS_MIX = {  # share of the ideas in each status
+    "new": 0.12,
+    "under_review": 0.08,
+    "scored": 0.45,
+    "planned": 0.12,
+    "parked": 0.10,
+    "rejected": 0.06,
+    "done": 0.05,
+    "merged": 0.02,
+}
+UNRATED = {"new", "under_review"}
+TAGS = [
+    "enterprise", "integrations", "reporting", "security", "AI", "pricing", "onboarding",
+    "mobile", "performance", "compliance", "retention", "ui", "analytics", "billing", "api",
+    "accessibility", "marketing", "self-serve", "notifications", "search",
+]  # fmt: skip
+TAG_WEIGHTS = [1 / (rank + 1) for rank in range(len(TAGS))]  # Zipf-like: "enterprise" is common
+AREAS = ["Reporting", "Security", "Insights", "Analytics", "Integrations", "UI", "Platform", "Billing"]
+CRITERION_NAMES = [
+    "Customer value", "Revenue impact", "Strategic fit", "Reach", "Urgency", "Effort", "Risk",
+    "Cost to run", "Dependencies", "Confidence",
+]  # fmt: skip
+NOISE = (-1, 0, 0, 0, 1)  # a rater's distance from the "true" value
+
+
+def criteria_rows(n: int = CRITERIA) -> list[dict]:
+    """n criteria on 1-5 scales: about 60 % benefits and 40 % costs, weights 1 to 5."""
+    rows = []
+    for i in range(n):
+        name = CRITERION_NAMES[i] if i < len(CRITERION_NAMES) else f"Criterion {i + 1}"
+        rows.append(
+            {
+                "key": f"c{i + 1:02d}",
+                "name": name,
+                "role": "cost" if i % 5 in (2, 4) else "benefit",
+                "weight": float(1 + (i * 3) % 5),
+                "scale_min": 1,
+                "scale_max": 5,
+            }
+        )
+    return rows
+
+
+def _statuses(rng: random.Random, n: int) -> list[str]:
+    return rng.choices(list(STATUS_MIX), weights=list(STATUS_MIX.values()), k=n)
+
+
+def seed_ideas(
+    ideas: int = IDEAS,
+    criteria: int = CRITERIA,
+    raters: int = RATERS,
+    rated_ideas: int | None = None,
+    slug: str = SLUG,
+    seed: int = 2024,
+    log=lambda _msg: None,
+) -> dict:
+    """Seed the workspace; returns {"slug", "token", "model_id", "ideas", "rated_ideas", "ratings"}."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accord.accounts.models import User
+    from accord.audit.services import acting_via
+    from accord.ideas import services as idea_services
+    from accord.ideas.models import (
+        Idea,
+        IdeaScore,
+        Participation,
+        Rating,
+        RoundStatus,
+        ScoringRound,
+        Tag,
+    )
+    from accord.ideas.services.rescore import Scorer
+    from accord.ideas.services.rounds import consensus_value
+    from accord.workspaces import services as ws_services
+    from accord.workspaces.models import Membership, Team
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic(), acting_via("bench"):
+        workspace, raw = seed_people(PEOPLE, slug=slug)
+        owner = Membership.objects.select_related("workspace", "user").get(
+            workspace=workspace, role="admin"
+        )
+        rater_users = []
+        for i in range(1, raters + 1):
+            user = User.objects.create_user(
+                f"{slug}-rater-{i}@bench.invalid", None, name=f"Bench Rater {i}"
+            )
+            ws_services.member_add(member=owner, user=user, role="editor")
+            rater_users.append(user)
+        model = idea_services.scoring_model_create(
+            member=owner,
+            name="Bench weighted",
+            kind="weighted",
+            criteria=criteria_rows(criteria),
+            is_default=True,
+        )
+        criterion_list = list(model.criteria.all())
+        scorer = Scorer(model, criterion_list)
+        teams = list(Team.objects.filter(workspace=workspace).order_by("pk"))
+        tags = Tag.objects.bulk_create([Tag(workspace=workspace, name=name) for name in TAGS])
+        submitters = [owner.user, *rater_users]
+
+        started = time.perf_counter()
+        statuses = _statuses(rng, ideas)
+        span = timedelta(days=730)
+        rows = [
+            Idea(
+                workspace=workspace,
+                title=f"Idea {i:06d}: {rng.choice(AREAS).lower()} {rng.choice(TAGS)} improvement",
+                description=f"Generated idea {i} for the bench.",
+                problem="Customers ask for it.",
+                department=rng.choice(teams) if teams and rng.random() < 0.9 else None,
+                product_area=rng.choice(AREAS),
+                submitter=rng.choice(submitters),
+                status=status,
+                created_at=now - span * (1 - i / ideas),
+                updated_at=now - span * (1 - i / ideas),
+            )
+            for i, status in enumerate(statuses)
+        ]
+        created = Idea.objects.bulk_create(rows, batch_size=2000)
+        # Merged ideas point at an earlier idea that is not merged itself.
+        merged, last_open = [], None
+        for idea in created:
+            if idea.status == "merged" and last_open is not None:
+                idea.merged_into_id = last_open
+                merged.append(idea)
+            elif idea.status != "merged":
+                last_open = idea.pk
+        Idea.objects.bulk_update(merged, ["merged_into"], batch_size=1000)
+        log(f"bench: {len(created)} ideas in {time.perf_counter() - started:.1f} s")
+
+        started = time.perf_counter()
+        Link = Idea.tags.through
+        links = []
+        for idea in created:
+            k = rng.choice((0, 1, 1, 2, 2, 3))
+            picked = {t.pk for t in rng.choices(tags, weights=TAG_WEIGHTS, k=k)}
+            links.extend(Link(idea_id=idea.pk, tag_id=tag_id) for tag_id in sorted(picked))
+        Link.objects.bulk_create(links, batch_size=5000)
+        log(f"bench: {len(links)} tag links in {time.perf_counter() - started:.1f} s")
+
+        # Rounds: the rated ideas in closed rounds, the under-review ones in open rounds.
+        started = time.perf_counter()
+        rated = [idea for idea in created if idea.status not in UNRATED]
+        reviewing = [idea for idea in created if idea.status == "under_review"]
+        closed = [rated[i : i + ROUND_SIZE] for i in range(0, len(rated), ROUND_SIZE)]
+        opened = [reviewing[i : i + ROUND_SIZE] for i in range(0, len(reviewing), ROUND_SIZE)]
+        rounds = ScoringRound.objects.bulk_create(
+            [
+                ScoringRound(
+                    workspace=workspace,
+                    model=model,
+                    title=f"Bench round {n + 1}",
+                    status=RoundStatus.CLOSED,
+                    opened_by=owner.user,
+                    opened_at=now - timedelta(days=30),
+                    closed_at=now - timedelta(days=1),
+                    version=2,
+                )
+                for n in range(len(closed))
+            ]
+            + [
+                ScoringRound(
+                    workspace=workspace,
+                    model=model,
+                    title=f"Bench open round {n + 1}",
+                    opened_by=owner.user,
+                    opened_at=now - timedelta(days=2),
+                )
+                for n in range(len(opened))
+            ]
+        )
+        RoundIdea = ScoringRound.ideas.through
+        RoundIdea.objects.bulk_create(
+            [
+                RoundIdea(scoringround_id=r.pk, idea_id=idea.pk)
+                for r, chunk in zip(rounds, closed + opened, strict=True)
+                for idea in chunk
+            ],
+            batch_size=5000,
+        )
+        Participation.objects.bulk_create(
+            [
+                Participation(round=r, rater=u, submitted_at=now - timedelta(days=2))
+                for r in rounds[: len(closed)]
+                for u in rater_users
+            ]
+        )
+
+        # Ratings and the inputs a round close agrees from them (the mean per criterion).
+        rated_limit = len(rated) if rated_ideas is None else min(rated_ideas, len(rated))
+        round_of = {idea.pk: rounds[n // ROUND_SIZE].pk for n, idea in enumerate(rated)}
+        stamp = connection.ops.adapt_datetimefield_value(now - timedelta(days=2))
+        inputs_of: dict[int, dict] = {}
+
+        def rating_rows():
+            for n, idea in enumerate(rated):
+                keep = list(criterion_list)
+                if rng.random() < 0.01:  # nobody rated one criterion: the score stays undefined
+                    keep.pop(rng.randrange(len(keep)))
+                truths = rng.choices((1, 2, 3, 4, 5), k=len(keep))
+                noise = rng.choices(NOISE, k=len(keep) * len(rater_users))
+                inputs = {}
+                for c_index, (criterion, truth) in enumerate(zip(keep, truths, strict=True)):
+                    values = []
+                    for r_index, user in enumerate(rater_users):
+                        value = float(
+                            min(5, max(1, truth + noise[c_index * len(rater_users) + r_index]))
+                        )
+                        values.append(value)
+                        if n < rated_limit:
+                            yield (round_of[idea.pk], idea.pk, criterion.pk, user.pk, value, stamp)
+                    inputs[criterion.key] = consensus_value(values, criterion.allowed)
+                inputs_of[idea.pk] = inputs
+
+        ratings = _insert_ratings(connection, Rating._meta.db_table, rating_rows())
+        log(
+            f"bench: {ratings} ratings of {rated_limit} ideas in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+
+        started = time.perf_counter()
+        scores = []
+        for idea in created:
+            inputs = inputs_of.get(idea.pk, {})
+            result = scorer.score(inputs)
+            scores.append(
+                IdeaScore(
+                    idea_id=idea.pk,
+                    model=model,
+                    inputs=inputs,
+                    value=None if result.value is None else round(result.value, 4),
+                    category=result.category or "",
+                    undefined_reason=(result.undefined_reason or "")[:300],
+                    updated_at=now - timedelta(days=1),
+                )
+            )
+        IdeaScore.objects.bulk_create(scores, batch_size=2000)
+        log(f"bench: {len(scores)} scores in {time.perf_counter() - started:.1f} s")
+    _analyze(connection)
+    return {
+        "slug": workspace.slug,
+        "token": raw,
+        "model_id": model.pk,
+        "ideas": len(created),
+        "rated_ideas": rated_limit,
+        "ratings": ratings,
+    }
+
+
+def _insert_ratings(connection, table: str, rows) -> int:
+    """Insert (round, idea, criterion, rater, value, updated_at) rows: COPY on PostgreSQL,
+    executemany in chunks on SQLite. Returns how many."""
+    columns = "round_id, idea_id, criterion_id, rater_id, value, updated_at"
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        chunk: list[tuple] = []
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == 50_000:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def _analyze(connection) -> None:
+    """Fresh planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would leave."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m accord.bench.seed_ideas")
+    parser.add_argument("--ideas", type=int, default=IDEAS)
+    parser.add_argument("--criteria", type=int, default=CRITERIA)
+    parser.add_argument("--raters", type=int, default=RATERS)
+    parser.add_argument("--rated-ideas", type=int, default=None)
+    ns = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    refusal = foreign_data(SLUG)
+    if refusal:
+        print(f"bench: {refusal}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    seeded = seed_ideas(
+        ns.ideas,
+        ns.criteria,
+        ns.raters,
+        ns.rated_ideas,
+        log=lambda msg: print(msg, file=sys.stderr, flush=True),
+    )
+    seeded["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(seeded))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
