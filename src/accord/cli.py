@@ -33,7 +33,7 @@ def _serve(ns: argparse.Namespace) -> int:
     worker = None
     if not ns.no_worker:
         # Background tasks (e-mails, later: embeddings) run in a worker beside the web process.
-        worker = subprocess.Popen([sys.executable, "-m", "accord.cli", "manage", "db_worker", "--queue-name", "*"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "accord.cli", "manage", "db_worker", "--queue-name", "*"])
     command = [
         sys.executable, "-m", "gunicorn", "accord.wsgi:application",
         "--bind", f"{ns.host}:{ns.port}", "--workers", str(ns.workers), "--threads", "4",

@@ -36,6 +36,9 @@ class AuditEntry(models.Model):
         ]
         verbose_name_plural = "audit entries"
 
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type} {self.object_label}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit trail cannot be altered.")
@@ -43,6 +46,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail cannot be altered.")
-
-    def __str__(self) -> str:
-        return f"{self.actor_label} {self.action} {self.object_type} {self.object_label}"

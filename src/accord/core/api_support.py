@@ -1,6 +1,6 @@
 """What every API router shares: the error schema, the documented error codes and pagination."""
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -38,7 +38,7 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
 
 
-class Page(Schema, Generic[T]):
+class Page[T](Schema):
     items: list[T]
     count: int
     limit: int
