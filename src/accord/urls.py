@@ -15,4 +15,5 @@ urlpatterns = [
     path("accounts/", include("accord.accounts.urls")),
     path("", include("accord.workspaces.urls")),
     path("", include("accord.audit.urls")),
+    path("", include("accord.ideas.urls")),
 ]

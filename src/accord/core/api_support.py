@@ -4,15 +4,25 @@ from typing import Annotated, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 T = TypeVar("T")
 
+
+def _json_integer(value):
+    """An integer as JSON Schema means it (3 or 3.0); pydantic alone would also take true and "3"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
+# For integers in a JSON body, after any constraints: Annotated[int, Field(ge=1), JsonInteger].
+JsonInteger = BeforeValidator(_json_integer)
 # Ids are 64-bit: a larger number is invalid input (422), not a database error (500).
 MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# Integers in a JSON body: pydantic would take `true` for 1, the schema says integer.
-BodyInt = Annotated[int, Field(strict=True)]
-BodyId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in the path or the query
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
+BodyInt = Annotated[int, JsonInteger]
 
 
 class ErrorItem(Schema):

@@ -58,3 +58,43 @@ def int_list(values: list[str]) -> list[int]:
 def words(text: str) -> list[str]:
     """'a, b,c' -> ['a', 'b', 'c'] for skills and interests typed as text."""
     return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
+def form_version(request) -> int:
+    """The `version` a form was rendered with (optimistic concurrency)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise Invalid.field("version", "The form is missing its version; reload the page.") from exc
+
+
+def form_int(value, field: str, default: int | None = None) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise Invalid.field(field, "Enter a whole number.") from exc
+
+
+def form_float(value, field: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise Invalid.field(field, "Enter a number.") from exc
+
+
+def form_date(value, field: str):
+    from django.utils.dateparse import parse_date
+
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Invalid.field(field, "Enter a date as YYYY-MM-DD.")
+    return parsed

@@ -1,11 +1,20 @@
 """REST API for workspaces, members, invitations, teams, people and API tokens (thin: services do the work)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import BodyId, BodyInt, Page, PageParams, paginate, responses
+from accord.core.api_support import (
+    BodyId,
+    BodyInt,
+    JsonInteger,
+    Page,
+    PageParams,
+    paginate,
+    responses,
+)
 from accord.core.errors import Invalid
 
 from . import selectors, services
@@ -76,7 +85,7 @@ class InvitationCreated(InvitationOut):
 class InvitationIn(Schema):
     email: str = Field(max_length=254)
     role: Role = Role.CONTRIBUTOR
-    valid_days: int = Field(7, ge=1, le=90, strict=True)
+    valid_days: Annotated[int, Field(ge=1, le=90), JsonInteger] = 7
 
 
 class AcceptIn(Schema):
@@ -180,7 +189,7 @@ class TokenCreated(TokenOut):
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    valid_days: int | None = Field(None, ge=1, le=3650, strict=True)
+    valid_days: Annotated[int, Field(ge=1, le=3650), JsonInteger] | None = None
 
 
 def _workspace_out(membership) -> dict:

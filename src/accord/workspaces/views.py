@@ -10,7 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accord.accounts import services as account_services
 from accord.audit.selectors import audit_entries
 from accord.core.errors import Invalid, NotFound
-from accord.core.web import UserError, field_errors, int_list, page_of, web_view, words
+from accord.core.web import (
+    UserError,
+    field_errors,
+    form_int,
+    form_version,
+    int_list,
+    page_of,
+    web_view,
+    words,
+)
 
 from . import selectors, services
 from .models import Role, TeamKind
@@ -59,7 +68,7 @@ def workspace_settings(request: HttpRequest, member) -> HttpResponse:
     errors, form = {}, None
     if request.method == "POST":
         try:
-            services.workspace_update(member=member, version=_version(request), name=request.POST.get("name"), description=request.POST.get("description"))
+            services.workspace_update(member=member, version=form_version(request), name=request.POST.get("name"), description=request.POST.get("description"))
         except UserError as exc:
             errors, form = field_errors(exc), _typed(request, exc, "name", "description")
         else:
@@ -79,13 +88,6 @@ def _typed(request: HttpRequest, exc: Exception, *fields: str) -> dict | None:
     if not isinstance(exc, Invalid):
         return None
     return {f: request.POST.get(f, "") for f in fields}
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError as exc:
-        raise Invalid.field("version", "The form is missing its version; reload the page.") from exc
 
 
 # ---------------------------------------------------------------- members and invitations
@@ -116,7 +118,7 @@ def _members_page(request, member, *, errors=None, values=None, new_link=None, s
 @require_POST
 def member_role(request: HttpRequest, member, membership_id: int) -> HttpResponse:
     try:
-        target = services.member_change_role(member=member, membership_id=membership_id, role=request.POST.get("role", ""), version=_version(request))
+        target = services.member_change_role(member=member, membership_id=membership_id, role=request.POST.get("role", ""), version=form_version(request))
     except UserError as exc:
         messages.error(request, exc.detail)
     else:
@@ -144,21 +146,12 @@ def member_remove(request: HttpRequest, member, membership_id: int) -> HttpRespo
 @require_POST
 def invitation_create(request: HttpRequest, member) -> HttpResponse:
     try:
-        invitation, raw = services.invitation_create(member=member, email=request.POST.get("email", ""), role=request.POST.get("role", Role.CONTRIBUTOR), valid_days=_int(request.POST.get("valid_days"), 7, "valid_days"))
+        invitation, raw = services.invitation_create(member=member, email=request.POST.get("email", ""), role=request.POST.get("role", Role.CONTRIBUTOR), valid_days=form_int(request.POST.get("valid_days"), "valid_days", 7))
     except UserError as exc:
         return _members_page(request, member, errors=field_errors(exc), values=request.POST, status=422)
     messages.success(request, f"Invitation sent to {invitation.email}.")
     link = request.build_absolute_uri(reverse("invitation", args=[raw]))
     return _members_page(request, member, new_link=link)
-
-
-def _int(value, default: int, field: str) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise Invalid.field(field, "Enter a whole number.") from exc
 
 
 @workspace_page("invitation.manage")
@@ -239,7 +232,7 @@ def team_detail(request: HttpRequest, member, team_id: int) -> HttpResponse:
                 services.team_delete(member=member, team_id=team.pk)
                 messages.success(request, f"Team {team.name} deleted.")
                 return redirect("teams", slug=member.workspace.slug)
-            services.team_update(member=member, team_id=team.pk, version=_version(request), name=request.POST.get("name"), kind=request.POST.get("kind"), description=request.POST.get("description"))
+            services.team_update(member=member, team_id=team.pk, version=form_version(request), name=request.POST.get("name"), kind=request.POST.get("kind"), description=request.POST.get("description"))
         except UserError as exc:
             errors, form = field_errors(exc), _typed(request, exc, "name", "kind", "description")
         else:
@@ -304,7 +297,7 @@ def person_detail(request: HttpRequest, member, person_id: int) -> HttpResponse:
                 messages.success(request, f"{person.name} removed.")
                 return redirect("people", slug=member.workspace.slug)
             services.person_update(
-                member=member, person_id=person.pk, version=_version(request), name=request.POST.get("name"), email=request.POST.get("email"),
+                member=member, person_id=person.pk, version=form_version(request), name=request.POST.get("name"), email=request.POST.get("email"),
                 title=request.POST.get("title"), team_ids=int_list(request.POST.getlist("team_ids")),
                 skills=words(request.POST.get("skills", "")), interests=words(request.POST.get("interests", "")),
             )
@@ -342,7 +335,7 @@ def tokens(request: HttpRequest, member) -> HttpResponse:
     if request.method == "POST":
         try:
             days = request.POST.get("valid_days") or None
-            _, new_token = services.token_create(member=member, name=request.POST.get("name", ""), valid_days=_int(days, 0, "valid_days") if days else None)
+            _, new_token = services.token_create(member=member, name=request.POST.get("name", ""), valid_days=form_int(days, "valid_days", 0) if days else None)
         except UserError as exc:
             errors = field_errors(exc)
         else:

@@ -1,0 +1,677 @@
+"""Web pages for ideas, scoring models, scoring rounds and the parking lot (thin: services do the work)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accord.audit.selectors import audit_entries
+from accord.core.errors import Invalid
+from accord.core.markdown import render_markdown
+from accord.core.web import (
+    UserError,
+    field_errors,
+    form_date,
+    form_float,
+    form_int,
+    form_version,
+    int_list,
+    page_of,
+)
+from accord.workspaces.permissions import can
+from accord.workspaces.selectors import members as workspace_members
+from accord.workspaces.selectors import teams as workspace_teams
+from accord.workspaces.web import workspace_page
+
+from . import charts, scoring, selectors, services
+from .models import DecisionKind, IdeaStatus, ModelKind, RoundStatus
+
+BOARD_COLUMNS = [
+    IdeaStatus.NEW,
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.SCORED,
+    IdeaStatus.PLANNED,
+    IdeaStatus.PARKED,
+    IdeaStatus.DONE,
+]
+
+
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _list_filters(request: HttpRequest) -> dict:
+    get = request.GET
+    return {
+        "q": get.get("q", "").strip() or None,
+        "status": get.get("status") or None,
+        "tag": get.get("tag") or None,
+        "department_id": form_int(get.get("department"), "department"),
+        "submitter_id": form_int(get.get("submitter"), "submitter"),
+        "score_min": form_float(get.get("score_min"), "score_min"),
+        "score_max": form_float(get.get("score_max"), "score_max"),
+        "sort": get.get("sort") or "-score",
+        "criterion": get.get("criterion") or None,
+    }
+
+
+def _chosen_model(member, request: HttpRequest):
+    model_id = form_int(request.GET.get("model"), "model")
+    if model_id:
+        return selectors.scoring_model(workspace=member.workspace, model_id=model_id)
+    return selectors.default_model(workspace=member.workspace)
+
+
+# ---------------------------------------------------------------- ideas list and board
+
+
+@workspace_page("idea.view")
+def ideas_list(request: HttpRequest, member) -> HttpResponse:
+    errors = {}
+    model = None
+    try:
+        model = _chosen_model(member, request)
+        filters = _list_filters(request)
+        page = page_of(request, selectors.ideas(workspace=member.workspace, model=model, **filters))
+    except Invalid as exc:
+        errors = field_errors(exc)
+        filters, page = (
+            {},
+            page_of(request, selectors.ideas(workspace=member.workspace, model=model)),
+        )
+    context = {
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "model": model,
+        "models": selectors.scoring_models(workspace=member.workspace),
+        "tags": selectors.tags(workspace=member.workspace),
+        "teams": workspace_teams(workspace=member.workspace),
+        "members": workspace_members(workspace=member.workspace),
+        "statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
+        "can_edit": can(member, "idea.edit"),
+        "can_create": can(member, "idea.create"),
+        "query": request.GET.urlencode(),
+    }
+    template = (
+        "ideas/_idea_rows.html"
+        if request.htmx and request.htmx.target == "idea-rows"
+        else "ideas/list.html"
+    )
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@workspace_page("idea.view")
+def ideas_board(request: HttpRequest, member) -> HttpResponse:
+    model = selectors.default_model(workspace=member.workspace)
+    ideas = list(selectors.ideas(workspace=member.workspace, model=model)[:500])
+    columns = [
+        {"status": s, "label": s.label, "ideas": [i for i in ideas if i.status == s]}
+        for s in BOARD_COLUMNS
+    ]
+    return render(
+        request,
+        "ideas/board.html",
+        {
+            "columns": columns,
+            "model": model,
+            "can_edit": can(member, "idea.edit"),
+            "can_create": can(member, "idea.create"),
+        },
+    )
+
+
+@workspace_page("idea.view")
+@require_POST
+def idea_status(request: HttpRequest, member, idea_id: int) -> HttpResponse:
+    """Move a card on the board (or set the status from the table)."""
+    try:
+        services.idea_update(
+            member=member,
+            idea_id=idea_id,
+            version=form_version(request),
+            status=request.POST.get("status", ""),
+        )
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    return redirect(
+        request.POST.get("next") or reverse("ideas_board", args=[member.workspace.slug])
+    )
+
+
+@workspace_page("idea.edit")
+@require_POST
+def ideas_bulk(request: HttpRequest, member) -> HttpResponse:
+    post = request.POST
+    try:
+        count = services.ideas_bulk(
+            member=member,
+            idea_ids=int_list(post.getlist("idea_ids")),
+            action=post.get("action", ""),
+            tags=_tags(post.get("tags", "")),
+            status=post.get("status") or None,
+            reason=post.get("reason", ""),
+            revisit_on=form_date(post.get("revisit_on"), "revisit_on"),
+            revisit_condition=post.get("revisit_condition", ""),
+        )
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"{count} idea{'s' if count != 1 else ''} updated.")
+    return redirect(f"{reverse('ideas', args=[member.workspace.slug])}?{post.get('query', '')}")
+
+
+# ---------------------------------------------------------------- one idea
+
+
+@workspace_page("idea.create")
+@require_http_methods(["GET", "POST"])
+def idea_new(request: HttpRequest, member) -> HttpResponse:
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            idea = services.idea_create(
+                member=member,
+                title=values.get("title", ""),
+                description=values.get("description", ""),
+                problem=values.get("problem", ""),
+                department_id=form_int(values.get("department_id"), "department_id"),
+                product_area=values.get("product_area", ""),
+                tags=_tags(values.get("tags", "")),
+            )
+        except UserError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, "Idea submitted.")
+            return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
+    return render(
+        request,
+        "ideas/form.html",
+        {
+            "errors": errors,
+            "values": values,
+            "teams": workspace_teams(workspace=member.workspace),
+            "idea": None,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@workspace_page("idea.view")
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, member, idea_id: int) -> HttpResponse:
+    idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
+    errors: dict = {}
+    values = {
+        "title": idea.title,
+        "description": idea.description,
+        "problem": idea.problem,
+        "department_id": idea.department_id,
+        "product_area": idea.product_area,
+        "tags": ", ".join(t.name for t in idea.tags.all()),
+        "version": idea.version,
+    }
+    if request.method == "POST":
+        values = request.POST
+        try:
+            department_id = form_int(values.get("department_id"), "department_id")
+            services.idea_update(
+                member=member,
+                idea_id=idea.pk,
+                version=form_version(request),
+                title=values.get("title", ""),
+                description=values.get("description", ""),
+                problem=values.get("problem", ""),
+                department_id=department_id,
+                clear_department=department_id is None,
+                product_area=values.get("product_area", ""),
+                tags=_tags(values.get("tags", "")),
+            )
+        except UserError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, "Idea saved.")
+            return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
+    return render(
+        request,
+        "ideas/form.html",
+        {
+            "errors": errors,
+            "values": values,
+            "teams": workspace_teams(workspace=member.workspace),
+            "idea": idea,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@workspace_page("idea.view")
+def idea_detail(request: HttpRequest, member, idea_id: int) -> HttpResponse:
+    idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
+    if idea.merged_into_id:
+        messages.info(request, f"“{idea.title}” was merged into this idea.")
+        return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.merged_into_id)
+    return _idea_page(request, member, idea)
+
+
+def _idea_page(request, member, idea, *, errors=None, status=200) -> HttpResponse:
+    scores = selectors.idea_scores(idea=idea)
+    default = scores[0] if scores else None
+    history = selectors.score_history(idea=idea, model=default.model) if default else []
+    return render(
+        request,
+        "ideas/detail.html",
+        {
+            "idea": idea,
+            "description_html": render_markdown(idea.description),
+            "scores": scores,
+            "default_score": default,
+            "history": history,
+            "history_chart": charts.history_chart(history),
+            "decisions": selectors.decisions(idea=idea),
+            "merged_ideas": idea.merged_ideas.all(),
+            "audit": audit_entries(
+                workspace=member.workspace, object_type="idea", object_id=idea.pk
+            )[:30],
+            "decision_kinds": DecisionKind.choices,
+            "other_ideas": selectors.ideas(workspace=member.workspace)
+            .exclude(pk=idea.pk)
+            .only("id", "title")[:500],
+            "can_edit": can(member, "idea.edit")
+            or (idea.submitter_id == member.user_id and idea.status == IdeaStatus.NEW),
+            "can_decide": can(member, "idea.decide"),
+            "can_score": can(member, "idea.edit"),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@workspace_page("idea.decide")
+@require_POST
+def idea_decide(request: HttpRequest, member, idea_id: int) -> HttpResponse:
+    post = request.POST
+    try:
+        services.decide(
+            member=member,
+            idea_id=idea_id,
+            kind=post.get("kind", ""),
+            reason=post.get("reason", ""),
+            revisit_on=form_date(post.get("revisit_on"), "revisit_on"),
+            revisit_condition=post.get("revisit_condition", ""),
+        )
+    except UserError as exc:
+        idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
+        return _idea_page(request, member, idea, errors={"decision": field_errors(exc)}, status=422)
+    messages.success(request, "Decision recorded.")
+    return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea_id)
+
+
+@workspace_page("idea.decide")
+@require_POST
+def idea_merge(request: HttpRequest, member, idea_id: int) -> HttpResponse:
+    try:
+        target = services.idea_merge(
+            member=member,
+            source_id=idea_id,
+            target_id=form_int(request.POST.get("target_id"), "target_id", 0),
+        )
+    except UserError as exc:
+        messages.error(request, exc.detail)
+        return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea_id)
+    messages.success(request, "Merged: votes, scores and tags now live on this idea.")
+    return redirect("idea_detail", slug=member.workspace.slug, idea_id=target.pk)
+
+
+@workspace_page("idea.edit")
+@require_POST
+def idea_scores(request: HttpRequest, member, idea_id: int, model_id: int) -> HttpResponse:
+    """Agreed values set directly by an editor (e.g. during a meeting)."""
+    values = {
+        key[len("c_") :]: (value if value != "" else None)
+        for key, value in request.POST.items()
+        if key.startswith("c_")
+    }
+    try:
+        services.idea_set_inputs(member=member, idea_id=idea_id, model_id=model_id, values=values)
+    except UserError as exc:
+        idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
+        return _idea_page(
+            request,
+            member,
+            idea,
+            errors={"scores": {"model_id": model_id, **field_errors(exc)}},
+            status=422,
+        )
+    messages.success(request, "Scores saved.")
+    return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea_id)
+
+
+# ---------------------------------------------------------------- scoring models
+
+
+@workspace_page("scoring_model.view")
+@require_http_methods(["GET", "POST"])
+def scoring_models(request: HttpRequest, member) -> HttpResponse:
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            model = services.scoring_model_create(
+                member=member,
+                name=values.get("name", ""),
+                kind=values.get("kind", ""),
+                description=values.get("description", ""),
+                formula=values.get("formula", ""),
+                is_default=values.get("is_default") == "on",
+                criteria=_criteria_from_text(values.get("criteria_keys", ""))
+                if values.get("kind") == ModelKind.FORMULA
+                else None,
+            )
+        except UserError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(
+                request,
+                f"Scoring model {model.name} created with the {model.get_kind_display()} criteria; adjust them below.",
+            )
+            return redirect("scoring_model", slug=member.workspace.slug, model_id=model.pk)
+    return render(
+        request,
+        "ideas/models.html",
+        {
+            "models": selectors.scoring_models(workspace=member.workspace),
+            "presets": scoring.PRESETS.values(),
+            "can_manage": can(member, "scoring_model.manage"),
+            "errors": errors,
+            "values": values,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _criteria_from_text(text: str) -> list[dict]:
+    """'reach, impact, effort' -> input criteria on a 0-1000 scale for a new custom-formula model."""
+    return [
+        {"key": k.strip(), "role": "input", "scale_min": 0, "scale_max": 1000}
+        for k in text.split(",")
+        if k.strip()
+    ]
+
+
+def _criteria_from_form(post) -> list[dict]:
+    rows = []
+    for i in range(int(post.get("criteria_count", 0) or 0)):
+        if post.get(f"cr_{i}_delete") == "on" or not post.get(f"cr_{i}_key", "").strip():
+            continue
+        allowed = post.get(f"cr_{i}_allowed", "").strip()
+        try:
+            rows.append(
+                {
+                    "key": post.get(f"cr_{i}_key", "").strip(),
+                    "name": post.get(f"cr_{i}_name", ""),
+                    "role": post.get(f"cr_{i}_role", "benefit"),
+                    "weight": float(post.get(f"cr_{i}_weight") or 0),
+                    "scale_min": float(post.get(f"cr_{i}_min") or 0),
+                    "scale_max": float(post.get(f"cr_{i}_max") or 0),
+                    "allowed": [float(v) for v in allowed.split(",") if v.strip()]
+                    if allowed
+                    else None,
+                }
+            )
+        except ValueError as exc:
+            raise Invalid.field(
+                f"criteria.{i}", "Weights, scales and allowed values must be numbers."
+            ) from exc
+    return rows
+
+
+@workspace_page("scoring_model.view")
+@require_http_methods(["GET", "POST"])
+def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
+    model = selectors.scoring_model(workspace=member.workspace, model_id=model_id)
+    errors: dict = {}
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("action") == "delete":
+                services.scoring_model_delete(member=member, model_id=model.pk)
+                messages.success(request, f"Scoring model {model.name} deleted.")
+                return redirect("scoring_models", slug=member.workspace.slug)
+            services.scoring_model_update(
+                member=member,
+                model_id=model.pk,
+                version=form_version(request),
+                name=post.get("name"),
+                description=post.get("description"),
+                criteria=_criteria_from_form(post),
+                formula=post.get("formula") if model.kind == ModelKind.FORMULA else None,
+                options={"variant": post.get("variant")}
+                if model.kind == ModelKind.ICE and post.get("variant")
+                else None,
+                promote_threshold=form_float(post.get("promote_threshold"), "promote_threshold"),
+                park_threshold=form_float(post.get("park_threshold"), "park_threshold"),
+                clear_thresholds=not post.get("promote_threshold")
+                and not post.get("park_threshold"),
+                is_default=True if post.get("is_default") == "on" else None,
+            )
+        except UserError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, "Model saved; every idea was rescored.")
+            return redirect("scoring_model", slug=member.workspace.slug, model_id=model.pk)
+        model = selectors.scoring_model(workspace=member.workspace, model_id=model_id)
+    context = {
+        "model": model,
+        "criteria": list(model.criteria.all()),
+        "preset": scoring.PRESETS.get(model.kind),
+        "roles": [("benefit", "Benefit"), ("cost", "Cost"), ("input", "Input")],
+        "can_manage": can(member, "scoring_model.manage"),
+        "errors": errors,
+        "ranking": selectors.ideas(workspace=member.workspace, model=model)[:15],
+        "moscow_warning": selectors.moscow_warning(model=model),
+        "sensitivity": _sensitivity(request, member, model),
+        "idea_choices": selectors.ideas(workspace=member.workspace, model=model).only(
+            "id", "title"
+        )[:300],
+    }
+    if model.kind == ModelKind.VALUE_EFFORT:
+        context["matrix"] = charts.matrix_chart(
+            selectors.value_effort_matrix(workspace=member.workspace, model=model)
+        )
+    return render(request, "ideas/model.html", context, status=422 if errors else 200)
+
+
+def _sensitivity(request, member, model) -> dict | None:
+    a, b = form_int(request.GET.get("a"), "a"), form_int(request.GET.get("b"), "b")
+    if model.kind != ModelKind.WEIGHTED or not a or not b:
+        return None
+    try:
+        idea_a = selectors.idea(workspace=member.workspace, idea_id=a)
+        idea_b = selectors.idea(workspace=member.workspace, idea_id=b)
+        return {
+            "a": idea_a,
+            "b": idea_b,
+            **selectors.sensitivity(model=model, idea_a=idea_a, idea_b=idea_b),
+        }
+    except Invalid as exc:
+        return {"error": exc.detail}
+
+
+@workspace_page("rating.submit")
+@require_POST
+def kano_answer(request: HttpRequest, member, model_id: int) -> HttpResponse:
+    post = request.POST
+    try:
+        services.kano_answer_set(
+            member=member,
+            model_id=model_id,
+            idea_id=form_int(post.get("idea_id"), "idea_id", 0),
+            respondent=post.get("respondent", ""),
+            functional=post.get("functional", ""),
+            dysfunctional=post.get("dysfunctional", ""),
+        )
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Answer recorded.")
+    return redirect("scoring_model", slug=member.workspace.slug, model_id=model_id)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@workspace_page("idea.view")
+@require_http_methods(["GET", "POST"])
+def rounds(request: HttpRequest, member) -> HttpResponse:
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            if not can(member, "round.manage"):
+                raise Invalid("Only editors open scoring rounds.")
+            scoring_round = services.round_open(
+                member=member,
+                model_id=form_int(values.get("model_id"), "model_id", 0),
+                title=values.get("title", ""),
+                idea_ids=int_list(values.getlist("idea_ids")),
+            )
+        except UserError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, "Round opened: stakeholders can score now.")
+            return redirect("round", slug=member.workspace.slug, round_id=scoring_round.pk)
+    return render(
+        request,
+        "ideas/rounds.html",
+        {
+            "rounds": selectors.rounds(workspace=member.workspace),
+            "models": [
+                m
+                for m in selectors.scoring_models(workspace=member.workspace)
+                if m.kind != ModelKind.KANO
+            ],
+            "candidates": selectors.ideas(workspace=member.workspace)
+            .filter(status__in=[IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW, IdeaStatus.SCORED])
+            .only("id", "title", "status")[:300],
+            "can_manage": can(member, "round.manage"),
+            "errors": errors,
+            "values": values,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@workspace_page("idea.view")
+def scoring_round(request: HttpRequest, member, round_id: int) -> HttpResponse:
+    scoring_round_ = selectors.scoring_round(workspace=member.workspace, round_id=round_id)
+    data = selectors.consensus(scoring_round=scoring_round_, viewer=member.user)
+    submitted = next(
+        (p.submitted_at for p in data["participants"] if p.rater_id == member.user_id), None
+    )
+    return render(
+        request,
+        "ideas/round.html",
+        {
+            "round": scoring_round_,
+            "data": data,
+            "rows": _round_rows(data),
+            "heatmap": charts.heatmap(data),
+            "submitted_at": submitted,
+            "is_open": scoring_round_.status == RoundStatus.OPEN,
+            "can_rate": can(member, "rating.submit")
+            and scoring_round_.status == RoundStatus.OPEN
+            and not submitted,
+            "can_manage": can(member, "round.manage"),
+            "sees_others": len(data["visible_raters"]) > 1,
+        },
+    )
+
+
+def _round_rows(data: dict) -> list[dict]:
+    """One row per idea with, per criterion, the caller's score and the visible consensus."""
+    rows = []
+    for idea in data["ideas"]:
+        cells = []
+        for criterion in data["criteria"]:
+            key = (idea.pk, criterion.pk)
+            cells.append(
+                {
+                    "criterion": criterion,
+                    "mine": data["mine"].get(key),
+                    "stats": data["cells"].get(key),
+                }
+            )
+        rows.append({"idea": idea, "cells": cells})
+    return rows
+
+
+@workspace_page("rating.submit")
+@require_POST
+def round_rate(request: HttpRequest, member, round_id: int, idea_id: int) -> HttpResponse:
+    """Save one idea's scores (htmx, on change): answers with the row's saved state, no page reload."""
+    values = {
+        key[len("c_") :]: (value if value != "" else None)
+        for key, value in request.POST.items()
+        if key.startswith("c_")
+    }
+    status, message = 200, "Saved"
+    try:
+        services.ratings_save(member=member, round_id=round_id, idea_id=idea_id, values=values)
+    except UserError as exc:
+        status, message = 422, exc.detail
+    if request.htmx:
+        return render(
+            request,
+            "ideas/_save_state.html",
+            {"message": message, "ok": status == 200},
+            status=200 if status == 200 else 422,
+        )
+    if status != 200:
+        messages.error(request, message)
+    return redirect("round", slug=member.workspace.slug, round_id=round_id)
+
+
+@workspace_page("rating.submit")
+@require_POST
+def round_submit(request: HttpRequest, member, round_id: int) -> HttpResponse:
+    try:
+        services.ratings_submit(member=member, round_id=round_id)
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Scores submitted. You now see everyone's submitted scores.")
+    return redirect("round", slug=member.workspace.slug, round_id=round_id)
+
+
+@workspace_page("round.manage")
+@require_POST
+def round_close(request: HttpRequest, member, round_id: int) -> HttpResponse:
+    try:
+        services.round_close(member=member, round_id=round_id)
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request, "Round closed: the agreed scores are in, and the ideas were rescored."
+        )
+    return redirect("round", slug=member.workspace.slug, round_id=round_id)
+
+
+# ---------------------------------------------------------------- parking lot
+
+
+@workspace_page("idea.view")
+def parking_lot(request: HttpRequest, member) -> HttpResponse:
+    rows = selectors.parking_lot(workspace=member.workspace)
+    return render(
+        request,
+        "ideas/parking_lot.html",
+        {
+            "rows": rows,
+            "due": [r for r in rows if r["due"]],
+            "can_decide": can(member, "idea.decide"),
+        },
+    )
