@@ -127,7 +127,7 @@ def _current_version(path: str, params: dict) -> int | None:
                 return None
             return apps.get_model(label).objects.filter(pk=params[name]).values_list("version", flat=True).first()
     if path == "/api/v1/workspaces/{slug}":
-        Workspace = apps.get_model("workspaces.Workspace")  # noqa: N806
+        Workspace = apps.get_model("workspaces.Workspace")
         return Workspace.objects.filter(slug=str(params.get("slug"))).values_list("version", flat=True).first()
     return None
 

@@ -430,6 +430,17 @@ def create_idea(request: HttpRequest, slug: str, data: IdeaIn):
     return Status(201, _detail(member.workspace, idea.pk))
 
 
+# Before /ideas/{idea_id}: otherwise "bulk" would be taken for an idea id.
+@router.post(
+    "/workspaces/{slug}/ideas/bulk",
+    response=responses(200, BulkOut),
+    summary="Tag, set status of, or park many ideas (all or none)",
+)
+def bulk_ideas(request: HttpRequest, slug: str, data: BulkIn):
+    updated = services.ideas_bulk(member=member_for(request, slug), **data.dict())
+    return {"updated": updated}
+
+
 @router.get(
     "/workspaces/{slug}/ideas/{idea_id}",
     response=responses(200, IdeaDetailOut),
@@ -464,16 +475,6 @@ def update_idea(request: HttpRequest, slug: str, idea_id: int, data: IdeaPatch):
 def delete_idea(request: HttpRequest, slug: str, idea_id: int):
     services.idea_delete(member=member_for(request, slug), idea_id=idea_id)
     return Status(204, None)
-
-
-@router.post(
-    "/workspaces/{slug}/ideas/bulk",
-    response=responses(200, BulkOut),
-    summary="Tag, set status of, or park many ideas (all or none)",
-)
-def bulk_ideas(request: HttpRequest, slug: str, data: BulkIn):
-    updated = services.ideas_bulk(member=member_for(request, slug), **data.dict())
-    return {"updated": updated}
 
 
 @router.post(
