@@ -16,14 +16,41 @@ from accord.workspaces.api import router as workspaces_router
 log = logging.getLogger("accord.api")
 
 
+NUL_MESSAGE = "Text cannot contain NUL (\\u0000) characters."
+
+
+def _nul_at(value, loc: tuple) -> tuple | None:
+    """Where in a parsed JSON value a NUL character hides (PostgreSQL cannot store one), or None."""
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _nul_at(key, (*loc, key)) or _nul_at(item, (*loc, key))
+        if found:
+            return found
+    return None
+
+
 class StrictParser(Parser):
-    """A query parameter that takes one value, sent twice, is invalid (422), not "the last one wins"."""
+    """Reads bodies and query strings, refusing (422) what the schema does not allow but pydantic would take.
+
+    A query parameter that takes one value, sent twice, is invalid, not "the last one wins"; text with
+    a NUL character is invalid everywhere (PostgreSQL would fail on it with a 500).
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if loc := _nul_at(data, ("body",)):
+            raise ValidationError([{"loc": loc, "msg": NUL_MESSAGE}])
+        return data
 
     def parse_querydict(self, data, list_fields, request):
         result = super().parse_querydict(data, list_fields, request)
         for key in data:
             if key not in list_fields and len(data.getlist(key)) > 1:
                 result[key] = data.getlist(key)
+            if any("\x00" in text for text in (key, *data.getlist(key))):
+                raise ValidationError([{"loc": ("query", key), "msg": NUL_MESSAGE}])
         return result
 
 
@@ -78,4 +105,6 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ValidationError):  # from StrictParser.parse_body, wrapped by ninja as a 400
+        return _validation_error(request, exc.__cause__)
     return _error(request, exc.status_code, str(exc))

@@ -54,12 +54,14 @@ INSTALLED_APPS = [
     "accord.audit",
     "accord.workspaces",
     "accord.ideas",
+    "accord.roadmaps",
     "accord.demo",
     "accord.bench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accord.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

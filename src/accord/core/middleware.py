@@ -1,12 +1,23 @@
-"""Answer 503 while the database is unreachable instead of a 500 (the process keeps running)."""
+"""Answer 503 while the database is unreachable instead of a 500 (the process keeps running),
+and 404 for a path with a NUL character (PostgreSQL cannot compare text with one: a 500)."""
 
 import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 log = logging.getLogger("accord.db")
+
+
+class RejectNulMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise Http404("No page has a NUL character in its address.")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

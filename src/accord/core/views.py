@@ -23,20 +23,25 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403.html", {"reason": "Your form expired or came from another site. Reload the page and try again."}, status=403)
 
 
+def _api_error(request: HttpRequest, status: int, detail: str) -> JsonResponse | None:
+    """API clients get the API's error format, not a page."""
+    if request is not None and request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": []}, status=status)
+    return None
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400, "Bad request.") or render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+    return _api_error(request, 403, "Forbidden.") or render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    if request.path.startswith("/api/"):  # API clients get the API's error format, not a page
-        return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, "Not found.") or render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be in a context processor.
-    return render(None, "500.html", status=500)
+    return _api_error(request, 500, "Something went wrong on our side.") or render(None, "500.html", status=500)

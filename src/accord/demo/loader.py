@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accord.audit.services import acting_via
 from accord.ideas import demo as ideas_demo
+from accord.roadmaps import demo as roadmaps_demo
 from accord.workspaces import demo as workspaces_demo
 
 DEMO_SLUG = "lumen"
@@ -12,7 +13,7 @@ DEMO_PASSWORD = "accord-demo-admin"
 ADMIN_EMAIL = "admin@accord.example"
 
 # Each later capability adds its step here (ideas, roadmaps, feedback, goals, ...).
-STEPS = [workspaces_demo.load, ideas_demo.load]
+STEPS = [workspaces_demo.load, ideas_demo.load, roadmaps_demo.load]
 
 
 def load_demo() -> tuple[str, bool]:

@@ -1,6 +1,7 @@
 """Web pages for ideas, scoring models, scoring rounds and the parking lot (thin: services do the work)."""
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -256,8 +257,42 @@ def idea_detail(request: HttpRequest, member, idea_id: int) -> HttpResponse:
     return _idea_page(request, member, idea)
 
 
+def _breakdown_rows(score) -> list[dict]:
+    """Per criterion (or Kano category): the input, its contribution and a 0-100 bar width."""
+    if score.model.kind == ModelKind.KANO:
+        total = sum(score.breakdown.values()) or 1
+        return [
+            {
+                "name": label,
+                "key": letter,
+                "value": score.breakdown.get(letter, 0),
+                "bar": round(score.breakdown.get(letter, 0) / total * 100),
+            }
+            for letter, label in scoring.KANO_LABELS.items()
+        ]
+    weighted = score.model.kind == ModelKind.WEIGHTED
+    rows = []
+    for c in score.criteria:
+        value, part, bar = score.inputs.get(c.key), score.breakdown.get(c.key), None
+        if weighted and c.role != "input":
+            bar = part / c.weight * 100 if part is not None and c.weight else None
+        elif value is not None and c.scale_max - c.scale_min <= 100:
+            bar = (value - c.scale_min) / (c.scale_max - c.scale_min) * 100
+        rows.append(
+            {
+                "criterion": c,
+                "value": value,
+                "contribution": part if weighted and c.role != "input" else None,
+                "bar": None if bar is None else round(max(0.0, min(100.0, bar))),
+            }
+        )
+    return rows
+
+
 def _idea_page(request, member, idea, *, errors=None, status=200) -> HttpResponse:
     scores = selectors.idea_scores(idea=idea)
+    for score in scores:
+        score.rows = _breakdown_rows(score)
     default = scores[0] if scores else None
     history = selectors.score_history(idea=idea, model=default.model) if default else []
     return render(
@@ -278,6 +313,8 @@ def _idea_page(request, member, idea, *, errors=None, status=200) -> HttpRespons
             "decision_kinds": DecisionKind.choices,
             "other_ideas": selectors.ideas(workspace=member.workspace)
             .exclude(pk=idea.pk)
+            .select_related(None)
+            .prefetch_related(None)
             .only("id", "title")[:500],
             "can_edit": can(member, "idea.edit")
             or (idea.submitter_id == member.user_id and idea.status == IdeaStatus.NEW),
@@ -423,9 +460,48 @@ def _criteria_from_form(post) -> list[dict]:
             )
         except ValueError as exc:
             raise Invalid.field(
-                f"criteria.{i}", "Weights, scales and allowed values must be numbers."
+                f"criteria.{len(rows)}", "Weights, scales and allowed values must be numbers."
             ) from exc
     return rows
+
+
+def _criteria_rows(model, post=None, errors=None) -> list[dict]:
+    """The editable criteria table: the saved criteria, or (after an error) the posted rows with theirs."""
+    if post is None:
+        return [
+            {
+                "key": c.key,
+                "name": c.name,
+                "role": c.role,
+                "weight": scoring.format_number(c.weight),
+                "min": scoring.format_number(c.scale_min),
+                "max": scoring.format_number(c.scale_max),
+                "allowed": ", ".join(scoring.format_number(v) for v in c.allowed or []),
+                "errors": [],
+            }
+            for c in model.criteria.all()
+        ]
+    count = form_int(post.get("criteria_count"), "criteria_count", 0) or 0
+    rows, kept = {}, []
+    for i in range(count):
+        key = post.get(f"cr_{i}_key", "").strip()
+        if post.get(f"cr_{i}_delete") == "on" or not key:
+            continue
+        kept.append(i)
+        rows[i] = {
+            "key": key,
+            **{f: post.get(f"cr_{i}_{f}", "") for f in ("name", "role", "weight", "min", "max")},
+            "allowed": post.get(f"cr_{i}_allowed", ""),
+            "errors": [],
+        }
+    for field, messages_ in (errors or {}).items():
+        parts = field.split(".")
+        if parts[0] == "criteria" and len(parts) > 1 and parts[1].isdigit():
+            j = int(parts[1])  # the service counts the kept rows only
+            row = rows.get(kept[j] if j < len(kept) else j)
+            if row is not None:
+                row["errors"].extend(messages_)
+    return list(rows.values())
 
 
 @workspace_page("scoring_model.view")
@@ -466,6 +542,7 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
     context = {
         "model": model,
         "criteria": list(model.criteria.all()),
+        "criteria_rows": _criteria_rows(model, request.POST if errors else None, errors),
         "preset": scoring.PRESETS.get(model.kind),
         "roles": [("benefit", "Benefit"), ("cost", "Cost"), ("input", "Input")],
         "can_manage": can(member, "scoring_model.manage"),
@@ -473,9 +550,10 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
         "ranking": selectors.ideas(workspace=member.workspace, model=model)[:15],
         "moscow_warning": selectors.moscow_warning(model=model),
         "sensitivity": _sensitivity(request, member, model),
-        "idea_choices": selectors.ideas(workspace=member.workspace, model=model).only(
-            "id", "title"
-        )[:300],
+        "idea_choices": selectors.ideas(workspace=member.workspace, model=model)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("id", "title")[:300],
     }
     if model.kind == ModelKind.VALUE_EFFORT:
         context["matrix"] = charts.matrix_chart(
@@ -547,7 +625,15 @@ def rounds(request: HttpRequest, member) -> HttpResponse:
         request,
         "ideas/rounds.html",
         {
-            "rounds": selectors.rounds(workspace=member.workspace),
+            "rounds": selectors.rounds(workspace=member.workspace).annotate(
+                idea_count=Count("ideas", distinct=True),
+                rater_count=Count("participants", distinct=True),
+                submitted_count=Count(
+                    "participants",
+                    filter=Q(participants__submitted_at__isnull=False),
+                    distinct=True,
+                ),
+            ),
             "models": [
                 m
                 for m in selectors.scoring_models(workspace=member.workspace)
@@ -555,10 +641,13 @@ def rounds(request: HttpRequest, member) -> HttpResponse:
             ],
             "candidates": selectors.ideas(workspace=member.workspace)
             .filter(status__in=[IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW, IdeaStatus.SCORED])
+            .select_related(None)
+            .prefetch_related(None)
             .only("id", "title", "status")[:300],
             "can_manage": can(member, "round.manage"),
             "errors": errors,
             "values": values,
+            "chosen_ids": values.getlist("idea_ids") if values else [],
         },
         status=422 if errors else 200,
     )

@@ -2,6 +2,10 @@ _SECTIONS = {
     "workspace_home": "home", "teams": "teams", "team_detail": "teams", "people": "people",
     "person_detail": "people", "members": "members", "audit": "audit", "tokens": "tokens",
     "workspace_settings": "settings",
+    # Prioritize: ideas, scoring rounds, the parking lot and scoring models.
+    "ideas": "ideas", "ideas_board": "ideas", "idea_new": "ideas", "idea_detail": "ideas",
+    "idea_edit": "ideas", "rounds": "rounds", "round": "rounds", "parking_lot": "parking",
+    "scoring_models": "scoring", "scoring_model": "scoring",
 }
 
 

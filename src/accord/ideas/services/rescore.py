@@ -59,6 +59,24 @@ class Scorer:
             )
 
 
+    def stored(self, inputs: dict) -> tuple[float | None, str, str]:
+        """What rescore() writes for these inputs: (value to 4 places, category, undefined reason).
+
+        The same as score() gives, without the breakdown and explanation it also builds and the
+        stored score does not keep: a weighted score is just summed (writing out the explanation
+        cost four times the sum, per idea).
+        """
+        if inputs and self.model.kind == ModelKind.WEIGHTED:
+            try:
+                total, _contributions = scoring.weighted_score(self.specs, inputs)
+            except scoring.ScoreUndefined as exc:
+                return None, "", exc.reason[:300]
+            return round(total, 4), "", ""
+        result = self.score(inputs)
+        value = None if result.value is None else round(result.value, 4)
+        return value, result.category or "", (result.undefined_reason or "")[:300]
+
+
 def kano_result(counts: dict) -> scoring.ScoreResult:
     """Kano inputs are the counts per category of the respondents' classified answers."""
     pairs_total = {k: int(counts.get(k, 0)) for k in KANO_KEYS}
@@ -93,11 +111,10 @@ def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
     rows = IdeaScore.objects.filter(model=model)
     if idea_ids is not None:
         rows = rows.filter(idea_id__in=list(idea_ids))
-    results = []
-    for score_id, inputs in rows.values_list("id", "inputs").iterator(chunk_size=5000):
-        result = scorer.score(inputs or {})
-        value = None if result.value is None else round(result.value, 4)
-        results.append((score_id, value, result.category or "", (result.undefined_reason or "")[:300]))
+    results = [
+        (score_id, *scorer.stored(inputs or {}))
+        for score_id, inputs in rows.values_list("id", "inputs").iterator(chunk_size=5000)
+    ]
     bulk_write_scores(results)
     return len(results)
 

@@ -64,6 +64,131 @@
     nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
   }
 
+  // ---------------------------------------------------------------- ideas and prioritization
+
+  // htmx swaps only 2xx answers by default; regions marked data-swap-errors also show a 400/422 answer
+  // (the filter errors of the ideas table, "Must be between 1 and 5" next to a row of scores).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 400 || status === 422) && target && target.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // A select that makes another field meaningless (the scoring model and its criteria) clears it first,
+  // in the capture phase so the htmx request that this change triggers already has the cleared value.
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-clears");
+    if (!name || !event.target.form) return;
+    var other = event.target.form.elements[name];
+    if (other) other.value = "";
+  }, true);
+
+  // Bulk selection in the ideas table: "select all", and the count of selected ideas on the bar.
+  function bulkCount() {
+    var bar = document.querySelector("[data-bulk]");
+    if (!bar) return;
+    var checked = document.querySelectorAll("input[type=checkbox][form='" + bar.id + "']:checked").length;
+    bar.setAttribute("data-selected", String(checked));
+    var label = bar.querySelector("[data-bulk-count]");
+    if (label) label.textContent = String(checked);
+  }
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("[data-check-all]");
+    if (all) {
+      var scope = all.closest("[data-check-scope], table");
+      scope.querySelectorAll("input[type=checkbox][name='" + all.getAttribute("data-check-all") + "']").forEach(function (box) {
+        box.checked = all.checked;
+      });
+    }
+    if (event.target.matches && event.target.matches("input[type=checkbox]")) bulkCount();
+  });
+  document.addEventListener("htmx:afterSettle", bulkCount);
+  bulkCount();
+
+  // The scoring grid: Enter (Shift+Enter) moves to the same criterion in the next (previous) idea,
+  // like a spreadsheet; the inputs save themselves on change (htmx). Progress counts complete rows.
+  function gridProgress(grid) {
+    var rows = grid.querySelectorAll("[data-score-row]");
+    var done = 0;
+    rows.forEach(function (row) {
+      var fields = row.querySelectorAll("[data-col]");
+      var filled = Array.prototype.every.call(fields, function (f) { return f.value !== ""; });
+      row.classList.toggle("is-complete", filled && fields.length > 0);
+      if (filled && fields.length) done += 1;
+    });
+    var out = document.querySelector("[data-grid-progress='" + grid.id + "']");
+    if (out) {
+      out.querySelector("[data-done]").textContent = String(done);
+      var bar = out.querySelector("[data-bar]");
+      if (bar && rows.length) bar.setAttribute("width", String(Math.round(done / rows.length * 100)));
+    }
+  }
+  document.querySelectorAll("[data-score-grid]").forEach(gridProgress);
+  document.addEventListener("change", function (event) {
+    var grid = event.target.closest && event.target.closest("[data-score-grid]");
+    if (grid) gridProgress(grid);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return;
+    var field = event.target;
+    if (!field.matches || !field.matches("[data-score-grid] [data-col]")) return;
+    event.preventDefault();
+    var row = field.closest("[data-score-row]");
+    var sibling = event.shiftKey ? row.previousElementSibling : row.nextElementSibling;
+    while (sibling && !sibling.matches("[data-score-row]")) {
+      sibling = event.shiftKey ? sibling.previousElementSibling : sibling.nextElementSibling;
+    }
+    if (!sibling) {
+      field.blur();  // the last row: leaving the field commits it (change, then the save)
+      field.focus();
+      return;
+    }
+    var next = sibling.querySelector("[data-col='" + field.getAttribute("data-col") + "']");
+    if (next) {
+      next.focus();
+      if (next.select) next.select();
+    }
+  });
+
+  // The ideas board: drag a card to another column to change its status (the card's own status form
+  // is submitted, so keyboard users get the same result with its select and button).
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-card]");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-card"));
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    dragged = null;
+    document.querySelectorAll(".is-drop-target").forEach(function (c) { c.classList.remove("is-drop-target"); });
+  });
+  document.addEventListener("dragover", function (event) {
+    var column = dragged && event.target.closest && event.target.closest("[data-drop-status]");
+    if (!column) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".is-drop-target").forEach(function (c) { if (c !== column) c.classList.remove("is-drop-target"); });
+    column.classList.add("is-drop-target");
+  });
+  document.addEventListener("drop", function (event) {
+    var column = dragged && event.target.closest && event.target.closest("[data-drop-status]");
+    if (!column) return;
+    event.preventDefault();
+    var form = dragged.querySelector("form[data-status-form]");
+    var status = column.getAttribute("data-drop-status");
+    if (!form || form.elements.status.value === status) return;
+    form.elements.status.value = status;
+    column.querySelector("[data-cards]").appendChild(dragged);
+    form.requestSubmit();
+  });
+
   // Auto-submit filter forms when a select changes (htmx handles the request).
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RoadmapsConfig(AppConfig):
+    name = "accord.roadmaps"
+    label = "roadmaps"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (adds the roadmap rows to the permission table)

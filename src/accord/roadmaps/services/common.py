@@ -1,0 +1,115 @@
+"""Lookups, cleaning and the snapshot/audit bookkeeping shared by the roadmap services."""
+
+from datetime import date
+
+from accord.audit.services import record
+from accord.core.errors import Invalid, NotFound
+from accord.roadmaps.models import Dependency, ItemSnapshot, Lane, Milestone, Roadmap, RoadmapItem
+from accord.workspaces.models import Membership
+
+ITEM_FIELDS = [
+    "roadmap_id",
+    "title",
+    "description",
+    "lane_id",
+    "parent_id",
+    "start_date",
+    "end_date",
+    "bucket",
+    "status",
+    "percent_done",
+    "team_id",
+    "idea_id",
+    "position",
+]
+
+
+def get_roadmap(member: Membership, roadmap_id: int) -> Roadmap:
+    try:
+        return Roadmap.objects.get(pk=roadmap_id, workspace_id=member.workspace_id)
+    except Roadmap.DoesNotExist as exc:
+        raise NotFound("No such roadmap in this workspace.") from exc
+
+
+def get_item(member: Membership, item_id: int) -> RoadmapItem:
+    try:
+        return RoadmapItem.objects.get(pk=item_id, workspace_id=member.workspace_id)
+    except RoadmapItem.DoesNotExist as exc:
+        raise NotFound("No such roadmap item in this workspace.") from exc
+
+
+def get_lane(member: Membership, lane_id: int) -> Lane:
+    try:
+        return Lane.objects.select_related("roadmap").get(
+            pk=lane_id, roadmap__workspace_id=member.workspace_id
+        )
+    except Lane.DoesNotExist as exc:
+        raise NotFound("No such lane in this workspace.") from exc
+
+
+def get_milestone(member: Membership, milestone_id: int) -> Milestone:
+    try:
+        return Milestone.objects.get(pk=milestone_id, workspace_id=member.workspace_id)
+    except Milestone.DoesNotExist as exc:
+        raise NotFound("No such milestone in this workspace.") from exc
+
+
+def get_dependency(member: Membership, dependency_id: int) -> Dependency:
+    try:
+        return Dependency.objects.select_related("predecessor", "successor").get(
+            pk=dependency_id, workspace_id=member.workspace_id
+        )
+    except Dependency.DoesNotExist as exc:
+        raise NotFound("No such dependency in this workspace.") from exc
+
+
+def clean_text(
+    value: str | None, field: str, *, required: bool = False, max_length: int = 200
+) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid.field(field, f"{field.replace('_', ' ').capitalize()} is required.")
+    if len(value) > max_length:
+        raise Invalid.field(field, f"At most {max_length} characters.")
+    return value
+
+
+def check_dates(start: date | None, end: date | None, bucket: str) -> None:
+    if (start is None) != (end is None):
+        raise Invalid.field(
+            "end_date" if end is None else "start_date",
+            "Give both a start and an end date, or neither (then a now/next/later bucket).",
+        )
+    if start and end and end < start:
+        raise Invalid.field("end_date", "The end date is before the start date.")
+    if start is None and bucket not in ("now", "next", "later"):
+        raise Invalid.field("bucket", "An undated item goes in the now, next or later bucket.")
+
+
+def item_state(item: RoadmapItem) -> dict:
+    state = {name: getattr(item, name) for name in ITEM_FIELDS}
+    for key in ("start_date", "end_date"):
+        state[key] = state[key].isoformat() if state[key] else None
+    return state
+
+
+def remember(
+    member: Membership, item: RoadmapItem, action: str, before: dict | None = None
+) -> None:
+    """The audit entry and the snapshot used by "what changed since" for one item change."""
+    after = item_state(item) if action != "deleted" else None
+    ItemSnapshot.objects.create(
+        item_id=item.pk,
+        roadmap_id=item.roadmap_id,
+        data=after or before or {},
+        removed=action == "deleted",
+    )
+    record(
+        workspace=member.workspace,
+        actor=member.user,
+        action=action,
+        obj=item,
+        object_type="roadmap item",
+        before=before,
+        after=after,
+    )
