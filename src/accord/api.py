@@ -11,6 +11,7 @@ from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
 from accord.ideas.api import router as ideas_router
+from accord.roadmaps.api import router as roadmaps_router
 from accord.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("accord.api")
@@ -71,6 +72,7 @@ api.add_router("", account_router)
 api.add_router("", workspaces_router)
 api.add_router("", audit_router)
 api.add_router("", ideas_router)
+api.add_router("", roadmaps_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

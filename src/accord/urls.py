@@ -16,4 +16,7 @@ urlpatterns = [
     path("", include("accord.workspaces.urls")),
     path("", include("accord.audit.urls")),
     path("", include("accord.ideas.urls")),
+    path("", include("accord.roadmaps.urls")),
+    path("", include("accord.roadmaps.urls_public")),
+    path("", include("accord.roadmaps.urls_exports")),
 ]

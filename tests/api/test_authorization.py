@@ -289,6 +289,297 @@ WATCHED: list[tuple[str, list[str]]] = [
 ]
 
 
+# ---------------------------------------------------------------- roadmaps (rows, ids, lists, watched models)
+# Reads need roadmap.view (every member); writes need roadmap.manage or share_link.manage (editors
+# and admins), checked by the services. Objects are made as the acme admin, fresh for every test.
+
+
+def editor_up(ok: int) -> dict[str, int]:
+    """Editors and admins may; viewers and contributors may only look (403)."""
+    return expect(viewer=403, contributor=403, editor=ok, admin=ok, outsider=404)
+
+
+def _roadmaps():
+    from accord.roadmaps import services
+
+    return services
+
+
+def _roadmap(cast, name="Product roadmap", member=None):
+    return _roadmaps().roadmap_create(member=member or _admin(cast), name=name, lanes=["Build", "Ship"])
+
+
+def _rm_item(cast, roadmap=None, title="Reporting 2.0", member=None, start=(2030, 1, 1), end=(2030, 1, 31)):
+    from datetime import date
+
+    member = member or _admin(cast)
+    roadmap = roadmap or _roadmap(cast, member=member)
+    return _roadmaps().item_create(
+        member=member, roadmap_id=roadmap.pk, title=title, start_date=date(*start), end_date=date(*end),
+        lane_id=roadmap.lanes.first().pk,
+    )
+
+
+def _rm_dependency(cast, member=None):
+    member = member or _admin(cast)
+    roadmap = _roadmap(cast, member=member)
+    release = _rm_item(cast, roadmap, "Release", member=member)
+    launch = _rm_item(cast, roadmap, "Launch", member=member, start=(2030, 2, 1), end=(2030, 2, 28))
+    return _roadmaps().dependency_create(member=member, predecessor_id=release.pk, successor_id=launch.pk)
+
+
+def _share_link(cast, member=None):
+    member = member or _admin(cast)
+    roadmap = _roadmap(cast, member=member)
+    return _roadmaps().share_link_create(member=member, name="Board screen", views=[{"roadmap": roadmap.pk}])[0]
+
+
+def _rm_date():
+    from datetime import date
+
+    return date(2030, 4, 1)
+
+
+def b_roadmap_list(cast):
+    _roadmap(cast)
+    return Req(query={"kind": "product", "limit": 10})
+
+
+def b_roadmap_create(cast):
+    return Req(body={"name": "Launch plan", "kind": "marketing", "lanes": ["Campaigns", "Events"]})
+
+
+def b_roadmap(cast):
+    return Req(params={"roadmap_id": _roadmap(cast).pk})
+
+
+def b_roadmap_patch(cast):
+    roadmap = _roadmap(cast)
+    return Req(params={"roadmap_id": roadmap.pk}, body={"version": roadmap.version, "time_scale": "quarters"})
+
+
+def b_lane_create(cast):
+    return Req(params={"roadmap_id": _roadmap(cast).pk}, body={"name": "Quality"})
+
+
+def b_lane(cast):
+    return Req(params={"lane_id": _roadmap(cast).lanes.first().pk})
+
+
+def b_lane_patch(cast):
+    return Req(params={"lane_id": _roadmap(cast).lanes.first().pk}, body={"name": "Design", "position": 5})
+
+
+def b_item_list(cast):
+    item = _rm_item(cast)
+    return Req(params={"roadmap_id": item.roadmap_id}, query={"status": "planned", "q": "report", "limit": 10})
+
+
+def b_item_create(cast):
+    roadmap = _roadmap(cast)
+    return Req(
+        params={"roadmap_id": roadmap.pk},
+        body={"title": "SSO", "start_date": "2030-03-01", "end_date": "2030-03-31", "lane_id": roadmap.lanes.first().pk, "tags": ["security"]},
+    )
+
+
+def b_item_from_idea(cast):
+    from accord.ideas import services as ideas
+
+    idea = ideas.idea_create(member=_admin(cast), title="Dark mode")
+    return Req(params={"roadmap_id": _roadmap(cast).pk}, body={"idea_id": idea.pk, "reason": "Top score", "bucket": "next"})
+
+
+def b_item(cast):
+    return Req(params={"item_id": _rm_item(cast).pk})
+
+
+def b_item_patch(cast):
+    item = _rm_item(cast)
+    return Req(params={"item_id": item.pk}, body={"version": item.version, "status": "at_risk", "percent_done": 40})
+
+
+def b_item_move(cast):
+    item = _rm_item(cast)
+    return Req(params={"item_id": item.pk}, body={"version": item.version, "start_date": "2030-01-15", "end_date": "2030-02-20"})
+
+
+def b_roadmap_with_item(cast):
+    return Req(params={"roadmap_id": _rm_item(cast).roadmap_id})
+
+
+def b_changes(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    item = _rm_item(cast)
+    return Req(params={"roadmap_id": item.roadmap_id}, query={"since": (timezone.now() - timedelta(days=7)).isoformat()})
+
+
+def b_milestone_list(cast):
+    return Req(query={"roadmap_id": _roadmap(cast).pk})
+
+
+def b_milestone_create(cast):
+    return Req(body={"name": "GA", "date": "2030-06-01", "roadmap_id": _roadmap(cast).pk})
+
+
+def _milestone(cast):
+    from datetime import date
+
+    return _roadmaps().milestone_create(member=_admin(cast), name="Board meeting", date_=date(2030, 5, 1))
+
+
+def b_milestone(cast):
+    return Req(params={"milestone_id": _milestone(cast).pk})
+
+
+def b_milestone_patch(cast):
+    milestone = _milestone(cast)
+    return Req(params={"milestone_id": milestone.pk}, body={"version": milestone.version, "date": "2030-05-08"})
+
+
+def b_dependency_list(cast):
+    return Req(query={"roadmap_id": _rm_dependency(cast).predecessor.roadmap_id})
+
+
+def b_dependency_create(cast):
+    roadmap = _roadmap(cast)
+    release, launch = _rm_item(cast, roadmap, "Release"), _rm_item(cast, roadmap, "Launch")
+    return Req(body={"predecessor_id": release.pk, "successor_id": launch.pk, "kind": "start_to_start"})
+
+
+def b_dependency(cast):
+    return Req(params={"dependency_id": _rm_dependency(cast).pk})
+
+
+def b_view_create(cast):
+    return Req(params={"roadmap_id": _roadmap(cast).pk}, body={"name": "At risk", "view": "board", "filters": {"status": "at_risk"}})
+
+
+def b_view(cast):
+    roadmap = _roadmap(cast)
+    return Req(params={"view_id": _roadmaps().saved_view_create(member=_admin(cast), roadmap_id=roadmap.pk, name="Mine").pk})
+
+
+def b_share_link_list(cast):
+    _share_link(cast)
+    return Req()
+
+
+def b_share_link_create(cast):
+    roadmap = _roadmap(cast)
+    return Req(body={"name": "Lobby screen", "views": [{"roadmap": roadmap.pk, "view": "timeline"}, {"roadmap": roadmap.pk, "view": "board"}], "rotate_seconds": 30})
+
+
+def b_share_link(cast):
+    return Req(params={"link_id": _share_link(cast).pk})
+
+
+def b_feed(cast):
+    roadmap = _roadmap(cast)
+    return Req(params={"feed_id": _roadmaps().calendar_feed_create(member=_admin(cast), roadmap_id=roadmap.pk)[0].pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/roadmaps"): Row(read(), b_roadmap_list),
+        ("POST", f"{WS}/roadmaps"): Row(editor_up(201), b_roadmap_create),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}"): Row(read(), b_roadmap),
+        ("PATCH", f"{WS}/roadmaps/{{roadmap_id}}"): Row(editor_up(200), b_roadmap_patch),
+        ("DELETE", f"{WS}/roadmaps/{{roadmap_id}}"): Row(editor_up(204), b_roadmap),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/lanes"): Row(editor_up(201), b_lane_create),
+        ("PATCH", f"{WS}/lanes/{{lane_id}}"): Row(editor_up(200), b_lane_patch),
+        ("DELETE", f"{WS}/lanes/{{lane_id}}"): Row(editor_up(204), b_lane),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}/items"): Row(read(), b_item_list),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/items"): Row(editor_up(201), b_item_create),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/items/from-idea"): Row(editor_up(201), b_item_from_idea),
+        ("GET", f"{WS}/items/{{item_id}}"): Row(read(), b_item),
+        ("PATCH", f"{WS}/items/{{item_id}}"): Row(editor_up(200), b_item_patch),
+        ("DELETE", f"{WS}/items/{{item_id}}"): Row(editor_up(204), b_item),
+        ("POST", f"{WS}/items/{{item_id}}/move"): Row(editor_up(200), b_item_move),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}/timeline"): Row(read(), b_roadmap_with_item),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}/changes"): Row(read(), b_changes),
+        ("GET", f"{WS}/milestones"): Row(read(), b_milestone_list),
+        ("POST", f"{WS}/milestones"): Row(editor_up(201), b_milestone_create),
+        ("PATCH", f"{WS}/milestones/{{milestone_id}}"): Row(editor_up(200), b_milestone_patch),
+        ("DELETE", f"{WS}/milestones/{{milestone_id}}"): Row(editor_up(204), b_milestone),
+        ("GET", f"{WS}/dependencies"): Row(read(), b_dependency_list),
+        ("POST", f"{WS}/dependencies"): Row(editor_up(201), b_dependency_create),
+        ("DELETE", f"{WS}/dependencies/{{dependency_id}}"): Row(editor_up(204), b_dependency),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}/views"): Row(read(), b_roadmap),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/views"): Row(editor_up(201), b_view_create),
+        ("DELETE", f"{WS}/views/{{view_id}}"): Row(editor_up(204), b_view),
+        ("GET", f"{WS}/share-links"): Row(read(), b_share_link_list),
+        ("POST", f"{WS}/share-links"): Row(editor_up(201), b_share_link_create),
+        ("DELETE", f"{WS}/share-links/{{link_id}}"): Row(editor_up(204), b_share_link),
+        ("GET", f"{WS}/roadmaps/{{roadmap_id}}/calendar-feeds"): Row(read(), b_roadmap),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/calendar-feeds"): Row(editor_up(201), b_roadmap),
+        ("DELETE", f"{WS}/calendar-feeds/{{feed_id}}"): Row(editor_up(204), b_feed),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "roadmap_id": lambda cast: _roadmap(cast, "Other roadmap", member=cast.outsider).pk,
+        "lane_id": lambda cast: _roadmap(cast, "Other roadmap", member=cast.outsider).lanes.first().pk,
+        "item_id": lambda cast: _rm_item(cast, title="Other item", member=cast.outsider).pk,
+        "milestone_id": lambda cast: _roadmaps().milestone_create(member=cast.outsider, name="Other GA", date_=_rm_date()).pk,
+        "dependency_id": lambda cast: _rm_dependency(cast, member=cast.outsider).pk,
+        "view_id": lambda cast: _roadmaps().saved_view_create(
+            member=cast.outsider, roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk, name="Other view"
+        ).pk,
+        "link_id": lambda cast: _share_link(cast, member=cast.outsider).pk,
+        "feed_id": lambda cast: _roadmaps().calendar_feed_create(
+            member=cast.outsider, roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk
+        )[0].pk,
+    }
+)
+
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/roadmaps": lambda ws: set(ws.roadmaps.values_list("pk", flat=True)),
+        f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: set(ws.roadmap_items.values_list("pk", flat=True)),
+    }
+)
+
+# Path parameters (besides slug) of lists nested under an object, for the caller's workspace.
+LIST_PARAMS: dict[str, Callable[[Any], dict]] = {
+    f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: {"roadmap_id": ws.roadmaps.order_by("pk").first().pk},
+}
+
+
+def _populate_roadmaps(cast):
+    """One roadmap with two items in each workspace (see _populate)."""
+    for member, prefix in ((_admin(cast), "Acme"), (cast.outsider, "Other")):
+        roadmap = _roadmap(cast, f"{prefix} roadmap", member=member)
+        for n in range(2):
+            _roadmaps().item_create(member=member, roadmap_id=roadmap.pk, title=f"{prefix} item {n}", bucket="next")
+
+
+_watched = {label for label, _fields in WATCHED}
+WATCHED.extend(
+    (label, fields)
+    for label, fields in [
+        ("roadmaps.Roadmap", ["workspace_id", "name", "kind", "description", "time_scale", "lane_mode", "color_by", "version"]),
+        ("roadmaps.Lane", ["roadmap_id", "name", "position"]),
+        ("roadmaps.RoadmapItem", ["workspace_id", "roadmap_id", "title", "lane_id", "parent_id", "start_date", "end_date", "bucket", "status", "percent_done", "team_id", "idea_id", "version"]),
+        ("roadmaps.Milestone", ["workspace_id", "roadmap_id", "name", "date", "version"]),
+        ("roadmaps.Dependency", ["workspace_id", "predecessor_id", "successor_id", "kind"]),
+        ("roadmaps.ItemSnapshot", ["item_id", "roadmap_id", "removed"]),
+        ("roadmaps.SavedView", ["roadmap_id", "name", "view", "filters"]),
+        ("roadmaps.ShareLink", ["workspace_id", "name", "token_hash", "views", "expires_at", "revoked_at"]),
+        ("roadmaps.CalendarFeed", ["roadmap_id", "token_hash", "revoked_at"]),
+        ("ideas.Idea", ["workspace_id", "status", "version"]),  # promoted by items/from-idea
+        ("ideas.Decision", ["idea_id", "kind"]),
+    ]
+    if label not in _watched
+)
+
+
+
 def db_state() -> dict[str, list]:
     return {
         label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
@@ -297,6 +588,13 @@ def db_state() -> dict[str, list]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def client():
+    """The `api` fixture's client, but like a real one: Django's test client skips CSRF checks."""
+    return Client(enforce_csrf_checks=True)
+
 
 
 def _send(api, cast, caller: str, method: str, path: str, req: Req):
@@ -546,6 +844,7 @@ def _populate(cast):
         services.invitation_create(member=member, email=f"{prefix.lower()}-invitee@example.test")
         services.token_create(member=member, name=f"{prefix} spare token")
     services.token_create(member=cast.members["viewer"], name="viewer spare token")
+    _populate_roadmaps(cast)
 
 
 def test_every_list_has_a_scope(client):
@@ -560,7 +859,8 @@ def test_lists_show_only_the_callers_workspace(api, cast, path, caller):
     _populate(cast)
     workspace, slug = (cast.other, "other") if caller == "outsider" else (cast.workspace, "acme")
     other = cast.workspace if caller == "outsider" else cast.other
-    response = api(cast.tokens[caller]).get(path.removeprefix(API).format(slug=slug), {"limit": 1000})
+    params = LIST_PARAMS.get(path, lambda ws: {})(workspace)
+    response = api(cast.tokens[caller]).get(path.removeprefix(API).format(slug=slug, **params), {"limit": 1000})
     if response.status_code == 403:  # e.g. invitations are for admins only (the table covers it)
         assert EXPECTED[("GET", path)].status[caller] == 403
         return

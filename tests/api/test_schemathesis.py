@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 
 from accord.wsgi import application
 
-MAX_EXAMPLES = 30  # per operation, for the fuzzing phase (the coverage phase adds its own cases)
+MAX_EXAMPLES = 25  # per operation, for the fuzzing phase (the coverage phase adds its own cases)
 SLUG = "acme"
 # The acme admin's API token for the whole run; `seeded` stores its hash in each test's database.
 TOKEN = f"acc_{secrets.token_urlsafe(32)}"

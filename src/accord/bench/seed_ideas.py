@@ -61,7 +61,16 @@ TAGS = [
     "accessibility", "marketing", "self-serve", "notifications", "search",
 ]  # fmt: skip
 TAG_WEIGHTS = [1 / (rank + 1) for rank in range(len(TAGS))]  # Zipf-like: "enterprise" is common
-AREAS = ["Reporting", "Security", "Insights", "Analytics", "Integrations", "UI", "Platform", "Billing"]
+AREAS = [
+    "Reporting",
+    "Security",
+    "Insights",
+    "Analytics",
+    "Integrations",
+    "UI",
+    "Platform",
+    "Billing",
+]
 CRITERION_NAMES = [
     "Customer value", "Revenue impact", "Strategic fit", "Reach", "Urgency", "Effort", "Risk",
     "Cost to run", "Dependencies", "Confidence",
@@ -299,11 +308,18 @@ def seed_ideas(
 
         scores = insert_rows(
             IdeaScore._meta.db_table,
-            ("idea_id", "model_id", "inputs", "value", "category", "undefined_reason", "updated_at"),
+            (
+                "idea_id",
+                "model_id",
+                "inputs",
+                "value",
+                "category",
+                "undefined_reason",
+                "updated_at",
+            ),
             score_rows(),
         )
         log(f"bench: {scores} scores in {time.perf_counter() - started:.1f} s")
-    _analyze(connection)
     return {
         "slug": workspace.slug,
         "token": raw,
@@ -409,6 +425,9 @@ def main(argv: list[str] | None = None) -> int:
         ns.rated_ideas,
         log=lambda msg: print(msg, file=sys.stderr, flush=True),
     )
+    from django.db import connection
+
+    _analyze(connection)
     seeded["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(seeded))
     return 0

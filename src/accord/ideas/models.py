@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -162,10 +164,37 @@ class ModelRevision(models.Model):
         ordering = ["at", "id"]
 
 
+class ScoreRankIndex(models.Index):
+    """An index in the order of the ideas list sorted by score, best first: the list's
+    `ORDER BY value DESC NULLS LAST, idea DESC` reads its first page straight from it instead of
+    sorting every matching idea.
+
+    Declared as fields ("-value"), it would be `value DESC`, which PostgreSQL sorts NULLS FIRST; so
+    there the descending columns get NULLS LAST. SQLite allows no NULLS LAST in an index and needs
+    none: its DESC already puts NULLs last.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "postgresql":
+            index = copy.copy(self)
+            index.fields_orders = [
+                (name, "DESC NULLS LAST" if order == "DESC" and _nullable(model, name) else order)
+                for name, order in self.fields_orders
+            ]
+        return super(ScoreRankIndex, index).create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def _nullable(model, field_name: str) -> bool:
+    return model._meta.get_field(field_name).null
+
+
 class IdeaScore(models.Model):
     """An idea's agreed inputs under one model and the score they give (absolute: only this idea's inputs)."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: the unique constraint (idea, model) leads with it and serves its
+    # lookups; PostgreSQL rewrites every index of a row that a rescoring changes.
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="scores", db_index=False)
     model = models.ForeignKey(ScoringModel, on_delete=models.CASCADE, related_name="scores")
     inputs = models.JSONField(default=dict, blank=True)
     value = models.FloatField(null=True, blank=True)
@@ -177,7 +206,11 @@ class IdeaScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["idea", "model"], name="one_score_per_idea_and_model")
         ]
-        indexes = [models.Index(fields=["model", "value"])]
+        indexes = [
+            models.Index(fields=["model", "value"]),
+            # The ideas list sorted by score, best first (the default sort).
+            ScoreRankIndex(fields=["model", "-value", "-idea"], name="ideas_score_rank_idx"),
+        ]
 
 
 class ScoreEvent(models.Model):

@@ -125,6 +125,36 @@ def ideas(
     return qs.order_by(*_ordering(sort, model, criterion))
 
 
+def idea_count(
+    *,
+    workspace: Workspace,
+    model: ScoringModel | None = None,
+    score_min: float | None = None,
+    score_max: float | None = None,
+    sort: str = "-score",
+    criterion: str | None = None,
+    **filters,
+) -> int:
+    """How many ideas `ideas()` lists with these arguments, in one cheap query.
+
+    Every idea has exactly one score under each model of its workspace (idea_create and
+    scoring_model_create write it; only deleting the idea or the model removes it), so joining the
+    scores of `model` neither drops nor repeats an idea: without a score filter the count skips
+    that join, which cost more than all the rest of the list on 100,000 ideas. The sort does not
+    change a count.
+    """
+    if score_min is None and score_max is None:
+        model = None
+    return ideas(
+        workspace=workspace,
+        model=model,
+        score_min=score_min,
+        score_max=score_max,
+        sort="-created",
+        **filters,
+    ).count()
+
+
 def _ordering(sort: str, model: ScoringModel | None, criterion: str | None) -> list:
     if criterion:
         if model is None or criterion not in {c.key for c in model.criteria.all()}:
@@ -148,6 +178,41 @@ def _ordering(sort: str, model: ScoringModel | None, criterion: str | None) -> l
             "-id",
         ]
     return [SORTS[sort], "-id"]
+
+
+IDEA_ROW_FIELDS = (
+    "id", "title", "status", "department_id", "department__name", "product_area",
+    "submitter__email", "merged_into_id", "created_at", "updated_at", "version",
+)  # fmt: skip
+SCORE_ROW_FIELDS = ("score", "score_category", "score_undefined")
+
+
+def idea_rows(ideas: QuerySet[Idea]) -> list[dict]:
+    """The ideas of a (sliced) `ideas()` queryset as dicts in the API's shape (IdeaOut), with their
+    tags by name: two queries and no model instances, much faster for a page of a long list."""
+    scored = "score" in ideas.query.annotations
+    fields = IDEA_ROW_FIELDS + (SCORE_ROW_FIELDS if scored else ())
+    rows = list(ideas.prefetch_related(None).values(*fields))
+    if not rows:
+        return rows
+    tags_of: dict[int, list[str]] = defaultdict(list)
+    links = (
+        Idea.tags.through.objects.filter(idea_id__in=[row["id"] for row in rows])
+        .order_by("tag__name")
+        .values_list("idea_id", "tag__name")
+    )
+    for idea_id, name in links:
+        tags_of[idea_id].append(name)
+    for row in rows:
+        department_name = row.pop("department__name")
+        row["department"] = (
+            {"id": row["department_id"], "name": department_name} if row["department_id"] else None
+        )
+        row["submitter"] = row.pop("submitter__email")
+        row["tags"] = tags_of[row["id"]]
+        if not scored:
+            row.update(dict.fromkeys(SCORE_ROW_FIELDS))
+    return rows
 
 
 def tags(*, workspace: Workspace) -> QuerySet[Tag]:

@@ -607,9 +607,7 @@ def rounds(request: HttpRequest, member) -> HttpResponse:
     errors, values = {}, {}
     if request.method == "POST":
         values = request.POST
-        try:
-            if not can(member, "round.manage"):
-                raise Invalid("Only editors open scoring rounds.")
+        try:  # round_open refuses members who may not manage rounds (403)
             scoring_round = services.round_open(
                 member=member,
                 model_id=form_int(values.get("model_id"), "model_id", 0),
@@ -710,7 +708,9 @@ def round_rate(request: HttpRequest, member, round_id: int, idea_id: int) -> Htt
     try:
         services.ratings_save(member=member, round_id=round_id, idea_id=idea_id, values=values)
     except UserError as exc:
-        status, message = 422, exc.detail
+        # The field messages name the criterion and its scale ("Effort must be between 1 and 5").
+        status = 422
+        message = " ".join(m for messages_ in field_errors(exc).values() for m in messages_)
     if request.htmx:
         return render(
             request,

@@ -229,16 +229,20 @@ def timeline(*, roadmap: Roadmap, filters: dict | None = None, today: date | Non
 
 
 def state_at(*, roadmap: Roadmap, at: datetime) -> dict[int, dict]:
-    """Each item of the roadmap as it was at `at` (from the snapshots written on every change)."""
+    """Each item of the roadmap as it was at `at` (from the snapshots written on every change).
+
+    An item that moved to another roadmap leaves this one: every snapshot of the items that were
+    ever here is read, and an item counts only while its latest state is on a shown roadmap.
+    """
+    shown = {roadmap.pk, *roadmap_ids_shown(roadmap)}
+    ever_here = ItemSnapshot.objects.filter(roadmap_id__in=shown).values("item_id")
     state: dict[int, dict] = {}
     for snap in (
-        ItemSnapshot.objects.filter(
-            roadmap_id__in=[roadmap.pk, *roadmap_ids_shown(roadmap)], at__lte=at
-        )
+        ItemSnapshot.objects.filter(item_id__in=ever_here, at__lte=at)
         .order_by("at", "id")
-        .values("item_id", "data", "removed")
+        .values("item_id", "roadmap_id", "data", "removed")
     ):
-        if snap["removed"]:
+        if snap["removed"] or snap["roadmap_id"] not in shown:
             state.pop(snap["item_id"], None)
         else:
             state[snap["item_id"]] = snap["data"]

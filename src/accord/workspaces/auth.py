@@ -24,6 +24,13 @@ class BearerToken(HttpBearer):
 
 
 class Session(SessionAuth):
+    def __call__(self, request: HttpRequest):
+        # Without a session cookie this scheme does not apply: skip its CSRF check, so a caller with
+        # no credentials or a refused API token gets 401, not 403 "CSRF check Failed".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
         if user:

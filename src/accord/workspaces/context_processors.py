@@ -6,6 +6,10 @@ _SECTIONS = {
     "ideas": "ideas", "ideas_board": "ideas", "idea_new": "ideas", "idea_detail": "ideas",
     "idea_edit": "ideas", "rounds": "rounds", "round": "rounds", "parking_lot": "parking",
     "scoring_models": "scoring", "scoring_model": "scoring",
+    # Roadmaps: the list, one roadmap's views and pages, its items.
+    "roadmaps": "roadmaps", "roadmap": "roadmaps", "roadmap_board": "roadmaps",
+    "roadmap_table": "roadmaps", "roadmap_changes": "roadmaps", "roadmap_item": "roadmaps",
+    "roadmap_item_new": "roadmaps",
 }
 
 

@@ -1,8 +1,15 @@
 """Compute scores from agreed inputs, for one idea or a whole model, and write them in bulk."""
 
+import json
+import math
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from operator import itemgetter
 
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accord.ideas import scoring
@@ -41,6 +48,21 @@ class Scorer:
             if formula_text
             else None
         )
+        self._terms = self._weighted_terms() if model.kind == ModelKind.WEIGHTED else None
+
+    def _weighted_terms(self) -> list[tuple[str, float, float, float, bool]] | None:
+        """(key, weight, scale min, scale max, is benefit) of each benefit or cost criterion, for
+        stored() to sum directly; None when a criterion has fixed steps or no positive maximum
+        (then scoring.weighted_score does it all)."""
+        terms = []
+        for spec in self.specs:
+            if spec.role not in ("benefit", "cost"):
+                continue  # "input" criteria take no part in a weighted sum
+            if spec.allowed is not None or not spec.scale_max > 0:
+                return None
+            benefit = spec.role == "benefit"
+            terms.append((spec.key, float(spec.weight), spec.scale_min, spec.scale_max, benefit))
+        return terms
 
     def score(self, inputs: dict) -> scoring.ScoreResult:
         if not inputs:
@@ -58,15 +80,30 @@ class Scorer:
                 value=None, undefined_reason=exc.reason, breakdown={}, explanation=""
             )
 
-
     def stored(self, inputs: dict) -> tuple[float | None, str, str]:
         """What rescore() writes for these inputs: (value to 4 places, category, undefined reason).
 
-        The same as score() gives, without the breakdown and explanation it also builds and the
-        stored score does not keep: a weighted score is just summed (writing out the explanation
-        cost four times the sum, per idea).
+        Exactly what score() gives, without the breakdown and the explanation it also writes out
+        and a stored score does not keep (for a weighted score that text cost four times the sum).
+        A weighted score whose values are all plain numbers on their scales is summed here, term
+        for term as scoring.weighted_score sums it; anything else goes through the scoring engine,
+        which says what is wrong.
         """
-        if inputs and self.model.kind == ModelKind.WEIGHTED:
+        if not inputs:
+            return None, "", "not scored yet"
+        if self._terms is not None:
+            parts = []
+            for key, weight, low, high, benefit in self._terms:
+                raw = inputs.get(key)
+                if type(raw) is not float and type(raw) is not int:
+                    break  # missing, text, true/false...: the engine decides
+                x = float(raw)
+                if not low <= x <= high:  # also NaN and infinities
+                    break
+                parts.append(weight * (x / high if benefit else (high + low - x) / high))
+            else:
+                return round(math.fsum(parts), 4), "", ""
+        if self.model.kind == ModelKind.WEIGHTED:
             try:
                 total, _contributions = scoring.weighted_score(self.specs, inputs)
             except scoring.ScoreUndefined as exc:
@@ -105,34 +142,60 @@ def kano_result(counts: dict) -> scoring.ScoreResult:
     )
 
 
+CHUNK = 10_000  # scores computed and written per statement when rescoring many
+
+
 def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
-    """Recompute the scores of the model's ideas (all, or the given ones). Returns how many were written."""
+    """Recompute the scores of the model's ideas (all, or the given ones). Returns how many were written.
+
+    Many scores (a weight change rescores every idea) go by chunks, and a helper thread decodes and
+    scores the next chunk while the database writes this one: the database driver lets go of the
+    GIL while it works, so the Python side costs hardly any time of its own. The helper only
+    computes; every query stays in this thread and its transaction.
+    """
     scorer = Scorer(model, list(model.criteria.all()))
     rows = IdeaScore.objects.filter(model=model)
     if idea_ids is not None:
         rows = rows.filter(idea_id__in=list(idea_ids))
-    results = [
-        (score_id, *scorer.stored(inputs or {}))
-        for score_id, inputs in rows.values_list("id", "inputs").iterator(chunk_size=5000)
-    ]
-    bulk_write_scores(results)
-    return len(results)
+    # The inputs as JSON text, decoded by score_chunk (as JSONField would decode them).
+    found = list(rows.values_list("id", Cast("inputs", output_field=TextField())))
+    found.sort(key=itemgetter(0))  # each chunk a narrow range of ids (see bulk_write_scores)
+    chunks = [found[i : i + CHUNK] for i in range(0, len(found), CHUNK)]
+    now = timezone.now()
+
+    def score_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, float | None, str, str]]:
+        return [(score_id, *scorer.stored(json.loads(text) or {})) for score_id, text in chunk]
+
+    if len(chunks) == 1:
+        bulk_write_scores(score_chunk(chunks[0]), now=now)
+    elif chunks:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore")
+        try:
+            for results in pool.map(score_chunk, chunks):  # in order; the next one is on its way
+                bulk_write_scores(results, now=now)
+        finally:
+            pool.shutdown(cancel_futures=True)
+    return len(found)
 
 
-def bulk_write_scores(results: list[tuple[int, float | None, str, str]]) -> None:
+def bulk_write_scores(
+    results: list[tuple[int, float | None, str, str]], *, now: datetime | None = None
+) -> None:
     """One statement per chunk instead of one UPDATE per row: rescoring 100,000 ideas stays fast."""
     if not results:
         return
-    now = timezone.now()
+    now = now or timezone.now()
     table = IdeaScore._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, values, categories, reasons = zip(*results, strict=True)
+            # The range lets the planner read just these rows by the primary key, not hash the
+            # whole table for every chunk.
             cursor.execute(
                 f"UPDATE {table} AS s SET value = v.value, category = v.category, undefined_reason = v.reason, updated_at = %s "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::float8[], %s::text[], %s::text[]) AS v(id, value, category, reason) "
-                "WHERE s.id = v.id",
-                [now, list(ids), list(values), list(categories), list(reasons)],
+                "WHERE s.id = v.id AND s.id BETWEEN %s AND %s",
+                [now, list(ids), list(values), list(categories), list(reasons), min(ids), max(ids)],
             )
         else:
             cursor.execute(

@@ -38,6 +38,14 @@ def get_item(member: Membership, item_id: int) -> RoadmapItem:
         raise NotFound("No such roadmap item in this workspace.") from exc
 
 
+def referenced(getter, member: Membership, pk: int, field: str):
+    """An object named in the request body: unknown (or another workspace's) is invalid input."""
+    try:
+        return getter(member, pk)
+    except NotFound as exc:
+        raise Invalid.field(field, exc.detail) from exc
+
+
 def get_lane(member: Membership, lane_id: int) -> Lane:
     try:
         return Lane.objects.select_related("roadmap").get(

@@ -22,6 +22,7 @@ from .common import (
     get_item,
     get_roadmap,
     item_state,
+    referenced,
     remember,
 )
 
@@ -174,7 +175,7 @@ def item_update(
     item = get_item(member, item_id)
     before = item_state(item)
     if roadmap_id is not None and roadmap_id != item.roadmap_id:
-        item.roadmap = get_roadmap(member, roadmap_id)
+        item.roadmap = referenced(get_roadmap, member, roadmap_id, "roadmap_id")
         if not (lane_id or clear_lane):
             item.lane = None
         if not parent_id:
@@ -345,8 +346,8 @@ def dependency_create(
         raise Invalid.field("kind", f"Use one of {', '.join(DependencyKind.values)}.")
     if predecessor_id == successor_id:
         raise Invalid.field("successor_id", "An item cannot wait for itself.")
-    predecessor = get_item(member, predecessor_id)
-    successor = get_item(member, successor_id)
+    predecessor = referenced(get_item, member, predecessor_id, "predecessor_id")
+    successor = referenced(get_item, member, successor_id, "successor_id")
     if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise Invalid.field("successor_id", "This dependency already exists.")
     if _would_cycle(predecessor.pk, successor.pk):

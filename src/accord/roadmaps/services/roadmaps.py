@@ -19,7 +19,7 @@ from accord.roadmaps.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import clean_text, get_lane, get_milestone, get_roadmap
+from .common import clean_text, get_lane, get_milestone, get_roadmap, referenced
 
 ROADMAP_FIELDS = ["name", "kind", "description", "time_scale", "lane_mode", "color_by"]
 COLOR_BY = ("status", "lane", "team", "roadmap")
@@ -81,7 +81,10 @@ def roadmap_create(
             raise Invalid.field("includes", "Only a portfolio roadmap includes other roadmaps.")
         roadmap.includes.set(_includes(member, roadmap, includes))
     for position, lane_name in enumerate(lanes or []):
-        _lane_create(roadmap, lane_name, position)
+        try:
+            _lane_create(roadmap, lane_name, position)
+        except Invalid as exc:  # name the lane, not the roadmap's name
+            raise Invalid.field(f"lanes.{position}", exc.errors[0].message) from exc
     record(
         workspace=member.workspace,
         actor=member.user,
@@ -238,7 +241,7 @@ def milestone_create(
     description: str = "",
 ) -> Milestone:
     require(member, "roadmap.manage")
-    roadmap = get_roadmap(member, roadmap_id) if roadmap_id else None
+    roadmap = referenced(get_roadmap, member, roadmap_id, "roadmap_id") if roadmap_id else None
     milestone = Milestone.objects.create(
         workspace_id=member.workspace_id,
         roadmap=roadmap,

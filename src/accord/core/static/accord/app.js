@@ -107,6 +107,11 @@
   });
   document.addEventListener("htmx:afterSettle", bulkCount);
   bulkCount();
+  // The filters live in the address bar (hx-push-url): the bulk action returns to the same view.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("[data-query-from-url]") && form.elements.query) form.elements.query.value = window.location.search.slice(1);
+  });
 
   // The scoring grid: Enter (Shift+Enter) moves to the same criterion in the next (previous) idea,
   // like a spreadsheet; the inputs save themselves on change (htmx). Progress counts complete rows.

@@ -1,0 +1,361 @@
+"""CSV import of roadmap items: validate every row first, then create all of them or none.
+
+The file: UTF-8 (with or without a BOM), at most 2 MB, a header row naming the columns (any order,
+case and spaces ignored: "Start date" is start_date); comma- or semicolon-separated. Columns:
+
+    title (required), start_date, end_date (YYYY-MM-DD, both or neither), bucket (now, next or
+    later: for an undated item), lane (a lane of the roadmap, created when new), status (planned,
+    in_progress, at_risk, done, cancelled, or their labels), percent_done (0-100), tags (separated
+    by commas or semicolons), description
+
+Other columns (an export's roadmap, team, ...) are ignored and named in the report. Any problem
+is reported per row (row number as a spreadsheet shows it: the header is row 1), column and message,
+and then nothing is imported. A valid file is imported in one transaction through
+services.item_create (and services.lane_create for new lanes): the audit trail and the history see
+every item. Whatever the bytes, the result is an import or an ImportFailed, never another exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from accord.core.errors import Invalid, NotFound
+from accord.workspaces.models import Membership
+from accord.workspaces.permissions import require
+
+from . import services
+from .models import Bucket, ItemStatus, Lane, Roadmap, RoadmapKind
+
+COLUMNS = [
+    "title",
+    "start_date",
+    "end_date",
+    "bucket",
+    "lane",
+    "status",
+    "percent_done",
+    "tags",
+    "description",
+]
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_ERRORS = 200  # reported; validation goes on counting
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PERCENT = re.compile(r"(\d{1,3})(?:\.0*)?\s*%?")
+_STATUS_NAMES = {
+    **{v: v for v in ItemStatus.values},
+    **{str(label).lower(): v for v, label in ItemStatus.choices},
+    "in progress": ItemStatus.IN_PROGRESS,
+    "at risk": ItemStatus.AT_RISK,
+    "in-progress": ItemStatus.IN_PROGRESS,
+    "at-risk": ItemStatus.AT_RISK,
+    "canceled": ItemStatus.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 0: the file as a whole; 1: the header; 2...: the data rows
+    column: str
+    message: str
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        super().__init__(f"{total or len(errors)} problem(s); nothing was imported.")
+        self.errors = errors[:MAX_ERRORS]
+        self.total = total if total is not None else len(errors)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.errors)
+
+
+@dataclass
+class Row:
+    row: int
+    title: str
+    start_date: date | None
+    end_date: date | None
+    bucket: str
+    lane: str
+    status: str
+    percent_done: int
+    tags: list[str]
+    description: str
+
+
+@dataclass
+class Parsed:
+    rows: list[Row]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    lanes_created: list[str]
+    ignored_columns: list[str]
+
+
+def too_big() -> RowError:
+    return RowError(0, "file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+
+
+def _unquote(value: str) -> str:
+    """An exported cell neutralized against formulas ('=...) comes back as it was."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ImportFailed([too_big()])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            [
+                RowError(
+                    line,
+                    "file",
+                    f"This is not UTF-8 text (byte {exc.start + 1}). Save the sheet as "
+                    "“CSV UTF-8” and upload it again.",
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        raise ImportFailed(
+            [RowError(0, "file", "The file holds binary data (NUL bytes): upload a CSV file.")]
+        )
+    if not text.strip():
+        raise ImportFailed([RowError(0, "file", "The file is empty.")])
+    return text
+
+
+def _delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def _header(cells: list[str]) -> tuple[dict[str, int], list[str], list[RowError]]:
+    errors: list[RowError] = []
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for n, cell in enumerate(cells):
+        name = re.sub(r"[\s\-]+", "_", cell.strip().lower())
+        if not name:
+            continue
+        if name in COLUMNS:
+            if name in positions:
+                errors.append(RowError(1, name, f"The column {name!r} appears twice."))
+            positions[name] = n
+        elif len(ignored) < 50:
+            ignored.append(cell.strip()[:60])
+    if "title" not in positions:
+        errors.append(
+            RowError(
+                1,
+                "title",
+                "The header row has no 'title' column (the first row names the columns: "
+                + ", ".join(COLUMNS)
+                + ").",
+            )
+        )
+    return positions, ignored, errors
+
+
+def _date(value: str, row: int, column: str, errors: list[RowError]) -> date | None:
+    if not value:
+        return None
+    if _DATE.fullmatch(value):
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and 1970 <= parsed.year <= 2200:
+            return parsed
+    errors.append(RowError(row, column, f"{value[:40]!r} is not a date as YYYY-MM-DD."))
+    return None
+
+
+def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[RowError]) -> Row:
+    def cell(name: str) -> str:
+        n = positions.get(name)
+        return _unquote(cells[n]).strip() if n is not None and n < len(cells) else ""
+
+    before = len(errors)
+    title = " ".join(cell("title").split())
+    if not title:
+        errors.append(RowError(row, "title", "The title is required."))
+    elif len(title) > 200:
+        errors.append(RowError(row, "title", f"At most 200 characters (this one has {len(title)})."))
+    start = _date(cell("start_date"), row, "start_date", errors)
+    end = _date(cell("end_date"), row, "end_date", errors)
+    dates_ok = len(errors) == before or not any(
+        e.column in ("start_date", "end_date") for e in errors[before:]
+    )
+    bucket = cell("bucket").lower()
+    if bucket and bucket not in Bucket.values:
+        errors.append(RowError(row, "bucket", f"{bucket[:40]!r}: use now, next or later."))
+    if dates_ok:
+        if (start is None) != (end is None):
+            missing = "end_date" if end is None else "start_date"
+            errors.append(
+                RowError(row, missing, "Give both a start and an end date, or neither.")
+            )
+        elif start and end and end < start:
+            errors.append(RowError(row, "end_date", "The end date is before the start date."))
+        elif start is None and not bucket:
+            errors.append(
+                RowError(
+                    row,
+                    "bucket",
+                    "An undated item needs a bucket (now, next or later), or give it dates.",
+                )
+            )
+    lane = " ".join(cell("lane").split())
+    if len(lane) > 120:
+        errors.append(RowError(row, "lane", "A lane name has at most 120 characters."))
+    raw_status = cell("status").lower()
+    status = _STATUS_NAMES.get(raw_status, _STATUS_NAMES.get(raw_status.replace(" ", "_")))
+    if raw_status and status is None:
+        errors.append(
+            RowError(
+                row, "status", f"{raw_status[:40]!r}: use one of {', '.join(ItemStatus.values)}."
+            )
+        )
+    raw_percent = cell("percent_done")
+    percent = 0
+    if raw_percent:
+        match = _PERCENT.fullmatch(raw_percent)
+        if match and int(match.group(1)) <= 100:
+            percent = int(match.group(1))
+        else:
+            errors.append(
+                RowError(row, "percent_done", f"{raw_percent[:40]!r}: a whole number from 0 to 100.")
+            )
+    tags = [" ".join(t.split()) for t in re.split(r"[,;]", cell("tags"))]
+    tags = [t for t in tags if t]
+    if any(len(t) > 60 for t in tags):
+        errors.append(RowError(row, "tags", "A tag has at most 60 characters."))
+    if len(tags) > 30:
+        errors.append(RowError(row, "tags", "At most 30 tags per item."))
+    description = cell("description")
+    if len(description) > 20000:
+        errors.append(RowError(row, "description", "At most 20,000 characters."))
+    return Row(
+        row=row,
+        title=title,
+        start_date=start,
+        end_date=end,
+        bucket="" if start else bucket,
+        lane=lane,
+        status=status or ItemStatus.PLANNED,
+        percent_done=percent,
+        tags=tags,
+        description=description,
+    )
+
+
+def parse(data: bytes) -> Parsed:
+    """Every row of the file validated; ImportFailed with all the problems found."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    errors: list[RowError] = []
+    rows: list[Row] = []
+    positions: dict[str, int] | None = None
+    ignored: list[str] = []
+    record = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # bad quoting, a cell over csv's size limit, ...
+            errors.append(RowError(record + 1, "file", f"Unreadable CSV: {exc}."))
+            break
+        record += 1
+        if positions is None:
+            positions, ignored, header_errors = _header(cells)
+            if header_errors:
+                raise ImportFailed(header_errors)
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(rows) >= MAX_ROWS:
+            errors.append(RowError(record, "file", f"At most {MAX_ROWS} items per import."))
+            break
+        rows.append(_row(cells, positions, record, errors))
+    if positions is None:
+        raise ImportFailed([RowError(0, "file", "The file is empty.")])
+    if not rows and not errors:
+        errors.append(RowError(2, "file", "There are no items under the header row."))
+    if errors:
+        raise ImportFailed(errors)
+    return Parsed(rows=rows, ignored_columns=ignored)
+
+
+def import_items(*, member: Membership, roadmap_id: int, data: bytes) -> ImportResult:
+    """Validate `data` and create its items on the roadmap: all of them, or none (ImportFailed)."""
+    require(member, "roadmap.manage")
+    roadmap = Roadmap.objects.filter(pk=roadmap_id, workspace_id=member.workspace_id).first()
+    if roadmap is None:
+        raise NotFound("No such roadmap in this workspace.")
+    if roadmap.kind == RoadmapKind.PORTFOLIO:
+        raise ImportFailed(
+            [
+                RowError(
+                    0,
+                    "file",
+                    "A portfolio shows the items of the roadmaps it includes: import into one "
+                    "of those.",
+                )
+            ]
+        )
+    parsed = parse(data)
+    lanes = {lane.name.lower(): lane for lane in Lane.objects.filter(roadmap=roadmap)}
+    new_lanes: dict[str, str] = {}
+    for row in parsed.rows:
+        if row.lane and row.lane.lower() not in lanes:
+            new_lanes.setdefault(row.lane.lower(), row.lane)
+    current: Row | None = None
+    try:
+        with transaction.atomic():
+            for key, name in new_lanes.items():
+                lanes[key] = services.lane_create(
+                    member=member, roadmap_id=roadmap.pk, name=name
+                )
+            for current in parsed.rows:
+                services.item_create(
+                    member=member,
+                    roadmap_id=roadmap.pk,
+                    title=current.title,
+                    description=current.description,
+                    lane_id=lanes[current.lane.lower()].pk if current.lane else None,
+                    start_date=current.start_date,
+                    end_date=current.end_date,
+                    bucket=current.bucket,
+                    status=current.status,
+                    percent_done=current.percent_done,
+                    tags=current.tags,
+                )
+    except Invalid as exc:  # validated above, so only a rule the services know and we do not
+        where = current.row if current else 0
+        raise ImportFailed(
+            [RowError(where, e.field, e.message) for e in exc.errors]
+            or [RowError(where, "file", exc.detail)]
+        ) from None
+    return ImportResult(
+        created=len(parsed.rows),
+        lanes_created=list(new_lanes.values()),
+        ignored_columns=parsed.ignored_columns,
+    )

@@ -1,0 +1,1466 @@
+"""Web pages for roadmaps: the list, a roadmap's timeline / board / table, one item, what changed.
+
+Thin, like every view here: services do the writes (and the audit), selectors the reads. The timeline
+is drawn in the browser (static/roadmaps/timeline.js) from one JSON document rendered with
+json_script, so the page costs the same handful of queries for 10 items or 1,000.
+"""
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accord.audit.selectors import audit_entries
+from accord.core.errors import Invalid, StaleVersion
+from accord.core.markdown import render_markdown
+from accord.core.web import UserError, field_errors, form_date, form_int, form_version, words
+from accord.ideas.models import Idea, IdeaStatus
+from accord.ideas.selectors import tags as workspace_tags
+from accord.workspaces.models import Person
+from accord.workspaces.permissions import can
+from accord.workspaces.selectors import teams as workspace_teams
+from accord.workspaces.web import workspace_page
+
+from . import selectors, services
+from .models import (
+    Bucket,
+    Dependency,
+    DependencyKind,
+    ItemStatus,
+    Lane,
+    LaneMode,
+    Roadmap,
+    RoadmapItem,
+    RoadmapKind,
+    TimeScale,
+)
+from .services.roadmaps import COLOR_BY
+
+VIEWS = {"timeline": "roadmap", "board": "roadmap_board", "table": "roadmap_table"}
+BUCKETS = [(b.value, b.label) for b in Bucket]
+COLOR_BY_LABELS = {"status": "Status", "lane": "Lane", "team": "Team", "roadmap": "Roadmap"}
+# Colour classes of the bars (app.css: .rm-c-0 ... .rm-c-7, .rm-c-muted), by status when coloured by status.
+PALETTE = 8
+STATUS_COLORS = {"planned": 7, "in_progress": 0, "at_risk": 4, "done": 3, "cancelled": "muted"}
+TABLE_SORTS = {
+    "title": lambda i: i.title.lower(),
+    "status": lambda i: list(ItemStatus.values).index(i.status),
+    "start": lambda i: (i.start_date is None, i.start_date or date.min),
+    "end": lambda i: (i.end_date is None, i.end_date or date.min),
+    "percent": lambda i: i.percent_done,
+    "lane": lambda i: (i.lane is None, i.lane.name.lower() if i.lane else ""),
+    "team": lambda i: (i.team is None, i.team.name.lower() if i.team else ""),
+}
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Redirect to the posted `next` (same site only) or to `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _errors(exc) -> dict[str, list[str]]:
+    """field_errors for the templates: "__all__" (unreachable in a template) becomes "form",
+    "lanes.2" becomes "lanes"."""
+    errors: dict[str, list[str]] = {}
+    for field, msgs in field_errors(exc).items():
+        key = "form" if field == "__all__" else field.split(".")[0]
+        errors.setdefault(key, []).extend(msgs)
+    return errors
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _lanes_of(rm: Roadmap) -> list[Lane]:
+    """The custom lanes of a roadmap (a portfolio: of the roadmaps it includes)."""
+    return list(
+        Lane.objects.filter(roadmap_id__in=[rm.pk, *selectors.roadmap_ids_shown(rm)])
+        .select_related("roadmap")
+        .order_by("roadmap__name", "position", "id")
+    )
+
+
+def _member_roadmaps(rm: Roadmap) -> list[Roadmap]:
+    """Where a new item of this roadmap can live: itself, or a portfolio's included roadmaps."""
+    if rm.kind == RoadmapKind.PORTFOLIO:
+        return sorted(rm.includes.all(), key=lambda r: r.name.lower())
+    return [rm]
+
+
+# ---------------------------------------------------------------- the list of roadmaps
+
+
+def _roadmap_stats(workspace, roadmaps: list[Roadmap]) -> dict[int, dict]:
+    """Per roadmap: items (dated, undated), lanes and conflicting dependencies; a portfolio sums its roadmaps."""
+    counts = {
+        row["roadmap_id"]: row
+        for row in RoadmapItem.objects.filter(workspace=workspace)
+        .values("roadmap_id")
+        .annotate(
+            total=Count("id"),
+            undated=Count("id", filter=Q(start_date__isnull=True)),
+            at_risk=Count("id", filter=Q(status=ItemStatus.AT_RISK)),
+        )
+    }
+    lanes = dict(
+        Lane.objects.filter(roadmap__workspace=workspace)
+        .values("roadmap_id")
+        .annotate(n=Count("id"))
+        .values_list("roadmap_id", "n")
+    )
+    conflicts: dict[int, set[int]] = {}
+    for dep in Dependency.objects.filter(workspace=workspace).select_related(
+        "predecessor", "successor"
+    ):
+        if selectors.violates(dep):
+            for rid in (dep.predecessor.roadmap_id, dep.successor.roadmap_id):
+                conflicts.setdefault(rid, set()).add(dep.pk)
+    stats = {}
+    for rm in roadmaps:
+        ids = selectors.roadmap_ids_shown(rm)
+        row = {"total": 0, "undated": 0, "at_risk": 0}
+        for rid in ids:
+            for key in row:
+                row[key] += counts.get(rid, {}).get(key, 0)
+        row["dated"] = row["total"] - row["undated"]
+        row["lanes"] = sum(lanes.get(rid, 0) for rid in ids)
+        row["conflicts"] = len(set().union(*(conflicts.get(rid, set()) for rid in ids)))
+        stats[rm.pk] = row
+    return stats
+
+
+@workspace_page("roadmap.view")
+@require_http_methods(["GET", "POST"])
+def roadmap_list(request: HttpRequest, member) -> HttpResponse:
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            if not can(member, "roadmap.manage"):
+                raise Invalid("Only editors create roadmaps.")
+            kind = values.get("kind", RoadmapKind.PRODUCT)
+            rm = services.roadmap_create(
+                member=member,
+                name=values.get("name", ""),
+                kind=kind,
+                description=values.get("description", ""),
+                time_scale=values.get("time_scale", TimeScale.MONTHS),
+                lanes=[
+                    line.strip()
+                    for line in values.get("lanes", "").replace(",", "\n").splitlines()
+                    if line.strip()
+                ],
+                includes=[form_int(v, "includes") for v in values.getlist("includes") if v]
+                if kind == RoadmapKind.PORTFOLIO
+                else None,
+            )
+        except UserError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"Roadmap {rm.name} created.")
+            return redirect("roadmap", slug=member.workspace.slug, roadmap_id=rm.pk)
+    roadmaps = list(selectors.roadmaps(workspace=member.workspace).select_related("owner"))
+    stats = _roadmap_stats(member.workspace, roadmaps)
+    for rm in roadmaps:
+        rm.stats = stats[rm.pk]
+    return render(
+        request,
+        "roadmaps/list.html",
+        {
+            "roadmaps": roadmaps,
+            "can_manage": can(member, "roadmap.manage"),
+            "errors": errors,
+            "values": values,
+            "kinds": RoadmapKind.choices,
+            "scales": TimeScale.choices,
+            "includable": [r for r in roadmaps if r.kind != RoadmapKind.PORTFOLIO],
+            "chosen_includes": values.getlist("includes") if values else [],
+        },
+        status=422 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- one roadmap: timeline, board, table
+
+
+def _filters(request: HttpRequest) -> dict:
+    get = request.GET
+    return {
+        "tag": get.get("tag") or None,
+        "team_id": form_int(get.get("team"), "team"),
+        "status": get.get("status") or None,
+        "lane_id": form_int(get.get("lane"), "lane"),
+    }
+
+
+def _filter_query(filters: dict) -> str:
+    from urllib.parse import urlencode
+
+    names = {"tag": "tag", "team_id": "team", "status": "status", "lane_id": "lane"}
+    return urlencode(
+        {names[k]: v for k, v in filters.items() if v not in (None, "") and k in names}
+    )
+
+
+def _decorate(items: list[RoadmapItem], deps: selectors.DependencyState) -> None:
+    titles = {it.pk: it.title for it in items}
+    for it in items:
+        it.parent_title = titles.get(it.parent_id)
+        it.is_blocked = it.pk in deps.blocked
+        it.is_late = it.pk in deps.late
+        it.duration = (it.end_date - it.start_date).days + 1 if it.is_dated else None
+
+
+def _conflicts(deps: selectors.DependencyState) -> list[dict]:
+    rows = [
+        {
+            "dep": d,
+            "pred": d.predecessor,
+            "succ": d.successor,
+            "ss": d.kind == DependencyKind.START_TO_START,
+        }
+        for d in deps.dependencies
+        if d.pk in deps.violated
+    ]
+    return sorted(rows, key=lambda r: (r["succ"].start_date or date.max, r["succ"].title))
+
+
+def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -> dict:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    errors = {}
+    try:
+        filters = _filters(request)
+        data = selectors.timeline(roadmap=rm, filters=filters)
+    except Invalid as exc:
+        errors, filters = _errors(exc), {}
+        data = selectors.timeline(roadmap=rm)
+    deps = data["dependencies"]
+    _decorate(data["items"], deps)
+    lanes = _lanes_of(rm)
+    active = {k: v for k, v in filters.items() if v not in (None, "")}
+    portfolio = rm.kind == RoadmapKind.PORTFOLIO
+    included = {r.pk: r.name for r in rm.includes.all()}
+    for m in data["milestones"]:
+        m.scope_name = included.get(m.roadmap_id) if m.roadmap_id != rm.pk else None
+    saved = list(selectors.saved_views(roadmap=rm))
+    for sv in saved:
+        sv.query = _filter_query(sv.filters)
+        sv.url_name = VIEWS.get(sv.view, "roadmap")
+        sv.is_current = sv.filters == active and sv.view == view
+    return {
+        "roadmap": rm,
+        "view": view,
+        "view_url_name": VIEWS[view],
+        "data": data,
+        "items": data["items"],
+        "filters": filters,
+        "active_filters": active,
+        "filter_query": _filter_query(filters),
+        "filter_errors": errors,
+        "lanes": lanes,
+        "own_lanes": [lane for lane in lanes if lane.roadmap_id == rm.pk],
+        "teams": list(workspace_teams(workspace=member.workspace)),
+        "tags": list(workspace_tags(workspace=member.workspace)),
+        "statuses": ItemStatus.choices,
+        "saved_views": saved,
+        "conflicts": _conflicts(deps),
+        "blocked_count": len(deps.blocked & {i.pk for i in data["items"]}),
+        "milestones": data["milestones"],
+        "can_manage": can(member, "roadmap.manage"),
+        "is_portfolio": portfolio,
+        "includable": list(
+            Roadmap.objects.filter(workspace=member.workspace).exclude(kind=RoadmapKind.PORTFOLIO)
+        )
+        if portfolio
+        else [],
+        "included_ids": set(included),
+        "scales": TimeScale.choices,
+        "lane_modes": LaneMode.choices,
+        "color_by": [(c, COLOR_BY_LABELS[c]) for c in COLOR_BY],
+        "buckets": BUCKETS,
+        "kinds": DependencyKind.choices,
+    }
+
+
+def _idea_choices(member, rm: Roadmap):
+    """Scored or planned ideas not yet on this roadmap, for "Add from idea"."""
+    return (
+        Idea.objects.filter(
+            workspace=member.workspace, status__in=[IdeaStatus.SCORED, IdeaStatus.PLANNED]
+        )
+        .exclude(roadmap_items__roadmap_id__in=[rm.pk, *selectors.roadmap_ids_shown(rm)])
+        .order_by("status", "title")
+        .only("id", "title", "status")[:300]
+    )
+
+
+def _colour_maps(rm: Roadmap, data: dict, lanes: list[Lane], teams) -> dict:
+    """Colour index per lane, team and roadmap (the status palette is fixed), and the legend."""
+    lane_keys = [row.key for row in data["lanes"]]
+    maps = {
+        "status": STATUS_COLORS,
+        "lane": {key: n % PALETTE for n, key in enumerate(lane_keys)},
+        "team": {str(t.pk): n % PALETTE for n, t in enumerate(teams)},
+        "roadmap": {
+            str(r.pk): n % PALETTE
+            for n, r in enumerate(
+                sorted({i.roadmap for i in data["items"]} | {rm}, key=lambda r: r.name)
+            )
+        },
+    }
+    if rm.color_by == "status":
+        legend = [(STATUS_COLORS[s], label) for s, label in ItemStatus.choices]
+    elif rm.color_by == "lane":
+        legend = [(maps["lane"][row.key], row.name) for row in data["lanes"]]
+    elif rm.color_by == "team":
+        used = {i.team_id for i in data["items"] if i.team_id}
+        legend = [(maps["team"][str(t.pk)], t.name) for t in teams if t.pk in used]
+        if any(not i.team_id for i in data["items"]):
+            legend.append(("muted", "No team"))
+    else:
+        legend = [
+            (maps["roadmap"][str(r.pk)], r.name)
+            for r in sorted({i.roadmap for i in data["items"]}, key=lambda r: r.name)
+        ]
+    return {"maps": maps, "legend": [{"c": c, "n": n} for c, n in legend]}
+
+
+def _item_json(it: RoadmapItem) -> dict:
+    return {
+        "id": it.pk,
+        "t": it.title,
+        "s": it.start_date.isoformat() if it.start_date else None,
+        "e": it.end_date.isoformat() if it.end_date else None,
+        "b": it.bucket,
+        "st": it.status,
+        "pct": it.percent_done,
+        "lane": it.lane_id,
+        "rm": it.roadmap_id,
+        "par": it.parent_id,
+        "tm": it.team_id,
+        "team": it.team.name if it.team_id else "",
+        "tags": [t.name for t in it.tags.all()],
+        "v": it.version,
+    }
+
+
+def _timeline_payload(ctx: dict, member) -> dict:
+    rm, data = ctx["roadmap"], ctx["data"]
+    deps: selectors.DependencyState = data["dependencies"]
+    items = data["items"]
+    shown = {i.pk for i in items}
+    slug = member.workspace.slug
+    lane_roadmap = {lane.pk: lane.roadmap_id for lane in ctx["lanes"]}
+    external = {}
+    for d in deps.dependencies:
+        for other in (d.predecessor, d.successor):
+            if other.pk not in shown:
+                external[other.pk] = {
+                    "t": other.title,
+                    "rmn": other.roadmap.name,
+                    "s": other.start_date.isoformat() if other.start_date else None,
+                    "e": other.end_date.isoformat() if other.end_date else None,
+                }
+    rows = []
+    for item in items:
+        row = _item_json(item)
+        row["blk"] = item.pk in deps.blocked
+        row["late"] = item.pk in deps.late
+        rows.append(row)
+    return {
+        "roadmap": {
+            "id": rm.pk,
+            "name": rm.name,
+            "scale": rm.time_scale,
+            "laneMode": rm.lane_mode,
+            "colorBy": rm.color_by,
+            "portfolio": rm.kind == RoadmapKind.PORTFOLIO,
+        },
+        "editable": ctx["can_manage"],
+        "today": data["today"].isoformat(),
+        "urls": {
+            "move": reverse("roadmap_item_move", args=[slug, 0]),
+            "item": reverse("roadmap_item", args=[slug, 0]),
+        },
+        "statuses": dict(ItemStatus.choices),
+        "roadmaps": {str(i.roadmap_id): i.roadmap.name for i in items},
+        "lanes": [
+            {
+                "k": row.key,
+                "n": row.name,
+                "lid": row.lane_id,
+                "rm": lane_roadmap.get(row.lane_id),
+                "ids": [i.pk for i in row.items],
+            }
+            for row in data["lanes"]
+        ],
+        "items": rows,
+        "deps": [
+            {
+                "id": d.pk,
+                "p": d.predecessor_id,
+                "s": d.successor_id,
+                "k": d.kind,
+                "x": d.pk in deps.violated,
+            }
+            for d in deps.dependencies
+        ],
+        "ext": external,
+        "milestones": [
+            {
+                "id": m.pk,
+                "n": m.name,
+                "d": m.date.isoformat(),
+                "all": m.roadmap_id is None,
+            }
+            for m in data["milestones"]
+        ],
+        "colors": _colour_maps(rm, data, ctx["lanes"], ctx["teams"]),
+    }
+
+
+@workspace_page("roadmap.view")
+def roadmap_timeline(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    ctx = _roadmap_context(request, member, roadmap_id, "timeline")
+    ctx["payload"] = payload = _timeline_payload(ctx, member)
+    ctx["legend"] = payload["colors"]["legend"]
+    maps, color_by = payload["colors"]["maps"], ctx["roadmap"].color_by
+    ctx["bucket_columns"] = []
+    for value, label in BUCKETS:
+        undated = ctx["data"]["buckets"][value]
+        for it in undated:
+            key = {
+                "status": it.status,
+                "lane": f"lane-{it.lane_id}" if it.lane_id else "lane-none",
+                "team": str(it.team_id),
+                "roadmap": str(it.roadmap_id),
+            }[color_by]
+            it.color = maps[color_by].get(key, "muted")
+        ctx["bucket_columns"].append({"value": value, "label": label, "items": undated})
+    if ctx["can_manage"]:
+        ctx["ideas"] = _idea_choices(member, ctx["roadmap"])
+        ctx["member_roadmaps"] = _member_roadmaps(ctx["roadmap"])
+    return render(
+        request, "roadmaps/timeline.html", ctx, status=400 if ctx["filter_errors"] else 200
+    )
+
+
+def _board_columns(items: list[RoadmapItem]) -> list[dict]:
+    """Now / Next / Later: undated items by bucket, in board order; dated items in progress pinned to Now."""
+    columns = []
+    for value, label in BUCKETS:
+        cards = sorted(
+            (i for i in items if not i.start_date and i.bucket == value),
+            key=lambda i: (i.position, i.pk),
+        )
+        pinned = (
+            [i for i in items if i.start_date and i.status == ItemStatus.IN_PROGRESS]
+            if value == Bucket.NOW
+            else []
+        )
+        columns.append(
+            {
+                "bucket": value,
+                "label": label,
+                "cards": cards,
+                "pinned": pinned,
+                "count": len(cards) + len(pinned),
+            }
+        )
+    return columns
+
+
+@workspace_page("roadmap.view")
+def roadmap_board(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    ctx = _roadmap_context(request, member, roadmap_id, "board")
+    ctx["columns"] = _board_columns(ctx["items"])
+    ctx["scheduled_count"] = sum(
+        1 for i in ctx["items"] if i.start_date and i.status != ItemStatus.IN_PROGRESS
+    )
+    return render(request, "roadmaps/board.html", ctx, status=400 if ctx["filter_errors"] else 200)
+
+
+@workspace_page("roadmap.view")
+def roadmap_table(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    ctx = _roadmap_context(request, member, roadmap_id, "table")
+    sort = request.GET.get("sort") or "start"
+    key = sort.lstrip("-")
+    if key not in TABLE_SORTS:
+        sort, key = "start", "start"
+    rows = sorted(ctx["items"], key=TABLE_SORTS[key], reverse=sort.startswith("-"))
+    ctx.update(
+        rows=rows,
+        sort=sort,
+        sort_key=key,
+        sort_desc=sort.startswith("-"),
+        columns=[
+            ("title", "Item"),
+            ("status", "Status"),
+            ("percent", "Done"),
+            ("start", "Start"),
+            ("end", "End"),
+            ("lane", "Lane"),
+            ("team", "Team"),
+        ],
+    )
+    return render(request, "roadmaps/table.html", ctx, status=400 if ctx["filter_errors"] else 200)
+
+
+# ---------------------------------------------------------------- settings, lanes, milestones, dependencies, views
+
+
+def _roadmap_url(member, roadmap_id: int, view: str = "timeline") -> str:
+    return reverse(VIEWS.get(view, "roadmap"), args=[member.workspace.slug, roadmap_id])
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def roadmap_settings(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    post = request.POST
+    try:
+        services.roadmap_update(
+            member=member,
+            roadmap_id=rm.pk,
+            version=form_version(request),
+            name=post.get("name"),
+            description=post.get("description"),
+            time_scale=post.get("time_scale") or None,
+            lane_mode=post.get("lane_mode") or None,
+            color_by=post.get("color_by") or None,
+            includes=[form_int(v, "includes") for v in post.getlist("includes") if v]
+            if rm.kind == RoadmapKind.PORTFOLIO
+            else None,
+        )
+    except UserError as exc:
+        messages.error(request, f"Settings not saved: {exc.detail}")
+    else:
+        messages.success(request, "Roadmap settings saved.")
+    return _back(request, _roadmap_url(member, rm.pk))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def roadmap_delete(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    services.roadmap_delete(member=member, roadmap_id=rm.pk)
+    messages.success(request, f"Roadmap {rm.name} deleted.")
+    return redirect("roadmaps", slug=member.workspace.slug)
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def lane_add(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    try:
+        lane = services.lane_create(
+            member=member, roadmap_id=roadmap_id, name=request.POST.get("name", "")
+        )
+    except UserError as exc:
+        messages.error(request, f"Lane not added: {exc.detail}")
+    else:
+        messages.success(request, f"Lane {lane.name} added.")
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def lane_edit(request: HttpRequest, member, roadmap_id: int, lane_id: int) -> HttpResponse:
+    """Rename, move up or down, or delete a lane (its items stay, without a lane)."""
+    action = request.POST.get("action", "rename")
+    lanes = list(
+        Lane.objects.filter(roadmap_id=roadmap_id, roadmap__workspace=member.workspace).order_by(
+            "position", "id"
+        )
+    )
+    lane = next((x for x in lanes if x.pk == lane_id), None)
+    if lane is None:
+        messages.error(request, "No such lane on this roadmap.")
+        return _back(request, _roadmap_url(member, roadmap_id))
+    try:
+        if action == "delete":
+            services.lane_delete(member=member, lane_id=lane.pk)
+            messages.success(
+                request, f"Lane {lane.name} deleted; its items stay on the roadmap without a lane."
+            )
+        elif action in ("up", "down"):
+            with transaction.atomic():
+                index = lanes.index(lane)
+                target = max(0, min(len(lanes) - 1, index + (-1 if action == "up" else 1)))
+                lanes.insert(target, lanes.pop(index))
+                for position, other in enumerate(lanes):
+                    if other.position != position:
+                        services.lane_update(member=member, lane_id=other.pk, position=position)
+        else:
+            services.lane_update(member=member, lane_id=lane.pk, name=request.POST.get("name", ""))
+            messages.success(request, "Lane renamed.")
+    except UserError as exc:
+        messages.error(request, exc.detail)
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def milestone_add(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    post = request.POST
+    try:
+        when = form_date(post.get("date"), "date")
+        if when is None:
+            raise Invalid.field("date", "Give the milestone a date.")
+        ms = services.milestone_create(
+            member=member,
+            name=post.get("name", ""),
+            date_=when,
+            roadmap_id=None if post.get("scope") == "all" else roadmap_id,
+            description=post.get("description", ""),
+        )
+    except UserError as exc:
+        messages.error(request, f"Milestone not added: {exc.detail}")
+    else:
+        messages.success(request, f"Milestone {ms.name} added.")
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def milestone_remove(
+    request: HttpRequest, member, roadmap_id: int, milestone_id: int
+) -> HttpResponse:
+    services.milestone_delete(member=member, milestone_id=milestone_id)
+    messages.success(request, "Milestone deleted.")
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+def _dependency_form_context(member, rm: Roadmap) -> dict:
+    """Items for the two selects: this roadmap's (successor) and the whole workspace's (predecessor)."""
+    everything = list(
+        RoadmapItem.objects.filter(workspace=member.workspace)
+        .select_related("roadmap")
+        .only("id", "title", "roadmap__name", "roadmap_id")
+        .order_by("roadmap__name", "title")
+    )
+    here = set(selectors.roadmap_ids_shown(rm))
+    groups: dict[str, list] = {}
+    for it in everything:
+        groups.setdefault(it.roadmap.name, []).append(it)
+    return {
+        "roadmap": rm,
+        "own_items": [it for it in everything if it.roadmap_id in here],
+        "item_groups": sorted(groups.items()),
+        "kinds": DependencyKind.choices,
+    }
+
+
+@workspace_page("roadmap.view")
+@require_http_methods(["GET", "POST"])
+def dependency_add(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    """GET: the form (loaded when the panel opens); POST: successor waits for predecessor."""
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    if request.method == "GET":
+        return render(
+            request, "roadmaps/_dependency_form.html", _dependency_form_context(member, rm)
+        )
+    if not can(member, "roadmap.manage"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only editors add dependencies.")
+    post = request.POST
+    try:
+        dep = services.dependency_create(
+            member=member,
+            predecessor_id=form_int(post.get("predecessor_id"), "predecessor_id", 0),
+            successor_id=form_int(post.get("successor_id"), "successor_id", 0),
+            kind=post.get("kind") or DependencyKind.FINISH_TO_START,
+        )
+    except UserError as exc:
+        messages.error(request, f"Dependency not added: {exc.detail}")
+    else:
+        messages.success(request, f"{dep.successor.title} now waits for {dep.predecessor.title}.")
+    return _back(request, _roadmap_url(member, rm.pk))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def dependency_remove(
+    request: HttpRequest, member, roadmap_id: int, dependency_id: int
+) -> HttpResponse:
+    services.dependency_delete(member=member, dependency_id=dependency_id)
+    messages.success(request, "Dependency removed.")
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def saved_view_add(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    post = request.POST
+    view = post.get("view") or "timeline"
+    filters = {
+        key: value
+        for key, value in {
+            "tag": post.get("tag") or None,
+            "team_id": form_int(post.get("team"), "team"),
+            "status": post.get("status") or None,
+            "lane_id": form_int(post.get("lane"), "lane"),
+        }.items()
+        if value not in (None, "")
+    }
+    try:
+        saved = services.saved_view_create(
+            member=member,
+            roadmap_id=roadmap_id,
+            name=post.get("name", ""),
+            view=view,
+            filters=filters,
+        )
+    except UserError as exc:
+        messages.error(request, f"View not saved: {exc.detail}")
+        return _back(request, _roadmap_url(member, roadmap_id, view))
+    messages.success(request, f"View {saved.name} saved for everyone in the workspace.")
+    query = _filter_query(filters)
+    return redirect(_roadmap_url(member, roadmap_id, view) + (f"?{query}" if query else ""))
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def saved_view_remove(request: HttpRequest, member, roadmap_id: int, view_id: int) -> HttpResponse:
+    services.saved_view_delete(member=member, view_id=view_id)
+    messages.success(request, "Saved view deleted.")
+    return _back(request, _roadmap_url(member, roadmap_id))
+
+
+# ---------------------------------------------------------------- items: new, from an idea, the item page
+
+
+def _tags(text: str) -> list[str]:
+    return words(text)
+
+
+def _item_form_context(member, rm: Roadmap, item: RoadmapItem | None = None) -> dict:
+    roadmap_ids = [item.roadmap_id] if item else [r.pk for r in _member_roadmaps(rm)]
+    return {
+        "form_lanes": list(
+            Lane.objects.filter(roadmap_id__in=roadmap_ids)
+            .select_related("roadmap")
+            .order_by("roadmap__name", "position", "id")
+        ),
+        "containers": list(
+            RoadmapItem.objects.filter(roadmap_id__in=roadmap_ids)
+            .exclude(pk=item.pk if item else None)
+            .only("id", "title")
+            .order_by("title")[:500]
+        ),
+        "teams": list(workspace_teams(workspace=member.workspace)),
+        "people": list(
+            Person.objects.filter(workspace=member.workspace).order_by("name").only("id", "name")
+        ),
+        "statuses": ItemStatus.choices,
+        "buckets": BUCKETS,
+        "member_roadmaps": _member_roadmaps(rm),
+        "multi_roadmap": len(roadmap_ids) > 1,
+    }
+
+
+def _dates_from(post) -> tuple[date | None, date | None, str]:
+    start = form_date(post.get("start_date"), "start_date")
+    end = form_date(post.get("end_date"), "end_date")
+    bucket = post.get("bucket") or ""
+    return start, end, bucket
+
+
+@workspace_page("roadmap.manage")
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    errors, values = {}, {"bucket": "next", "status": "planned", "percent_done": 0}
+    if request.GET.get("lane"):
+        values["lane_id"] = form_int(request.GET.get("lane"), "lane")
+    if request.method == "POST":
+        values = request.POST
+        try:
+            start, end, bucket = _dates_from(values)
+            target = form_int(values.get("roadmap_id"), "roadmap_id") or _member_roadmaps(rm)[0].pk
+            item = services.item_create(
+                member=member,
+                roadmap_id=target,
+                title=values.get("title", ""),
+                description=values.get("description", ""),
+                lane_id=form_int(values.get("lane_id"), "lane_id"),
+                parent_id=form_int(values.get("parent_id"), "parent_id"),
+                start_date=start,
+                end_date=end,
+                bucket="" if start else bucket,
+                status=values.get("status") or ItemStatus.PLANNED,
+                percent_done=form_int(values.get("percent_done"), "percent_done", 0),
+                tags=_tags(values.get("tags", "")),
+                team_id=form_int(values.get("team_id"), "team_id"),
+                people_ids=[form_int(v, "people_ids") for v in values.getlist("people_ids") if v],
+            )
+        except UserError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"{item.title} added to the roadmap.")
+            return redirect(_roadmap_url(member, rm.pk, request.POST.get("view") or "timeline"))
+    ctx = {
+        "roadmap": rm,
+        "errors": errors,
+        "values": values,
+        "item": None,
+        "people_ids": values.getlist("people_ids") if hasattr(values, "getlist") else [],
+        **_item_form_context(member, rm),
+    }
+    return render(request, "roadmaps/item_form.html", ctx, status=422 if errors else 200)
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def item_add_from_idea(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    post = request.POST
+    try:
+        start, end, bucket = _dates_from(post)
+        item = services.item_from_idea(
+            member=member,
+            roadmap_id=form_int(post.get("roadmap_id"), "roadmap_id") or _member_roadmaps(rm)[0].pk,
+            idea_id=form_int(post.get("idea_id"), "idea_id", 0),
+            reason=post.get("reason", ""),
+            lane_id=form_int(post.get("lane_id"), "lane_id"),
+            start_date=start,
+            end_date=end,
+            bucket="" if start else bucket,
+        )
+    except UserError as exc:
+        messages.error(request, f"Not added: {exc.detail}")
+    else:
+        messages.success(request, f"{item.title} is on the roadmap now; the idea is planned.")
+    return _back(request, _roadmap_url(member, rm.pk))
+
+
+def _dependencies_of(member, item: RoadmapItem) -> dict:
+    today = timezone.localdate()
+    state = selectors.dependency_state(item_ids=[item.pk], workspace=member.workspace, today=today)
+    waits, blocks = [], []
+    for d in state.dependencies:
+        row = {"dep": d, "violated": d.pk in state.violated, "late": False}
+        if d.successor_id == item.pk:
+            row["other"] = d.predecessor
+            row["late"] = d.predecessor_id in state.late
+            waits.append(row)
+        else:
+            row["other"] = d.successor
+            blocks.append(row)
+    return {
+        "waits_for": waits,
+        "blocks": blocks,
+        "is_blocked": item.pk in state.blocked,
+        "is_late": item.pk in state.late,
+    }
+
+
+def _item_page(request, member, item, *, errors=None, values=None, status=200) -> HttpResponse:
+    from_id = (
+        form_int(request.GET.get("from"), "from") if request.GET.get("from", "").isdigit() else None
+    )
+    rm = item.roadmap
+    origin = rm
+    if from_id and from_id != rm.pk:
+        origin = Roadmap.objects.filter(pk=from_id, workspace=member.workspace).first() or rm
+    values = values or {
+        "title": item.title,
+        "description": item.description,
+        "lane_id": item.lane_id,
+        "parent_id": item.parent_id,
+        "start_date": item.start_date.isoformat() if item.start_date else "",
+        "end_date": item.end_date.isoformat() if item.end_date else "",
+        "bucket": item.bucket,
+        "status": item.status,
+        "percent_done": item.percent_done,
+        "team_id": item.team_id,
+        "tags": ", ".join(t.name for t in item.tags.all()),
+        "people_ids": [str(p.pk) for p in item.people.all()],
+        "version": item.version,
+    }
+    others = (
+        RoadmapItem.objects.filter(workspace=member.workspace)
+        .exclude(pk=item.pk)
+        .select_related("roadmap")
+        .only("id", "title", "roadmap__name", "roadmap_id")
+        .order_by("roadmap__name", "title")
+    )
+    groups: dict[str, list] = {}
+    for it in others:
+        groups.setdefault(it.roadmap.name, []).append(it)
+    ctx = {
+        "item": item,
+        "roadmap": rm,
+        "origin": origin,
+        "description_html": render_markdown(item.description),
+        "duration": (item.end_date - item.start_date).days + 1 if item.is_dated else None,
+        "children": list(item.children.order_by("start_date", "position", "id")),
+        "audit": audit_entries(
+            workspace=member.workspace, object_type="roadmap item", object_id=item.pk
+        )[:40],
+        "can_manage": can(member, "roadmap.manage"),
+        "errors": errors or {},
+        "values": values,
+        "item_groups": sorted(groups.items()),
+        "kinds": DependencyKind.choices,
+        "dep_errors": (errors or {}).get("dependency"),
+        **_dependencies_of(member, item),
+        **_item_form_context(member, rm, item),
+    }
+    ctx["people_ids"] = [
+        str(v)
+        for v in (
+            values.getlist("people_ids")
+            if hasattr(values, "getlist")
+            else values.get("people_ids", [])
+        )
+    ]
+    return render(request, "roadmaps/item.html", ctx, status=status)
+
+
+@workspace_page("roadmap.view")
+@require_http_methods(["GET", "POST"])
+def item_detail(request: HttpRequest, member, item_id: int) -> HttpResponse:
+    item = selectors.item(workspace=member.workspace, item_id=item_id)
+    if request.method == "GET":
+        return _item_page(request, member, item)
+    if not can(member, "roadmap.manage"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only editors change roadmap items.")
+    post = request.POST
+    try:
+        start, end, bucket = _dates_from(post)
+        lane_id = form_int(post.get("lane_id"), "lane_id")
+        parent_id = form_int(post.get("parent_id"), "parent_id")
+        team_id = form_int(post.get("team_id"), "team_id")
+        services.item_update(
+            member=member,
+            item_id=item.pk,
+            version=form_version(request),
+            title=post.get("title", ""),
+            description=post.get("description", ""),
+            lane_id=lane_id,
+            clear_lane=lane_id is None,
+            parent_id=parent_id,
+            clear_parent=parent_id is None,
+            start_date=start,
+            end_date=end,
+            undate=start is None and end is None,
+            bucket=bucket or None,
+            status=post.get("status") or None,
+            percent_done=form_int(post.get("percent_done"), "percent_done", 0),
+            tags=_tags(post.get("tags", "")),
+            team_id=team_id,
+            clear_team=team_id is None,
+            people_ids=[form_int(v, "people_ids") for v in post.getlist("people_ids") if v],
+        )
+    except StaleVersion:
+        item = selectors.item(workspace=member.workspace, item_id=item_id)
+        messages.error(
+            request,
+            "Someone else changed this item while you were editing. The form shows their version now; "
+            "make your change again and save.",
+        )
+        return _item_page(request, member, item, status=409)
+    except UserError as exc:
+        return _item_page(request, member, item, errors=_errors(exc), values=post, status=422)
+    messages.success(request, "Item saved.")
+    return redirect(
+        reverse("roadmap_item", args=[member.workspace.slug, item.pk])
+        + (f"?from={post.get('from')}" if post.get("from", "").isdigit() else "")
+    )
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def item_dependency_add(request: HttpRequest, member, item_id: int) -> HttpResponse:
+    """From the item page: this item waits for another, or blocks another."""
+    item = selectors.item(workspace=member.workspace, item_id=item_id)
+    post = request.POST
+    try:
+        other = form_int(post.get("other_id"), "other_id", 0)
+        pred, succ = (other, item.pk) if post.get("direction") != "blocks" else (item.pk, other)
+        services.dependency_create(
+            member=member,
+            predecessor_id=pred,
+            successor_id=succ,
+            kind=post.get("kind") or DependencyKind.FINISH_TO_START,
+        )
+    except UserError as exc:
+        messages.error(request, f"Dependency not added: {exc.detail}")
+    else:
+        messages.success(request, "Dependency added.")
+    return _back(
+        request, reverse("roadmap_item", args=[member.workspace.slug, item.pk]) + "#dependencies"
+    )
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def item_remove(request: HttpRequest, member, item_id: int) -> HttpResponse:
+    item = selectors.item(workspace=member.workspace, item_id=item_id)
+    services.item_delete(member=member, item_id=item.pk)
+    messages.success(request, f"{item.title} deleted.")
+    target = form_int(request.POST.get("from"), "from") or item.roadmap_id
+    return redirect("roadmap", slug=member.workspace.slug, roadmap_id=target)
+
+
+# ---------------------------------------------------------------- moves: timeline drags, board places, table rows
+
+
+def _flags_around(member, item_id: int) -> dict:
+    """After a move: the conflict state of the item and its direct neighbours, for the timeline to redraw."""
+    first = selectors.dependency_state(item_ids=[item_id], workspace=member.workspace)
+    ids = (
+        {item_id}
+        | {d.predecessor_id for d in first.dependencies}
+        | {d.successor_id for d in first.dependencies}
+    )
+    state = selectors.dependency_state(item_ids=list(ids), workspace=member.workspace)
+    return {
+        "checked": sorted(ids),
+        "blocked": sorted(state.blocked & ids),
+        "late": sorted(state.late & ids),
+        "deps": [{"id": d.pk, "x": d.pk in state.violated} for d in state.dependencies],
+    }
+
+
+def _json_error(exc, status: int) -> JsonResponse:
+    return JsonResponse(exc.as_dict(), status=status)
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def item_move(request: HttpRequest, member, item_id: int) -> JsonResponse:
+    """Drag (or keyboard move) on the timeline: JSON in, JSON out; 409 carries where the bar is now."""
+    try:
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"detail": "Send a JSON object.", "errors": []}, status=400)
+    try:
+        version = form_int(body.get("version"), "version")
+        if version is None:
+            raise Invalid.field(
+                "version", "The move is missing the bar's version; reload the page."
+            )
+        start = form_date(body.get("start_date"), "start_date")
+        end = form_date(body.get("end_date"), "end_date")
+        if start is None or end is None:
+            raise Invalid.field("start_date", "A bar on the timeline has a start and an end date.")
+        lane_given = "lane_id" in body
+        lane_id = form_int(body.get("lane_id"), "lane_id") if lane_given else None
+        item = services.item_move(
+            member=member,
+            item_id=item_id,
+            version=version,
+            start_date=start,
+            end_date=end,
+            lane_id=lane_id,
+            clear_lane=lane_given and lane_id is None,
+        )
+    except StaleVersion as exc:
+        current = selectors.item(workspace=member.workspace, item_id=item_id)
+        payload = exc.as_dict() | {
+            "item": _item_json(current),
+            "flags": _flags_around(member, item_id),
+        }
+        return JsonResponse(payload, status=409)
+    except UserError as exc:
+        return _json_error(exc, exc.status)
+    item = selectors.item(workspace=member.workspace, item_id=item.pk)
+    return JsonResponse({"item": _item_json(item), "flags": _flags_around(member, item.pk)})
+
+
+@transaction.atomic
+def _place(
+    member,
+    board: Roadmap,
+    item: RoadmapItem,
+    version: int,
+    bucket: str,
+    before_id: int | None,
+    direction: str,
+) -> RoadmapItem:
+    """Put an undated item in a board column, before another card (or last), or one step up or down.
+
+    Only the moved card is written, between its new neighbours' positions, unless they leave no room:
+    then the column is renumbered (10, 20, 30...).
+    """
+    if item.start_date:
+        raise Invalid.field(
+            "bucket",
+            "A scheduled item keeps its dates: move it on the timeline, or clear its dates first.",
+        )
+    bucket = bucket or item.bucket or Bucket.LATER
+    if bucket not in Bucket.values:
+        raise Invalid.field("bucket", "Use now, next or later.")
+    column = list(
+        RoadmapItem.objects.filter(
+            roadmap_id__in=selectors.roadmap_ids_shown(board) or [item.roadmap_id],
+            start_date__isnull=True,
+            bucket=bucket,
+        ).order_by("position", "id")
+    )
+    here = next((n for n, c in enumerate(column) if c.pk == item.pk), None)
+    others = [c for c in column if c.pk != item.pk]
+    if direction in ("up", "down") and here is not None:
+        index = max(0, min(len(others), here + (-1 if direction == "up" else 1)))
+    elif before_id:
+        index = next((n for n, c in enumerate(others) if c.pk == before_id), len(others))
+    else:
+        index = len(others)
+    prev = others[index - 1] if index > 0 else None
+    nxt = others[index] if index < len(others) else None
+    if prev is None and nxt is None:
+        position = item.position
+    elif prev is None:
+        position = nxt.position - 1
+    elif nxt is None:
+        position = prev.position + 1
+    elif nxt.position - prev.position >= 2:
+        position = (prev.position + nxt.position) // 2
+    else:
+        position = None
+    if position is not None:
+        return services.item_update(
+            member=member, item_id=item.pk, version=version, bucket=bucket, position=position
+        )
+    order = [*others[:index], item, *others[index:]]
+    moved = services.item_update(
+        member=member, item_id=item.pk, version=version, bucket=bucket, position=(index + 1) * 10
+    )
+    for n, card in enumerate(order):
+        if card.pk != item.pk and card.position != (n + 1) * 10:
+            services.item_update(
+                member=member, item_id=card.pk, version=card.version, position=(n + 1) * 10
+            )
+    return moved
+
+
+@workspace_page("roadmap.manage")
+@require_POST
+def item_place(request: HttpRequest, member, item_id: int) -> HttpResponse:
+    """The board: move a card to a column and a place (drag and drop, or the card's own controls)."""
+    post = request.POST
+    item = selectors.item(workspace=member.workspace, item_id=item_id)
+    board_id = form_int(post.get("roadmap"), "roadmap") or item.roadmap_id
+    board = selectors.roadmap(workspace=member.workspace, roadmap_id=board_id)
+    default = _roadmap_url(member, board.pk, "board")
+    try:
+        moved = _place(
+            member,
+            board,
+            item,
+            form_version(request),
+            post.get("bucket") or "",
+            form_int(post.get("before"), "before"),
+            post.get("direction") or "",
+        )
+    except StaleVersion as exc:
+        detail = f"Someone else changed “{item.title}” first; the board shows where it is now."
+        if _wants_json(request):
+            messages.error(request, detail)
+            return JsonResponse(exc.as_dict() | {"detail": detail}, status=409)
+        messages.error(request, detail)
+        return _back(request, default)
+    except UserError as exc:
+        if _wants_json(request):
+            return _json_error(exc, exc.status)
+        messages.error(request, exc.detail)
+        return _back(request, default)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "id": moved.pk,
+                "version": moved.version,
+                "bucket": moved.bucket,
+                "position": moved.position,
+            }
+        )
+    messages.success(request, f"{moved.title} moved to {Bucket(moved.bucket).label}.")
+    return _back(request, default)
+
+
+def _row_context(member, item: RoadmapItem, roadmap_id: int | None) -> dict:
+    flags = selectors.dependency_state(item_ids=[item.pk], workspace=member.workspace)
+    item.is_blocked = item.pk in flags.blocked
+    item.is_late = item.pk in flags.late
+    item.duration = (item.end_date - item.start_date).days + 1 if item.is_dated else None
+    item.parent_title = item.parent.title if item.parent_id else None
+    return {
+        "it": item,
+        "roadmap_id": roadmap_id or item.roadmap_id,
+        "can_manage": can(member, "roadmap.manage"),
+        "statuses": ItemStatus.choices,
+        "is_portfolio": bool(roadmap_id and roadmap_id != item.roadmap_id),
+    }
+
+
+@workspace_page("roadmap.view")
+@require_http_methods(["GET", "POST"])
+def item_row(request: HttpRequest, member, item_id: int) -> HttpResponse:
+    """One row of the table (htmx): shown, in edit mode, or saved; a stale version shows the current state."""
+    roadmap_id = form_int(request.GET.get("roadmap") or request.POST.get("roadmap"), "roadmap")
+    item = selectors.item(workspace=member.workspace, item_id=item_id)
+    if request.method == "GET":
+        editing = request.GET.get("edit") == "1" and can(member, "roadmap.manage")
+        ctx = _row_context(member, item, roadmap_id)
+        return render(request, "roadmaps/_row_edit.html" if editing else "roadmaps/_row.html", ctx)
+    if not can(member, "roadmap.manage"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only editors change roadmap items.")
+    post = request.POST
+    try:
+        start, end, _ = _dates_from(post)
+        services.item_update(
+            member=member,
+            item_id=item.pk,
+            version=form_version(request),
+            title=post.get("title", ""),
+            status=post.get("status") or None,
+            percent_done=form_int(post.get("percent_done"), "percent_done", 0),
+            start_date=start,
+            end_date=end,
+            undate=start is None and end is None and item.start_date is not None,
+        )
+    except StaleVersion:
+        ctx = _row_context(
+            member, selectors.item(workspace=member.workspace, item_id=item_id), roadmap_id
+        )
+        ctx["conflict"] = True
+        return render(request, "roadmaps/_row_edit.html", ctx, status=409)
+    except UserError as exc:
+        ctx = _row_context(member, item, roadmap_id)
+        ctx.update(errors=_errors(exc), values=post)
+        return render(request, "roadmaps/_row_edit.html", ctx, status=422)
+    ctx = _row_context(
+        member, selectors.item(workspace=member.workspace, item_id=item_id), roadmap_id
+    )
+    ctx["saved"] = True
+    return render(request, "roadmaps/_row.html", ctx)
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def _last_monday(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def _fmt(d: str | None) -> str:
+    if not d:
+        return ""
+    value = date.fromisoformat(d)
+    return value.strftime("%b %-d, %Y")
+
+
+def _span(state: dict) -> str:
+    if state.get("start_date"):
+        return f"{_fmt(state['start_date'])} \N{EN DASH} {_fmt(state.get('end_date'))}"
+    bucket = state.get("bucket")
+    return f"{Bucket(bucket).label} (no dates)" if bucket in Bucket.values else "no dates"
+
+
+def _days(n: int, direction: str = "") -> str:
+    """14, "later" -> "14 days later (2 weeks)"."""
+    n = abs(n)
+    text = f"{n} day{'s' if n != 1 else ''}" + (f" {direction}" if direction else "")
+    return text + (f" ({n // 7} weeks)" if n % 7 == 0 and n >= 14 else "")
+
+
+FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "lane_id": "Lane",
+    "parent_id": "Container",
+    "status": "Status",
+    "percent_done": "Progress",
+    "team_id": "Team",
+    "idea_id": "Linked idea",
+    "roadmap_id": "Roadmap",
+}
+
+
+def _readable_changes(member, result: dict) -> list[dict]:
+    """One entry per item: what happened to it, in sentences ("moved 14 days later")."""
+    ids = {
+        "lane_id": set(),
+        "team_id": set(),
+        "roadmap_id": set(),
+        "idea_id": set(),
+        "parent_id": set(),
+    }
+    for group in ("moved", "rescoped", "changed"):
+        for row in result[group]:
+            for state in (row["before"], row["after"]):
+                for key in ids:
+                    if state.get(key):
+                        ids[key].add(state[key])
+    from accord.workspaces.models import Team
+
+    names = {
+        "lane_id": dict(Lane.objects.filter(pk__in=ids["lane_id"]).values_list("id", "name")),
+        "team_id": dict(
+            Team.objects.filter(pk__in=ids["team_id"], workspace=member.workspace).values_list(
+                "id", "name"
+            )
+        ),
+        "roadmap_id": dict(
+            Roadmap.objects.filter(
+                pk__in=ids["roadmap_id"], workspace=member.workspace
+            ).values_list("id", "name")
+        ),
+        "idea_id": dict(
+            Idea.objects.filter(pk__in=ids["idea_id"], workspace=member.workspace).values_list(
+                "id", "title"
+            )
+        ),
+        "parent_id": dict(
+            RoadmapItem.objects.filter(
+                pk__in=ids["parent_id"], workspace=member.workspace
+            ).values_list("id", "title")
+        ),
+    }
+    statuses = dict(ItemStatus.choices)
+
+    def value(key: str, raw):
+        if raw in (None, ""):
+            return "—"
+        if key in names:
+            return names[key].get(raw, f"#{raw} (deleted)")
+        if key == "status":
+            return statuses.get(raw, raw)
+        if key == "percent_done":
+            return f"{raw}%"
+        return str(raw)
+
+    entries: dict[int, dict] = {}
+
+    def entry(row: dict, kind: str) -> dict:
+        e = entries.setdefault(
+            row["id"],
+            {
+                "id": row["id"],
+                "title": row["title"],
+                "kinds": [],
+                "lines": [],
+                "after": row["after"],
+                "before": row["before"],
+                "sort": 0,
+            },
+        )
+        if kind not in e["kinds"]:
+            e["kinds"].append(kind)
+        return e
+
+    for row in result["moved"]:
+        e = entry(row, "moved")
+        direction = "later" if row["days"] > 0 else "earlier"
+        e["lines"].append(
+            {
+                "kind": "moved",
+                "text": f"Moved {_days(row['days'], direction)}",
+                "from": _span(row["before"]),
+                "to": _span(row["after"]),
+            }
+        )
+        e["sort"] = max(e["sort"], abs(row["days"]))
+    for row in result["rescoped"]:
+        e = entry(row, "rescoped")
+        if row["duration_before"] is not None:
+            longer = row["duration_after"] > row["duration_before"]
+            text = f"Re-scoped from {row['duration_before']} to {row['duration_after']} days ({'longer' if longer else 'shorter'})"
+        elif row["after"].get("start_date"):
+            text = "Scheduled"
+        elif row["before"].get("start_date"):
+            text = "Unscheduled"
+        else:
+            text = "Moved between Now, Next and Later"
+        e["lines"].append(
+            {
+                "kind": "rescoped",
+                "text": text,
+                "from": _span(row["before"]),
+                "to": _span(row["after"]),
+            }
+        )
+    for row in result["changed"]:
+        e = entry(row, "changed")
+        for key in row["fields"]:
+            label = FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+            if key == "description":
+                e["lines"].append(
+                    {"kind": "changed", "text": "Description edited", "from": "", "to": ""}
+                )
+            else:
+                e["lines"].append(
+                    {
+                        "kind": "changed",
+                        "text": label,
+                        "from": value(key, row["before"].get(key)),
+                        "to": value(key, row["after"].get(key)),
+                    }
+                )
+    return sorted(entries.values(), key=lambda e: (-e["sort"], e["title"].lower()))
+
+
+@workspace_page("roadmap.view")
+def roadmap_changes(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
+    rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    today = timezone.localdate()
+    errors = {}
+    default_since = _last_monday(today)
+    try:
+        since_day = form_date(request.GET.get("since"), "since") or default_since
+        if since_day > today:
+            raise Invalid.field("since", "Pick a day in the past (or today).")
+    except Invalid as exc:
+        errors, since_day = _errors(exc), default_since
+    since = timezone.make_aware(datetime.combine(since_day, time.min))
+    result = selectors.diff(roadmap=rm, since=since)
+    for row in result["added"]:
+        row["span"] = _span(row)
+    for row in result["removed"]:
+        row["span"] = _span(row)
+    changes = _readable_changes(member, result)
+    return render(
+        request,
+        "roadmaps/changes.html",
+        {
+            "roadmap": rm,
+            "since": since_day,
+            "default_since": default_since,
+            "presets": [
+                ("Since Monday", default_since),
+                ("Last 14 days", today - timedelta(days=14)),
+                ("Last 30 days", today - timedelta(days=30)),
+                ("Last 90 days", today - timedelta(days=90)),
+            ],
+            "today": today,
+            "errors": errors,
+            "result": result,
+            "changes": changes,
+            "total": len(changes) + len(result["added"]) + len(result["removed"]),
+            "moved_count": len(result["moved"]),
+            "can_manage": can(member, "roadmap.manage"),
+        },
+        status=400 if errors else 200,
+    )
