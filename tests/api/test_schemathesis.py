@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.apps import apps
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from accord.wsgi import application
@@ -95,7 +97,21 @@ EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status code
 
 
 @pytest.fixture
-def seeded(cast):
+def one_connection():
+    """Keep one database connection for the whole test.
+
+    The WSGI handler closes it after every request (CONN_MAX_AGE=0 in tests), so each request would
+    log in to PostgreSQL again; Django's test client avoids that the same way.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(cast, one_connection):
     """The cast's workspaces, seeded by every app, and the run's admin token for "acme"."""
     from accord.core.tokens import hash_token
     from accord.workspaces.models import ApiToken
@@ -169,8 +185,8 @@ def aim(case) -> None:
 # ---------------------------------------------------------------- the run
 
 
-# transaction=True: requests go through the real WSGI handler, which closes the database connection
-# after each one (CONN_MAX_AGE=0 in tests); inside a test transaction that breaks on PostgreSQL.
+# transaction=True: every request commits like in production, so one failing request (a database
+# error on PostgreSQL) cannot poison the rest of the run the way it would inside a test transaction.
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 # The fixture's data is shared (and changed) by all examples of one operation, on purpose.

@@ -298,13 +298,8 @@ def seed_ideas(
         def score_rows():
             for idea in created:
                 inputs = inputs_of.get(idea.pk, {})
-                result = scorer.score(inputs)  # as rescore() computes it
-                value = None if result.value is None else round(result.value, 4)
-                reason = (result.undefined_reason or "")[:300]
-                yield (
-                    idea.pk, model.pk, json.dumps(inputs), value, result.category or "", reason,
-                    scored_at,
-                )  # fmt: skip
+                value, category, reason = scorer.stored(inputs)  # what rescore() writes
+                yield (idea.pk, model.pk, json.dumps(inputs), value, category, reason, scored_at)
 
         scores = insert_rows(
             IdeaScore._meta.db_table,

@@ -1,10 +1,12 @@
 """What every API router shares: the error schema, the documented error codes and pagination."""
 
+import re
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 T = TypeVar("T")
 
@@ -23,6 +25,26 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in the path or the query
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID), JsonInteger]
 BodyInt = Annotated[int, JsonInteger]
+
+
+def _iso_8601(value):
+    # pydantic would also read a number as a Unix timestamp ("0.5" is 1970); the schema says date-time.
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use an ISO 8601 date-time, e.g. 2025-01-31T09:00:00Z.")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    # RFC 3339 allows offsets like +17:28 that PostgreSQL refuses (a 500): compare in UTC.
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("Date-time out of range.") from exc
+
+
+DateTimeIn = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_in_utc)]  # a date-time a client sends
 
 
 class ErrorItem(Schema):

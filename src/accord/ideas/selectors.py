@@ -159,9 +159,12 @@ def _ordering(sort: str, model: ScoringModel | None, criterion: str | None) -> l
     if criterion:
         if model is None or criterion not in {c.key for c in model.criteria.all()}:
             raise Invalid.field("criterion", f"Unknown criterion {criterion!r} for this model.")
+        from django.db.models import FloatField
         from django.db.models.fields.json import KT
+        from django.db.models.functions import Cast
 
-        value = KT(f"scores__inputs__{criterion}")
+        # The annotated inputs of the chosen model; cast so PostgreSQL sorts numbers, not text.
+        value = Cast(KT(f"score_inputs__{criterion}"), FloatField())
         return [
             value.desc(nulls_last=True) if sort.startswith("-") else value.asc(nulls_last=True),
             "-id",

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
@@ -136,9 +137,12 @@ def idea_status(request: HttpRequest, member, idea_id: int) -> HttpResponse:
         )
     except UserError as exc:
         messages.error(request, exc.detail)
-    return redirect(
-        request.POST.get("next") or reverse("ideas_board", args=[member.workspace.slug])
-    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("ideas_board", args=[member.workspace.slug])  # only back into Accord
+    return redirect(target)
 
 
 @workspace_page("idea.edit")

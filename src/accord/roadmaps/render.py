@@ -55,10 +55,23 @@ class Style:
     pad: int = 20
     max_outside_label: int = 320
     min_label_gap: int = 8
+    labels_extend: bool = True  # a label outside its bar takes room in the row (False: dense)
     two_line_lanes: bool = True  # a portfolio's lanes: the roadmap's name above the lane's
 
 
 EXPORT = Style()
+# A big roadmap in a file: smaller type and tighter rows, so a thousand bars stay one readable
+# picture (and rasterize in a couple of seconds).
+EXPORT_COMPACT = Style(
+    font=11, title_font=20, row=19, bar=15, lane_label=180, pad=16, max_outside_label=220,
+    min_label_gap=3, labels_extend=False,
+)  # fmt: skip
+COMPACT_FROM = 250  # dated items
+
+
+def export_style(data: dict) -> Style:
+    dated = sum(1 for i in data["items"] if i.start_date and i.end_date)
+    return EXPORT_COMPACT if dated >= COMPACT_FROM else EXPORT
 KIOSK = Style(
     width=1880,
     font=23,
@@ -221,14 +234,15 @@ class _Canvas:
     def rect(self, x, y, w, h, *, fill, rx=0, extra=""):
         self.add(
             f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(max(w, 0))}" height="{_num(h)}" '
-            f'fill="{fill}"' + (f' rx="{_num(rx)}"' if rx else "") + f"{extra}/>"
+            f'fill="{fill}"' + (f' rx="{_num(rx)}"' if rx else ' shape-rendering="crispEdges"')
+            + f"{extra}/>"
         )
 
     def line(self, x1, y1, x2, y2, *, stroke, width=1, extra=""):
         self.add(
             f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
-            f'stroke="{stroke}" stroke-width="{_num(width)}"{extra}/>'
-        )
+            f'stroke="{stroke}" stroke-width="{_num(width)}" shape-rendering="crispEdges"{extra}/>'
+        )  # every line is horizontal or vertical: crisp is exact, and cheap when long
 
 
 def _tint(hex_color: str, amount: float) -> str:
@@ -389,12 +403,17 @@ def render_timeline(
         bad = dep.pk in deps.violated
         ax = a.x1 if dep.kind == "finish_to_start" else a.x0
         ay, by, bx = a.y + s.bar / 2, b.y + s.bar / 2, b.x0
-        bend = max(s.font * 1.5, abs(bx - ax) / 3)
         color, marker = (DANGER, "arrow-bad") if bad else (DEPENDENCY, "arrow")
+        # An elbow: out of the predecessor, down (or up) just before the successor, into it.
+        # Axis-aligned segments drawn crisp: exact, and cheap to rasterize when they are long.
+        if dep.kind == "finish_to_start":
+            mid = bx - s.font * 0.7 if bx - s.font * 0.7 >= ax + 4 else ax + s.font * 0.5
+        else:
+            mid = min(ax, bx) - s.font * 0.7
         c.add(
-            f'<path d="M{_num(ax)} {_num(ay)} C{_num(ax + bend)} {_num(ay)} {_num(bx - bend)} '
-            f'{_num(by)} {_num(bx - 1)} {_num(by)}" fill="none" stroke="{color}" '
-            f'stroke-width="{1.8 if bad else 1.3}" stroke-opacity="{0.95 if bad else 0.7}"'
+            f'<path d="M{_num(ax)} {_num(ay)} H{_num(mid)} V{_num(by)} H{_num(bx - 1)}" '
+            f'fill="none" stroke="{color}" stroke-width="{2 if bad else 1.5}" '
+            f'stroke-opacity="{0.95 if bad else 0.75}" shape-rendering="crispEdges"'
             + (' stroke-dasharray="6 4"' if bad else "")
             + f' marker-end="url(#{id_prefix}-{marker})"/>'
         )
@@ -465,6 +484,8 @@ def _place_lane(items: list[RoadmapItem], x_of, s: Style, plot_x1: float) -> lis
     def extent(it: RoadmapItem) -> tuple[float, float, str, bool]:
         x0, x1 = x_of(it.start_date), x_of(it.end_date + timedelta(days=1))
         x1 = max(x1, x0 + 4)
+        if not s.labels_extend:
+            return x0, x1, "", True  # labelled after packing (_label_rows)
         bold = it.pk in children
         size = s.font
         room_inside = x1 - x0 - s.font * 1.1
@@ -510,7 +531,31 @@ def _place_lane(items: list[RoadmapItem], x_of, s: Style, plot_x1: float) -> lis
                 Placed(it, cx0, cx1, 0, next_row + 1 + row, clabel, cinside, it.pk in children)
             )
         next_row += 1 + (max(child_rows, default=-1) + 1)
+    if not s.labels_extend:
+        _label_rows(placed, s, plot_x1, children)
     return placed
+
+
+def _label_rows(placed: list[Placed], s: Style, plot_x1: float, containers) -> None:
+    """Dense layout: bars were packed by their own extent; each label goes inside its bar, or
+    after it as far as the next bar of the row, or (cut short) inside, or is left to the tooltip."""
+    rows: dict[int, list[Placed]] = {}
+    for p in placed:
+        rows.setdefault(p.row, []).append(p)
+    for row in rows.values():
+        row.sort(key=lambda p: p.x0)
+        for n, p in enumerate(row):
+            bold = p.item.pk in containers
+            title = p.item.title
+            inside = p.x1 - p.x0 - s.font * 1.1
+            after = (row[n + 1].x0 if n + 1 < len(row) else plot_x1) - p.x1 - s.font
+            after = min(after, s.max_outside_label)
+            if text_width(title, s.font, bold) <= inside:
+                p.label, p.inside = title, True
+            elif after >= max(inside, s.font * 4):
+                p.label, p.inside = fit(title, s.font, after, bold), False
+            else:
+                p.label, p.inside = (fit(title, s.font, inside, bold), True) if inside > s.font * 2 else ("", True)
 
 
 def _bar(c: _Canvas, s: Style, p: Placed, is_blocked: bool) -> None:

@@ -7,8 +7,12 @@ json_script, so the page costs the same handful of queries for 10 items or 1,000
 
 import json
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -44,6 +48,7 @@ from .models import (
 )
 from .services.roadmaps import COLOR_BY
 
+TABLE_PAGE = 100
 VIEWS = {"timeline": "roadmap", "board": "roadmap_board", "table": "roadmap_table"}
 BUCKETS = [(b.value, b.label) for b in Bucket]
 COLOR_BY_LABELS = {"status": "Status", "lane": "Lane", "team": "Team", "roadmap": "Roadmap"}
@@ -56,7 +61,7 @@ TABLE_SORTS = {
     "start": lambda i: (i.start_date is None, i.start_date or date.min),
     "end": lambda i: (i.end_date is None, i.end_date or date.min),
     "percent": lambda i: i.percent_done,
-    "lane": lambda i: (i.lane is None, i.lane.name.lower() if i.lane else ""),
+    "lane": lambda i: (not i.lane_name, i.lane_name.lower()),
     "team": lambda i: (i.team is None, i.team.name.lower() if i.team else ""),
 }
 
@@ -148,10 +153,10 @@ def _roadmap_stats(workspace, roadmaps: list[Roadmap]) -> dict[int, dict]:
 def roadmap_list(request: HttpRequest, member) -> HttpResponse:
     errors, values = {}, {}
     if request.method == "POST":
+        if not can(member, "roadmap.manage"):
+            raise PermissionDenied("Only editors create roadmaps.")
         values = request.POST
         try:
-            if not can(member, "roadmap.manage"):
-                raise Invalid("Only editors create roadmaps.")
             kind = values.get("kind", RoadmapKind.PRODUCT)
             rm = services.roadmap_create(
                 member=member,
@@ -208,21 +213,214 @@ def _filters(request: HttpRequest) -> dict:
 
 
 def _filter_query(filters: dict) -> str:
-    from urllib.parse import urlencode
-
     names = {"tag": "tag", "team_id": "team", "status": "status", "lane_id": "lane"}
     return urlencode(
         {names[k]: v for k, v in filters.items() if v not in (None, "") and k in names}
     )
 
 
-def _decorate(items: list[RoadmapItem], deps: selectors.DependencyState) -> None:
-    titles = {it.pk: it.title for it in items}
-    for it in items:
-        it.parent_title = titles.get(it.parent_id)
-        it.is_blocked = it.pk in deps.blocked
-        it.is_late = it.pk in deps.late
-        it.duration = (it.end_date - it.start_date).days + 1 if it.is_dated else None
+ROW_FIELDS = (
+    "id",
+    "title",
+    "start_date",
+    "end_date",
+    "bucket",
+    "status",
+    "percent_done",
+    "lane_id",
+    "roadmap_id",
+    "parent_id",
+    "team_id",
+    "version",
+    "position",
+)
+DEP_SIDE = ("title", "start_date", "end_date", "status", "roadmap_id", "roadmap__name")
+STATUS_LABELS = dict(ItemStatus.choices)
+BUCKET_LABELS = dict(BUCKETS)
+
+
+class Row:
+    """One item as the roadmap views show it. Read with values() rather than as model instances
+    (with their related objects and prefetches): 1,000 items cost a few milliseconds, not hundreds."""
+
+    __slots__ = (
+        *ROW_FIELDS,
+        "pk",
+        "lane_name",
+        "roadmap_name",
+        "team",
+        "tags",
+        "parent_title",
+        "is_blocked",
+        "is_late",
+        "is_dated",
+        "duration",
+        "status_label",
+        "bucket_label",
+    )
+
+    def __init__(self, v: dict, *, lane_name="", roadmap_name="", team=None, tags=None):
+        self.id = self.pk = v["id"]
+        self.title, self.status, self.bucket = v["title"], v["status"], v["bucket"]
+        self.start_date, self.end_date = start, end = v["start_date"], v["end_date"]
+        self.percent_done, self.version, self.position = (
+            v["percent_done"],
+            v["version"],
+            v["position"],
+        )
+        self.lane_id, self.roadmap_id = v["lane_id"], v["roadmap_id"]
+        self.parent_id, self.team_id = v["parent_id"], v["team_id"]
+        self.lane_name, self.roadmap_name, self.team = lane_name, roadmap_name, team
+        self.tags = tags or []
+        self.parent_title = None
+        self.is_blocked = self.is_late = False
+        self.is_dated = start is not None and end is not None
+        self.duration = (end - start).days + 1 if self.is_dated else None
+        self.status_label = STATUS_LABELS.get(self.status, self.status)
+        self.bucket_label = BUCKET_LABELS.get(self.bucket, "")
+
+    @classmethod
+    def of(cls, item: RoadmapItem) -> "Row":
+        """From an item read by selectors.item (related objects selected, tags prefetched)."""
+        row = cls(
+            {f: getattr(item, f) for f in ROW_FIELDS},
+            lane_name=item.lane.name if item.lane_id else "",
+            roadmap_name=item.roadmap.name,
+            team=item.team,
+            tags=[t.name for t in item.tags.all()],
+        )
+        row.parent_title = item.parent.title if item.parent_id else None
+        return row
+
+
+def _side(values: dict, side: str):
+    get = lambda f: values[f"{side}__{f}"]  # noqa: E731
+    return SimpleNamespace(
+        pk=values[f"{side}_id"],
+        id=values[f"{side}_id"],
+        title=get("title"),
+        start_date=get("start_date"),
+        end_date=get("end_date"),
+        status=get("status"),
+        roadmap_id=get("roadmap_id"),
+        roadmap_name=get("roadmap__name"),
+    )
+
+
+def _dependency_state(workspace_id: int, ids, today: date) -> selectors.DependencyState:
+    """selectors.dependency_state, read with values() (one query) and the same rules (violates, is_late)."""
+    deps = [
+        SimpleNamespace(
+            pk=v["id"],
+            id=v["id"],
+            kind=v["kind"],
+            predecessor_id=v["predecessor_id"],
+            successor_id=v["successor_id"],
+            predecessor=_side(v, "predecessor"),
+            successor=_side(v, "successor"),
+        )
+        for v in Dependency.objects.filter(workspace_id=workspace_id)
+        .filter(Q(predecessor_id__in=ids) | Q(successor_id__in=ids))
+        .values(
+            "id",
+            "kind",
+            "predecessor_id",
+            "successor_id",
+            *(f"{side}__{f}" for side in ("predecessor", "successor") for f in DEP_SIDE),
+        )
+        .order_by("id")
+    ]
+    state = selectors.DependencyState(dependencies=deps)
+    for dep in deps:
+        for it in (dep.predecessor, dep.successor):
+            if selectors.is_late(it, today):
+                state.late.add(it.pk)
+        if selectors.violates(dep):
+            state.violated.add(dep.pk)
+            state.blocked.add(dep.successor_id)
+        elif selectors.is_late(dep.predecessor, today):
+            state.blocked.add(dep.successor_id)
+    return state
+
+
+def _lane_rows(rm: Roadmap, rows: list[Row], lanes: list[Lane]) -> list[selectors.LaneRow]:
+    """The rows of the timeline, as selectors.lanes_for draws them: custom lanes, or by team, tag, status."""
+    LaneRow = selectors.LaneRow
+    if rm.lane_mode == LaneMode.CUSTOM:
+        portfolio = rm.kind == RoadmapKind.PORTFOLIO
+        out = [
+            LaneRow(
+                f"lane-{lane.pk}",
+                f"{lane.roadmap.name} · {lane.name}" if portfolio else lane.name,
+                lane.pk,
+                [],
+            )
+            for lane in lanes
+        ]
+        by_id = {r.lane_id: r for r in out}
+        loose = LaneRow("lane-none", "No lane", None, [])
+        for it in rows:
+            by_id.get(it.lane_id, loose).items.append(it)
+        return out + ([loose] if loose.items else [])
+    groups: dict[str, LaneRow] = {}
+    for it in rows:
+        if rm.lane_mode == LaneMode.TEAM:
+            keys = [(f"team-{it.team_id}", it.team.name if it.team else "No team")]
+        elif rm.lane_mode == LaneMode.TAG:
+            keys = [(f"tag-{name.lower()}", name) for name in it.tags] or [("tag-none", "No tag")]
+        else:
+            keys = [(f"status-{it.status}", it.status_label)]
+        for key, name in keys:
+            groups.setdefault(key, LaneRow(key, name, None, [])).items.append(it)
+    if rm.lane_mode == LaneMode.STATUS:
+        order = {f"status-{s}": n for n, s in enumerate(ItemStatus.values)}
+        return sorted(groups.values(), key=lambda r: order.get(r.key, 99))
+    return sorted(groups.values(), key=lambda r: r.name.lower())
+
+
+def _plan(rm: Roadmap, filters: dict, *, lanes: list[Lane], teams: list, today: date) -> dict:
+    """What the timeline, board and table of a roadmap show, in a constant number of queries."""
+    qs = selectors.items(roadmap=rm, **filters).select_related(None).prefetch_related(None)
+    ids = qs.values("id")
+    tags: dict[int, list[str]] = {}
+    for item_id, name in (
+        RoadmapItem.tags.through.objects.filter(roadmapitem_id__in=ids)
+        .order_by("tag__name")
+        .values_list("roadmapitem_id", "tag__name")
+    ):
+        tags.setdefault(item_id, []).append(name)
+    lane_names = {lane.pk: lane.name for lane in lanes}
+    team_by_id = {t.pk: t for t in teams}
+    roadmap_names = {r.pk: r.name for r in [rm, *rm.includes.all()]}
+    rows, seen = [], set()
+    for values in qs.values(*ROW_FIELDS):
+        if values["id"] in seen:  # a tag filter may match two spellings of one tag
+            continue
+        seen.add(values["id"])
+        rows.append(
+            Row(
+                values,
+                lane_name=lane_names.get(values["lane_id"], ""),
+                roadmap_name=roadmap_names.get(values["roadmap_id"], ""),
+                team=team_by_id.get(values["team_id"]),
+                tags=tags.get(values["id"]),
+            )
+        )
+    titles = {r.pk: r.title for r in rows}
+    deps = _dependency_state(rm.workspace_id, ids, today)
+    for r in rows:
+        r.parent_title = titles.get(r.parent_id)
+        r.is_blocked = r.pk in deps.blocked
+        r.is_late = r.pk in deps.late
+    undated = sorted((r for r in rows if not r.start_date), key=lambda r: (r.position, r.pk))
+    return {
+        "items": rows,
+        "lanes": _lane_rows(rm, rows, lanes),
+        "milestones": list(selectors.milestones(roadmap=rm)),
+        "dependencies": deps,
+        "today": today,
+        "buckets": {b: [r for r in undated if r.bucket == b] for b in ("now", "next", "later")},
+    }
 
 
 def _conflicts(deps: selectors.DependencyState) -> list[dict]:
@@ -241,16 +439,17 @@ def _conflicts(deps: selectors.DependencyState) -> list[dict]:
 
 def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -> dict:
     rm = selectors.roadmap(workspace=member.workspace, roadmap_id=roadmap_id)
+    lanes = _lanes_of(rm)
+    teams = list(workspace_teams(workspace=member.workspace))
+    today = timezone.localdate()
     errors = {}
     try:
         filters = _filters(request)
-        data = selectors.timeline(roadmap=rm, filters=filters)
+        data = _plan(rm, filters, lanes=lanes, teams=teams, today=today)
     except Invalid as exc:
         errors, filters = _errors(exc), {}
-        data = selectors.timeline(roadmap=rm)
+        data = _plan(rm, filters, lanes=lanes, teams=teams, today=today)
     deps = data["dependencies"]
-    _decorate(data["items"], deps)
-    lanes = _lanes_of(rm)
     active = {k: v for k, v in filters.items() if v not in (None, "")}
     portfolio = rm.kind == RoadmapKind.PORTFOLIO
     included = {r.pk: r.name for r in rm.includes.all()}
@@ -273,7 +472,7 @@ def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -
         "filter_errors": errors,
         "lanes": lanes,
         "own_lanes": [lane for lane in lanes if lane.roadmap_id == rm.pk],
-        "teams": list(workspace_teams(workspace=member.workspace)),
+        "teams": teams,
         "tags": list(workspace_tags(workspace=member.workspace)),
         "statuses": ItemStatus.choices,
         "saved_views": saved,
@@ -302,7 +501,11 @@ def _idea_choices(member, rm: Roadmap):
         Idea.objects.filter(
             workspace=member.workspace, status__in=[IdeaStatus.SCORED, IdeaStatus.PLANNED]
         )
-        .exclude(roadmap_items__roadmap_id__in=[rm.pk, *selectors.roadmap_ids_shown(rm)])
+        .exclude(
+            pk__in=RoadmapItem.objects.filter(
+                roadmap_id__in=[rm.pk, *selectors.roadmap_ids_shown(rm)], idea_id__isnull=False
+            ).values("idea_id")
+        )
         .order_by("status", "title")
         .only("id", "title", "status")[:300]
     )
@@ -316,9 +519,9 @@ def _colour_maps(rm: Roadmap, data: dict, lanes: list[Lane], teams) -> dict:
         "lane": {key: n % PALETTE for n, key in enumerate(lane_keys)},
         "team": {str(t.pk): n % PALETTE for n, t in enumerate(teams)},
         "roadmap": {
-            str(r.pk): n % PALETTE
-            for n, r in enumerate(
-                sorted({i.roadmap for i in data["items"]} | {rm}, key=lambda r: r.name)
+            str(rid): n % PALETTE
+            for n, (name, rid) in enumerate(
+                sorted({(i.roadmap_name, i.roadmap_id) for i in data["items"]} | {(rm.name, rm.pk)})
             )
         },
     }
@@ -333,8 +536,8 @@ def _colour_maps(rm: Roadmap, data: dict, lanes: list[Lane], teams) -> dict:
             legend.append(("muted", "No team"))
     else:
         legend = [
-            (maps["roadmap"][str(r.pk)], r.name)
-            for r in sorted({i.roadmap for i in data["items"]}, key=lambda r: r.name)
+            (maps["roadmap"][str(rid)], name)
+            for name, rid in sorted({(i.roadmap_name, i.roadmap_id) for i in data["items"]})
         ]
     return {"maps": maps, "legend": [{"c": c, "n": n} for c, n in legend]}
 
@@ -353,7 +556,7 @@ def _item_json(it: RoadmapItem) -> dict:
         "par": it.parent_id,
         "tm": it.team_id,
         "team": it.team.name if it.team_id else "",
-        "tags": [t.name for t in it.tags.all()],
+        "tags": it.tags if isinstance(it, Row) else [t.name for t in it.tags.all()],
         "v": it.version,
     }
 
@@ -371,7 +574,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
             if other.pk not in shown:
                 external[other.pk] = {
                     "t": other.title,
-                    "rmn": other.roadmap.name,
+                    "rmn": other.roadmap_name,
                     "s": other.start_date.isoformat() if other.start_date else None,
                     "e": other.end_date.isoformat() if other.end_date else None,
                 }
@@ -397,7 +600,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
             "item": reverse("roadmap_item", args=[slug, 0]),
         },
         "statuses": dict(ItemStatus.choices),
-        "roadmaps": {str(i.roadmap_id): i.roadmap.name for i in items},
+        "roadmaps": {str(i.roadmap_id): i.roadmap_name for i in items},
         "lanes": [
             {
                 "k": row.key,
@@ -502,8 +705,11 @@ def roadmap_table(request: HttpRequest, member, roadmap_id: int) -> HttpResponse
     if key not in TABLE_SORTS:
         sort, key = "start", "start"
     rows = sorted(ctx["items"], key=TABLE_SORTS[key], reverse=sort.startswith("-"))
+    page = Paginator(rows, TABLE_PAGE).get_page(request.GET.get("page"))
     ctx.update(
-        rows=rows,
+        rows=page,
+        page=page,
+        page_query=urlencode({k: v for k, v in request.GET.items() if k != "page"}),
         sort=sort,
         sort_key=key,
         sort_desc=sort.startswith("-"),
@@ -674,8 +880,6 @@ def dependency_add(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
             request, "roadmaps/_dependency_form.html", _dependency_form_context(member, rm)
         )
     if not can(member, "roadmap.manage"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only editors add dependencies.")
     post = request.POST
     try:
@@ -819,6 +1023,9 @@ def item_new(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
         "values": values,
         "item": None,
         "people_ids": values.getlist("people_ids") if hasattr(values, "getlist") else [],
+        "back_view": (request.POST.get("view") or request.GET.get("view") or "timeline")
+        if (request.POST.get("view") or request.GET.get("view")) in VIEWS
+        else "timeline",
         **_item_form_context(member, rm),
     }
     return render(request, "roadmaps/item_form.html", ctx, status=422 if errors else 200)
@@ -939,8 +1146,6 @@ def item_detail(request: HttpRequest, member, item_id: int) -> HttpResponse:
     if request.method == "GET":
         return _item_page(request, member, item)
     if not can(member, "roadmap.manage"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only editors change roadmap items.")
     post = request.POST
     try:
@@ -1200,12 +1405,11 @@ def item_place(request: HttpRequest, member, item_id: int) -> HttpResponse:
 
 def _row_context(member, item: RoadmapItem, roadmap_id: int | None) -> dict:
     flags = selectors.dependency_state(item_ids=[item.pk], workspace=member.workspace)
-    item.is_blocked = item.pk in flags.blocked
-    item.is_late = item.pk in flags.late
-    item.duration = (item.end_date - item.start_date).days + 1 if item.is_dated else None
-    item.parent_title = item.parent.title if item.parent_id else None
+    row = Row.of(item)
+    row.is_blocked = item.pk in flags.blocked
+    row.is_late = item.pk in flags.late
     return {
-        "it": item,
+        "it": row,
         "roadmap_id": roadmap_id or item.roadmap_id,
         "can_manage": can(member, "roadmap.manage"),
         "statuses": ItemStatus.choices,
@@ -1224,8 +1428,6 @@ def item_row(request: HttpRequest, member, item_id: int) -> HttpResponse:
         ctx = _row_context(member, item, roadmap_id)
         return render(request, "roadmaps/_row_edit.html" if editing else "roadmaps/_row.html", ctx)
     if not can(member, "roadmap.manage"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only editors change roadmap items.")
     post = request.POST
     try:

@@ -94,7 +94,9 @@ def roadmap_export(request: HttpRequest, member, roadmap_id: int, fmt: str) -> H
     except Invalid as exc:
         return _bad_request(request, exc)
     if fmt in ("svg", "png", "pdf"):
-        rendered = timeline_render.render_timeline(data, style=timeline_render.EXPORT)
+        rendered = timeline_render.render_timeline(
+            data, style=timeline_render.export_style(data)
+        )
         if fmt == "svg":
             body: bytes | str = '<?xml version="1.0" encoding="UTF-8"?>\n' + rendered.svg
         elif fmt == "png":

@@ -142,16 +142,19 @@ def kano_result(counts: dict) -> scoring.ScoreResult:
     )
 
 
-CHUNK = 10_000  # scores computed and written per statement when rescoring many
+CHUNK = 10_000  # scores per statement when PostgreSQL rescores many
+PIPELINED = {"postgresql"}  # the databases whose driver waits for the server without the GIL
 
 
 def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
     """Recompute the scores of the model's ideas (all, or the given ones). Returns how many were written.
 
-    Many scores (a weight change rescores every idea) go by chunks, and a helper thread decodes and
-    scores the next chunk while the database writes this one: the database driver lets go of the
-    GIL while it works, so the Python side costs hardly any time of its own. The helper only
-    computes; every query stays in this thread and its transaction.
+    On PostgreSQL many scores (a weight change rescores every idea) go by chunks, and a helper
+    thread decodes and scores the next chunk while the server writes this one (the driver lets go
+    of the GIL while it waits), so the Python side costs hardly any time of its own. The helper
+    only computes: every query stays in this thread and its transaction. SQLite works inside this
+    process and takes the GIL back for every row it is given, so there a helper would only get
+    in its way: it gets all the scores in one go.
     """
     scorer = Scorer(model, list(model.criteria.all()))
     rows = IdeaScore.objects.filter(model=model)
@@ -160,21 +163,21 @@ def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
     # The inputs as JSON text, decoded by score_chunk (as JSONField would decode them).
     found = list(rows.values_list("id", Cast("inputs", output_field=TextField())))
     found.sort(key=itemgetter(0))  # each chunk a narrow range of ids (see bulk_write_scores)
-    chunks = [found[i : i + CHUNK] for i in range(0, len(found), CHUNK)]
     now = timezone.now()
 
     def score_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, float | None, str, str]]:
         return [(score_id, *scorer.stored(json.loads(text) or {})) for score_id, text in chunk]
 
-    if len(chunks) == 1:
-        bulk_write_scores(score_chunk(chunks[0]), now=now)
-    elif chunks:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore")
-        try:
-            for results in pool.map(score_chunk, chunks):  # in order; the next one is on its way
-                bulk_write_scores(results, now=now)
-        finally:
-            pool.shutdown(cancel_futures=True)
+    if connection.vendor not in PIPELINED or len(found) <= CHUNK:
+        bulk_write_scores(score_chunk(found), now=now)
+        return len(found)
+    chunks = [found[i : i + CHUNK] for i in range(0, len(found), CHUNK)]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore")
+    try:
+        for results in pool.map(score_chunk, chunks):  # in order; the next one is on its way
+            bulk_write_scores(results, now=now)
+    finally:
+        pool.shutdown(cancel_futures=True)
     return len(found)
 
 

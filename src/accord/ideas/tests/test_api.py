@@ -100,3 +100,14 @@ def test_a_merged_idea_points_to_its_survivor(cast, api, model):
     duplicate = editor.get(f"/workspaces/acme/ideas/{b}").json()
     assert (duplicate["status"], duplicate["merged_into_id"]) == ("merged", a)
     assert b not in [i["id"] for i in editor.get("/workspaces/acme/ideas").json()["items"]]
+
+
+def test_the_list_sorts_by_one_criterion(cast, api, model):
+    editor = api(cast.tokens["editor"])
+    for title, effort in (("Small", 1), ("Large", 5), ("Medium", 3)):
+        idea_id = editor.post("/workspaces/acme/ideas", {"title": title}).json()["id"]
+        editor._call("put", f"/workspaces/acme/ideas/{idea_id}/scores/{model.pk}", {"values": {"value": 3, "effort": effort}})
+    listed = editor.get("/workspaces/acme/ideas", {"criterion": "effort", "sort": "-score"}).json()
+    assert [i["title"] for i in listed["items"]] == ["Large", "Medium", "Small"]
+    listed = editor.get("/workspaces/acme/ideas", {"criterion": "effort", "sort": "score"}).json()
+    assert [i["title"] for i in listed["items"]] == ["Small", "Medium", "Large"]

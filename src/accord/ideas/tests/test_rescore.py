@@ -6,6 +6,7 @@ import math
 import random
 
 import pytest
+from django.db import connection, transaction
 
 from accord.ideas import scoring, services
 from accord.ideas.models import Criterion, IdeaScore, ScoringModel
@@ -85,6 +86,7 @@ def test_rescoring_in_chunks_writes_what_scoring_one_by_one_gives(cast, scorecar
             services.idea_set_inputs(member=editor, idea_id=idea.pk, model_id=scorecard.pk, values=values)
     IdeaScore.objects.filter(model=scorecard).update(value=-1, category="x", undefined_reason="stale")
     monkeypatch.setattr(rescore_module, "CHUNK", 5)  # five chunks, scored in the helper thread
+    monkeypatch.setattr(rescore_module, "PIPELINED", {connection.vendor})
     assert services.rescore(scorecard) == 23
     scorer = Scorer(scorecard)
     rows = list(IdeaScore.objects.filter(model=scorecard))
@@ -94,11 +96,10 @@ def test_rescoring_in_chunks_writes_what_scoring_one_by_one_gives(cast, scorecar
 
 
 def test_a_failing_chunk_rolls_back_and_stops_the_helper(cast, scorecard, make_idea, monkeypatch):
-    from django.db import transaction
-
     for i in range(12):
         make_idea(title=f"Idea {i}")
     monkeypatch.setattr(rescore_module, "CHUNK", 4)
+    monkeypatch.setattr(rescore_module, "PIPELINED", {connection.vendor})
     written = []
 
     def write(results, *, now=None):

@@ -422,3 +422,20 @@ def test_submit_and_close_a_round(as_role, cast, world):
     assert editor.post(reverse("round_close", args=["acme", open_round.pk])).status_code == 302
     open_round.refresh_from_db()
     assert open_round.status == "closed"
+
+
+def test_moving_a_card_returns_to_the_board_never_elsewhere(as_role, world):
+    idea = world["ideas"][1]
+    client = as_role("editor")
+    url = reverse("idea_status", args=["acme", idea.pk])
+    board = reverse("ideas_board", args=["acme"])
+    response = client.post(
+        url, {"status": "planned", "version": idea.version, "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == board
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.PLANNED
+    response = client.post(
+        url, {"status": "done", "version": idea.version, "next": "/w/acme/ideas"}
+    )
+    assert response["Location"] == "/w/acme/ideas"

@@ -586,11 +586,14 @@
       track.appendChild(ghost);
       // A predecessor's arrow leaves from its end: name it on the left; a successor on the right.
       var waitsForIt = deps.some(function (d) { return d.p === id && d.s === state.selected; });
-      var text = el("span", "tl-ghost-label" + (waitsForIt ? " is-before" : ""));
+      var text = el("span", "tl-ghost-label");
       text.setAttribute("aria-hidden", "true");
       text.appendChild(el("strong", "", info.t));
-      text.appendChild(document.createTextNode(" · " + info.rmn + " · " + fmtRange(s, e)));
-      if (waitsForIt) text.style.right = (width - left + 8) + "px"; else text.style.left = (left + w + 8) + "px";
+      var meta = " · " + info.rmn + " · " + fmtRange(s, e);
+      text.appendChild(document.createTextNode(meta));
+      if (textWidth(info.t + meta) + 20 <= w) text.style.left = (left + 10) + "px";
+      else if (waitsForIt) text.style.right = (width - left + 8) + "px";
+      else text.style.left = (left + w + 8) + "px";
       text.style.top = y0 + "px";
       track.appendChild(text);
       layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + BAR / 2, lane: "linked" };
@@ -843,7 +846,14 @@
     var list = box.querySelector("ul");
     if (!list) return;
     list.innerHTML = "";
-    bad.forEach(function (dep) {
+    var more = box.querySelector("[data-conflicts-more]");
+    if (more) more.remove();
+    if (bad.length > 6) {
+      more = el("p", "rm-conflicts-more", "And " + (bad.length - 6) + " more: select a flagged bar on the timeline, or open the item, to see what it waits for.");
+      more.setAttribute("data-conflicts-more", "");
+      box.appendChild(more);
+    }
+    bad.slice(0, 6).forEach(function (dep) {
       var li = el("li");
       var succ = el("a", "", titleOf(dep.s));
       succ.href = itemUrl(dep.s);
