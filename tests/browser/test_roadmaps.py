@@ -13,6 +13,7 @@ expect = sync_api.expect
 
 
 def shot(page, artifacts, name, max_height=3000):
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top of a full-page capture
     size = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
     clip = {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height)}
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True, clip=clip)
@@ -179,7 +180,7 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     services.item_update(member=admin_member(), item_id=onboarding.pk, version=onboarding.version, percent_done=45)
     row.get_by_label("Percent done").fill("30")
     row.get_by_role("button", name=re.compile("^Save")).click()
-    expect(table.locator("tr.rm-row-edit.is-conflict")).to_contain_text("Someone else changed this item")
+    expect(table.locator("tbody.is-conflict")).to_contain_text("Someone else changed “Onboarding checklist with sample data”")
     expect(table.locator("tr.rm-row-edit").get_by_label("Percent done")).to_have_value("45")
     shot(page, artifacts, "roadmap-table-conflict-1280")
     table.locator("tr.rm-row-edit").get_by_label("Percent done").fill("50")
@@ -215,6 +216,8 @@ def test_roadmap_pages_on_a_phone(new_page, demo, artifacts, console_errors, wid
     expect(page.get_by_role("dialog", name="Edit dates")).to_be_visible()
     shot(page, artifacts, f"roadmap-dialog-{width}")
     page.get_by_role("dialog", name="Edit dates").get_by_role("button", name="Cancel").tap()
+    open_roadmap(page, "Product roadmap")
+    shot(page, artifacts, f"roadmap-timeline-product-{width}")
     page.get_by_role("navigation", name="Roadmap view").get_by_role("link", name="Board").tap()
     expect(page.get_by_test_id("board")).to_be_visible()
     shot(page, artifacts, f"roadmap-board-{width}")

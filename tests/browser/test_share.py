@@ -83,10 +83,7 @@ def test_a_kiosk_link_rotates_and_updates_in_place(new_page, kiosk, artifacts, c
         member=kiosk["editor"], item_id=mobile.pk, version=mobile.version,
         title="Mobile app redesign (beta out)", status="done", percent_done=100,
     )  # fmt: skip
-    page.wait_for_function(
-        "document.querySelector('[data-kiosk-stage]').textContent.includes('(beta out)')",
-        timeout=12_000,
-    )
+    page.locator("[data-kiosk-stage]").get_by_text("(beta out)").first.wait_for(timeout=12_000)
     assert page.evaluate("window.__sameDocument") is True
     page.screenshot(path=str(artifacts / "share-3-updated.png"))
 

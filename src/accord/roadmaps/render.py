@@ -94,13 +94,33 @@ def _short(roadmap_name: str) -> str:
     return short or roadmap_name
 
 
+def _scaled(style: Style, factor: float) -> Style:
+    return replace(
+        style,
+        font=round(style.font * factor, 1),
+        row=round(style.row * factor),
+        bar=round(style.bar * factor),
+        lane_label=round(style.lane_label * factor),
+        max_outside_label=round(style.max_outside_label * factor),
+    )
+
+
 def kiosk_timeline(data: dict, *, id_prefix: str) -> Rendered:
-    """The share page's timeline: large type; compact when the roomy one would have to shrink."""
-    rendered = render_timeline(data, style=KIOSK, show_title=False, id_prefix=id_prefix)
-    if rendered.width / rendered.height < KIOSK_RATIO:
-        rendered = render_timeline(
-            data, style=KIOSK_COMPACT, show_title=False, id_prefix=id_prefix
-        )
+    """The share page's timeline, filling a 16:9 screen: compact when the roomy one would have
+    to shrink, larger still when a short timeline would leave the screen half empty."""
+
+    def draw(style: Style) -> Rendered:
+        return render_timeline(data, style=style, show_title=False, id_prefix=id_prefix)
+
+    rendered = draw(KIOSK)
+    ratio = rendered.width / rendered.height
+    if ratio < KIOSK_RATIO:
+        return draw(KIOSK_COMPACT)
+    for factor in (1.35, 1.15):  # room to spare: bigger type, as long as it still fits
+        if ratio / factor >= KIOSK_RATIO * 0.95:
+            bigger = draw(_scaled(KIOSK, factor))
+            if bigger.width / bigger.height >= KIOSK_RATIO * 0.95:
+                return bigger
     return rendered
 
 
@@ -319,7 +339,11 @@ def render_timeline(
     for m in milestones:
         mx = x_of(m.date) + (x_of(m.date + timedelta(days=1)) - x_of(m.date)) / 2
         label = fit(m.name, ms_font, s.max_outside_label)
-        ms_entries.append((mx - s.font * 0.5, mx + s.font * 0.9 + text_width(label, ms_font), (m, mx, label)))
+        width = text_width(label, ms_font) + s.font * 0.9
+        if mx + width <= plot_x1 + s.pad / 2:  # the label after the diamond, or before it
+            ms_entries.append((mx - s.font * 0.5, mx + width, (m, mx, label, False)))
+        else:
+            ms_entries.append((mx - width, mx + s.font * 0.5, (m, mx, label, True)))
     ms_rows = _pack(ms_entries, s.min_label_gap)
     ms_row_h = s.font * 1.7
     ms_h = (max(ms_rows) + 1) * ms_row_h + s.font * 0.4 if ms_rows else 0
@@ -377,7 +401,7 @@ def render_timeline(
     c.line(plot_x0, lanes_top, plot_x0, lanes_bottom, stroke="#b9c0cf", width=1.5)
 
     # ---- milestones: dashed line through the lanes, diamond and label in the strip
-    for (_start, _end, (m, mx, label)), row in zip(ms_entries, ms_rows, strict=True):
+    for (_start, _end, (m, mx, label, before)), row in zip(ms_entries, ms_rows, strict=True):
         my = axis_top + axis_h + s.font * 0.3 + row * ms_row_h + ms_row_h / 2
         c.line(mx, my, mx, lanes_bottom, stroke=MILESTONE, width=1.5, extra=' stroke-dasharray="5 4"')
         r = s.font * 0.45
@@ -386,7 +410,8 @@ def render_timeline(
             f'{_num(my + r)} L{_num(mx - r)} {_num(my)} Z" fill="{MILESTONE}"><title>'
             f"{esc(m.name)} · {m.date:%-d %b %Y}</title></path>"
         )
-        c.text(mx + r + s.font * 0.35, my + ms_font * 0.36, label, size=ms_font, weight="600", fill="#5b21b6")
+        c.text(mx - r - s.font * 0.35 if before else mx + r + s.font * 0.35, my + ms_font * 0.36,
+               label, size=ms_font, weight="600", fill="#5b21b6", anchor="end" if before else None)  # fmt: skip
 
     # ---- dependencies under the bars
     c.add(

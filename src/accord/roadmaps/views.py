@@ -257,6 +257,7 @@ class Row:
         "duration",
         "status_label",
         "bucket_label",
+        "color",
     )
 
     def __init__(self, v: dict, *, lane_name="", roadmap_name="", team=None, tags=None):
@@ -1595,13 +1596,14 @@ def _readable_changes(member, result: dict) -> list[dict]:
         elif row["before"].get("start_date"):
             text = "Unscheduled"
         else:
-            text = "Moved between Now, Next and Later"
+            text = f"Moved to {BUCKET_LABELS.get(row['after'].get('bucket'), 'no horizon')}"
+        moved_too = "moved" in e["kinds"]  # the move's line shows both spans already
         e["lines"].append(
             {
                 "kind": "rescoped",
                 "text": text,
-                "from": _span(row["before"]),
-                "to": _span(row["after"]),
+                "from": "" if moved_too else _span(row["before"]),
+                "to": "" if moved_too else _span(row["after"]),
             }
         )
     for row in result["changed"]:

@@ -14,6 +14,12 @@
     if (button && !window.confirm(button.getAttribute("data-confirm-click"))) event.preventDefault();
   });
 
+  // On a phone the filters start folded (unless some are active): the roadmap comes first.
+  var filters = document.querySelector("[data-rm-filters]");
+  if (filters && !filters.hasAttribute("data-active") && window.matchMedia("(max-width: 640px)").matches) {
+    filters.open = false;
+  }
+
   // ---------------------------------------------------------------- the board
 
   var board = document.querySelector("[data-rm-board]");

@@ -527,7 +527,11 @@
       var sx = dep.k === "start_to_start" ? a.x0 : a.x1, sy = a.y;
       var tx = b.x0, ty = b.y;
       var path;
-      if (tx - sx >= 24) {
+      if (dep.k === "start_to_start") {
+        // From start to start: out to the left of both bars, then in.
+        var lx = Math.min(sx, tx) - 14;
+        path = "M" + sx + " " + sy + " H" + lx + " V" + ty + " H" + (tx - 2);
+      } else if (tx - sx >= 24) {
         var mid = sx + Math.max(12, Math.min(40, (tx - sx) / 2));
         path = "M" + sx + " " + sy + " H" + mid + " V" + ty + " H" + (tx - 2);
       } else {
