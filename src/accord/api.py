@@ -41,6 +41,10 @@ class StrictParser(Parser):
 
     def parse_body(self, request):
         data = super().parse_body(request)
+        # Every body of this API is a JSON object. Ninja would hand a bare string (or number) to the
+        # one body schema, which reads fields off it as attributes: "abc" became an idea titled "Abc".
+        if not isinstance(data, dict):
+            raise ValidationError([{"loc": ("body",), "msg": "The body must be a JSON object."}])
         if loc := _nul_at(data, ("body",)):
             raise ValidationError([{"loc": loc, "msg": NUL_MESSAGE}])
         return data

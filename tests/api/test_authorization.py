@@ -580,6 +580,264 @@ WATCHED.extend(
 
 
 
+# ---------------------------------------------------------------- ideas (rows, ids, lists, watched models)
+# Reads need idea.view / scoring_model.view (every member); submitting ideas, ratings and Kano answers
+# needs contributor rights; editing any idea, deciding, scoring models and rounds need an editor.
+# A contributor may edit their own idea while it is new (test_contributors_edit_their_own_new_ideas).
+
+
+def contributor_up(ok: int) -> dict[str, int]:
+    """Contributors, editors and admins may; viewers only look (403)."""
+    return expect(viewer=403, contributor=ok, editor=ok, admin=ok, outsider=404)
+
+
+def _ideas():
+    from accord.ideas import services
+
+    return services
+
+
+IDEA_CRITERIA = [
+    {"key": "value", "name": "Customer value", "role": "benefit", "weight": 60},
+    {"key": "effort", "name": "Effort", "role": "cost", "weight": 40},
+]
+
+
+def _scorecard(cast, name="Scorecard", kind="weighted", member=None):
+    """A scoring model (weighted: value and effort on 1-5; other kinds: their preset criteria)."""
+    criteria = IDEA_CRITERIA if kind == "weighted" else None
+    return _ideas().scoring_model_create(member=member or _admin(cast), name=name, kind=kind, criteria=criteria)
+
+
+def _idea(cast, title="Dark mode", member=None):
+    return _ideas().idea_create(member=member or _admin(cast), title=title, tags=["ux"])
+
+
+def _scored_idea(cast, model, title="Dark mode", values=None, member=None):
+    member = member or _admin(cast)
+    idea = _idea(cast, title, member=member)
+    _ideas().idea_set_inputs(member=member, idea_id=idea.pk, model_id=model.pk, values=values or {"value": 4, "effort": 2})
+    return idea
+
+
+def _round(cast, member=None, model_name="Round model"):
+    member = member or _admin(cast)
+    model = _scorecard(cast, model_name, member=member)
+    idea = _idea(cast, "Offline mode", member=member)
+    return _ideas().round_open(member=member, model_id=model.pk, title="Q3 scoring", idea_ids=[idea.pk])
+
+
+def b_idea_list(cast):
+    _scorecard(cast)
+    _idea(cast)
+    return Req(query={"q": "dark", "status": "new", "tag": "ux", "sort": "title", "limit": 10})
+
+
+def b_idea_create(cast):
+    team = _team(cast)
+    return Req(body={"title": "Offline mode", "description": "Works *offline*", "department_id": team.pk, "tags": ["mobile"]})
+
+
+def b_idea(cast):
+    return Req(params={"idea_id": _idea(cast).pk})
+
+
+def b_idea_patch(cast):
+    idea = _idea(cast)
+    return Req(params={"idea_id": idea.pk}, body={"version": idea.version, "title": "Dark mode 2", "status": "under_review"})
+
+
+def b_idea_bulk(cast):
+    ids = [_idea(cast, "Dark mode").pk, _idea(cast, "Light mode").pk]
+    return Req(body={"idea_ids": ids, "action": "status", "status": "under_review"})
+
+
+def b_idea_merge(cast):
+    duplicate, survivor = _idea(cast, "Night mode"), _idea(cast, "Dark mode")
+    return Req(params={"idea_id": duplicate.pk}, body={"target_id": survivor.pk})
+
+
+def b_decision(cast):
+    return Req(params={"idea_id": _idea(cast).pk}, body={"kind": "park", "reason": "Later", "revisit_condition": "After launch"})
+
+
+def b_scores_put(cast):
+    model, idea = _scorecard(cast), _idea(cast)
+    return Req(params={"idea_id": idea.pk, "model_id": model.pk}, body={"values": {"value": 4, "effort": 2}})
+
+
+def b_score_history(cast):
+    model = _scorecard(cast)
+    return Req(params={"idea_id": _scored_idea(cast, model).pk, "model_id": model.pk})
+
+
+def b_parking_lot(cast):
+    idea = _idea(cast)
+    _ideas().decide(member=_admin(cast), idea_id=idea.pk, kind="park", reason="Later", revisit_condition="After launch")
+    return Req()
+
+
+def b_model_list(cast):
+    _scorecard(cast)
+    return Req()
+
+
+def b_model_create(cast):
+    return Req(body={"name": "RICE 2030", "kind": "rice", "description": "Reach, impact, confidence, effort"})
+
+
+def b_model(cast):
+    return Req(params={"model_id": _scorecard(cast).pk})
+
+
+def b_model_patch(cast):
+    model = _scorecard(cast)
+    return Req(params={"model_id": model.pk}, body={"version": model.version, "description": "Weights agreed in Q3"})
+
+
+def b_model_delete(cast):
+    _scorecard(cast)  # the first model is the default, which cannot be deleted
+    return Req(params={"model_id": _scorecard(cast, "ICE", kind="ice").pk})
+
+
+def b_sensitivity(cast):
+    model = _scorecard(cast)
+    a = _scored_idea(cast, model, "Dark mode", {"value": 5, "effort": 3})
+    b = _scored_idea(cast, model, "Offline mode", {"value": 3, "effort": 1})
+    return Req(params={"model_id": model.pk}, query={"idea_a": a.pk, "idea_b": b.pk})
+
+
+def b_matrix(cast):
+    _idea(cast)
+    return Req(params={"model_id": _scorecard(cast, "Value vs effort", kind="value_effort").pk})
+
+
+def b_kano(cast):
+    model, idea = _scorecard(cast, "Kano", kind="kano"), _idea(cast)
+    return Req(
+        params={"model_id": model.pk},
+        body={"idea_id": idea.pk, "respondent": "Customer 1", "functional": "like", "dysfunctional": "dislike"},
+    )
+
+
+def b_round_list(cast):
+    _round(cast)
+    return Req(query={"status": "open", "limit": 10})
+
+
+def b_round_create(cast):
+    model, idea = _scorecard(cast), _idea(cast)
+    return Req(body={"title": "Q4 scoring", "model_id": model.pk, "idea_ids": [idea.pk]})
+
+
+def b_round(cast):
+    return Req(params={"round_id": _round(cast).pk})
+
+
+def b_ratings(cast):
+    scoring_round = _round(cast)
+    idea = scoring_round.ideas.get()
+    return Req(params={"round_id": scoring_round.pk, "idea_id": idea.pk}, body={"values": {"value": 3, "effort": 2}})
+
+
+def b_submit(cast):
+    """Everyone who may rate has rated, so submitting is what remains."""
+    scoring_round = _round(cast)
+    idea = scoring_round.ideas.get()
+    for role in ("contributor", "editor", "admin"):
+        _ideas().ratings_save(member=cast.members[role], round_id=scoring_round.pk, idea_id=idea.pk, values={"value": 4})
+    return Req(params={"round_id": scoring_round.pk})
+
+
+def b_round_close(cast):
+    scoring_round = _round(cast)
+    admin = _admin(cast)
+    _ideas().ratings_save(member=admin, round_id=scoring_round.pk, idea_id=scoring_round.ideas.get().pk, values={"value": 4, "effort": 2})
+    _ideas().ratings_submit(member=admin, round_id=scoring_round.pk)
+    return Req(params={"round_id": scoring_round.pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/ideas"): Row(read(), b_idea_list),
+        ("POST", f"{WS}/ideas"): Row(contributor_up(201), b_idea_create),
+        ("POST", f"{WS}/ideas/bulk"): Row(editor_up(200), b_idea_bulk),
+        ("GET", f"{WS}/ideas/{{idea_id}}"): Row(read(), b_idea),
+        ("PATCH", f"{WS}/ideas/{{idea_id}}"): Row(editor_up(200), b_idea_patch),
+        ("DELETE", f"{WS}/ideas/{{idea_id}}"): Row(editor_up(204), b_idea),
+        ("POST", f"{WS}/ideas/{{idea_id}}/merge"): Row(editor_up(200), b_idea_merge),
+        ("POST", f"{WS}/ideas/{{idea_id}}/decisions"): Row(editor_up(201), b_decision),
+        ("PUT", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}"): Row(editor_up(200), b_scores_put),
+        ("GET", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}/history"): Row(read(), b_score_history),
+        ("GET", f"{WS}/parking-lot"): Row(read(), b_parking_lot),
+        ("GET", f"{API}/scoring-presets"): Row(account(200)),
+        ("GET", f"{WS}/scoring-models"): Row(read(), b_model_list),
+        ("POST", f"{WS}/scoring-models"): Row(editor_up(201), b_model_create),
+        ("GET", f"{WS}/scoring-models/{{model_id}}"): Row(read(), b_model),
+        ("PATCH", f"{WS}/scoring-models/{{model_id}}"): Row(editor_up(200), b_model_patch),
+        ("DELETE", f"{WS}/scoring-models/{{model_id}}"): Row(editor_up(204), b_model_delete),
+        ("GET", f"{WS}/scoring-models/{{model_id}}/sensitivity"): Row(read(), b_sensitivity),
+        ("GET", f"{WS}/scoring-models/{{model_id}}/matrix"): Row(read(), b_matrix),
+        ("POST", f"{WS}/scoring-models/{{model_id}}/kano-answers"): Row(contributor_up(200), b_kano),
+        ("GET", f"{WS}/rounds"): Row(read(), b_round_list),
+        ("POST", f"{WS}/rounds"): Row(editor_up(201), b_round_create),
+        ("GET", f"{WS}/rounds/{{round_id}}"): Row(read(), b_round),
+        ("PUT", f"{WS}/rounds/{{round_id}}/ratings/{{idea_id}}"): Row(contributor_up(200), b_ratings),
+        ("POST", f"{WS}/rounds/{{round_id}}/submit"): Row(contributor_up(200), b_submit),
+        ("POST", f"{WS}/rounds/{{round_id}}/close"): Row(editor_up(200), b_round_close),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "idea_id": lambda cast: _idea(cast, "Other idea", member=cast.outsider).pk,
+        "model_id": lambda cast: _scorecard(cast, "Other model", member=cast.outsider).pk,
+        "round_id": lambda cast: _round(cast, member=cast.outsider, model_name="Other round model").pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/ideas": lambda ws: set(ws.ideas.values_list("pk", flat=True)),
+        f"{WS}/rounds": lambda ws: set(ws.scoring_rounds.values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_ideas(cast):
+    """A scoring model, ideas and a round in each workspace (see _populate)."""
+    for member, prefix in ((_admin(cast), "Acme"), (cast.outsider, "Other")):
+        _scorecard(cast, f"{prefix} scorecard", member=member)
+        for n in range(2):
+            _idea(cast, f"{prefix} idea {n}", member=member)
+        _round(cast, member=member, model_name=f"{prefix} round model")
+
+
+# The roadmaps block already watches ideas.Idea and ideas.Decision (a few fields): widen them.
+for _label, _fields in [
+    ("ideas.Idea", ["workspace_id", "title", "description", "problem", "department_id", "product_area", "submitter_id", "status", "merged_into_id", "version"]),
+    ("ideas.Idea_tags", ["idea_id", "tag_id"]),
+    ("ideas.Tag", ["workspace_id", "name"]),
+    ("ideas.Decision", ["idea_id", "kind", "reason", "revisit_on", "revisit_condition", "decided_by_id"]),
+    ("ideas.ScoringModel", ["workspace_id", "name", "kind", "description", "formula", "options", "is_default", "promote_threshold", "park_threshold", "version"]),
+    ("ideas.Criterion", ["model_id", "key", "name", "role", "weight", "scale_min", "scale_max", "allowed", "position"]),
+    ("ideas.ModelRevision", ["model_id", "note"]),
+    ("ideas.IdeaScore", ["idea_id", "model_id", "inputs", "value", "category", "undefined_reason"]),
+    ("ideas.ScoreEvent", ["idea_id", "model_id", "inputs", "value", "note"]),
+    ("ideas.ScoringRound", ["workspace_id", "model_id", "title", "status", "closed_at", "version"]),
+    ("ideas.ScoringRound_ideas", ["scoringround_id", "idea_id"]),
+    ("ideas.Participation", ["round_id", "rater_id", "submitted_at"]),
+    ("ideas.Rating", ["round_id", "idea_id", "criterion_id", "rater_id", "value"]),
+    ("ideas.KanoAnswer", ["model_id", "idea_id", "respondent", "functional", "dysfunctional"]),
+]:
+    _known = [i for i, (label, _f) in enumerate(WATCHED) if label == _label]
+    if _known:
+        _old = WATCHED[_known[0]][1]
+        WATCHED[_known[0]] = (_label, _old + [f for f in _fields if f not in _old])
+    else:
+        WATCHED.append((_label, _fields))
+
+
 def db_state() -> dict[str, list]:
     return {
         label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
@@ -605,6 +863,8 @@ def _send(api, cast, caller: str, method: str, path: str, req: Req):
         return client.get(url, req.query)
     if method == "DELETE":
         return client.delete(url)
+    if method == "PUT":  # ideas: scores and ratings (the `api` fixture has no put())
+        return client._call("put", url, req.body)
     return getattr(client, method.lower())(url, req.body)
 
 
@@ -845,6 +1105,7 @@ def _populate(cast):
         services.token_create(member=member, name=f"{prefix} spare token")
     services.token_create(member=cast.members["viewer"], name="viewer spare token")
     _populate_roadmaps(cast)
+    _populate_ideas(cast)
 
 
 def test_every_list_has_a_scope(client):
@@ -892,3 +1153,28 @@ def test_list_items_open_in_their_detail_view(api, cast, caller):
             assert client.get(url).status_code == 200, url
             checked += 1
     assert checked
+
+
+# ---------------------------------------------------------------- ideas: submitters and their own ideas
+
+
+def test_contributors_edit_their_own_new_ideas(api, cast):
+    """idea.edit is for editors, but a contributor may edit their own idea while it is new."""
+    contributor = api(cast.tokens["contributor"])
+    own = _idea(cast, "My idea", member=cast.members["contributor"])
+    url = f"/workspaces/acme/ideas/{own.pk}"
+
+    edited = contributor.patch(url, {"version": own.version, "title": "My better idea"})
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["title"] == "My better idea"
+
+    before = db_state()  # setting the status is an editor's decision, even on one's own idea
+    refused = contributor.patch(url, {"version": edited.json()["version"], "status": "planned"})
+    assert refused.status_code == 403
+    assert db_state() == before
+
+    _ideas().idea_update(member=_admin(cast), idea_id=own.pk, version=edited.json()["version"], status="under_review")
+    before = db_state()  # no longer new: the contributor's own idea is the editors' now
+    late = contributor.patch(url, {"version": edited.json()["version"] + 1, "title": "Too late"})
+    assert late.status_code == 403
+    assert db_state() == before

@@ -26,9 +26,10 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from accord.core.api_support import MAX_ID
 from accord.wsgi import application
 
-MAX_EXAMPLES = 25  # per operation, for the fuzzing phase (the coverage phase adds its own cases)
+MAX_EXAMPLES = 12  # per operation, for the fuzzing phase (the coverage phase adds its own cases); ~120 operations
 SLUG = "acme"
 # The acme admin's API token for the whole run; `seeded` stores its hash in each test's database.
 TOKEN = f"acc_{secrets.token_urlsafe(32)}"
@@ -92,6 +93,128 @@ VERSIONED: dict[str, str] = {
     "person_id": "workspaces.Person",
 }
 
+
+# ---------------------------------------------------------------- ideas and roadmaps
+
+IDEA_CRITERIA = [
+    {"key": "value", "name": "Customer value", "role": "benefit", "weight": 60},
+    {"key": "effort", "name": "Effort", "role": "cost", "weight": 40},
+]
+
+
+def seed_ideas(cast) -> None:
+    """Scoring models of the kinds some operations need, scored ideas, a parked one, open rounds."""
+    from accord.ideas import services
+
+    admin = cast.members["admin"]
+    scorecard = services.scoring_model_create(
+        member=admin, name="Scorecard", kind="weighted", criteria=IDEA_CRITERIA, is_default=True
+    )
+    value_effort = services.scoring_model_create(member=admin, name="Value vs effort", kind="value_effort")
+    kano = services.scoring_model_create(member=admin, name="Kano", kind="kano")
+    services.scoring_model_create(member=admin, name="ICE", kind="ice")  # one to delete
+    team = cast.workspace.teams.order_by("pk").first()
+    ideas = [
+        services.idea_create(
+            member=admin, title=f"Idea {i}", description="Some *text*", tags=["ux", f"t{i % 3}"],
+            department_id=team.pk if team else None,
+        )
+        for i in range(8)
+    ]
+    ve_criteria = list(value_effort.criteria.all())
+    for i, idea in enumerate(ideas):
+        services.idea_set_inputs(
+            member=admin, idea_id=idea.pk, model_id=scorecard.pk, values={"value": 1 + i % 5, "effort": 1 + (i * 2) % 5}
+        )
+        services.idea_set_inputs(
+            member=admin, idea_id=idea.pk, model_id=value_effort.pk, values={c.key: c.scale_min for c in ve_criteria}
+        )
+    services.kano_answer_set(
+        member=admin, model_id=kano.pk, idea_id=ideas[0].pk, respondent="Customer", functional="like", dysfunctional="dislike"
+    )
+    services.decide(member=admin, idea_id=ideas[-1].pk, kind="park", reason="Later", revisit_condition="After launch")
+    open_ideas = [i.pk for i in ideas[:-1]]
+    for n in range(3):  # all ideas in each round, the admin has rated (not submitted) in each
+        scoring_round = services.round_open(member=admin, model_id=scorecard.pk, title=f"Round {n}", idea_ids=open_ideas)
+        services.ratings_save(member=admin, round_id=scoring_round.pk, idea_id=open_ideas[0], values={"value": 3})
+
+
+def seed_roadmaps(cast) -> None:
+    """Roadmaps with lanes, dated and undated items, a dependency, milestones, views and sharing."""
+    from datetime import date
+
+    from accord.roadmaps import services
+
+    admin = cast.members["admin"]
+    for n in range(2):
+        roadmap = services.roadmap_create(member=admin, name=f"Roadmap {n}", lanes=["Build", "Ship"])
+        lane = roadmap.lanes.first()
+        items = [
+            services.item_create(
+                member=admin, roadmap_id=roadmap.pk, title=f"Item {n}.{i}", lane_id=lane.pk,
+                start_date=date(2030, 1 + i, 1), end_date=date(2030, 1 + i, 20),
+            )
+            for i in range(3)
+        ]
+        services.item_create(member=admin, roadmap_id=roadmap.pk, title=f"Someday {n}", bucket="later")
+        services.dependency_create(member=admin, predecessor_id=items[0].pk, successor_id=items[1].pk)
+        services.milestone_create(member=admin, name=f"GA {n}", date_=date(2030, 6, 1), roadmap_id=roadmap.pk)
+        services.saved_view_create(member=admin, roadmap_id=roadmap.pk, name=f"View {n}")
+        services.share_link_create(member=admin, name=f"Screen {n}", views=[{"roadmap": roadmap.pk}])
+        services.calendar_feed_create(member=admin, roadmap_id=roadmap.pk)
+
+
+SEEDERS.extend([seed_ideas, seed_roadmaps])
+
+ID_SOURCES.update(
+    {
+        "idea_id": lambda cast: cast.workspace.ideas.all(),
+        "model_id": lambda cast: cast.workspace.scoring_models.all(),
+        "round_id": lambda cast: cast.workspace.scoring_rounds.all(),
+        "roadmap_id": lambda cast: cast.workspace.roadmaps.all(),
+        "lane_id": lambda cast: apps.get_model("roadmaps.Lane").objects.filter(roadmap__workspace=cast.workspace),
+        "item_id": lambda cast: cast.workspace.roadmap_items.all(),
+        "milestone_id": lambda cast: cast.workspace.milestones.all(),
+        "dependency_id": lambda cast: cast.workspace.dependencies.all(),
+        "view_id": lambda cast: apps.get_model("roadmaps.SavedView").objects.filter(roadmap__workspace=cast.workspace),
+        "link_id": lambda cast: cast.workspace.share_links.all(),
+        "feed_id": lambda cast: apps.get_model("roadmaps.CalendarFeed").objects.filter(roadmap__workspace=cast.workspace),
+    }
+)
+
+# Operations that only work on one kind of object: (path ending, parameter) -> those objects. The
+# parameter may be in the path, the query or the body.
+ID_SOURCES_BY_PATH: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("/matrix", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="value_effort"),
+    ("/kano-answers", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="kano"),
+    ("/sensitivity", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="weighted"),
+    ("/scores/{model_id}", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(kind="kano"),
+    ("/rounds", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(kind="kano"),
+}
+
+# Body and query fields that name an object of another parameter's kind.
+ID_ALIASES = {
+    "target_id": "idea_id",
+    "idea_a": "idea_id",
+    "idea_b": "idea_id",
+    "department_id": "team_id",
+    "predecessor_id": "item_id",
+    "successor_id": "item_id",
+    "parent_id": "item_id",
+    "roadmap": "roadmap_id",  # share-link views
+    "people_id": "person_id",  # people_ids
+}
+
+VERSIONED.update(
+    {
+        "idea_id": "ideas.Idea",
+        "model_id": "ideas.ScoringModel",
+        "roadmap_id": "roadmaps.Roadmap",
+        "item_id": "roadmaps.RoadmapItem",
+        "milestone_id": "roadmaps.Milestone",
+    }
+)
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 
@@ -127,6 +250,9 @@ def seeded(cast, one_connection):
     )
     KNOWN_IDS.clear()
     KNOWN_IDS.update({name: sorted(source(cast).values_list("pk", flat=True)) for name, source in ID_SOURCES.items()})
+    KNOWN_IDS.update(
+        {f"{end} {name}": sorted(source(cast).values_list("pk", flat=True)) for (end, name), source in ID_SOURCES_BY_PATH.items()}
+    )
     yield cast
     KNOWN_IDS.clear()
 
@@ -148,37 +274,72 @@ def _current_version(path: str, params: dict) -> int | None:
     return None
 
 
+def _known(path: str, name: str) -> list[int] | None:
+    """The ids a parameter (path, query or body) may take in this operation."""
+    for end, param in ID_SOURCES_BY_PATH:
+        if param == name and path.endswith(end):
+            return KNOWN_IDS.get(f"{end} {name}")
+    return KNOWN_IDS.get(ID_ALIASES.get(name, name))
+
+
+def _aim_id(path: str, name: str, value):
+    """A valid id (an integer 1..MAX_ID) becomes one that exists; an invalid one stays invalid."""
+    known = _known(path, name)
+    if known and type(value) is int and 1 <= value <= MAX_ID and not _keep(value):
+        return known[value % len(known)]
+    return value
+
+
+def _aim_ids(path: str, name: str, values):
+    known = _known(path, name)
+    if known and isinstance(values, list) and values and all(type(i) is int and 1 <= i <= MAX_ID for i in values) and not _keep(values):
+        return sorted({known[i % len(known)] for i in values})
+    return values
+
+
+def _aim_fields(path: str, data: dict) -> dict:
+    data = dict(data)
+    for name, value in data.items():
+        if name.endswith("_ids"):
+            data[name] = _aim_ids(path, name[:-4] + "_id", value)
+        elif name != "version":
+            data[name] = _aim_id(path, name, value)
+    views = data.get("views")
+    if isinstance(views, list):
+        data["views"] = [_aim_fields(path, v) if isinstance(v, dict) else v for v in views]
+    return data
+
+
 def aim(case) -> None:
     """Aim most generated requests at workspace "acme" and at objects that exist, so they reach real code.
 
-    A value is only replaced when it is already valid for its schema (a string slug, an integer id or
-    version, an e-mail that is a short string), so a negative case stays negative and a positive one
-    positive. Deterministic (a function of the generated values), so failures replay and shrink; it
-    treats the coverage phase's explicit cases and the fuzzed ones alike.
+    A value is only replaced when it is already valid for its schema (a string slug, an id from 1 to
+    MAX_ID, a version, an e-mail that is a short string), so a negative case stays negative and a
+    positive one positive. Deterministic (a function of the generated values), so failures replay and
+    shrink; it treats the coverage phase's explicit cases and the fuzzed ones alike.
     """
+    path = case.operation.path
     if case.path_parameters:
         params = dict(case.path_parameters)
         for name, value in params.items():
             if name == "slug" and isinstance(value, str) and not (value and _keep(value)):
                 params[name] = SLUG
-            elif type(value) is int and KNOWN_IDS.get(name) and not _keep(value):
-                params[name] = KNOWN_IDS[name][value % len(KNOWN_IDS[name])]
+            elif name != "slug":
+                params[name] = _aim_id(path, name, value)
         case.path_parameters = params
+    if isinstance(case.query, dict) and case.query:
+        case.query = _aim_fields(path, case.query)
     if not isinstance(case.body, dict):
         return
-    body = dict(case.body)
+    body = _aim_fields(path, case.body)
     version = body.get("version")
     if type(version) is int and not _keep(version):
-        current = _current_version(case.operation.path, case.path_parameters or {})
+        current = _current_version(path, case.path_parameters or {})
         if current is not None:
             body["version"] = current
     email = body.get("email")
     if isinstance(email, str) and 0 < len(email) <= 254 and not _keep(email):
         body["email"] = f"someone{zlib.crc32(email.encode('utf-8', 'surrogatepass')) % 1000}@example.test"
-    team_ids = body.get("team_ids")
-    teams = KNOWN_IDS.get("team_id")
-    if teams and isinstance(team_ids, list) and all(type(i) is int for i in team_ids) and not _keep(team_ids):
-        body["team_ids"] = sorted({teams[i % len(teams)] for i in team_ids})
     case.body = body
 
 

@@ -12,7 +12,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 
-def shot(page, artifacts, name, max_height=3000):
+def shot(page, artifacts, name, max_height=3000, full=True):
+    if not full:  # a modal dialog: what the viewport shows
+        page.screenshot(path=str(artifacts / f"{name}.png"))
+        return
     page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top of a full-page capture
     size = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
     clip = {"x": 0, "y": 0, "width": size[0], "height": min(size[1], max_height)}
@@ -134,7 +137,7 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     new_start = add_months(sso_start, 2)
     dialog.get_by_label("Start").fill(new_start.isoformat())
     dialog.get_by_label("End").fill((new_start + timedelta(days=30)).isoformat())
-    shot(page, artifacts, "roadmap-timeline-dialog-1280")
+    shot(page, artifacts, "roadmap-timeline-dialog-1280", full=False)
     with page.expect_response(lambda r: r.url.endswith("/move")) as dated:
         dialog.get_by_role("button", name="Save dates").click()
     assert dated.value.status == 200
@@ -214,7 +217,7 @@ def test_roadmap_pages_on_a_phone(new_page, demo, artifacts, console_errors, wid
     # Touch: no drag; the details panel's "Edit dates" opens the dialog.
     page.locator("[data-tl-details]").get_by_role("button", name="Edit dates").tap()
     expect(page.get_by_role("dialog", name="Edit dates")).to_be_visible()
-    shot(page, artifacts, f"roadmap-dialog-{width}")
+    shot(page, artifacts, f"roadmap-dialog-{width}", full=False)
     page.get_by_role("dialog", name="Edit dates").get_by_role("button", name="Cancel").tap()
     open_roadmap(page, "Product roadmap")
     shot(page, artifacts, f"roadmap-timeline-product-{width}")

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import Page, PageParams, paginate, responses
+from accord.core.api_support import BodyId, BodyInt, Id, Page, PageParams, paginate, responses
 from accord.core.markdown import render_markdown
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
@@ -108,17 +108,17 @@ class IdeaIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=20000)
     problem: str = Field("", max_length=5000)
-    department_id: int | None = None
+    department_id: BodyId | None = None
     product_area: str = Field("", max_length=100)
     tags: list[str] = Field(default_factory=list, max_length=30)
 
 
 class IdeaPatch(Schema):
-    version: int
+    version: BodyInt
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=20000)
     problem: str | None = Field(None, max_length=5000)
-    department_id: int | None = None
+    department_id: BodyId | None = None
     product_area: str | None = Field(None, max_length=100)
     tags: list[str] | None = Field(None, max_length=30)
     status: (
@@ -130,11 +130,11 @@ class IdeaFilter(Schema):
     q: str | None = Field(None, max_length=200)
     status: IdeaStatus | None = None
     tag: str | None = Field(None, max_length=60)
-    department_id: int | None = None
-    submitter_id: int | None = None
+    department_id: Id | None = None
+    submitter_id: Id | None = None
     score_min: float | None = None
     score_max: float | None = None
-    model_id: int | None = Field(
+    model_id: Id | None = Field(
         None, description="Score under this model (default: the workspace's default model)."
     )
     sort: Literal[
@@ -146,7 +146,7 @@ class IdeaFilter(Schema):
 
 
 class BulkIn(Schema):
-    idea_ids: list[int] = Field(min_length=1, max_length=1000)
+    idea_ids: list[BodyId] = Field(min_length=1, max_length=1000)
     action: Literal["tag", "untag", "status", "park"]
     tags: list[str] = Field(default_factory=list, max_length=30)
     status: (
@@ -162,7 +162,7 @@ class BulkOut(Schema):
 
 
 class MergeIn(Schema):
-    target_id: int
+    target_id: BodyId
 
 
 class DecisionIn(Schema):
@@ -228,7 +228,7 @@ class ScoringModelIn(Schema):
 
 
 class ScoringModelPatch(Schema):
-    version: int
+    version: BodyInt
     name: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
     criteria: list[CriterionSchema] | None = Field(None, max_length=30)
@@ -278,7 +278,7 @@ class MatrixOut(Schema):
 
 
 class KanoIn(Schema):
-    idea_id: int
+    idea_id: BodyId
     respondent: str = Field(min_length=1, max_length=200)
     functional: Literal["like", "expect", "neutral", "live_with", "dislike"]
     dysfunctional: Literal["like", "expect", "neutral", "live_with", "dislike"]
@@ -314,8 +314,8 @@ class RoundOut(Schema):
 
 class RoundIn(Schema):
     title: str = Field(min_length=1, max_length=150)
-    model_id: int | None = Field(None, description="Default: the workspace's default model.")
-    idea_ids: list[int] = Field(min_length=1, max_length=500)
+    model_id: BodyId | None = Field(None, description="Default: the workspace's default model.")
+    idea_ids: list[BodyId] = Field(min_length=1, max_length=500)
 
 
 class CellOut(Schema):
@@ -457,7 +457,7 @@ def bulk_ideas(request: HttpRequest, slug: str, data: BulkIn):
     response=responses(200, IdeaDetailOut),
     summary="Get an idea with its scores and decisions",
 )
-def get_idea(request: HttpRequest, slug: str, idea_id: int):
+def get_idea(request: HttpRequest, slug: str, idea_id: Id):
     member = member_for(request, slug)
     require(member, "idea.view")
     return _detail(member.workspace, idea_id)
@@ -468,7 +468,7 @@ def get_idea(request: HttpRequest, slug: str, idea_id: int):
     response=responses(200, IdeaDetailOut),
     summary="Edit an idea or set its status",
 )
-def update_idea(request: HttpRequest, slug: str, idea_id: int, data: IdeaPatch):
+def update_idea(request: HttpRequest, slug: str, idea_id: Id, data: IdeaPatch):
     member = member_for(request, slug)
     fields = data.dict(exclude_unset=True)
     services.idea_update(
@@ -483,7 +483,7 @@ def update_idea(request: HttpRequest, slug: str, idea_id: int, data: IdeaPatch):
 @router.delete(
     "/workspaces/{slug}/ideas/{idea_id}", response=responses(204), summary="Delete an idea"
 )
-def delete_idea(request: HttpRequest, slug: str, idea_id: int):
+def delete_idea(request: HttpRequest, slug: str, idea_id: Id):
     services.idea_delete(member=member_for(request, slug), idea_id=idea_id)
     return Status(204, None)
 
@@ -493,7 +493,7 @@ def delete_idea(request: HttpRequest, slug: str, idea_id: int):
     response=responses(200, IdeaDetailOut),
     summary="Merge this duplicate into another idea",
 )
-def merge_idea(request: HttpRequest, slug: str, idea_id: int, data: MergeIn):
+def merge_idea(request: HttpRequest, slug: str, idea_id: Id, data: MergeIn):
     member = member_for(request, slug)
     target = services.idea_merge(member=member, source_id=idea_id, target_id=data.target_id)
     return _detail(member.workspace, target.pk)
@@ -504,7 +504,7 @@ def merge_idea(request: HttpRequest, slug: str, idea_id: int, data: MergeIn):
     response=responses(201, DecisionOut),
     summary="Promote, park, reject or reopen an idea",
 )
-def decide_idea(request: HttpRequest, slug: str, idea_id: int, data: DecisionIn):
+def decide_idea(request: HttpRequest, slug: str, idea_id: Id, data: DecisionIn):
     decision = services.decide(member=member_for(request, slug), idea_id=idea_id, **data.dict())
     return Status(201, decision)
 
@@ -514,7 +514,7 @@ def decide_idea(request: HttpRequest, slug: str, idea_id: int, data: DecisionIn)
     response=responses(200, ScoreOut),
     summary="Set agreed criterion values directly",
 )
-def set_scores(request: HttpRequest, slug: str, idea_id: int, model_id: int, data: InputsIn):
+def set_scores(request: HttpRequest, slug: str, idea_id: Id, model_id: Id, data: InputsIn):
     member = member_for(request, slug)
     services.idea_set_inputs(member=member, idea_id=idea_id, model_id=model_id, values=data.values)
     idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
@@ -526,7 +526,7 @@ def set_scores(request: HttpRequest, slug: str, idea_id: int, model_id: int, dat
     response=responses(200, list[HistoryOut]),
     summary="An idea's score over time",
 )
-def score_history(request: HttpRequest, slug: str, idea_id: int, model_id: int):
+def score_history(request: HttpRequest, slug: str, idea_id: Id, model_id: Id):
     member = member_for(request, slug)
     require(member, "idea.view")
     idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
@@ -605,7 +605,7 @@ def create_model(request: HttpRequest, slug: str, data: ScoringModelIn):
     response=responses(200, ScoringModelOut),
     summary="Get a scoring model",
 )
-def get_model(request: HttpRequest, slug: str, model_id: int):
+def get_model(request: HttpRequest, slug: str, model_id: Id):
     member = member_for(request, slug)
     require(member, "scoring_model.view")
     return selectors.scoring_model(workspace=member.workspace, model_id=model_id)
@@ -616,7 +616,7 @@ def get_model(request: HttpRequest, slug: str, model_id: int):
     response=responses(200, ScoringModelOut),
     summary="Change a model (criteria and weights rescore every idea)",
 )
-def update_model(request: HttpRequest, slug: str, model_id: int, data: ScoringModelPatch):
+def update_model(request: HttpRequest, slug: str, model_id: Id, data: ScoringModelPatch):
     member = member_for(request, slug)
     services.scoring_model_update(member=member, model_id=model_id, **data.dict())
     return selectors.scoring_model(workspace=member.workspace, model_id=model_id)
@@ -627,7 +627,7 @@ def update_model(request: HttpRequest, slug: str, model_id: int, data: ScoringMo
     response=responses(204),
     summary="Delete a scoring model",
 )
-def delete_model(request: HttpRequest, slug: str, model_id: int):
+def delete_model(request: HttpRequest, slug: str, model_id: Id):
     services.scoring_model_delete(member=member_for(request, slug), model_id=model_id)
     return Status(204, None)
 
@@ -637,7 +637,7 @@ def delete_model(request: HttpRequest, slug: str, model_id: int):
     response=responses(200, SensitivityOut),
     summary="Which single weight change would swap two ideas' ranks",
 )
-def sensitivity(request: HttpRequest, slug: str, model_id: int, idea_a: int, idea_b: int):
+def sensitivity(request: HttpRequest, slug: str, model_id: Id, idea_a: Id, idea_b: Id):
     member = member_for(request, slug)
     require(member, "scoring_model.view")
     model = selectors.scoring_model(workspace=member.workspace, model_id=model_id)
@@ -651,7 +651,7 @@ def sensitivity(request: HttpRequest, slug: str, model_id: int, idea_a: int, ide
     response=responses(200, MatrixOut),
     summary="Value vs effort points and quadrants",
 )
-def matrix(request: HttpRequest, slug: str, model_id: int):
+def matrix(request: HttpRequest, slug: str, model_id: Id):
     member = member_for(request, slug)
     require(member, "scoring_model.view")
     model = selectors.scoring_model(workspace=member.workspace, model_id=model_id)
@@ -679,7 +679,7 @@ def matrix(request: HttpRequest, slug: str, model_id: int):
     response=responses(200, KanoOut),
     summary="Record a respondent's Kano answers for an idea",
 )
-def kano_answer(request: HttpRequest, slug: str, model_id: int, data: KanoIn):
+def kano_answer(request: HttpRequest, slug: str, model_id: Id, data: KanoIn):
     answer = services.kano_answer_set(
         member=member_for(request, slug), model_id=model_id, **data.dict()
     )
@@ -756,7 +756,7 @@ def open_round(request: HttpRequest, slug: str, data: RoundIn):
     response=responses(200, RoundDetailOut),
     summary="A round with the consensus you may see",
 )
-def get_round(request: HttpRequest, slug: str, round_id: int):
+def get_round(request: HttpRequest, slug: str, round_id: Id):
     member = member_for(request, slug)
     require(member, "idea.view")
     return _round_detail(member, round_id)
@@ -767,7 +767,7 @@ def get_round(request: HttpRequest, slug: str, round_id: int):
     response=responses(200, RatingsOut),
     summary="Save your scores for one idea",
 )
-def save_ratings(request: HttpRequest, slug: str, round_id: int, idea_id: int, data: RatingsIn):
+def save_ratings(request: HttpRequest, slug: str, round_id: Id, idea_id: Id, data: RatingsIn):
     saved = services.ratings_save(
         member=member_for(request, slug), round_id=round_id, idea_id=idea_id, values=data.values
     )
@@ -779,7 +779,7 @@ def save_ratings(request: HttpRequest, slug: str, round_id: int, idea_id: int, d
     response=responses(200, RoundDetailOut),
     summary="Submit your scores (others see them from now on)",
 )
-def submit_ratings(request: HttpRequest, slug: str, round_id: int):
+def submit_ratings(request: HttpRequest, slug: str, round_id: Id):
     member = member_for(request, slug)
     services.ratings_submit(member=member, round_id=round_id)
     return _round_detail(member, round_id)
@@ -790,7 +790,7 @@ def submit_ratings(request: HttpRequest, slug: str, round_id: int):
     response=responses(200, RoundDetailOut),
     summary="Close the round: agree inputs and rescore",
 )
-def close_round(request: HttpRequest, slug: str, round_id: int):
+def close_round(request: HttpRequest, slug: str, round_id: Id):
     member = member_for(request, slug)
     services.round_close(member=member, round_id=round_id)
     return _round_detail(member, round_id)

@@ -17,6 +17,7 @@ from pydantic import field_validator
 from accord.core.api_support import (
     BodyId,
     BodyInt,
+    DateTimeIn,
     Id,
     JsonInteger,
     Page,
@@ -340,10 +341,8 @@ class DependencyIn(Schema):
 
 
 class ChangesQuery(Schema):
-    since: datetime = Field(description="Compare from this moment (e.g. last Monday).")
-    until: datetime | None = Field(None, description="Up to this moment (default: now).")
-
-    _iso = field_validator("since", "until", mode="before")(_iso_8601)
+    since: DateTimeIn = Field(description="Compare from this moment (e.g. last Monday).")
+    until: DateTimeIn | None = Field(None, description="Up to this moment (default: now).")
 
 
 class ItemState(Schema):

@@ -54,7 +54,7 @@ BUCKETS = [(b.value, b.label) for b in Bucket]
 COLOR_BY_LABELS = {"status": "Status", "lane": "Lane", "team": "Team", "roadmap": "Roadmap"}
 # Colour classes of the bars (app.css: .rm-c-0 ... .rm-c-7, .rm-c-muted), by status when coloured by status.
 PALETTE = 8
-STATUS_COLORS = {"planned": 7, "in_progress": 0, "at_risk": 4, "done": 3, "cancelled": "muted"}
+STATUS_COLORS = {"planned": 0, "in_progress": 2, "at_risk": 4, "done": 3, "cancelled": "muted"}
 TABLE_SORTS = {
     "title": lambda i: i.title.lower(),
     "status": lambda i: list(ItemStatus.values).index(i.status),
@@ -470,6 +470,7 @@ def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -
         "filters": filters,
         "active_filters": active,
         "filter_query": _filter_query(filters),
+        "export_query": urlencode({k: v for k, v in active.items()}),
         "filter_errors": errors,
         "lanes": lanes,
         "own_lanes": [lane for lane in lanes if lane.roadmap_id == rm.pk],
@@ -569,6 +570,8 @@ def _timeline_payload(ctx: dict, member) -> dict:
     shown = {i.pk for i in items}
     slug = member.workspace.slug
     lane_roadmap = {lane.pk: lane.roadmap_id for lane in ctx["lanes"]}
+    portfolio = rm.kind == RoadmapKind.PORTFOLIO
+    lane_group = {lane.pk: lane.roadmap.name for lane in ctx["lanes"]} if portfolio else {}
     external = {}
     for d in deps.dependencies:
         for other in (d.predecessor, d.successor):
@@ -608,6 +611,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
                 "n": row.name,
                 "lid": row.lane_id,
                 "rm": lane_roadmap.get(row.lane_id),
+                "g": lane_group.get(row.lane_id, ""),
                 "ids": [i.pk for i in row.items],
             }
             for row in data["lanes"]

@@ -144,6 +144,7 @@ def kano_result(counts: dict) -> scoring.ScoreResult:
 
 CHUNK = 10_000  # scores per statement when PostgreSQL rescores many
 PIPELINED = {"postgresql"}  # the databases whose driver waits for the server without the GIL
+SQLITE_BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while it writes many scores
 
 
 def rescore(model: ScoringModel, idea_ids: Iterable[int] | None = None) -> int:
@@ -201,14 +202,26 @@ def bulk_write_scores(
                 [now, list(ids), list(values), list(categories), list(reasons), min(ids), max(ids)],
             )
         else:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS accord_new_scores (id INTEGER PRIMARY KEY, value REAL, category TEXT, reason TEXT)"
-            )
-            cursor.execute("DELETE FROM accord_new_scores")
-            cursor.executemany("INSERT INTO accord_new_scores VALUES (%s, %s, %s, %s)", results)
-            cursor.execute(
-                f"UPDATE {table} SET value = n.value, category = n.category, undefined_reason = n.reason, updated_at = %s "  # noqa: S608
-                "FROM accord_new_scores AS n WHERE n.id = {table}.id".replace("{table}", table),
-                [now],
-            )
-            cursor.execute("DELETE FROM accord_new_scores")
+            cache_size = None
+            if len(results) > CHUNK:
+                # Every score that changes moves in the two indexes on the value: with SQLite's
+                # default page cache (2 MB) their pages would go back and forth to the OS, which
+                # doubles the time. A bigger cache for this statement only.
+                cursor.execute("PRAGMA cache_size")
+                cache_size = int(cursor.fetchone()[0])
+                cursor.execute(f"PRAGMA cache_size = {SQLITE_BULK_CACHE_KIB * -1}")
+            try:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS accord_new_scores (id INTEGER PRIMARY KEY, value REAL, category TEXT, reason TEXT)"
+                )
+                cursor.execute("DELETE FROM accord_new_scores")
+                cursor.executemany("INSERT INTO accord_new_scores VALUES (%s, %s, %s, %s)", results)
+                cursor.execute(
+                    f"UPDATE {table} SET value = n.value, category = n.category, undefined_reason = n.reason, updated_at = %s "  # noqa: S608
+                    "FROM accord_new_scores AS n WHERE n.id = {table}.id".replace("{table}", table),
+                    [now],
+                )
+                cursor.execute("DELETE FROM accord_new_scores")
+            finally:
+                if cache_size is not None:
+                    cursor.execute(f"PRAGMA cache_size = {cache_size}")

@@ -98,6 +98,7 @@ def test_the_detail_takes_as_many_queries_for_50_ideas_as_for_5(cast, api, grow,
         "?tag=ui&sort=title&status=rejected",
         "?score_min=40&score_max=80",
         "?sort=-created&department_id=TEAM",
+        "?criterion=effort&sort=-score",
         "?model_id=NONE",
     ],
 )

@@ -111,3 +111,22 @@ def test_a_failing_chunk_rolls_back_and_stops_the_helper(cast, scorecard, make_i
     with pytest.raises(RuntimeError, match="disk full"), transaction.atomic():
         services.rescore(scorecard)
     assert written == [4, 4]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_a_big_sqlite_write_gives_the_page_cache_back(cast, scorecard, make_idea, monkeypatch):
+    for i in range(8):
+        idea = make_idea(title=f"Idea {i}")
+        values = {"value": 1 + i % 5, "effort": 2}
+        services.idea_set_inputs(member=cast.members["editor"], idea_id=idea.pk, model_id=scorecard.pk, values=values)
+    monkeypatch.setattr(rescore_module, "CHUNK", 3)  # 8 scores are "many": one write, bigger cache
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        IdeaScore.objects.filter(model=scorecard).update(value=None)
+        assert services.rescore(scorecard) == 8
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+    scorer = Scorer(scorecard)
+    for s in IdeaScore.objects.filter(model=scorecard):
+        assert (s.value, s.category, s.undefined_reason) == _as_stored(scorer.score(s.inputs))

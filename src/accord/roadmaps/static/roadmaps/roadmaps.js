@@ -14,6 +14,18 @@
     if (button && !window.confirm(button.getAttribute("data-confirm-click"))) event.preventDefault();
   });
 
+  // A link to a folded panel (#edit, #settings, #dependencies) opens it.
+  function openTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      var summary = target.querySelector("summary");
+      if (summary) summary.focus();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+
   // On a phone the filters start folded (unless some are active): the roadmap comes first.
   var filters = document.querySelector("[data-rm-filters]");
   if (filters && !filters.hasAttribute("data-active") && window.matchMedia("(max-width: 640px)").matches) {

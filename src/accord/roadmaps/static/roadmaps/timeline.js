@@ -401,9 +401,11 @@
     body.appendChild(grid);
 
     var top = 0;
+    // Items of other roadmaps linked to the selected bar get a strip right under its lane (so the
+    // selected bar itself never jumps when it is clicked).
     var linked = linkedElsewhere(state.selected);
     state.linkedKey = linked.join(",");
-    if (linked.length) top += drawLinkedLane(body, linked, width, top);
+    var linkedDrawn = !linked.length;
     lanes.forEach(function (lane, laneIndex) {
       packLane(lane);
       var row = el("div", "tl-lane");
@@ -412,7 +414,15 @@
       row.setAttribute("data-lane-key", lane.k);
       if (laneIndex % 2) row.classList.add("is-alt");
       var label = el("div", "tl-lane-label");
-      label.appendChild(el("span", "tl-lane-name", lane.n));
+      if (lane.g) {
+        // A portfolio: the roadmap above the lane's own name, once per roadmap.
+        var first = laneIndex === 0 || lanes[laneIndex - 1].g !== lane.g;
+        if (first) row.classList.add("is-group-start");
+        label.appendChild(el("span", "tl-lane-group", lane.g));
+        label.appendChild(el("span", "tl-lane-name", lane.n.slice(lane.g.length + 3)));
+      } else {
+        label.appendChild(el("span", "tl-lane-name", lane.n));
+      }
       var count = lane.ids.length;
       label.appendChild(el("span", "tl-lane-count", count + (count === 1 ? " item" : " items")));
       row.appendChild(label);
@@ -439,6 +449,10 @@
       body.appendChild(row);
       layout.lanes.push({ key: lane.k, lid: lane.lid, rm: lane.rm, top: top, height: lane.height, el: row });
       top += lane.height;
+      if (!linkedDrawn && lane.ids.indexOf(state.selected) >= 0) {
+        top += drawLinkedLane(body, linked, width, top);
+        linkedDrawn = true;
+      }
     });
     if (!lanes.length) {
       body.appendChild(el("p", "tl-empty", "No scheduled items match. Add an item with dates, or clear the filters."));
@@ -581,26 +595,22 @@
     ids.forEach(function (id, n) {
       var info = ext[id], s = toDay(info.s), e = toDay(info.e);
       var left = x(s), w = Math.max(x(e + 1) - left, 6), y0 = PAD + n * ROW;
+      // A thin dashed outline at its dates, its name above it (arrows leave and arrive below).
       var ghost = el("a", "tl-ghost");
       ghost.href = itemUrl(id);
       ghost.style.left = left + "px";
-      ghost.style.top = y0 + "px";
+      ghost.style.top = (y0 + 15) + "px";
       ghost.style.width = w + "px";
       ghost.setAttribute("aria-label", info.t + ", on " + info.rmn + ", " + fmtRange(s, e));
       track.appendChild(ghost);
-      // A predecessor's arrow leaves from its end: name it on the left; a successor on the right.
-      var waitsForIt = deps.some(function (d) { return d.p === id && d.s === state.selected; });
       var text = el("span", "tl-ghost-label");
       text.setAttribute("aria-hidden", "true");
       text.appendChild(el("strong", "", info.t));
-      var meta = " · " + info.rmn + " · " + fmtRange(s, e);
-      text.appendChild(document.createTextNode(meta));
-      if (textWidth(info.t + meta) + 20 <= w) text.style.left = (left + 10) + "px";
-      else if (waitsForIt) text.style.right = (width - left + 8) + "px";
-      else text.style.left = (left + w + 8) + "px";
-      text.style.top = y0 + "px";
+      text.appendChild(document.createTextNode(" · " + info.rmn + " · " + fmtRange(s, e)));
+      text.style.left = left + "px";
+      text.style.top = (y0 - 3) + "px";
       track.appendChild(text);
-      layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + BAR / 2, lane: "linked" };
+      layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + 22, lane: "linked" };
     });
     row.appendChild(track);
     body.appendChild(row);
@@ -704,10 +714,11 @@
     details.appendChild(actions);
   }
 
-  function select(id) {
+  // quiet: while a drag starts, nothing is redrawn (the strip of linked items comes after the drop).
+  function select(id, quiet) {
     if (state.selected === id) return;
     state.selected = id;
-    if (linkedElsewhere(id).join(",") !== (state.linkedKey || "")) render(); else applySelection();
+    if (!quiet && linkedElsewhere(id).join(",") !== (state.linkedKey || "")) render(); else applySelection();
   }
 
   // ---------------------------------------------------------------- saving moves
@@ -900,11 +911,13 @@
     if (!drag.started) {
       if (Math.abs(dx) < 4 && Math.abs(dy) < 4) return;
       drag.started = true;
-      try { drag.bar.setPointerCapture(drag.pointer); } catch (e) { /* released already */ }
-      drag.bar.classList.add("is-dragging");
       root.classList.add("is-dragging");
-      select(drag.id);
-      drag.bar = root.querySelector('.tl-bar[data-id="' + drag.id + '"]') || drag.bar;
+      select(drag.id, true);
+      // Focusing the bar on pointerdown may have redrawn the timeline: take the bar now on the page.
+      drag.bar = root.querySelector('.tl-bar[data-id="' + drag.id + '"][data-lane="' + drag.laneKey + '"]') || drag.bar;
+      drag.left = parseFloat(drag.bar.style.left);
+      drag.width = parseFloat(drag.bar.style.width);
+      try { drag.bar.setPointerCapture(drag.pointer); } catch (e) { /* released already */ }
       drag.bar.classList.add("is-dragging");
       drag.tip = el("div", "tl-drag-tip");
       drag.bar.parentNode.appendChild(drag.tip);
@@ -1119,9 +1132,16 @@
   render();
   scrollToDay(today);
   root.setAttribute("data-ready", "true");
-  var resizeTimer = null;
+  // Positions depend on the zoom only, not on the window; a narrower screen changes the lane labels'
+  // width (app.css), and only then is the timeline drawn again.
+  var drawnLabelWidth = labelWidth(), resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(render, 150);
+    resizeTimer = window.setTimeout(function () {
+      if (labelWidth() !== drawnLabelWidth) {
+        drawnLabelWidth = labelWidth();
+        render();
+      }
+    }, 150);
   });
 })();
