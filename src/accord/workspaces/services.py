@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accord.audit.services import record, snapshot
+from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, Invalid, NotFound
 from accord.core.tokens import hash_token, new_token
@@ -25,15 +26,6 @@ WORKSPACE_FIELDS = ["name", "slug", "description"]
 TEAM_FIELDS = ["name", "kind", "description"]
 PERSON_FIELDS = ["name", "email", "title", "skills", "interests"]
 RESERVED_SLUGS = {"new", "api", "admin", "static", "accounts", "invitations"}
-
-
-def _clean_text(value: str, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid.field(field, f"{field.replace('_', ' ').capitalize()} is required.")
-    if len(value) > max_length:
-        raise Invalid.field(field, f"At most {max_length} characters.")
-    return value
 
 
 def _clean_email(value: str, field: str = "email", *, required: bool = True) -> str:
@@ -73,7 +65,7 @@ def _clean_words(values: list[str] | None, field: str) -> list[str]:
 
 @transaction.atomic
 def workspace_create(*, user, name: str, slug: str = "", description: str = "") -> Workspace:
-    name = _clean_text(name, "name", required=True, max_length=120)
+    name = clean_text(name, "name", required=True, max_length=120)
     slug = slugify(slug or name)[:60]
     if not slug:
         raise Invalid.field("slug", "Choose a name or slug with letters or digits.")
@@ -81,7 +73,7 @@ def workspace_create(*, user, name: str, slug: str = "", description: str = "") 
         raise Invalid.field("slug", f"The slug {slug!r} is reserved.")
     if Workspace.objects.filter(slug=slug).exists():
         raise Invalid.field("slug", f"The slug {slug!r} is taken; choose another.")
-    workspace = Workspace.objects.create(name=name, slug=slug, description=_clean_text(description, "description", max_length=5000))
+    workspace = Workspace.objects.create(name=name, slug=slug, description=clean_text(description, "description", max_length=5000))
     membership = Membership.objects.create(workspace=workspace, user=user, role=Role.ADMIN)
     record(workspace=workspace, actor=user, action="created", obj=workspace, after=snapshot(workspace, WORKSPACE_FIELDS))
     record(workspace=workspace, actor=user, action="joined", obj=membership, object_label=user.email, after={"role": Role.ADMIN})
@@ -95,9 +87,9 @@ def workspace_update(*, member: Membership, version: int, name: str | None = Non
     workspace = Workspace.objects.select_for_update().get(pk=member.workspace_id)
     before = snapshot(workspace, WORKSPACE_FIELDS)
     if name is not None:
-        workspace.name = _clean_text(name, "name", required=True, max_length=120)
+        workspace.name = clean_text(name, "name", required=True, max_length=120)
     if description is not None:
-        workspace.description = _clean_text(description, "description", max_length=5000)
+        workspace.description = clean_text(description, "description", max_length=5000)
     save_versioned(workspace, version, ["name", "description"])
     record(workspace=workspace, actor=member.user, action="updated", obj=workspace, before=before, after=snapshot(workspace, WORKSPACE_FIELDS))
     return workspace
@@ -244,9 +236,9 @@ def _unique_team_name(workspace_id: int, name: str, exclude: int | None = None) 
 @transaction.atomic
 def team_create(*, member: Membership, name: str, kind: str = TeamKind.CUSTOM, description: str = "") -> Team:
     require(member, "team.manage")
-    name = _clean_text(name, "name", required=True, max_length=120)
+    name = clean_text(name, "name", required=True, max_length=120)
     _unique_team_name(member.workspace_id, name)
-    team = Team.objects.create(workspace=member.workspace, name=name, kind=_clean_kind(kind), description=_clean_text(description, "description", max_length=5000))
+    team = Team.objects.create(workspace=member.workspace, name=name, kind=_clean_kind(kind), description=clean_text(description, "description", max_length=5000))
     record(workspace=member.workspace, actor=member.user, action="created", obj=team, after=snapshot(team, TEAM_FIELDS))
     return team
 
@@ -257,12 +249,12 @@ def team_update(*, member: Membership, team_id: int, version: int, name: str | N
     team = _get_team(member, team_id)
     before = snapshot(team, TEAM_FIELDS)
     if name is not None:
-        team.name = _clean_text(name, "name", required=True, max_length=120)
+        team.name = clean_text(name, "name", required=True, max_length=120)
         _unique_team_name(member.workspace_id, team.name, exclude=team.pk)
     if kind is not None:
         team.kind = _clean_kind(kind)
     if description is not None:
-        team.description = _clean_text(description, "description", max_length=5000)
+        team.description = clean_text(description, "description", max_length=5000)
     save_versioned(team, version, TEAM_FIELDS)
     record(workspace=member.workspace, actor=member.user, action="updated", obj=team, before=before, after=snapshot(team, TEAM_FIELDS))
     return team
@@ -310,9 +302,9 @@ def person_create(*, member: Membership, name: str, email: str = "", title: str 
     teams = _teams_of(member, team_ids or [])
     person = Person.objects.create(
         workspace=member.workspace,
-        name=_clean_text(name, "name", required=True, max_length=150),
+        name=clean_text(name, "name", required=True, max_length=150),
         email=email,
-        title=_clean_text(title, "title", max_length=150),
+        title=clean_text(title, "title", max_length=150),
         skills=_clean_words(skills, "skills"),
         interests=_clean_words(interests, "interests"),
         user=_member_user(member.workspace_id, email),
@@ -336,13 +328,13 @@ def person_update(*, member: Membership, person_id: int, version: int, name: str
     person = _get_person(member, person_id)
     before = _person_snapshot(person)
     if name is not None:
-        person.name = _clean_text(name, "name", required=True, max_length=150)
+        person.name = clean_text(name, "name", required=True, max_length=150)
     if email is not None:
         person.email = _clean_email(email, required=False)
         _unique_person_email(member.workspace_id, person.email, exclude=person.pk)
         person.user = _member_user(member.workspace_id, person.email)
     if title is not None:
-        person.title = _clean_text(title, "title", max_length=150)
+        person.title = clean_text(title, "title", max_length=150)
     if skills is not None:
         person.skills = _clean_words(skills, "skills")
     if interests is not None:
@@ -381,7 +373,7 @@ def _person_for_user(*, workspace: Workspace, user, actor) -> Person:
 def token_create(*, member: Membership, name: str, valid_days: int | None = None) -> tuple[ApiToken, str]:
     """Returns the token and its secret, which is shown once and stored only as a hash."""
     require(member, "token.own")
-    name = _clean_text(name, "name", required=True, max_length=100)
+    name = clean_text(name, "name", required=True, max_length=100)
     if valid_days is not None and not 1 <= valid_days <= 3650:
         raise Invalid.field("valid_days", "A token is valid for 1 to 3650 days, or without expiry.")
     raw, digest = new_token("acc")

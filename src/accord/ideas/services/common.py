@@ -20,17 +20,6 @@ def get_model(member: Membership, model_id: int) -> ScoringModel:
         raise NotFound("No such scoring model in this workspace.") from exc
 
 
-def clean_text(
-    value: str | None, field: str, *, required: bool = False, max_length: int = 200
-) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid.field(field, f"{field.replace('_', ' ').capitalize()} is required.")
-    if len(value) > max_length:
-        raise Invalid.field(field, f"At most {max_length} characters.")
-    return value
-
-
 def department_of(member: Membership, team_id: int | None) -> Team | None:
     if not team_id:
         return None

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import record, snapshot
+from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, Invalid
 from accord.ideas.models import (
@@ -21,7 +22,7 @@ from accord.ideas.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import can, require
 
-from .common import clean_text, department_of, get_idea, tags_named
+from .common import department_of, get_idea, tags_named
 from .rescore import rescore
 from .scoring_models import kano_counts
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import record
+from accord.core.cleaning import clean_text
 from accord.core.errors import Conflict, Invalid, NotFound
 from accord.ideas.models import (
     Criterion,
@@ -19,7 +20,7 @@ from accord.ideas.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import clean_text, get_model
+from .common import get_model
 from .scoring_models import apply_inputs, clean_inputs, mark_scored
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import record, snapshot
+from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import FieldError, Invalid
 from accord.ideas import scoring
@@ -24,7 +25,7 @@ from accord.ideas.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import clean_text, get_idea, get_model
+from .common import get_idea, get_model
 from .rescore import Scorer, rescore
 
 MODEL_FIELDS = [

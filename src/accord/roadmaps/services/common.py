@@ -71,17 +71,6 @@ def get_dependency(member: Membership, dependency_id: int) -> Dependency:
         raise NotFound("No such dependency in this workspace.") from exc
 
 
-def clean_text(
-    value: str | None, field: str, *, required: bool = False, max_length: int = 200
-) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid.field(field, f"{field.replace('_', ' ').capitalize()} is required.")
-    if len(value) > max_length:
-        raise Invalid.field(field, f"At most {max_length} characters.")
-    return value
-
-
 def check_dates(start: date | None, end: date | None, bucket: str) -> None:
     if (start is None) != (end is None):
         raise Invalid.field(

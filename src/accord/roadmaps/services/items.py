@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accord.audit.services import record
+from accord.core.cleaning import clean_text
 from accord.core.errors import Conflict, Invalid, StaleVersion
 from accord.ideas import services as idea_services
 from accord.ideas.models import Idea, IdeaStatus
@@ -17,7 +18,6 @@ from accord.workspaces.permissions import require
 
 from .common import (
     check_dates,
-    clean_text,
     get_dependency,
     get_item,
     get_roadmap,

@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 
 from accord.audit.services import record, snapshot
+from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Invalid, NotFound
 from accord.roadmaps.models import (
@@ -19,7 +20,7 @@ from accord.roadmaps.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import clean_text, get_lane, get_milestone, get_roadmap, referenced
+from .common import get_lane, get_milestone, get_roadmap, referenced
 
 ROADMAP_FIELDS = ["name", "kind", "description", "time_scale", "lane_mode", "color_by"]
 COLOR_BY = ("status", "lane", "team", "roadmap")

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import record
+from accord.core.cleaning import clean_text
 from accord.core.errors import Conflict, Invalid, NotFound
 from accord.core.tokens import hash_token, new_token
 from accord.roadmaps.models import CalendarFeed, Roadmap, ShareLink
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import clean_text, get_roadmap
+from .common import get_roadmap
 
 VIEWS = ("timeline", "board", "table")
 FILTER_KEYS = {"tag", "team_id", "status", "lane_id"}
