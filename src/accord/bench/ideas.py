@@ -9,7 +9,8 @@ criteria (accord.bench.seed_ideas).
   query must list what the selector gives.
 - rescore_100k_s: one weight change rescoring every idea, i.e. the time of
   services.scoring_model_update(...) end to end (the median of RESCORE_RUNS changes, each of a
-  different criterion). After each change a sample of ideas must score what
+  different criterion; on PostgreSQL the scores are vacuumed before each, as autovacuum would
+  between two changes). After each change a sample of ideas must score what
   scoring.weighted_score computes from their inputs and the new weights, and every score row must
   have been written.
 
@@ -133,6 +134,11 @@ def ideas_rescore(ctx: BenchContext) -> Measured:
         f"{_size(seeded)}; {result['scores']} scores rescored by "
         "services.scoring_model_update(criteria=... one weight changed), median of "
         f"{len(result['seconds'])} changes, each checked"
+        + (
+            "; VACUUM ANALYZE of the scores before each, as autovacuum"
+            if ctx.vendor == "postgresql"
+            else ""
+        )
     )
     return Measured(values={"rescore_100k_s": result["median_s"]}, size=size)
 

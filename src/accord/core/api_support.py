@@ -1,7 +1,7 @@
 """What every API router shares: the error schema, the documented error codes and pagination."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, TypeVar
 
 from django.db.models import QuerySet
@@ -20,6 +20,17 @@ def _json_integer(value):
 
 # For integers in a JSON body, after any constraints: Annotated[int, Field(ge=1), JsonInteger].
 JsonInteger = BeforeValidator(_json_integer)
+
+
+def _json_object(value):
+    """A JSON object. Ninja's Schema would read the fields of any value as attributes (a string too)."""
+    if not isinstance(value, dict):
+        raise ValueError("Input should be an object")
+    return value
+
+
+# For a nested schema in a JSON body: Annotated[SomeSchema, JsonObject].
+JsonObject = BeforeValidator(_json_object)
 # Ids are 64-bit: a larger number is invalid input (422), not a database error (500).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in the path or the query
@@ -45,6 +56,18 @@ def _in_utc(value: datetime) -> datetime:
 
 
 DateTimeIn = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_in_utc)]  # a date-time a client sends
+
+
+def _iso_date(value):
+    # pydantic would also read a number as a Unix timestamp (0 is 1970-01-01); the schema says date.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use an ISO 8601 date, e.g. 2025-01-31.")
+    return value
+
+
+DateIn = Annotated[date, BeforeValidator(_iso_date)]  # a date a client sends
 
 
 class ErrorItem(Schema):

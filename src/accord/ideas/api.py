@@ -6,7 +6,16 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import BodyId, BodyInt, Id, Page, PageParams, paginate, responses
+from accord.core.api_support import (
+    BodyId,
+    BodyInt,
+    DateIn,
+    Id,
+    Page,
+    PageParams,
+    paginate,
+    responses,
+)
 from accord.core.markdown import render_markdown
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
@@ -146,6 +155,12 @@ class IdeaFilter(Schema):
 
 
 class BulkIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"idea_ids": [1, 2], "action": "tag", "tags": ["mobile"]}]
+        }
+    }
+
     idea_ids: list[BodyId] = Field(min_length=1, max_length=1000)
     action: Literal["tag", "untag", "status", "park"]
     tags: list[str] = Field(default_factory=list, max_length=30)
@@ -153,7 +168,7 @@ class BulkIn(Schema):
         Literal["new", "under_review", "scored", "planned", "parked", "rejected", "done"] | None
     ) = None
     reason: str = Field("", max_length=5000)
-    revisit_on: date | None = None
+    revisit_on: DateIn | None = None
     revisit_condition: str = Field("", max_length=300)
 
 
@@ -168,7 +183,7 @@ class MergeIn(Schema):
 class DecisionIn(Schema):
     kind: DecisionKind
     reason: str = Field(min_length=1, max_length=5000)
-    revisit_on: date | None = None
+    revisit_on: DateIn | None = None
     revisit_condition: str = Field("", max_length=300)
 
 

@@ -119,9 +119,9 @@ def ideas(
     if (score_min is not None or score_max is not None) and model is None:
         raise Invalid.field("score_min", "Filtering by score needs a scoring model.")
     if score_min is not None:
-        qs = qs.filter(scores__value__gte=score_min)
+        qs = qs.filter(score__gte=score_min)  # the chosen model's score, not any model's
     if score_max is not None:
-        qs = qs.filter(scores__value__lte=score_max)
+        qs = qs.filter(score__lte=score_max)
     return qs.order_by(*_ordering(sort, model, criterion))
 
 

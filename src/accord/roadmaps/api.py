@@ -17,9 +17,11 @@ from pydantic import field_validator
 from accord.core.api_support import (
     BodyId,
     BodyInt,
+    DateIn,
     DateTimeIn,
     Id,
     JsonInteger,
+    JsonObject,
     Page,
     PageParams,
     responses,
@@ -42,7 +44,7 @@ from .models import (
 
 router = Router(auth=API_AUTH, tags=["roadmaps"])
 
-Day = date  # for fields named `date`
+Day = DateIn  # for fields named `date`
 
 WS = "/workspaces/{slug}"
 
@@ -197,12 +199,18 @@ class ItemFilter(Schema):
 
 
 class ItemIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"title": "SSO", "start_date": "2030-03-01", "end_date": "2030-03-31", "tags": ["security"]}]
+        }
+    }
+
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=20000)
     lane_id: BodyId | None = None
     parent_id: BodyId | None = Field(None, description="A container item of the same roadmap.")
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: DateIn | None = None
+    end_date: DateIn | None = None
     bucket: BucketIn = Field("", description="For an undated item: now, next or later.")
     status: ItemStatus = ItemStatus.PLANNED
     percent_done: Percent = 0
@@ -220,8 +228,8 @@ class ItemPatch(Schema):
     description: str | None = Field(None, max_length=20000)
     lane_id: BodyId | None = None
     parent_id: BodyId | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: DateIn | None = None
+    end_date: DateIn | None = None
     bucket: BucketIn | None = None
     status: ItemStatus | None = None
     percent_done: Percent | None = None
@@ -234,8 +242,8 @@ class ItemPatch(Schema):
 
 class MoveIn(Schema):
     version: BodyInt
-    start_date: date
-    end_date: date
+    start_date: DateIn
+    end_date: DateIn
     lane_id: BodyId | None = Field(
         None, description="Omit to keep the lane; null to take it out of its lane."
     )
@@ -247,8 +255,8 @@ class FromIdeaIn(Schema):
         "", max_length=5000, description="Why it is promoted (recorded on the idea)."
     )
     lane_id: BodyId | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: DateIn | None = None
+    end_date: DateIn | None = None
     bucket: BucketIn = Field("", description="Undated: now, next or later (default next).")
 
 
@@ -417,13 +425,13 @@ class SavedViewOut(Schema):
 class SavedViewIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     view: ViewKind = "timeline"
-    filters: ViewFilters = Field(default_factory=ViewFilters)
+    filters: Annotated[ViewFilters, JsonObject] = Field(default_factory=ViewFilters)
 
 
 class ShareViewIn(Schema):
     roadmap: BodyId = Field(description="A roadmap id of this workspace.")
     view: ViewKind = "timeline"
-    filters: ViewFilters = Field(default_factory=ViewFilters)
+    filters: Annotated[ViewFilters, JsonObject] = Field(default_factory=ViewFilters)
 
 
 class ShareViewOut(Schema):

@@ -192,15 +192,30 @@ def bulk_write_scores(
     table = IdeaScore._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            ids, values, categories, reasons = zip(*results, strict=True)
-            # The range lets the planner read just these rows by the primary key, not hash the
+            ids = [row[0] for row in results]
+            # The id range lets the planner read just these rows by the primary key, not hash the
             # whole table for every chunk.
-            cursor.execute(
-                f"UPDATE {table} AS s SET value = v.value, category = v.category, undefined_reason = v.reason, updated_at = %s "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::float8[], %s::text[], %s::text[]) AS v(id, value, category, reason) "
-                "WHERE s.id = v.id AND s.id BETWEEN %s AND %s",
-                [now, list(ids), list(values), list(categories), list(reasons), min(ids), max(ids)],
-            )
+            try:
+                # The rows as one JSON text: psycopg writes out text arrays element by element in
+                # Python, which cost a quarter of a rescoring. JSON numbers keep floats exact.
+                rows = json.dumps(results, allow_nan=False)
+            except ValueError:  # NaN or infinity, which JSON has no numbers for
+                rows = None
+            if rows is not None:
+                cursor.execute(
+                    f"UPDATE {table} AS s SET value = (v.row->>1)::float8, category = v.row->>2, undefined_reason = v.row->>3, updated_at = %s "  # noqa: S608
+                    "FROM json_array_elements(%s::json) AS v(row) "
+                    "WHERE s.id = (v.row->>0)::bigint AND s.id BETWEEN %s AND %s",
+                    [now, rows, min(ids), max(ids)],
+                )
+            else:
+                _ids, values, categories, reasons = zip(*results, strict=True)
+                cursor.execute(
+                    f"UPDATE {table} AS s SET value = v.value, category = v.category, undefined_reason = v.reason, updated_at = %s "  # noqa: S608
+                    "FROM unnest(%s::bigint[], %s::float8[], %s::text[], %s::text[]) AS v(id, value, category, reason) "
+                    "WHERE s.id = v.id AND s.id BETWEEN %s AND %s",
+                    [now, ids, list(values), list(categories), list(reasons), min(ids), max(ids)],
+                )
         else:
             cache_size = None
             if len(results) > CHUNK:

@@ -111,3 +111,14 @@ def test_the_list_sorts_by_one_criterion(cast, api, model):
     assert [i["title"] for i in listed["items"]] == ["Large", "Medium", "Small"]
     listed = editor.get("/workspaces/acme/ideas", {"criterion": "effort", "sort": "score"}).json()
     assert [i["title"] for i in listed["items"]] == ["Small", "Medium", "Large"]
+
+
+def test_the_score_range_applies_to_the_chosen_model_only(cast, api, model):
+    editor = api(cast.tokens["editor"])
+    other = services.scoring_model_create(member=cast.members["editor"], name="ICE", kind="ice")
+    idea_id = editor.post("/workspaces/acme/ideas", {"title": "Only ICE is high"}).json()["id"]
+    editor._call("put", f"/workspaces/acme/ideas/{idea_id}/scores/{model.pk}", {"values": {"value": 1, "effort": 5}})  # 12
+    editor._call("put", f"/workspaces/acme/ideas/{idea_id}/scores/{other.pk}", {"values": {"impact": 9, "confidence": 9, "ease": 9}})  # 9
+    assert editor.get("/workspaces/acme/ideas", {"score_min": 5, "score_max": 10}).json()["count"] == 0
+    found = editor.get("/workspaces/acme/ideas", {"score_min": 5, "score_max": 10, "model_id": other.pk}).json()
+    assert [i["id"] for i in found["items"]] == [idea_id]

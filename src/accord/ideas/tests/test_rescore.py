@@ -130,3 +130,19 @@ def test_a_big_sqlite_write_gives_the_page_cache_back(cast, scorecard, make_idea
     scorer = Scorer(scorecard)
     for s in IdeaScore.objects.filter(model=scorecard):
         assert (s.value, s.category, s.undefined_reason) == _as_stored(scorer.score(s.inputs))
+
+
+def test_bulk_writes_keep_floats_and_text_exact(cast, scorecard, make_idea):
+    """PostgreSQL gets the scores as JSON (or as arrays when a value is no JSON number)."""
+    scores = [IdeaScore.objects.get(idea=make_idea(title=f"I{i}"), model=scorecard) for i in range(3)]
+    tricky = [
+        (scores[0].pk, 0.1 + 0.2, "Must", 'a "quoted" \\ reason, ünïcödé, {"json": [1]}'),
+        (scores[1].pk, 1e-300, "", ""),
+        (scores[2].pk, None, "", "not scored yet"),
+    ]
+    rescore_module.bulk_write_scores(tricky)
+    got = {s.pk: (s.pk, s.value, s.category, s.undefined_reason) for s in IdeaScore.objects.filter(model=scorecard)}
+    assert [got[row[0]] for row in tricky] == tricky
+    if connection.vendor == "postgresql":  # SQLite keeps no infinity in a REAL column
+        rescore_module.bulk_write_scores([(scores[0].pk, math.inf, "", "")])
+        assert IdeaScore.objects.get(pk=scores[0].pk).value == math.inf
