@@ -207,18 +207,19 @@ def item_update(
     if position is not None:
         item.position = position
     _clean_item(item.status, item.percent_done, item.bucket)
+    # Foreign keys by their ids: reading `item.roadmap` would load the roadmap for nothing.
     fields = [
-        "roadmap",
+        "roadmap_id",
         "title",
         "description",
-        "lane",
-        "parent",
+        "lane_id",
+        "parent_id",
         "start_date",
         "end_date",
         "bucket",
         "status",
         "percent_done",
-        "team",
+        "team_id",
         "position",
     ]
     _save(item, version, fields)
