@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sharing
 
 R = "w/<slug:slug>/roadmaps"
 ITEM = f"{R}/items/<int:item_id>"
 
 urlpatterns = [
     path(R, views.roadmap_list, name="roadmaps"),
+    path("w/<slug:slug>/sharing", views_sharing.sharing, name="sharing"),
     # One roadmap: three views of the same items, and what an editor manages around them.
     path(f"{R}/<int:roadmap_id>", views.roadmap_timeline, name="roadmap"),
     path(f"{R}/<int:roadmap_id>/board", views.roadmap_board, name="roadmap_board"),

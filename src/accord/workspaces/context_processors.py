@@ -9,7 +9,7 @@ _SECTIONS = {
     # Roadmaps: the list, one roadmap's views and pages, its items.
     "roadmaps": "roadmaps", "roadmap": "roadmaps", "roadmap_board": "roadmaps",
     "roadmap_table": "roadmaps", "roadmap_changes": "roadmaps", "roadmap_item": "roadmaps",
-    "roadmap_item_new": "roadmaps",
+    "roadmap_item_new": "roadmaps", "sharing": "roadmaps",
 }
 
 
