@@ -170,6 +170,16 @@ def ideas_bulk(request: HttpRequest, member) -> HttpResponse:
 # ---------------------------------------------------------------- one idea
 
 
+def _idea_form(request: HttpRequest, member, idea, values, errors: dict) -> HttpResponse:
+    context = {
+        "errors": errors,
+        "values": values,
+        "teams": workspace_teams(workspace=member.workspace),
+        "idea": idea,
+    }
+    return render(request, "ideas/form.html", context, status=422 if errors else 200)
+
+
 @workspace_page("idea.create")
 @require_http_methods(["GET", "POST"])
 def idea_new(request: HttpRequest, member) -> HttpResponse:
@@ -191,17 +201,7 @@ def idea_new(request: HttpRequest, member) -> HttpResponse:
         else:
             messages.success(request, "Idea submitted.")
             return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
-    return render(
-        request,
-        "ideas/form.html",
-        {
-            "errors": errors,
-            "values": values,
-            "teams": workspace_teams(workspace=member.workspace),
-            "idea": None,
-        },
-        status=422 if errors else 200,
-    )
+    return _idea_form(request, member, None, values, errors)
 
 
 @workspace_page("idea.view")
@@ -239,17 +239,7 @@ def idea_edit(request: HttpRequest, member, idea_id: int) -> HttpResponse:
         else:
             messages.success(request, "Idea saved.")
             return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
-    return render(
-        request,
-        "ideas/form.html",
-        {
-            "errors": errors,
-            "values": values,
-            "teams": workspace_teams(workspace=member.workspace),
-            "idea": idea,
-        },
-        status=422 if errors else 200,
-    )
+    return _idea_form(request, member, idea, values, errors)
 
 
 @workspace_page("idea.view")

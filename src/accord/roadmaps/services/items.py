@@ -3,12 +3,11 @@
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from accord.audit.services import record
 from accord.core.cleaning import clean_text
-from accord.core.errors import Conflict, Invalid, StaleVersion
+from accord.core.concurrency import save_versioned
+from accord.core.errors import Conflict, Invalid
 from accord.ideas import services as idea_services
 from accord.ideas.models import Idea, IdeaStatus
 from accord.ideas.services.common import tags_named
@@ -17,6 +16,7 @@ from accord.workspaces.models import Membership, Person, Team
 from accord.workspaces.permissions import require
 
 from .common import (
+    ITEM_FIELDS,
     check_dates,
     get_dependency,
     get_item,
@@ -207,40 +207,14 @@ def item_update(
     if position is not None:
         item.position = position
     _clean_item(item.status, item.percent_done, item.bucket)
-    # Foreign keys by their ids: reading `item.roadmap` would load the roadmap for nothing.
-    fields = [
-        "roadmap_id",
-        "title",
-        "description",
-        "lane_id",
-        "parent_id",
-        "start_date",
-        "end_date",
-        "bucket",
-        "status",
-        "percent_done",
-        "team_id",
-        "position",
-    ]
-    _save(item, version, fields)
+    # Foreign keys by their ids (ITEM_FIELDS): reading `item.roadmap` would load the roadmap for nothing.
+    save_versioned(item, version, [f for f in ITEM_FIELDS if f != "idea_id"])
     if tags is not None:
         item.tags.set(tags_named(member, tags))
     if people_ids is not None:
         item.people.set(_people_of(member, people_ids))
     remember(member, item, "updated", before)
     return item
-
-
-def _save(item: RoadmapItem, version: int, fields: list[str]) -> None:
-    updated = RoadmapItem.objects.filter(pk=item.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **{f: getattr(item, f) for f in fields}
-    )
-    if not updated:
-        raise StaleVersion(
-            RoadmapItem.objects.filter(pk=item.pk).values_list("version", flat=True).first()
-            or version
-        )
-    item.version = version + 1
 
 
 @transaction.atomic
