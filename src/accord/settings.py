@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "accord.workspaces",
     "accord.ideas",
     "accord.roadmaps",
+    "accord.goals",
+    "accord.feedback",
+    "accord.feedback.similarity",
+    "accord.portal",
     "accord.demo",
     "accord.bench",
 ]

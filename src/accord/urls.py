@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("accord.roadmaps.urls")),
     path("", include("accord.roadmaps.urls_public")),
     path("", include("accord.roadmaps.urls_exports")),
+    path("", include("accord.portal.urls")),
 ]

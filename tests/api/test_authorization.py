@@ -771,6 +771,7 @@ EXPECTED.update(
         ("GET", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}/history"): Row(read(), b_score_history),
         ("GET", f"{WS}/parking-lot"): Row(read(), b_parking_lot),
         ("GET", f"{API}/scoring-presets"): Row(account(200)),
+        ("GET", f"{API}/evidence-sources"): Row(account(200)),
         ("GET", f"{WS}/scoring-models"): Row(read(), b_model_list),
         ("POST", f"{WS}/scoring-models"): Row(editor_up(201), b_model_create),
         ("GET", f"{WS}/scoring-models/{{model_id}}"): Row(read(), b_model),
@@ -836,6 +837,167 @@ for _label, _fields in [
         WATCHED[_known[0]] = (_label, _old + [f for f in _fields if f not in _old])
     else:
         WATCHED.append((_label, _fields))
+
+
+# ---------------------------------------------------------------- feedback (rows, ids, lists, watched models)
+# Reads need feedback.view (every member); contributors capture feedback and link it; editors
+# triage, edit and delete anyone's feedback, import batches and edit customers; only admins erase a
+# customer. Contributors editing their own feedback: src/accord/feedback/tests/test_api.py.
+
+
+def _feedback_services():
+    from accord.feedback import services
+
+    return services
+
+
+def _feedback(cast, text="Please add an export to Excel.", member=None, email="ada@example.test"):
+    return _feedback_services().feedback_create(
+        member=member or _admin(cast), text=text, source="sales_call",
+        customer={"name": "Ada Lovelace", "email": email, "company": "Analytical", "segment": "enterprise", "revenue_weight": 120},
+    )
+
+
+def _customer(cast, member=None, email="grace@example.test"):
+    return _feedback_services().customer_create(member=member or _admin(cast), name="Grace Hopper", email=email, segment="smb")
+
+
+def _feedback_link(cast, member=None):
+    member = member or _admin(cast)
+    fb = _feedback(cast, member=member, email=f"linked-{member.workspace.slug}@example.test")
+    idea = _idea(cast, "Excel export", member=member)
+    return _feedback_services().link_create(member=member, feedback_id=fb.pk, idea_id=idea.pk, quote="export to Excel")
+
+
+def b_feedback_list(cast):
+    _feedback(cast)
+    return Req(query={"q": "excel", "status": "new", "source": "sales_call", "segment": "enterprise", "sort": "-received", "limit": 10})
+
+
+def b_feedback_create(cast):
+    return Req(body={"text": "The *calendar* view is slow.", "source": "support_ticket", "customer": {"name": "Bob", "email": "bob@example.test", "segment": "smb"}})
+
+
+def b_feedback_batch(cast):
+    customer = _customer(cast)
+    return Req(body={"items": [{"text": "Dark mode please"}, {"text": "SSO with Okta", "customer_id": customer.pk, "status": "reviewed"}]})
+
+
+def b_feedback_bulk(cast):
+    ids = [_feedback(cast).pk, _feedback(cast, "Another one").pk]
+    return Req(body={"feedback_ids": ids, "status": "archived"})
+
+
+def b_feedback_export(cast):
+    _feedback_link(cast)
+    return Req(query={"format": "json", "linked": True})
+
+
+def b_feedback(cast):
+    return Req(params={"feedback_id": _feedback(cast).pk})
+
+
+def b_feedback_patch(cast):
+    fb = _feedback(cast)
+    return Req(params={"feedback_id": fb.pk}, body={"version": fb.version, "status": "reviewed", "title": "Excel export"})
+
+
+def b_link_create(cast):
+    fb, idea = _feedback(cast), _idea(cast, "Excel export")
+    return Req(params={"feedback_id": fb.pk}, body={"idea_id": idea.pk, "quote": "export to Excel", "importance": "critical"})
+
+
+def b_link_list(cast):
+    link = _feedback_link(cast)
+    return Req(query={"idea_id": link.idea_id})
+
+
+def b_link(cast):
+    return Req(params={"link_id": _feedback_link(cast).pk})
+
+
+def b_link_patch(cast):
+    return Req(params={"link_id": _feedback_link(cast).pk}, body={"importance": "nice_to_have"})
+
+
+def b_idea_evidence(cast):
+    return Req(params={"idea_id": _feedback_link(cast).idea_id})
+
+
+def b_customer_list(cast):
+    _customer(cast)
+    return Req(query={"q": "grace", "segment": "smb", "sort": "-revenue"})
+
+
+def b_customer_create(cast):
+    return Req(body={"name": "Linus", "email": "linus@example.test", "company": "Kernel", "segment": "enterprise", "revenue_weight": 300})
+
+
+def b_customer(cast):
+    return Req(params={"customer_id": _customer(cast).pk})
+
+
+def b_customer_patch(cast):
+    customer = _customer(cast)
+    return Req(params={"customer_id": customer.pk}, body={"version": customer.version, "revenue_weight": 80})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/feedback"): Row(read(), b_feedback_list),
+        ("POST", f"{WS}/feedback"): Row(contributor_up(201), b_feedback_create),
+        ("POST", f"{WS}/feedback/batch"): Row(contributor_up(201), b_feedback_batch),
+        ("POST", f"{WS}/feedback/bulk"): Row(editor_up(200), b_feedback_bulk),
+        ("GET", f"{WS}/feedback/export"): Row(read(), b_feedback_export),
+        ("GET", f"{WS}/feedback/{{feedback_id}}"): Row(read(), b_feedback),
+        ("PATCH", f"{WS}/feedback/{{feedback_id}}"): Row(editor_up(200), b_feedback_patch),
+        ("DELETE", f"{WS}/feedback/{{feedback_id}}"): Row(editor_up(204), b_feedback),
+        ("POST", f"{WS}/feedback/{{feedback_id}}/links"): Row(contributor_up(201), b_link_create),
+        ("GET", f"{WS}/feedback-links"): Row(read(), b_link_list),
+        ("PATCH", f"{WS}/feedback-links/{{link_id}}"): Row(editor_up(200), b_link_patch),
+        ("DELETE", f"{WS}/feedback-links/{{link_id}}"): Row(editor_up(204), b_link),
+        ("GET", f"{WS}/ideas/{{idea_id}}/evidence"): Row(read(), b_idea_evidence),
+        ("GET", f"{WS}/customers"): Row(read(), b_customer_list),
+        ("POST", f"{WS}/customers"): Row(contributor_up(201), b_customer_create),
+        ("GET", f"{WS}/customers/{{customer_id}}"): Row(read(), b_customer),
+        ("PATCH", f"{WS}/customers/{{customer_id}}"): Row(editor_up(200), b_customer_patch),
+        ("DELETE", f"{WS}/customers/{{customer_id}}"): Row(admin_only(204), b_customer),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "feedback_id": lambda cast: _feedback(cast, "Other feedback", member=cast.outsider).pk,
+        "link_id": lambda cast: _feedback_link(cast, member=cast.outsider).pk,
+        "customer_id": lambda cast: _customer(cast, member=cast.outsider, email="other@example.test").pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/feedback": lambda ws: set(ws.feedback.values_list("pk", flat=True)),
+        f"{WS}/customers": lambda ws: set(ws.customers.values_list("pk", flat=True)),
+        f"{WS}/feedback-links": lambda ws: set(
+            apps.get_model("feedback.FeedbackLink").objects.filter(feedback__workspace=ws).values_list("pk", flat=True)
+        ),
+    }
+)
+
+
+def _populate_feedback(cast):
+    """Feedback, a customer and a link in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _customer(cast, member=member, email=f"customer-{member.workspace.slug}@example.test")
+        _feedback_link(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("feedback.Customer", ["workspace_id", "name", "email", "company", "segment", "revenue_weight", "version"]),
+        ("feedback.Feedback", ["workspace_id", "title", "text", "source", "customer_id", "captured_by_id", "status", "received_at", "version"]),
+        ("feedback.FeedbackLink", ["feedback_id", "idea_id", "quote", "importance", "created_by_id"]),
+    ]
+)
 
 
 def db_state() -> dict[str, list]:
@@ -1106,6 +1268,7 @@ def _populate(cast):
     services.token_create(member=cast.members["viewer"], name="viewer spare token")
     _populate_roadmaps(cast)
     _populate_ideas(cast)
+    _populate_feedback(cast)
 
 
 def test_every_list_has_a_scope(client):

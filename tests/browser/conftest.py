@@ -30,6 +30,7 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed"
 )
+sync_api.expect.set_options(timeout=20_000)  # as the pages' default: CI runs the whole suite on 2 cores
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +82,7 @@ def new_page(browser, live_server, console_errors):
             is_mobile=width < 600,
             has_touch=width < 600,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # a loaded CI machine (2 cores, the whole suite) is slow
         contexts.append(context)
         return console_errors.watch(context.new_page())
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +99,7 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     page.get_by_role("link", name="Reset").click()
     page.wait_for_url(re.compile(r"/w/lumen/ideas$"))
     bar = page.locator("[data-bulk]")
-    assert bar.get_attribute("data-selected") == "0"
+    expect(bar).to_have_attribute("data-selected", "0")
     page.get_by_label("Select Dark mode").check()
     page.get_by_label("Select Customer health score").check()
     assert bar.get_attribute("data-selected") == "2"

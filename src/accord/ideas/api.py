@@ -20,7 +20,7 @@ from accord.core.markdown import render_markdown
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
 
-from . import scoring, selectors, services
+from . import evidence, scoring, selectors, services
 from .models import DecisionKind, IdeaStatus, ModelKind, RoundStatus
 
 router = Router(auth=API_AUTH, tags=["ideas"])
@@ -208,6 +208,12 @@ class CriterionSchema(Schema):
     scale_min: float = Field(1, ge=-1e9, le=1e9)
     scale_max: float = Field(5, ge=-1e9, le=1e9)
     allowed: list[float] | None = Field(None, max_length=50)
+    source: str = Field(
+        "", max_length=60, description="Evidence source key (see /evidence-sources); blank = rated by people."
+    )
+    saturation: float | None = Field(
+        None, gt=0, le=1e12, description="Raw evidence that earns the top of the scale (default: the source's)."
+    )
 
 
 class ScoringModelOut(Schema):
@@ -591,6 +597,22 @@ def list_presets(request: HttpRequest):
         }
         for p in scoring.PRESETS.values()
     ]
+
+
+class EvidenceSourceOut(Schema):
+    key: str
+    label: str
+    saturation: float
+    unit: str
+
+
+@router.get(
+    "/evidence-sources",
+    response=responses(200, list[EvidenceSourceOut]),
+    summary="Evidence a criterion can be filled from (linked feedback, votes, goals...)",
+)
+def list_evidence_sources(request: HttpRequest):
+    return [evidence.SOURCES[key] for key, _ in evidence.choices()]
 
 
 @router.get(

@@ -138,6 +138,11 @@ class Criterion(models.Model):
         null=True, blank=True, help_text="Allowed values, e.g. the Fibonacci scale."
     )
     position = models.PositiveIntegerField(default=0)
+    # Evidence criteria take their input from data (accord.ideas.evidence), not from ratings.
+    source = models.CharField(max_length=60, blank=True, help_text="Evidence source key; blank = rated.")
+    saturation = models.FloatField(
+        null=True, blank=True, help_text="Raw evidence that earns the top of the scale."
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -147,6 +152,13 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def source_label(self) -> str:
+        from accord.ideas.evidence import SOURCES  # evidence imports these models
+
+        source = SOURCES.get(self.source)
+        return source.label if source else self.source
 
 
 class ModelRevision(models.Model):

@@ -406,7 +406,8 @@ def consensus(*, scoring_round: ScoringRound, viewer) -> dict:
 
     Only ratings the viewer may see count, so nobody is anchored by others' scores before submitting.
     """
-    criteria = list(scoring_round.model.criteria.all())
+    # Evidence criteria are filled from data; nobody rates them in a round.
+    criteria = [c for c in scoring_round.model.criteria.all() if not c.source]
     ideas_in_round = list(scoring_round.ideas.order_by("title"))
     raters = visible_raters(scoring_round, viewer)
     departments = _departments_of(scoring_round.workspace_id, raters)
@@ -414,7 +415,7 @@ def consensus(*, scoring_round: ScoringRound, viewer) -> dict:
     per_dept: dict[tuple[int, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     mine: dict[tuple[int, int], float] = {}
     for idea_id, criterion_id, rater_id, value in Rating.objects.filter(
-        round=scoring_round, rater_id__in=raters
+        round=scoring_round, rater_id__in=raters, criterion_id__in=[c.pk for c in criteria]
     ).values_list("idea_id", "criterion_id", "rater_id", "value"):
         cells[(idea_id, criterion_id)].ratings.append(value)
         per_dept[(idea_id, criterion_id)][departments.get(rater_id, "No team")].append(value)

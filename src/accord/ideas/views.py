@@ -26,7 +26,7 @@ from accord.workspaces.selectors import members as workspace_members
 from accord.workspaces.selectors import teams as workspace_teams
 from accord.workspaces.web import workspace_page
 
-from . import charts, scoring, selectors, services
+from . import charts, evidence, panels, scoring, selectors, services
 from .models import DecisionKind, IdeaStatus, ModelKind, RoundStatus
 
 BOARD_COLUMNS = [
@@ -315,6 +315,7 @@ def _idea_page(request, member, idea, *, errors=None, status=200) -> HttpRespons
             "can_decide": can(member, "idea.decide"),
             "can_score": can(member, "idea.edit"),
             "errors": errors or {},
+            "panels": panels.render_panels(request, member, idea),
         },
         status=status,
     )
@@ -450,6 +451,8 @@ def _criteria_from_form(post) -> list[dict]:
                     "allowed": [float(v) for v in allowed.split(",") if v.strip()]
                     if allowed
                     else None,
+                    "source": post.get(f"cr_{i}_source", ""),
+                    "saturation": post.get(f"cr_{i}_saturation", "").strip() or None,
                 }
             )
         except ValueError as exc:
@@ -471,6 +474,8 @@ def _criteria_rows(model, post=None, errors=None) -> list[dict]:
                 "min": scoring.format_number(c.scale_min),
                 "max": scoring.format_number(c.scale_max),
                 "allowed": ", ".join(scoring.format_number(v) for v in c.allowed or []),
+                "source": c.source,
+                "saturation": scoring.format_number(c.saturation) if c.saturation else "",
                 "errors": [],
             }
             for c in model.criteria.all()
@@ -484,7 +489,10 @@ def _criteria_rows(model, post=None, errors=None) -> list[dict]:
         kept.append(i)
         rows[i] = {
             "key": key,
-            **{f: post.get(f"cr_{i}_{f}", "") for f in ("name", "role", "weight", "min", "max")},
+            **{
+                f: post.get(f"cr_{i}_{f}", "")
+                for f in ("name", "role", "weight", "min", "max", "source", "saturation")
+            },
             "allowed": post.get(f"cr_{i}_allowed", ""),
             "errors": [],
         }
@@ -539,6 +547,7 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
         "criteria_rows": _criteria_rows(model, request.POST if errors else None, errors),
         "preset": scoring.PRESETS.get(model.kind),
         "roles": [("benefit", "Benefit"), ("cost", "Cost"), ("input", "Input")],
+        "evidence_sources": evidence.choices(),
         "can_manage": can(member, "scoring_model.manage"),
         "errors": errors,
         "ranking": selectors.ideas(workspace=member.workspace, model=model)[:15],

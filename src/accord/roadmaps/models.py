@@ -23,6 +23,7 @@ class LaneMode(models.TextChoices):
     TEAM = "team", "By team"
     TAG = "tag", "By tag"
     STATUS = "status", "By status"
+    GOAL = "goal", "By goal"  # lanes from the source registered for it (extensions.py)
 
 
 class Roadmap(models.Model):

@@ -33,7 +33,7 @@ from accord.workspaces.permissions import can
 from accord.workspaces.selectors import teams as workspace_teams
 from accord.workspaces.web import workspace_page
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .models import (
     Bucket,
     Dependency,
@@ -253,6 +253,7 @@ class Row:
         "parent_title",
         "is_blocked",
         "is_late",
+        "flags",
         "is_dated",
         "duration",
         "status_label",
@@ -275,6 +276,7 @@ class Row:
         self.tags = tags or []
         self.parent_title = None
         self.is_blocked = self.is_late = False
+        self.flags: list[str] = []  # labels of registered item flags (extensions.py), e.g. "No goal"
         self.is_dated = start is not None and end is not None
         self.duration = (end - start).days + 1 if self.is_dated else None
         self.status_label = STATUS_LABELS.get(self.status, self.status)
@@ -347,7 +349,10 @@ def _dependency_state(workspace_id: int, ids, today: date) -> selectors.Dependen
 def _lane_rows(rm: Roadmap, rows: list[Row], lanes: list[Lane]) -> list[selectors.LaneRow]:
     """The rows of the timeline, as selectors.lanes_for draws them: custom lanes, or by team, tag, status."""
     LaneRow = selectors.LaneRow
-    if rm.lane_mode == LaneMode.CUSTOM:
+    source = extensions.LANE_SOURCES.get(rm.lane_mode)
+    if source is not None:
+        return extensions.group(source, rows, lambda key, name: LaneRow(key, name, None, []))
+    if rm.lane_mode in (LaneMode.CUSTOM, LaneMode.GOAL):  # GOAL without its source: custom lanes
         portfolio = rm.kind == RoadmapKind.PORTFOLIO
         out = [
             LaneRow(
@@ -409,10 +414,12 @@ def _plan(rm: Roadmap, filters: dict, *, lanes: list[Lane], teams: list, today: 
         )
     titles = {r.pk: r.title for r in rows}
     deps = _dependency_state(rm.workspace_id, ids, today)
+    flags = extensions.flags_for(rm.workspace_id, list(titles))
     for r in rows:
         r.parent_title = titles.get(r.parent_id)
         r.is_blocked = r.pk in deps.blocked
         r.is_late = r.pk in deps.late
+        r.flags = flags.get(r.pk, [])
     undated = sorted((r for r in rows if not r.start_date), key=lambda r: (r.position, r.pk))
     return {
         "items": rows,
@@ -587,6 +594,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
         row = _item_json(item)
         row["blk"] = item.pk in deps.blocked
         row["late"] = item.pk in deps.late
+        row["flags"] = item.flags
         rows.append(row)
     return {
         "roadmap": {
@@ -594,6 +602,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
             "name": rm.name,
             "scale": rm.time_scale,
             "laneMode": rm.lane_mode,
+            "laneTitle": getattr(extensions.LANE_SOURCES.get(rm.lane_mode), "title", ""),
             "colorBy": rm.color_by,
             "portfolio": rm.kind == RoadmapKind.PORTFOLIO,
         },

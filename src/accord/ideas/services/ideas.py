@@ -9,6 +9,7 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, Invalid
+from accord.ideas import evidence
 from accord.ideas.models import (
     Decision,
     DecisionKind,
@@ -19,6 +20,7 @@ from accord.ideas.models import (
     Rating,
     ScoringModel,
 )
+from accord.ideas.signals import announce_status_change
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import can, require
 
@@ -66,6 +68,7 @@ def idea_create(
         IdeaScore(idea=idea, model=m, undefined_reason="not scored yet")
         for m in ScoringModel.objects.filter(workspace_id=member.workspace_id)
     )
+    evidence.refresh(workspace_id=member.workspace_id, idea_ids=[idea.pk])
     record(
         workspace=member.workspace,
         actor=member.user,
@@ -106,6 +109,7 @@ def idea_update(
     if idea.status == IdeaStatus.MERGED:
         raise Conflict("This idea was merged into another; edit that one.")
     before = _idea_snapshot(idea)
+    old_status = idea.status
     if title is not None:
         idea.title = clean_text(title, "title", required=True, max_length=200)
     if description is not None:
@@ -120,6 +124,7 @@ def idea_update(
         require(member, "idea.edit")
         idea.status = _clean_status(status)
     save_versioned(idea, version, IDEA_FIELDS)
+    announce_status_change(idea, old_status, idea.status)
     if tags is not None:
         idea.tags.set(tags_named(member, tags))
     record(
@@ -209,6 +214,9 @@ def ideas_bulk(
                 after={"status": new_status},
             )
         Idea.objects.filter(pk__in=ids).update(status=new_status, updated_at=timezone.now())
+        for idea in ideas:
+            old_status, idea.status = idea.status, new_status
+            announce_status_change(idea, old_status, new_status)
     elif action == "park":
         for idea in ideas:
             decide(
@@ -280,6 +288,7 @@ def decide(
         status=idea.status, updated_at=idea.updated_at, version=idea.version + 1
     )
     idea.version += 1
+    announce_status_change(idea, before["status"], idea.status)
     record(
         workspace=member.workspace,
         actor=member.user,
@@ -347,6 +356,7 @@ def idea_merge(*, member: Membership, source_id: int, target_id: int) -> Idea:
     )
     for model in {m.pk: m for m in touched_models}.values():
         rescore(model, [target.pk])
+    announce_status_change(source, source.status, IdeaStatus.MERGED)
     record(
         workspace=member.workspace,
         actor=member.user,

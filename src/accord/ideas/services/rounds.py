@@ -155,10 +155,12 @@ def round_close(*, member: Membership, round_id: int) -> ScoringRound:
     submitted = Participation.objects.filter(
         round=scoring_round, submitted_at__isnull=False
     ).values_list("rater_id", flat=True)
-    keys = dict(Criterion.objects.filter(model=scoring_round.model).values_list("pk", "key"))
+    keys = dict(
+        Criterion.objects.filter(model=scoring_round.model, source="").values_list("pk", "key")
+    )
     by_idea: dict[int, dict[str, list[float]]] = {}
     for idea_id, criterion_id, value in Rating.objects.filter(
-        round=scoring_round, rater_id__in=list(submitted)
+        round=scoring_round, rater_id__in=list(submitted), criterion_id__in=list(keys)
     ).values_list("idea_id", "criterion_id", "value"):
         by_idea.setdefault(idea_id, {}).setdefault(keys[criterion_id], []).append(value)
     model = scoring_round.model

@@ -10,7 +10,7 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import FieldError, Invalid
-from accord.ideas import scoring
+from accord.ideas import evidence, scoring
 from accord.ideas.models import (
     Criterion,
     CriterionRole,
@@ -51,6 +51,8 @@ def _criteria_snapshot(criteria: list[Criterion]) -> list[dict]:
             "scale_min": c.scale_min,
             "scale_max": c.scale_max,
             "allowed": c.allowed,
+            "source": c.source,
+            "saturation": c.saturation,
         }
         for c in criteria
     ]
@@ -117,6 +119,7 @@ def _clean_criteria(kind: str, rows: list[dict] | None) -> list[Criterion]:
             except (TypeError, ValueError):
                 errors.append(FieldError(f"{where}.allowed", "Allowed values must be numbers."))
                 allowed = None
+        source, saturation = _clean_source(row, where, errors)
         name = str(row.get("name") or key.replace("_", " ").capitalize())[:120]
         criteria.append(
             Criterion(
@@ -129,11 +132,34 @@ def _clean_criteria(kind: str, rows: list[dict] | None) -> list[Criterion]:
                 scale_max=scale_max,
                 allowed=allowed or None,
                 position=i,
+                source=source,
+                saturation=saturation,
             )
         )
     if errors:
         raise Invalid("Some criteria are not valid.", errors)
     return criteria
+
+
+def _clean_source(row: dict, where: str, errors: list[FieldError]) -> tuple[str, float | None]:
+    """An evidence criterion's source (a registered key, or blank) and its saturation (> 0, or None)."""
+    source = str(row.get("source") or "").strip()
+    if source and source not in evidence.SOURCES:
+        known = ", ".join(sorted(evidence.SOURCES)) or "none installed"
+        errors.append(FieldError(f"{where}.source", f"Unknown evidence source {source!r}; use one of: {known}."))
+        source = ""
+    saturation = row.get("saturation")
+    if saturation in (None, ""):
+        return source, None
+    try:
+        saturation = float(saturation)
+    except (TypeError, ValueError):
+        errors.append(FieldError(f"{where}.saturation", "The saturation must be a number."))
+        return source, None
+    if not 0 < saturation <= 1e12:
+        errors.append(FieldError(f"{where}.saturation", "The saturation must be above 0."))
+        return source, None
+    return source, saturation
 
 
 def _check_formula(kind: str, formula: str, criteria: list[Criterion]) -> str:
@@ -233,6 +259,7 @@ def scoring_model_create(
         batch_size=5000,
     )
     _revise(model, cleaned, member.user, "created")
+    evidence.refresh(workspace_id=member.workspace_id, model_id=model.pk)
     record(
         workspace=member.workspace,
         actor=member.user,
@@ -308,6 +335,7 @@ def scoring_model_update(
     ):
         _revise(model, after_criteria, member.user, "criteria, weights or formula changed")
         rescore(model)
+        evidence.refresh(workspace_id=member.workspace_id, model_id=model.pk)
     record(
         workspace=member.workspace,
         actor=member.user,
@@ -336,6 +364,8 @@ def _replace_criteria(model: ScoringModel, old: list[Criterion], new: list[Crite
                 "scale_max",
                 "allowed",
                 "position",
+                "source",
+                "saturation",
             ):
                 setattr(existing, f, getattr(c, f))
             keep.append(existing)
@@ -354,6 +384,8 @@ def _replace_criteria(model: ScoringModel, old: list[Criterion], new: list[Crite
                 "scale_max",
                 "allowed",
                 "position",
+                "source",
+                "saturation",
             ],
         )
     if by_key:
@@ -397,6 +429,11 @@ def clean_inputs(
                     f"values.{key}",
                     f"Unknown criterion {key!r}; this model has {', '.join(by_key) or 'no criteria'}.",
                 )
+            )
+            continue
+        if by_key[key].source:
+            errors.append(
+                FieldError(f"values.{key}", f"{by_key[key].name} is filled from evidence, not rated.")
             )
             continue
         if value is None:

@@ -267,6 +267,7 @@
       bits.push("blocked: waits for " + waits.join(", "));
     }
     if (it.late) bits.push("late");
+    (it.flags || []).forEach(function (f) { bits.push(f.toLowerCase()); });
     var n = deps.filter(function (d) { return d.p === it.id || d.s === it.id; }).length;
     if (n) bits.push(n + " dependenc" + (n === 1 ? "y" : "ies"));
     return bits.join("; ");
@@ -285,6 +286,7 @@
     if (container) bar.classList.add("is-container");
     if (it.blk) bar.classList.add("is-blocked");
     if (it.late) bar.classList.add("is-late");
+    if (it.flags && it.flags.length) bar.classList.add("is-flagged");
     if (it.st === "done") bar.classList.add("is-done");
     if (it.st === "cancelled") bar.classList.add("is-cancelled");
     if (it.id === state.selected) bar.classList.add("is-selected");
@@ -335,7 +337,7 @@
     // Header: the major and minor units, milestones and the today marker.
     var head = el("div", "tl-head");
     var corner = el("div", "tl-corner");
-    corner.appendChild(el("span", "tl-corner-title", customLanes ? "Lanes" : { team: "Teams", tag: "Tags", status: "Status" }[DATA.roadmap.laneMode] || "Lanes"));
+    corner.appendChild(el("span", "tl-corner-title", customLanes ? "Lanes" : DATA.roadmap.laneTitle || { team: "Teams", tag: "Tags", status: "Status" }[DATA.roadmap.laneMode] || "Lanes"));
     head.appendChild(corner);
     var scaleEl = el("div", "tl-scale");
     scaleEl.style.width = width + "px";

@@ -1,0 +1,106 @@
+"""Keeping the index current: embed feedback texts and write their full-text rows.
+
+Feedback.embedding IS NULL means "to do": an edit clears it at once (so a stale vector is never
+used), then the texts are embedded inline when a few changed, or by the background worker in
+chunks (imports). `accord manage embed_feedback` drains whatever is left, with progress.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accord.feedback.models import Feedback
+
+from . import engine, lexical
+from .models import IndexState
+
+log = logging.getLogger("accord.feedback.similarity")
+
+INLINE_MAX = 8  # a handful of texts embed in well under a second: no need for the worker
+TASK_CHUNK = 500  # one background task per this many texts (a few seconds of work)
+BATCH = 256  # texts embedded and written per transaction
+
+
+def document(title: str, text: str) -> str:
+    """What is embedded and searched: the title (if any) and the text."""
+    return f"{title.strip()}\n{text.strip()}".strip()
+
+
+def index_feedback(feedback_ids: Iterable[int]) -> int:
+    """Embed and full-text index these feedback items (idempotent); returns how many."""
+    ids = sorted(set(feedback_ids))
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        rows = list(
+            Feedback.objects.filter(pk__in=ids[start : start + BATCH])
+            .order_by("pk")
+            .values_list("pk", "workspace_id", "title", "text")
+        )
+        if not rows:
+            continue
+        texts = [document(title, text) for _, _, title, text in rows]
+        vectors = engine.embed(texts)
+        now = timezone.now()
+        items = [
+            Feedback(pk=pk, embedding=engine.to_bytes(vector), embedded_at=now)
+            for (pk, *_), vector in zip(rows, vectors, strict=True)
+        ]
+        with transaction.atomic():
+            Feedback.objects.bulk_update(items, ["embedding", "embedded_at"], batch_size=BATCH)
+            lexical.upsert((pk, ws, text) for (pk, ws, *_), text in zip(rows, texts, strict=True))
+            bump({ws for _, ws, *_ in rows})
+        done += len(rows)
+    return done
+
+
+def bump(workspace_ids: Iterable[int]) -> None:
+    """Tell every process that these workspaces' vectors changed (see ranking.vectors)."""
+    for workspace_id in workspace_ids:
+        state, created = IndexState.objects.get_or_create(workspace_id=workspace_id)
+        if not created:
+            IndexState.objects.filter(pk=state.pk).update(stamp=F("stamp") + 1)
+
+
+def pending(workspace_id: int | None = None):
+    qs = Feedback.objects.filter(embedding__isnull=True)
+    return qs if workspace_id is None else qs.filter(workspace_id=workspace_id)
+
+
+def pending_count(workspace_id: int) -> int:
+    return pending(workspace_id).count()
+
+
+def index_pending(
+    workspace_id: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Embed every item still to do (oldest first); progress(done, total) after each batch."""
+    ids = list(pending(workspace_id).order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        done += index_feedback(ids[start : start + BATCH])
+        if progress:
+            progress(done, len(ids))
+    lexical.prune()
+    return done
+
+
+def on_feedback_text_changed(sender, feedback_ids: list[int], **kwargs) -> None:
+    """Receiver of accord.feedback.signals.feedback_text_changed (sent on commit)."""
+    from .tasks import index_feedback_task
+
+    ids = sorted(set(feedback_ids))
+    if not ids:
+        return
+    # An edited text must not be matched by its old vector while it waits for the worker.
+    Feedback.objects.filter(pk__in=ids, embedding__isnull=False).update(embedding=None)
+    if len(ids) <= INLINE_MAX:
+        try:
+            index_feedback(ids)
+        except engine.ModelMissing:
+            log.warning("embedding model missing: %d feedback items left to embed", len(ids))
+        return
+    for start in range(0, len(ids), TASK_CHUNK):
+        index_feedback_task.enqueue(ids[start : start + TASK_CHUNK])

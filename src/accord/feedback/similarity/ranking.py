@@ -1,0 +1,109 @@
+"""Hybrid ranking: the embedding's cosine similarity plus the database's full-text score.
+
+score = (1 - LEXICAL_WEIGHT) * cosine + LEXICAL_WEIGHT * lexical / best lexical score of the query
+
+On the IS-22 review set (9 feature descriptions x 410 app reviews) the embedding alone reaches a
+MAP of 0.544, full-text alone 0.746 (SQLite) / 0.748 (PostgreSQL), the hybrid 0.761 / 0.762: the
+embedding finds reviews that say it in other words, the full-text score keeps exact feature names
+on top. See evaluation.py and the bench figure feedback_related_map.
+
+Vectors are one float32 matrix per workspace, cached in the process and reloaded when the
+workspace's IndexState stamp moves; a query is one matrix-vector product (~10 ms for 100k items).
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from accord.feedback.models import Feedback
+
+from . import engine, lexical
+from .models import IndexState
+
+LEXICAL_WEIGHT = 0.7
+CANDIDATES = 400  # per query and per half, before permission/status filtering
+
+
+@dataclass(frozen=True)
+class Vectors:
+    stamp: int
+    ids: np.ndarray  # sorted feedback ids (int64)
+    matrix: np.ndarray  # len(ids) x DIMENSION, row i is the vector of ids[i]
+
+    def rows_of(self, feedback_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(row positions, their ids) of those of these ids that have a vector."""
+        wanted = np.asarray(feedback_ids, dtype=np.int64)
+        if not len(self.ids) or not len(wanted):
+            return np.zeros(0, dtype=np.int64), wanted[:0]
+        pos = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        found = self.ids[pos] == wanted
+        return pos[found], wanted[found]
+
+
+_cache: dict[int, Vectors] = {}
+_cache_lock = threading.Lock()
+
+
+def vectors(workspace_id: int) -> Vectors:
+    """The workspace's embedded feedback as a matrix: one small query when nothing changed."""
+    stamp = (
+        IndexState.objects.filter(workspace_id=workspace_id).values_list("stamp", flat=True).first()
+        or 0
+    )
+    cached = _cache.get(workspace_id)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    rows = (
+        Feedback.objects.filter(workspace_id=workspace_id, embedding__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "embedding")
+    )
+    ids: list[int] = []
+    chunks: list[bytes] = []
+    for pk, data in rows.iterator(chunk_size=5000):
+        ids.append(pk)
+        chunks.append(bytes(data))
+    matrix = np.frombuffer(b"".join(chunks), dtype=np.float32).reshape(len(ids), engine.DIMENSION)
+    loaded = Vectors(stamp=stamp, ids=np.asarray(ids, dtype=np.int64), matrix=matrix)
+    with _cache_lock:
+        _cache[workspace_id] = loaded
+    return loaded
+
+
+def hybrid(
+    workspace_id: int, text: str, vector: np.ndarray, *, exhaustive: bool = False
+) -> list[tuple[int, float]]:
+    """(feedback id, score) best first: every embedded item when exhaustive (the evaluation),
+    else the union of the best CANDIDATES of each half (callers filter, then cut)."""
+    vecs = vectors(workspace_id)
+    if not len(vecs.ids):
+        return []
+    cosine = vecs.matrix @ vector.astype(np.float32)
+    lexical_scores = lexical.search(workspace_id, text, None if exhaustive else CANDIDATES)
+    best = max(lexical_scores.values(), default=0.0)
+    if exhaustive or len(cosine) <= CANDIDATES:
+        positions = np.arange(len(cosine))
+    else:
+        positions = np.argpartition(-cosine, CANDIDATES)[:CANDIDATES]
+    lexical_pos, lexical_ids = vecs.rows_of(list(lexical_scores))
+    positions = np.union1d(positions, lexical_pos)
+    score = (1 - LEXICAL_WEIGHT) * cosine[positions]
+    if best > 0:
+        bonus = np.zeros(len(cosine), dtype=np.float32)
+        bonus[lexical_pos] = [lexical_scores[int(i)] / best for i in lexical_ids]
+        score += LEXICAL_WEIGHT * bonus[positions]
+    order = np.lexsort((vecs.ids[positions], -score))  # ties: older item first, deterministic
+    return [(int(vecs.ids[positions[i]]), float(score[i])) for i in order]
+
+
+def nearest(workspace_id: int, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """(feedback id, cosine) of the most similar embedded items, best first."""
+    vecs = vectors(workspace_id)
+    if not len(vecs.ids):
+        return []
+    cosine = vecs.matrix @ vector.astype(np.float32)
+    k = min(limit, len(cosine))
+    top = np.argpartition(-cosine, k - 1)[:k] if k < len(cosine) else np.arange(len(cosine))
+    top = top[np.lexsort((vecs.ids[top], -cosine[top]))]
+    return [(int(vecs.ids[i]), float(cosine[i])) for i in top]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class GoalsConfig(AppConfig):
+    name = "accord.goals"
+    label = "goals"
+
+    def ready(self) -> None:
+        from . import hooks, permissions  # noqa: F401  (permission rows)
+
+        hooks.register_all()  # the goal-alignment evidence source, goal lanes and the "no goal" marker

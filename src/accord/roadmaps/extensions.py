@@ -1,0 +1,66 @@
+"""Lanes and item flags that higher capabilities add to roadmaps; roadmaps imports none of them.
+
+A higher app registers at start-up (in its AppConfig.ready()), e.g. the goals app:
+
+    extensions.register_lanes(extensions.LaneSource(mode="goal", title="Goals", none_label="No goal",
+                                                     keys=goal_lanes))
+    extensions.register_flag(extensions.ItemFlag(key="no-goal", label="No goal", flagged=items_without_goal))
+
+`keys(item_ids)` returns, per item id, the (lane key, lane name) pairs it belongs to (one query);
+items missing from the answer go to the "none" lane. `flagged(workspace_id, item_ids)` returns the
+ids that carry the flag (one query). Timeline, board, table, kiosk and exports all use them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LaneSource:
+    mode: str  # the Roadmap.lane_mode value that uses it
+    title: str  # the heading of the lanes column, e.g. "Goals"
+    none_label: str  # the lane of the items that belong to none, e.g. "No goal"
+    keys: Callable[[list[int]], dict[int, list[tuple[str, str]]]]
+
+
+@dataclass(frozen=True)
+class ItemFlag:
+    key: str
+    label: str
+    flagged: Callable[[int, list[int]], set[int]]
+
+
+LANE_SOURCES: dict[str, LaneSource] = {}
+ITEM_FLAGS: dict[str, ItemFlag] = {}
+
+
+def register_lanes(source: LaneSource) -> None:
+    LANE_SOURCES[source.mode] = source
+
+
+def register_flag(flag: ItemFlag) -> None:
+    ITEM_FLAGS[flag.key] = flag
+
+
+def group(source: LaneSource, items: list, make_row) -> list:
+    """Rows (make_row(key, name) with an .items list) of the items by the source's lanes; "none" last."""
+    keys = source.keys([it.pk for it in items])
+    rows: dict[str, object] = {}
+    none_key = f"{source.mode}-none"
+    for it in items:
+        for key, name in keys.get(it.pk) or [(none_key, source.none_label)]:
+            if key not in rows:
+                rows[key] = make_row(key, name)
+            rows[key].items.append(it)
+    return sorted(rows.values(), key=lambda r: (r.key == none_key, r.name.lower()))
+
+
+def flags_for(workspace_id: int, item_ids: list[int]) -> dict[int, list[str]]:
+    """The labels of the registered flags each item carries."""
+    out: dict[int, list[str]] = {}
+    if not item_ids:
+        return out
+    for flag in ITEM_FLAGS.values():
+        for item_id in flag.flagged(workspace_id, item_ids):
+            out.setdefault(item_id, []).append(flag.label)
+    return out
