@@ -11,6 +11,7 @@ from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
 from accord.feedback.api import router as feedback_router
+from accord.feedback.similarity.api import router as similarity_router
 from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
 from accord.portal.api import public_router as portal_public_router
@@ -85,6 +86,7 @@ api.add_router("", portal_router)
 api.add_router("", portal_public_router)
 api.add_router("", goals_router)
 api.add_router("", feedback_router)
+api.add_router("", similarity_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

@@ -81,6 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--json", action="store_true", help="JSON output (the default and only format).")
     bench.add_argument("--only", nargs="+", default=None, metavar="NAME")
 
+    feedback = sub.add_parser("import-feedback", help="Import feedback from a CSV or JSON file (all rows or none).")
+    feedback.add_argument("file")
+    feedback.add_argument("--workspace", required=True, help="The workspace slug.")
+    feedback.add_argument("--as", dest="email", default=None, help="Import as this member (default: an admin).")
+    feedback.add_argument("--source", default="import", help="For rows without a source (default: import).")
+    feedback.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="Which column fills a field.")
+    feedback.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows, report the bad ones.")
+
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
     ns = parser.parse_args(argv)
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             call_command("token_create", email=ns.email, workspace=ns.workspace, name=ns.name, days=ns.days)
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
+        elif ns.command == "import-feedback":
+            call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows)
     except CommandError as exc:
         print(f"accord: {exc}", file=sys.stderr)
         return 1

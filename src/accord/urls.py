@@ -19,5 +19,9 @@ urlpatterns = [
     path("", include("accord.roadmaps.urls")),
     path("", include("accord.roadmaps.urls_public")),
     path("", include("accord.roadmaps.urls_exports")),
+    path("", include("accord.feedback.urls")),
+    path("", include("accord.feedback.similarity.urls")),
+    path("", include("accord.goals.urls")),
+    path("", include("accord.goals.urls_public")),
     path("", include("accord.portal.urls")),
 ]

@@ -87,6 +87,14 @@ def account(ok: int) -> dict[str, int]:
     return expect(viewer=ok, contributor=ok, editor=ok, admin=ok, outsider=ok)
 
 
+PUBLIC_API = f"{API}/portal/"  # public routes (the portal): no authentication, every caller alike
+
+
+def public(ok: int) -> dict[str, int]:
+    """A public route: the same answer for everyone, signed in or not, member or not."""
+    return expect(anonymous=ok, viewer=ok, contributor=ok, editor=ok, admin=ok, outsider=ok)
+
+
 def session_only() -> dict[str, int]:
     """Refused with any API token (422, field "authorization"); see test_session_only_operations."""
     return account(422)
@@ -1000,6 +1008,337 @@ WATCHED.extend(
 )
 
 
+# ---------------------------------------------------------------- portal (rows, ids, lists, watched models)
+# Admin routes under /workspaces/{slug}/portal: reads need portal.view (every member), settings,
+# publishing and moderation need portal.manage (admins). Public routes under /portal/{slug}/ answer
+# every caller alike (public(...)); the portal of "acme" is on for them.
+
+
+def _portal_services():
+    from accord.portal import services
+
+    return services
+
+
+def _open_portal(cast, member=None):
+    """The member's workspace portal, turned on, with one published idea; returns (portal, idea)."""
+    from django.core.cache import cache
+
+    cache.clear()  # the public routes' rate limits count per address across tests
+    member = member or _admin(cast)
+    portal = _portal_services().portal_update(member=member, version=1, enabled=True)
+    idea = _ideas().idea_create(member=member, title=f"Portal idea of {member.workspace.slug}")
+    _portal_services().idea_publish(member=member, idea_id=idea.pk)
+    return portal, idea
+
+
+def _portal_comment(cast, member=None):
+    portal, idea = _open_portal(cast, member)
+    return _portal_services().comment_create(portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1")
+
+
+def _portal_submission(cast, member=None):
+    portal = _open_portal(cast, member)[0]
+    return _portal_services().submission_create(portal=portal, name="Cus", email="cus@example.test", title="", text="SSO")
+
+
+def b_portal_patch(cast):
+    return Req(body={"version": 1, "enabled": True, "title": "Acme ideas"})
+
+
+def b_portal_ideas(cast):
+    _open_portal(cast)
+    return Req(query={"sort": "top", "status": "open", "limit": 10})
+
+
+def b_portal_publish(cast):
+    return Req(params={"idea_id": _idea(cast).pk}, body={"public_title": "Night theme"})
+
+
+def b_portal_unpublish(cast):
+    return Req(params={"idea_id": _open_portal(cast)[1].pk})
+
+
+def b_portal_comments(cast):
+    _portal_comment(cast)
+    return Req(query={"status": "pending"})
+
+
+def b_portal_moderate_comment(cast):
+    return Req(params={"comment_id": _portal_comment(cast).pk}, body={"action": "approve"})
+
+
+def b_portal_submissions(cast):
+    _portal_submission(cast)
+    return Req(query={"status": "pending"})
+
+
+def b_portal_moderate_submission(cast):
+    return Req(params={"submission_id": _portal_submission(cast).pk}, body={"action": "spam"})
+
+
+def b_public_idea(cast):
+    return Req(params={"idea_id": _open_portal(cast)[1].pk})
+
+
+def b_public_vote(cast):
+    return Req(params={"idea_id": _open_portal(cast)[1].pk}, body={"email": "cus@example.test"})
+
+
+def b_public_feedback(cast):
+    _open_portal(cast)
+    return Req(body={"email": "cus@example.test", "name": "Cus", "text": "Please add SSO"})
+
+
+PORTAL = f"{WS}/portal"
+EXPECTED.update(
+    {
+        ("GET", PORTAL): Row(read()),
+        ("PATCH", PORTAL): Row(admin_only(200), b_portal_patch),
+        ("GET", f"{PORTAL}/ideas"): Row(read(), b_portal_ideas),
+        ("PUT", f"{PORTAL}/ideas/{{idea_id}}"): Row(admin_only(200), b_portal_publish),
+        ("DELETE", f"{PORTAL}/ideas/{{idea_id}}"): Row(admin_only(204), b_portal_unpublish),
+        ("GET", f"{PORTAL}/comments"): Row(admin_only(200), b_portal_comments),
+        ("POST", f"{PORTAL}/comments/{{comment_id}}/moderation"): Row(admin_only(200), b_portal_moderate_comment),
+        ("GET", f"{PORTAL}/submissions"): Row(admin_only(200), b_portal_submissions),
+        ("POST", f"{PORTAL}/submissions/{{submission_id}}/moderation"): Row(admin_only(200), b_portal_moderate_submission),
+        # public: no credentials needed, and credentials change nothing
+        ("GET", f"{API}/portal/{{slug}}/ideas"): Row(public(200), b_portal_ideas),
+        ("GET", f"{API}/portal/{{slug}}/ideas/{{idea_id}}"): Row(public(200), b_public_idea),
+        ("POST", f"{API}/portal/{{slug}}/ideas/{{idea_id}}/votes"): Row(public(202), b_public_vote),
+        ("POST", f"{API}/portal/{{slug}}/feedback"): Row(public(202), b_public_feedback),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "comment_id": lambda cast: _portal_comment(cast, member=cast.outsider).pk,
+        "submission_id": lambda cast: _portal_submission(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{PORTAL}/ideas": lambda ws: set(ws.published_ideas.values_list("idea_id", flat=True)),
+        f"{API}/portal/{{slug}}/ideas": lambda ws: set(ws.published_ideas.values_list("idea_id", flat=True)),
+        f"{PORTAL}/comments": lambda ws: set(ws.portal_comments.filter(status="pending").values_list("pk", flat=True)),
+        f"{PORTAL}/submissions": lambda ws: set(ws.portal_submissions.filter(status="pending").values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_portal(cast):
+    """An open portal with a published idea, a waiting comment and submission in each workspace."""
+    for member in (_admin(cast), cast.outsider):
+        portal, idea = _open_portal(cast, member)
+        services = _portal_services()
+        services.comment_create(portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1")
+        services.submission_create(portal=portal, name="Cus", email="cus@example.test", title="", text="SSO")
+
+
+WATCHED.extend(
+    [
+        ("portal.Portal", ["workspace_id", "enabled", "title", "intro", "moderate_comments", "moderate_submissions", "version"]),
+        ("portal.PublishedIdea", ["workspace_id", "idea_id", "public_title", "public_description", "version"]),
+        ("portal.Contact", ["workspace_id", "email", "unsubscribed_at"]),
+        ("portal.Vote", ["workspace_id", "idea_id", "contact_id", "verified_at"]),
+        ("portal.PortalToken", ["contact_id", "kind", "token_hash", "used_at"]),
+        ("portal.Comment", ["workspace_id", "idea_id", "status", "moderated_by_id"]),
+        ("portal.Submission", ["workspace_id", "contact_id", "status", "feedback_id"]),
+    ]
+)
+
+
+# ---------------------------------------------------------------- goals (rows, ids, lists, watched models)
+# Reads need goal.view (every member); goals, key results and links need goal.manage (editors);
+# measurements need measurement.record (contributors up); scoreboard links share_link.manage.
+
+
+def contributor_up(ok: int) -> dict[str, int]:
+    return expect(viewer=403, contributor=ok, editor=ok, admin=ok, outsider=404)
+
+
+def _goals():
+    from accord.goals import services
+
+    return services
+
+
+def _goal(cast, title="Grow demand", member=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return _goals().goal_create(
+        member=member or _admin(cast), title=title, period_kind="custom",
+        start_date=today - timedelta(days=30), end_date=today + timedelta(days=30),
+    )  # fmt: skip
+
+
+def _kr(cast, member=None):
+    goal = _goal(cast, member=member)
+    return _goals().key_result_create(member=member or _admin(cast), goal_id=goal.pk, name="Leads", unit="count", baseline=10, target=50)
+
+
+def _yesterday() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - timedelta(days=1)).isoformat()
+
+
+def _measurement(cast, member=None):
+    from accord.goals.models import Measurement
+
+    kr = _kr(cast, member=member)
+    _goals().measurements_record(member=member or _admin(cast), rows=[{"key_result_id": kr.pk, "date": _yesterday(), "value": 12}])
+    return Measurement.objects.get(key_result=kr)
+
+
+def _linked_goal(cast, kind: str, member=None):
+    member = member or _admin(cast)
+    goal = _goal(cast, member=member)
+    if kind == "idea":
+        other = _idea(cast, "Aligned idea", member=member)
+        _goals().goal_link_idea(member=member, goal_id=goal.pk, idea_id=other.pk)
+    else:
+        other = _rm_item(cast, title="Aligned item", member=member)
+        _goals().goal_link_item(member=member, goal_id=goal.pk, item_id=other.pk)
+    return goal, other
+
+
+def b_goal(cast):
+    return Req(params={"goal_id": _goal(cast).pk})
+
+
+def b_goal_list(cast):
+    _goal(cast)
+    return Req(query={"level": "company", "limit": 10})
+
+
+def b_goal_create(cast):
+    return Req(body={"title": "Win mid-market", "level": "company", "period_kind": "year", "period": "2030"})
+
+
+def b_goal_patch(cast):
+    goal = _goal(cast)
+    return Req(params={"goal_id": goal.pk}, body={"version": goal.version, "title": "Grow demand faster"})
+
+
+def b_kr_create(cast):
+    return Req(params={"goal_id": _goal(cast).pk}, body={"name": "NPS", "baseline": 20, "target": 40})
+
+
+def b_kr(cast):
+    return Req(params={"key_result_id": _kr(cast).pk})
+
+
+def b_kr_patch(cast):
+    kr = _kr(cast)
+    return Req(params={"key_result_id": kr.pk}, body={"version": kr.version, "target": 80})
+
+
+def b_measurements(cast):
+    return Req(body={"measurements": [{"key_result_id": _kr(cast).pk, "date": _yesterday(), "value": 14}]})
+
+
+def b_measurement(cast):
+    return Req(params={"measurement_id": _measurement(cast).pk})
+
+
+def b_link_idea(cast):
+    return Req(params={"goal_id": _goal(cast).pk}, body={"idea_id": _idea(cast, "To align").pk})
+
+
+def b_unlink_idea(cast):
+    goal, idea = _linked_goal(cast, "idea")
+    return Req(params={"goal_id": goal.pk, "idea_id": idea.pk})
+
+
+def b_link_item(cast):
+    return Req(params={"goal_id": _goal(cast).pk}, body={"item_id": _rm_item(cast, title="To align").pk})
+
+
+def b_unlink_item(cast):
+    goal, item = _linked_goal(cast, "item")
+    return Req(params={"goal_id": goal.pk, "item_id": item.pk})
+
+
+def _scoreboard_link(cast, member=None):
+    return _goals().scoreboard_link_create(member=member or _admin(cast), name="Lobby")[0]
+
+
+def b_scoreboard_link(cast):
+    return Req(params={"scoreboard_link_id": _scoreboard_link(cast).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/goals"): Row(read(), b_goal_list),
+        ("POST", f"{WS}/goals"): Row(editor_up(201), b_goal_create),
+        ("GET", f"{WS}/goals/{{goal_id}}"): Row(read(), b_goal),
+        ("PATCH", f"{WS}/goals/{{goal_id}}"): Row(editor_up(200), b_goal_patch),
+        ("DELETE", f"{WS}/goals/{{goal_id}}"): Row(editor_up(204), b_goal),
+        ("POST", f"{WS}/goals/{{goal_id}}/key-results"): Row(editor_up(201), b_kr_create),
+        ("PATCH", f"{WS}/key-results/{{key_result_id}}"): Row(editor_up(200), b_kr_patch),
+        ("DELETE", f"{WS}/key-results/{{key_result_id}}"): Row(editor_up(204), b_kr),
+        ("GET", f"{WS}/key-results/{{key_result_id}}/measurements"): Row(read(), b_kr),
+        ("POST", f"{WS}/measurements"): Row(contributor_up(201), b_measurements),
+        ("DELETE", f"{WS}/measurements/{{measurement_id}}"): Row(contributor_up(204), b_measurement),
+        ("POST", f"{WS}/goals/{{goal_id}}/ideas"): Row(editor_up(201), b_link_idea),
+        ("DELETE", f"{WS}/goals/{{goal_id}}/ideas/{{idea_id}}"): Row(editor_up(204), b_unlink_idea),
+        ("POST", f"{WS}/goals/{{goal_id}}/items"): Row(editor_up(201), b_link_item),
+        ("DELETE", f"{WS}/goals/{{goal_id}}/items/{{item_id}}"): Row(editor_up(204), b_unlink_item),
+        ("GET", f"{WS}/scoreboard"): Row(read(), b_goal_list),
+        ("GET", f"{WS}/scoreboard-links"): Row(read(), b_scoreboard_link),
+        ("POST", f"{WS}/scoreboard-links"): Row(editor_up(201), lambda cast: Req(body={"name": "Lobby screen", "refresh_seconds": 30})),
+        ("DELETE", f"{WS}/scoreboard-links/{{scoreboard_link_id}}"): Row(editor_up(204), b_scoreboard_link),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "goal_id": lambda cast: _goal(cast, "Other goal", member=cast.outsider).pk,
+        "key_result_id": lambda cast: _kr(cast, member=cast.outsider).pk,
+        "measurement_id": lambda cast: _measurement(cast, member=cast.outsider).pk,
+        "scoreboard_link_id": lambda cast: _scoreboard_link(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/goals": lambda ws: set(ws.goals.values_list("pk", flat=True)),
+        f"{WS}/key-results/{{key_result_id}}/measurements": lambda ws: set(
+            apps.get_model("goals.Measurement").objects.filter(key_result__workspace=ws).values_list("pk", flat=True)
+        ),
+    }
+)
+LIST_PARAMS[f"{WS}/key-results/{{key_result_id}}/measurements"] = lambda ws: {
+    "key_result_id": ws.key_results.order_by("pk").first().pk
+}
+
+
+def _populate_goals(cast):
+    """A goal with a key result and a measurement in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _measurement(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("goals.Goal", ["workspace_id", "title", "level", "parent_id", "owner_id", "start_date", "end_date", "version"]),
+        ("goals.Goal_teams", ["goal_id", "team_id"]),
+        ("goals.Goal_ideas", ["goal_id", "idea_id"]),
+        ("goals.Goal_roadmap_items", ["goal_id", "roadmapitem_id"]),
+        ("goals.KeyResult", ["workspace_id", "goal_id", "name", "unit", "direction", "baseline", "target", "version"]),
+        ("goals.Measurement", ["key_result_id", "date", "value", "note"]),
+        ("goals.ScoreboardLink", ["workspace_id", "name", "token_hash", "revoked_at"]),
+    ]
+)
+
+
 def db_state() -> dict[str, list]:
     return {
         label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
@@ -1064,7 +1403,10 @@ def test_every_operation_has_a_row_and_every_row_an_operation(client):
 def test_table_is_consistent():
     for (method, path), row in EXPECTED.items():
         assert set(row.status) == set(CALLERS), (method, path)
-        assert row.status["anonymous"] == 401, (method, path)
+        if path.startswith(PUBLIC_API):
+            assert len(set(row.status.values())) == 1, (method, path)
+        else:
+            assert row.status["anonymous"] == 401, (method, path)
         if path.startswith(f"{API}/workspaces/{{slug}}"):
             assert row.status["outsider"] == 404, (method, path)
         for param in ("{" + p for p in path.split("{")[1:]):
@@ -1269,6 +1611,8 @@ def _populate(cast):
     _populate_roadmaps(cast)
     _populate_ideas(cast)
     _populate_feedback(cast)
+    _populate_goals(cast)
+    _populate_portal(cast)
 
 
 def test_every_list_has_a_scope(client):

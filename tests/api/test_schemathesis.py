@@ -47,7 +47,8 @@ CONFIG = schemathesis.Config.from_dict(
         # All default checks run. Valid-looking data may still break a business rule the schema cannot
         # express (a team name that exists, a team id of nobody, a weak new password, an operation
         # that refuses API tokens): that is a 422 with the documented error schema, not a failure.
-        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422"]}},
+        # The public portal routes are rate limited per address: a burst of valid requests gets 429.
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}},
     }
 )
 
@@ -212,6 +213,49 @@ VERSIONED.update(
         "roadmap_id": "roadmaps.Roadmap",
         "item_id": "roadmaps.RoadmapItem",
         "milestone_id": "roadmaps.Milestone",
+    }
+)
+
+
+
+# ---------------------------------------------------------------- portal
+
+
+def seed_portal(cast) -> None:
+    """The portal of "acme" on, four ideas published (one voted for), a waiting comment and feedback."""
+    from django.core.cache import cache
+
+    from accord.portal import services
+
+    cache.clear()  # the public routes' rate limits count per address: every operation starts fresh
+    admin = cast.members["admin"]
+    portal = services.portal_update(member=admin, version=1, enabled=True, title="Acme ideas")
+    ideas = list(cast.workspace.ideas.exclude(status="merged").order_by("pk")[:4])
+    for idea in ideas:
+        services.idea_publish(member=admin, idea_id=idea.pk)
+    services.vote_member(member=cast.members["viewer"], idea_id=ideas[0].pk)
+    for n in range(3):
+        services.comment_create(portal=portal, idea_id=ideas[0].pk, name="Cus", email=f"c{n}@example.test", body="+1")
+        services.submission_create(portal=portal, name="Cus", email=f"c{n}@example.test", title="", text="SSO please")
+
+
+SEEDERS.append(seed_portal)
+
+ID_SOURCES.update(
+    {
+        "comment_id": lambda cast: cast.workspace.portal_comments.all(),
+        "submission_id": lambda cast: cast.workspace.portal_submissions.all(),
+    }
+)
+
+def _published(cast):
+    return cast.workspace.ideas.filter(published__isnull=False)
+
+
+ID_SOURCES_BY_PATH.update(
+    {
+        ("/portal/{slug}/ideas/{idea_id}", "idea_id"): _published,
+        ("/votes", "idea_id"): _published,
     }
 )
 

@@ -12,7 +12,6 @@ from accord.core.api_support import (
     BodyInt,
     DateTimeIn,
     Id,
-    JsonObject,
     Page,
     PageParams,
     paginate,

@@ -164,6 +164,8 @@ def clean_customer(data: dict, errors: list) -> CustomerSpec | None:
     )
     if not (spec.name or spec.email or spec.company):
         return None
+    if not (spec.name or spec.email):  # a company alone: the customer is the company
+        spec = CustomerSpec(spec.company, "", spec.company, spec.segment, spec.revenue_weight)
     return spec
 
 

@@ -5,7 +5,7 @@ affects (accord.feedback.evidence) and, on commit, tells listeners which texts c
 (signals.feedback_text_changed: the similarity index re-embeds them).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -430,7 +430,11 @@ def feedback_bulk(
 
 
 def create_rows(
-    *, member: Membership, rows: list[CleanRow], label: str
+    *,
+    member: Membership,
+    rows: list[CleanRow],
+    label: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Feedback]:
     """Create already-validated rows in bulk (a few queries per thousand rows) with one audit entry.
 
@@ -453,7 +457,10 @@ def create_rows(
         )
         for r in rows
     ]
-    Feedback.objects.bulk_create(items, batch_size=1000)
+    for start in range(0, len(items), 1000):
+        Feedback.objects.bulk_create(items[start : start + 1000])
+        if progress:
+            progress(min(start + 1000, len(items)), len(items))
     if items and items[0].pk is None:  # a backend that does not return ids from bulk inserts
         items = list(
             Feedback.objects.filter(workspace_id=member.workspace_id, created_at=now,

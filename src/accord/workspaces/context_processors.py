@@ -10,6 +10,13 @@ _SECTIONS = {
     "roadmaps": "roadmaps", "roadmap": "roadmaps", "roadmap_board": "roadmaps",
     "roadmap_table": "roadmaps", "roadmap_changes": "roadmaps", "roadmap_item": "roadmaps",
     "roadmap_item_new": "roadmaps", "sharing": "roadmaps",
+    # Feedback: the inbox and an item, customers, import.
+    "feedback_inbox": "feedback", "feedback_new": "feedback", "feedback_detail": "feedback",
+    "feedback_edit": "feedback", "customers": "customers", "customer_detail": "customers",
+    "feedback_import": "feedback_import",
+    "feedback_themes": "feedback_themes",
+    # Goals: the tree, a goal's page, the shared scoreboard.
+    "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
 }
 
 

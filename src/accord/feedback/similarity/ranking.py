@@ -72,9 +72,14 @@ def vectors(workspace_id: int) -> Vectors:
 
 
 def hybrid(
-    workspace_id: int, text: str, vector: np.ndarray, *, exhaustive: bool = False
-) -> list[tuple[int, float]]:
-    """(feedback id, score) best first: every embedded item when exhaustive (the evaluation),
+    workspace_id: int,
+    text: str,
+    vector: np.ndarray,
+    *,
+    exhaustive: bool = False,
+    lexical_weight: float = LEXICAL_WEIGHT,
+) -> list[tuple[int, float, float]]:
+    """(feedback id, score, cosine) best first: every embedded item when exhaustive (the evaluation),
     else the union of the best CANDIDATES of each half (callers filter, then cut)."""
     vecs = vectors(workspace_id)
     if not len(vecs.ids):
@@ -88,13 +93,13 @@ def hybrid(
         positions = np.argpartition(-cosine, CANDIDATES)[:CANDIDATES]
     lexical_pos, lexical_ids = vecs.rows_of(list(lexical_scores))
     positions = np.union1d(positions, lexical_pos)
-    score = (1 - LEXICAL_WEIGHT) * cosine[positions]
+    score = (1 - lexical_weight) * cosine[positions]
     if best > 0:
         bonus = np.zeros(len(cosine), dtype=np.float32)
         bonus[lexical_pos] = [lexical_scores[int(i)] / best for i in lexical_ids]
-        score += LEXICAL_WEIGHT * bonus[positions]
+        score += lexical_weight * bonus[positions]
     order = np.lexsort((vecs.ids[positions], -score))  # ties: older item first, deterministic
-    return [(int(vecs.ids[positions[i]]), float(score[i])) for i in order]
+    return [(int(vecs.ids[positions[i]]), float(score[i]), float(cosine[positions[i]])) for i in order]
 
 
 def nearest(workspace_id: int, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:

@@ -194,6 +194,15 @@
     form.requestSubmit();
   });
 
+  // Feedback: a passage selected in [data-quote-source] becomes the link's quote (its target field).
+  document.addEventListener("mouseup", function (event) {
+    var source = event.target.closest && event.target.closest("[data-quote-source]");
+    if (!source) return;
+    var selection = window.getSelection ? window.getSelection().toString().trim() : "";
+    var field = document.querySelector(source.getAttribute("data-quote-source"));
+    if (selection && field) field.value = selection;
+  });
+
   // Auto-submit filter forms when a select changes (htmx handles the request).
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();

@@ -1,0 +1,223 @@
+"""CSV and JSON import of feedback: read the file, map its columns, validate every row, then create
+all rows in one transaction (or, when the user asks, every good row and a report of the bad ones).
+
+The file: UTF-8 (a BOM is fine), at most 20 MB and 20,000 rows. CSV needs a header row (comma,
+semicolon or tab separated). JSON is a list of objects, or Accord's own export ({"feedback": [...]},
+customer fields flat or in a "customer" object). The column mapping says which column fills which
+field (text is required; title, source, status, received_at, customer_name, customer_email,
+company, segment, revenue_weight are optional); `guess_mapping` proposes one from the headers.
+Rows are numbered as a spreadsheet shows them (the header is row 1; JSON items count from 1).
+Whatever the bytes, the result is an import or an ImportFailed, never another exception.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from accord.workspaces.models import Membership
+from accord.workspaces.permissions import require
+
+from . import services
+from .models import Source
+from .rows import CleanRow, clean_row
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_ERRORS = 200  # reported; validation goes on counting
+FIELDS = [
+    ("text", "Feedback text"),
+    ("title", "Title"),
+    ("source", "Source"),
+    ("status", "Status"),
+    ("received_at", "Received on"),
+    ("customer_name", "Customer name"),
+    ("customer_email", "Customer e-mail"),
+    ("company", "Company"),
+    ("segment", "Segment"),
+    ("revenue_weight", "Revenue weight"),
+]
+# Header names (lower case, spaces and dashes as underscores) each field is guessed from, best first.
+ALIASES = {
+    "text": ["text", "feedback", "review_text", "review", "body", "comment", "comments", "message", "content", "description", "verbatim", "note"],
+    "title": ["title", "subject", "summary", "headline"],
+    "source": ["source", "channel", "origin"],
+    "status": ["status", "state"],
+    "received_at": ["received_at", "received", "date", "created_at", "created", "submitted_at", "timestamp"],
+    "customer_name": ["customer_name", "name", "customer", "contact", "contact_name", "author", "user_name", "reviewer"],
+    "customer_email": ["customer_email", "email", "e_mail", "contact_email", "user_email"],
+    "company": ["company", "account", "organization", "organisation", "account_name"],
+    "segment": ["segment", "tier", "plan", "customer_segment"],
+    "revenue_weight": ["revenue_weight", "arr", "mrr", "revenue", "weight", "arr_k"],
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 0: the file as a whole; 1: the header; 2...: the data rows (JSON: 1...)
+    column: str
+    message: str
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError], total: int | None = None, rows: int = 0):
+        super().__init__(f"{total or len(errors)} problem(s); nothing was imported.")
+        self.errors = errors[:MAX_ERRORS]
+        self.total = total if total is not None else len(errors)
+        self.bad_rows = len({e.row for e in errors})
+        self.rows = rows
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.errors)
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[dict[str, str]]
+    first_row: int = 2  # the number of rows[0] as the user sees it
+
+    def sample(self, n: int = 5) -> list[list[str]]:
+        return [[row.get(h, "") for h in self.headers] for row in self.rows[:n]]
+
+
+@dataclass
+class ImportResult:
+    created: int
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _norm(header: str) -> str:
+    return "_".join(header.strip().lower().replace("-", " ").split())
+
+
+def _flat(item: dict) -> dict[str, str]:
+    """A JSON object as a row: nested "customer" fields flattened, lists and numbers as text."""
+    row: dict[str, str] = {}
+    for key, value in item.items():
+        if key == "customer" and isinstance(value, dict):
+            for sub, v in value.items():
+                name = f"customer_{sub}" if sub in ("name", "email") else str(sub)
+                row[name] = "" if v is None else str(v)
+        elif isinstance(value, str | int | float | bool) or value is None:
+            row[str(key)] = "" if value is None else str(value)
+    return row
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    if len(data) > MAX_BYTES:
+        raise ImportFailed([RowError(0, "", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([RowError(0, "", "The file is not UTF-8 text.")]) from exc
+    if "\x00" in text:
+        raise ImportFailed([RowError(0, "", "The file contains NUL characters; is it a spreadsheet? Save it as CSV.")])
+    stripped = text.lstrip()
+    if filename.lower().endswith(".json") or stripped.startswith(("[", "{")):
+        return _read_json(stripped)
+    return _read_csv(text)
+
+
+def _read_json(text: str) -> Table:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ImportFailed([RowError(0, "", f"Not valid JSON: {exc}"[:300])]) from exc
+    if isinstance(data, dict):
+        data = data.get("feedback", data.get("items"))
+    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
+        raise ImportFailed([RowError(0, "", 'JSON must be a list of objects (or {"feedback": [...]}).')])
+    if len(data) > MAX_ROWS:
+        raise ImportFailed([RowError(0, "", f"At most {MAX_ROWS:,} items per file.")])
+    rows = [_flat(item) for item in data]
+    headers = list(dict.fromkeys(k for row in rows for k in row))
+    return Table(headers=headers, rows=rows, first_row=1)
+
+
+def _read_csv(text: str) -> Table:
+    # The header line decides the separator (csv.Sniffer guesses wrong on multi-line quoted text).
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise ImportFailed([RowError(1, "", "The file has no header row.")])
+        headers = [h.strip() or f"column {n + 1}" for n, h in enumerate(header)]
+        if len(set(headers)) != len(headers):
+            raise ImportFailed([RowError(1, "", "Two columns have the same name.")])
+        rows = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                rows.append({})  # keep the numbering; empty rows are skipped later
+                continue
+            rows.append(dict(zip(headers, values, strict=False)))
+            if len(rows) > MAX_ROWS:
+                raise ImportFailed([RowError(0, "", f"At most {MAX_ROWS:,} rows per file.")])
+    except csv.Error as exc:
+        raise ImportFailed([RowError(0, "", f"Not a readable CSV file: {exc}")]) from exc
+    return Table(headers=headers, rows=rows)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Field -> the column that most likely holds it (fields without a likely column are left out)."""
+    by_norm = {_norm(h): h for h in headers}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for name, _label in FIELDS:
+        for alias in ALIASES[name]:
+            header = by_norm.get(alias)
+            if header and header not in used:
+                mapping[name] = header
+                used.add(header)
+                break
+    return mapping
+
+
+def validate(table: Table, mapping: dict[str, str], default_source: str) -> tuple[list[CleanRow], list[RowError]]:
+    errors: list[RowError] = []
+    unknown = [col for col in mapping.values() if col and col not in table.headers]
+    if unknown:
+        raise ImportFailed([RowError(1, col, "No such column in the file.") for col in unknown])
+    if not mapping.get("text"):
+        raise ImportFailed([RowError(1, "text", "Choose the column that holds the feedback text.")])
+    if default_source not in Source.values:
+        raise ImportFailed([RowError(0, "source", f"Unknown default source {default_source!r}.")])
+    cleaned: list[CleanRow] = []
+    for n, raw in enumerate(table.rows, start=table.first_row):
+        if not raw:
+            continue
+        row = clean_row({name: raw.get(col, "") for name, col in mapping.items() if col}, default_source=default_source)
+        if row.errors:
+            errors.extend(RowError(n, mapping.get(f, f), m) for f, m in row.errors)
+        else:
+            cleaned.append(row)
+    if not cleaned and not errors:
+        errors.append(RowError(0, "", "The file has no rows."))
+    return cleaned, errors
+
+
+def run_import(
+    *,
+    member: Membership,
+    table: Table,
+    mapping: dict[str, str],
+    default_source: str = Source.IMPORT,
+    skip_bad_rows: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import every row, or none when one is bad (unless skip_bad_rows: then the good ones)."""
+    require(member, "feedback.import")
+    cleaned, errors = validate(table, mapping, default_source)
+    bad_rows = len({e.row for e in errors})
+    if errors and (not skip_bad_rows or not cleaned):
+        raise ImportFailed(errors, rows=len(cleaned) + bad_rows)
+    with transaction.atomic():
+        created = services.create_rows(member=member, rows=cleaned, label="import", progress=progress)
+    return ImportResult(created=len(created), skipped=bad_rows, errors=errors[:MAX_ERRORS])

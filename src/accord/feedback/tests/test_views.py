@@ -1,0 +1,135 @@
+"""The web pages: inbox, capture, item page with linking, the idea's evidence panel, customers, import."""
+
+import pytest
+from django.test import Client
+
+from accord.feedback import services
+from accord.feedback.models import Feedback, FeedbackLink
+
+PASSWORD = "a-Strong-test-passw0rd"
+
+
+@pytest.fixture
+def browser(cast):
+    def login(role="editor") -> Client:
+        client = Client()
+        assert client.login(email=f"{role}@acme.test", password=PASSWORD)
+        return client
+
+    return login
+
+
+def test_the_inbox_lists_filters_and_exports(cast, browser, make_feedback, django_assert_max_num_queries):
+    for n in range(12):
+        make_feedback(f"Export number {n}", customer={"name": f"C{n}", "email": f"c{n}@example.com", "segment": "smb" if n % 2 else "enterprise"})
+    make_feedback("Dark mode")
+    client = browser("viewer")
+    with django_assert_max_num_queries(20):
+        page = client.get("/w/acme/feedback")
+    assert page.status_code == 200 and b"Export number 11" in page.content
+    filtered = client.get("/w/acme/feedback", {"q": "dark"})
+    assert b"Dark mode" in filtered.content and b"Export number" not in filtered.content
+    enterprise = client.get("/w/acme/feedback", {"segment": "enterprise", "linked": "no"})
+    assert b"Export number 0" in enterprise.content and b"Export number 1<" not in enterprise.content
+    assert client.get("/w/acme/feedback", {"status": "nonsense"}).status_code == 400
+    export = client.get("/api/v1/workspaces/acme/feedback/export", {"format": "csv", "q": "dark"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    assert export.content.decode().count("\n") == 2
+
+
+def test_capture_parses_a_pasted_email_then_saves(cast, browser):
+    client = browser("contributor")
+    pasted = "From: Jane Doe <jane@northwind.com>\nSubject: Re: Reports\n\nWe need Excel export.\n\nBest,\nJane"
+    preview = client.post("/w/acme/feedback/new", {"mode": "capture", "action": "parse", "pasted": pasted})
+    body = preview.content.decode()
+    assert 'value="jane@northwind.com"' in body and "We need Excel export.</textarea>" in body and 'value="Northwind"' in body
+    saved = client.post("/w/acme/feedback/new", {"mode": "capture", "text": "We need Excel export.", "title": "Reports", "source": "support_ticket", "name": "Jane Doe", "email": "jane@northwind.com", "company": "Northwind"})
+    fb = Feedback.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == f"/w/acme/feedback/{fb.pk}"
+    assert fb.customer.company == "Northwind"
+
+
+def test_a_bad_form_shows_the_field_error(cast, browser):
+    page = browser("contributor").post("/w/acme/feedback/new", {"text": "", "source": "survey"})
+    assert page.status_code == 422 and b"Text is required" in page.content
+
+
+def test_linking_from_the_feedback_page_and_the_evidence_panel(cast, browser, make_feedback, make_idea):
+    idea = make_idea()
+    fb = make_feedback("We really need an export to Excel for the board.", customer={"name": "Ada", "email": "ada@example.com", "segment": "enterprise", "revenue_weight": 120})
+    client = browser("contributor")
+    page = client.get(f"/w/acme/feedback/{fb.pk}")
+    assert b'data-quote-source="#id_quote"' in page.content and idea.title.encode() in page.content
+    linked = client.post(f"/w/acme/feedback/{fb.pk}/links", {"idea_id": idea.pk, "quote": "an export to Excel", "importance": "critical"})
+    assert linked.status_code == 302
+    assert FeedbackLink.objects.get().quote == "an export to Excel"
+    others = [make_feedback(f"Excel please #{n}").pk for n in range(2)]
+    picker = client.get(f"/w/acme/ideas/{idea.pk}/feedback/picker", {"q": "excel please"})
+    assert picker.content.count(b'name="feedback_ids"') == 2
+    client.post(f"/w/acme/ideas/{idea.pk}/feedback", {"feedback_ids": others, "importance": "important"})
+    assert FeedbackLink.objects.filter(idea=idea).count() == 3
+    detail = client.get(f"/w/acme/ideas/{idea.pk}").content.decode()
+    assert 'data-testid="evidence-panel"' in detail and "<mark>an export to Excel</mark>" in detail
+    assert 'data-testid="evidence-items">3<' in detail
+
+
+def test_viewers_see_evidence_but_cannot_link(cast, browser, make_feedback, make_idea):
+    idea, fb = make_idea(), make_feedback()
+    client = browser("viewer")
+    assert b"evidence-panel" in client.get(f"/w/acme/ideas/{idea.pk}").content
+    assert b"link-feedback-form" not in client.get(f"/w/acme/ideas/{idea.pk}").content
+    assert client.post(f"/w/acme/feedback/{fb.pk}/links", {"idea_id": idea.pk}).status_code == 403
+    assert not FeedbackLink.objects.exists()
+
+
+def test_bulk_triage_and_status_buttons(cast, browser, make_feedback):
+    ids = [make_feedback(f"Item {n}").pk for n in range(3)]
+    client = browser("editor")
+    client.post("/w/acme/feedback/bulk", {"feedback_ids": ids[:2], "status": "archived"})
+    assert list(Feedback.objects.order_by("pk").values_list("status", flat=True)) == ["archived", "archived", "new"]
+    fb = Feedback.objects.get(pk=ids[2])
+    client.post(f"/w/acme/feedback/{fb.pk}/status", {"version": fb.version, "status": "reviewed"})
+    fb.refresh_from_db()
+    assert fb.status == "reviewed"
+
+
+def test_customer_pages(cast, browser, make_feedback):
+    fb = make_feedback(customer={"name": "Ada", "email": "ada@example.com", "segment": "enterprise", "revenue_weight": 120})
+    client = browser("editor")
+    assert b"Ada" in client.get("/w/acme/customers").content
+    customer = fb.customer
+    page = client.post(f"/w/acme/customers/{customer.pk}", {"version": customer.version, "name": "Ada L.", "email": "ada@example.com", "company": "", "segment": "smb", "revenue_weight": "80"})
+    assert page.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.name, customer.segment, customer.revenue_weight) == ("Ada L.", "smb", 80)
+    assert client.post(f"/w/acme/customers/{customer.pk}", {"action": "delete"}).status_code == 403
+
+
+def test_import_previews_the_mapping_then_imports(cast, browser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = browser("editor")
+    data = b"Comment,Customer,Email,Tier\nNeeds SSO,Ada,ada@example.com,enterprise\n,Bob,bob@example.com,smb\n"
+    preview = client.post("/w/acme/feedback/import", {"step": "upload", "file": SimpleUploadedFile("survey.csv", data)})
+    body = preview.content.decode()
+    assert preview.status_code == 200 and 'data-testid="import-preview"' in body
+    upload_id = body.split('name="upload_id" value="')[1].split('"')[0]
+    form = {"step": "import", "upload_id": upload_id, "filename": "survey.csv", "map_text": "Comment", "map_customer_name": "Customer", "map_customer_email": "Email", "map_segment": "Tier", "default_source": "survey"}
+    failed = client.post("/w/acme/feedback/import", form)
+    assert failed.status_code == 422 and b"Nothing was imported" in failed.content and not Feedback.objects.exists()
+    other = browser("admin").post("/w/acme/feedback/import", {**form, "skip_bad_rows": "1"})
+    assert b"expired" in other.content and not Feedback.objects.exists()  # another user's upload id
+    done = client.post("/w/acme/feedback/import", {**form, "skip_bad_rows": "1"})
+    assert done.status_code == 200 and b"skipped 1 row" in done.content
+    assert Feedback.objects.get().customer.segment == "enterprise"
+
+
+def test_contributors_cannot_open_the_import(cast, browser):
+    assert browser("contributor").get("/w/acme/feedback/import").status_code == 403
+
+
+def test_deleting_needs_the_right(cast, browser, make_feedback):
+    theirs = make_feedback(role="editor")
+    assert browser("contributor").post(f"/w/acme/feedback/{theirs.pk}/delete").status_code == 403
+    services.feedback_delete(member=cast.members["editor"], feedback_id=theirs.pk)
+    assert not Feedback.objects.exists()

@@ -1,0 +1,26 @@
+"""Fixtures of the portal tests: an enabled portal of "acme" with a published idea."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count per address in the cache; every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def portal(cast):
+    from accord.ideas import services as ideas
+    from accord.portal import services
+
+    admin = cast.members["admin"]
+    portal = services.portal_update(
+        member=admin, version=1, enabled=True, title="Acme ideas", intro="Tell us **more**."
+    )
+    portal.idea = ideas.idea_create(member=admin, title="Dark mode", description="Easier on the *eyes*.")
+    services.idea_publish(member=admin, idea_id=portal.idea.pk)
+    return portal
