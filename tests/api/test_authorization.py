@@ -921,11 +921,11 @@ def b_link_list(cast):
 
 
 def b_link(cast):
-    return Req(params={"link_id": _feedback_link(cast).pk})
+    return Req(params={"feedback_link_id": _feedback_link(cast).pk})
 
 
 def b_link_patch(cast):
-    return Req(params={"link_id": _feedback_link(cast).pk}, body={"importance": "nice_to_have"})
+    return Req(params={"feedback_link_id": _feedback_link(cast).pk}, body={"importance": "nice_to_have"})
 
 
 def b_idea_evidence(cast):
@@ -962,8 +962,8 @@ EXPECTED.update(
         ("DELETE", f"{WS}/feedback/{{feedback_id}}"): Row(editor_up(204), b_feedback),
         ("POST", f"{WS}/feedback/{{feedback_id}}/links"): Row(contributor_up(201), b_link_create),
         ("GET", f"{WS}/feedback-links"): Row(read(), b_link_list),
-        ("PATCH", f"{WS}/feedback-links/{{link_id}}"): Row(editor_up(200), b_link_patch),
-        ("DELETE", f"{WS}/feedback-links/{{link_id}}"): Row(editor_up(204), b_link),
+        ("PATCH", f"{WS}/feedback-links/{{feedback_link_id}}"): Row(editor_up(200), b_link_patch),
+        ("DELETE", f"{WS}/feedback-links/{{feedback_link_id}}"): Row(editor_up(204), b_link),
         ("GET", f"{WS}/ideas/{{idea_id}}/evidence"): Row(read(), b_idea_evidence),
         ("GET", f"{WS}/customers"): Row(read(), b_customer_list),
         ("POST", f"{WS}/customers"): Row(contributor_up(201), b_customer_create),
@@ -976,7 +976,7 @@ EXPECTED.update(
 FOREIGN_IDS.update(
     {
         "feedback_id": lambda cast: _feedback(cast, "Other feedback", member=cast.outsider).pk,
-        "link_id": lambda cast: _feedback_link(cast, member=cast.outsider).pk,
+        "feedback_link_id": lambda cast: _feedback_link(cast, member=cast.outsider).pk,
         "customer_id": lambda cast: _customer(cast, member=cast.outsider, email="other@example.test").pk,
     }
 )
@@ -1005,6 +1005,36 @@ WATCHED.extend(
         ("feedback.Feedback", ["workspace_id", "title", "text", "source", "customer_id", "captured_by_id", "status", "received_at", "version"]),
         ("feedback.FeedbackLink", ["feedback_id", "idea_id", "quote", "importance", "created_by_id"]),
     ]
+)
+
+
+# ---------------------------------------------------------------- feedback similarity (accord.feedback.similarity)
+# Reads only, for every member (feedback.view); the idea and the feedback item must be in "acme".
+
+
+def b_related_feedback(cast):
+    _feedback(cast, "Dark mode for the whole app, please.")
+    return Req(params={"idea_id": _idea(cast, "Dark mode").pk}, query={"limit": 5})
+
+
+def b_similar_feedback(cast):
+    _feedback(cast, "Please add an export to Excel!")
+    return Req(params={"feedback_id": _feedback(cast).pk})
+
+
+def b_feedback_themes(cast):
+    for text in ("Export to Excel please.", "We need an Excel export.", "Excel export for the board."):
+        _feedback(cast, text)
+    return Req()
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/ideas/{{idea_id}}/related-feedback"): Row(read(), b_related_feedback),
+        ("GET", f"{WS}/feedback/{{feedback_id}}/similar"): Row(read(), b_similar_feedback),
+        ("GET", f"{WS}/feedback-themes"): Row(read(), b_feedback_themes),
+        ("GET", f"{WS}/feedback-index"): Row(read()),
+    }
 )
 
 

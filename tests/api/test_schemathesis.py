@@ -259,6 +259,52 @@ ID_SOURCES_BY_PATH.update(
     }
 )
 
+# ---------------------------------------------------------------- feedback
+
+
+def seed_feedback(cast) -> None:
+    """Customers, feedback from them (triaged, linked to ideas) in "acme"."""
+    from accord.feedback import services
+
+    admin = cast.members["admin"]
+    ideas = list(cast.workspace.ideas.exclude(status="merged").order_by("pk")[:2])
+    for n, segment in enumerate(["enterprise", "smb", "consumer"]):
+        customer = services.customer_create(member=admin, name=f"Customer {n}", email=f"customer{n}@example.test", segment=segment, revenue_weight=10 * (n + 1))
+        fb = services.feedback_create(member=admin, text=f"We need an export to Excel ({n}).", source="support_ticket", customer_id=customer.pk)
+        services.link_create(member=admin, feedback_id=fb.pk, idea_id=ideas[n % len(ideas)].pk, quote="export to Excel")
+        services.feedback_create(member=admin, text=f"Dark mode please ({n}).", source="survey", customer_id=customer.pk)
+
+
+SEEDERS.append(seed_feedback)
+ID_SOURCES.update(
+    {
+        "feedback_id": lambda cast: cast.workspace.feedback.all(),
+        "customer_id": lambda cast: cast.workspace.customers.all(),
+        "feedback_link_id": lambda cast: apps.get_model("feedback.FeedbackLink").objects.filter(feedback__workspace=cast.workspace),
+    }
+)
+VERSIONED.update({"feedback_id": "feedback.Feedback", "customer_id": "feedback.Customer"})
+
+
+# ---------------------------------------------------------------- feedback similarity
+
+
+def seed_similarity(cast) -> None:
+    """Embedded feedback in "acme" (two near-duplicates, a theme of three) for the similarity reads."""
+    from accord.feedback import services
+    from accord.feedback.similarity import indexing
+
+    admin = cast.members["admin"]
+    for text in ("Export the roadmap to Excel, please.", "Please add an Excel export of the roadmap.",
+                 "We need the roadmap in Excel for the board.", "Dark mode at night would be nice."):
+        services.feedback_create(member=admin, text=text, source="sales_call")
+    indexing.index_pending(cast.workspace.pk)  # on-commit embedding does not run inside the test
+
+
+SEEDERS.append(seed_similarity)
+ID_SOURCES.setdefault("feedback_id", lambda cast: cast.workspace.feedback.all())
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps"]
-UNITS = {"ms", "req/s", "s"}
+FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps", "accord.bench.goals", "accord.bench.feedback"]
+UNITS = {"ms", "req/s", "s", "items/s", "MAP"}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.db import transaction
 from accord.audit.services import acting_via
 from accord.goals import demo as goals_demo
 from accord.ideas import demo as ideas_demo
+from accord.portal import demo as portal_demo
 from accord.roadmaps import demo as roadmaps_demo
 from accord.workspaces import demo as workspaces_demo
 
@@ -14,7 +15,7 @@ DEMO_PASSWORD = "accord-demo-admin"
 ADMIN_EMAIL = "admin@accord.example"
 
 # Each later capability adds its step here (ideas, roadmaps, feedback, goals, ...).
-STEPS = [workspaces_demo.load, ideas_demo.load, roadmaps_demo.load, goals_demo.load]
+STEPS = [workspaces_demo.load, ideas_demo.load, roadmaps_demo.load, portal_demo.load, goals_demo.load]
 
 
 def load_demo() -> tuple[str, bool]:

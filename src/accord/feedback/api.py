@@ -2,16 +2,18 @@
 locked in: everything can be listed, filtered, exported (CSV or JSON) and deleted."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from accord.core.api_support import (
     BodyId,
     BodyInt,
     DateTimeIn,
     Id,
+    JsonObject,
     Page,
     PageParams,
     paginate,
@@ -28,6 +30,16 @@ from .models import FeedbackStatus, Importance, Source
 router = Router(auth=API_AUTH, tags=["feedback"])
 
 # ---------------------------------------------------------------- schemas
+
+
+def _text_only(value):
+    # The schema says a date-time string; a bare number would otherwise become a Unix timestamp.
+    if not isinstance(value, str):
+        raise ValueError("Use an ISO 8601 date-time, e.g. 2025-01-31T09:00:00Z.")
+    return value
+
+
+ReceivedAt = Annotated[DateTimeIn, BeforeValidator(_text_only)]
 
 TriageStatus = Literal["new", "reviewed", "archived"]  # "linked" follows from the links
 
@@ -129,8 +141,8 @@ class FeedbackIn(Schema):
     title: str = Field("", max_length=200)
     source: Source = Source.API
     customer_id: BodyId | None = Field(None, description="An existing customer.")
-    customer: CustomerNamed | None = Field(None, description="Or name one (found or created).")
-    received_at: DateTimeIn | None = Field(None, description="Default: now.")
+    customer: Annotated[CustomerNamed, JsonObject] | None = Field(None, description="Or name one (found or created).")
+    received_at: ReceivedAt | None = Field(None, description="Default: now.")
 
 
 class BatchItem(FeedbackIn):
@@ -147,7 +159,7 @@ class BatchIn(Schema):
         }
     }
 
-    items: list[BatchItem] = Field(min_length=1, max_length=1000)
+    items: list[Annotated[BatchItem, JsonObject]] = Field(min_length=1, max_length=1000)
 
 
 class BatchOut(Schema):
@@ -161,7 +173,7 @@ class FeedbackPatch(Schema):
     title: str | None = Field(None, max_length=200)
     source: Source | None = None
     status: TriageStatus | None = None
-    received_at: DateTimeIn | None = None
+    received_at: ReceivedAt | None = None
     customer_id: BodyId | None = Field(None, description="null removes the customer.")
 
 
@@ -367,19 +379,19 @@ def list_links(request: HttpRequest, slug: str, page: Query[PageParams], filters
 
 
 @router.patch(
-    "/workspaces/{slug}/feedback-links/{link_id}",
+    "/workspaces/{slug}/feedback-links/{feedback_link_id}",
     response=responses(200, LinkOut),
     summary="Change a link's quote or importance",
 )
-def update_link(request: HttpRequest, slug: str, link_id: Id, data: LinkPatch):
+def update_link(request: HttpRequest, slug: str, feedback_link_id: Id, data: LinkPatch):
     member = member_for(request, slug)
-    services.link_update(member=member, link_id=link_id, **data.dict(exclude_unset=True))
-    return services.get_link(member, link_id)
+    services.link_update(member=member, link_id=feedback_link_id, **data.dict(exclude_unset=True))
+    return services.get_link(member, feedback_link_id)
 
 
-@router.delete("/workspaces/{slug}/feedback-links/{link_id}", response=responses(204), summary="Remove a link")
-def delete_link(request: HttpRequest, slug: str, link_id: Id):
-    services.link_delete(member=member_for(request, slug), link_id=link_id)
+@router.delete("/workspaces/{slug}/feedback-links/{feedback_link_id}", response=responses(204), summary="Remove a link")
+def delete_link(request: HttpRequest, slug: str, feedback_link_id: Id):
+    services.link_delete(member=member_for(request, slug), link_id=feedback_link_id)
     return Status(204, None)
 
 

@@ -24,7 +24,7 @@ def _n(value: float) -> str:
 
 def fmt_value(value: float | None, unit: str, currency: str = "") -> str:
     if value is None:
-        return "–"
+        return "-"
     text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     if unit == "percent":
         return f"{text} %"

@@ -257,7 +257,7 @@ def scoreboard(request: HttpRequest, member) -> HttpResponse:
                 services.scoreboard_link_revoke(member=member, link_id=form_int(request.POST.get("revoke"), "revoke") or 0)
                 messages.success(request, "Link revoked: it stopped working.")
                 return redirect("scoreboard", slug=member.workspace.slug)
-            link, raw = services.scoreboard_link_create(
+            _link, raw = services.scoreboard_link_create(
                 member=member, name=request.POST.get("name", ""),
                 refresh_seconds=form_int(request.POST.get("refresh_seconds"), "refresh_seconds", 60),
             )  # fmt: skip

@@ -341,6 +341,30 @@ def vote_member(*, member: Membership, idea_id: int) -> tuple[Vote | None, bool]
     return vote, True
 
 
+@transaction.atomic
+def vote_on_behalf(*, member: Membership, idea_id: int, email: str, name: str = "") -> Vote:
+    """An admin records a customer's vote they heard first-hand (a call, a meeting): it counts at
+    once, and the customer hears of status changes like any voter."""
+    require(member, "portal.manage")
+    portal = Portal.objects.filter(workspace_id=member.workspace_id).first()
+    if portal is None:
+        raise NotFound("No such idea.")
+    published = _published(portal, idea_id)
+    contact = _contact(portal, clean_email(email), clean_text(name, "name", max_length=120))
+    vote, _ = Vote.objects.get_or_create(
+        idea=published.idea, contact=contact, defaults={"workspace_id": portal.workspace_id}
+    )
+    if vote.verified_at is None:
+        vote.verified_at = timezone.now()
+        vote.save(update_fields=["verified_at"])
+        evidence.refresh(workspace_id=portal.workspace_id, idea_id=published.idea_id)
+    record(
+        workspace=member.workspace, actor=member.user, action="voted_for_customer", obj=vote,
+        object_label=f"{contact.email} for {published.title}"[:300],
+    )  # fmt: skip
+    return vote
+
+
 # ---------------------------------------------------------------- public: comments and submissions
 
 

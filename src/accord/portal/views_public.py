@@ -13,10 +13,14 @@ an unpublished or foreign idea and a bad token all get one uniform 404.
 """
 
 from functools import wraps
+from html import unescape
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware
+from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +34,22 @@ from . import limits, selectors, services
 from .models import Portal
 
 HONEYPOT = "website"  # hidden from people; bots fill it
+
+
+class _PortalCsrf(CsrfViewMiddleware):
+    """Django's CSRF check for the portal's forms, except that it takes "Origin: null".
+
+    The portal's pages send no referrer (Referrer-Policy: no-referrer), so browsers serialize the
+    origin of their own form posts as "null" and Django's Origin check would refuse every one. The
+    token check (the cookie against the form field) still applies: a page elsewhere cannot read it.
+    """
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
+
+
+def portal_csrf(view):
+    return csrf_exempt(decorator_from_middleware(_PortalCsrf)(view))
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -96,6 +116,8 @@ def _context(request: HttpRequest, portal: Portal, **extra) -> dict:
 def _decorate(published, voted: set[int] = frozenset()) -> None:
     published.public_key, published.public_label = selectors.public_status(published.idea.status)
     published.voted = published.idea_id in voted
+    # The list shows plain text: the Markdown rendered (and sanitized), then its tags dropped.
+    published.excerpt = unescape(strip_tags(render_markdown(published.description))).strip()
 
 
 # ---------------------------------------------------------------- pages
@@ -175,6 +197,7 @@ def _back(portal: Portal, idea_id: int, sent: str, anchor: str = "") -> HttpResp
     return redirect(f"{url}?sent={sent}{anchor}")
 
 
+@portal_csrf
 @portal_view("vote")
 @require_POST
 def vote(request: HttpRequest, portal: Portal, idea_id: int) -> HttpResponse:
@@ -192,6 +215,7 @@ def vote(request: HttpRequest, portal: Portal, idea_id: int) -> HttpResponse:
     return _back(portal, idea_id, "check", "#vote")
 
 
+@portal_csrf
 @portal_view("comment")
 @require_POST
 def comment(request: HttpRequest, portal: Portal, idea_id: int) -> HttpResponse:
@@ -217,6 +241,7 @@ def comment(request: HttpRequest, portal: Portal, idea_id: int) -> HttpResponse:
     return _back(portal, idea_id, sent, "#comments")
 
 
+@portal_csrf
 @portal_view("submit")
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, portal: Portal) -> HttpResponse:

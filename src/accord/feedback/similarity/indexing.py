@@ -29,30 +29,35 @@ def document(title: str, text: str) -> str:
     return f"{title.strip()}\n{text.strip()}".strip()
 
 
-def index_feedback(feedback_ids: Iterable[int]) -> int:
-    """Embed and full-text index these feedback items (idempotent); returns how many."""
+def index_feedback(feedback_ids: Iterable[int], *, only_pending: bool = False) -> int:
+    """Embed and full-text index these feedback items; returns how many were written.
+
+    A vector is written only if the text is still the one embedded (compare-and-set), so a worker
+    that read an old text never overwrites the clearing done by a newer edit. only_pending skips
+    items that already have a vector (a retried or duplicate task costs nothing)."""
     ids = sorted(set(feedback_ids))
     done = 0
     for start in range(0, len(ids), BATCH):
-        rows = list(
-            Feedback.objects.filter(pk__in=ids[start : start + BATCH])
-            .order_by("pk")
-            .values_list("pk", "workspace_id", "title", "text")
-        )
+        qs = Feedback.objects.filter(pk__in=ids[start : start + BATCH])
+        if only_pending:
+            qs = qs.filter(embedding__isnull=True)
+        rows = list(qs.order_by("pk").values_list("pk", "workspace_id", "title", "text"))
         if not rows:
             continue
         texts = [document(title, text) for _, _, title, text in rows]
         vectors = engine.embed(texts)
         now = timezone.now()
-        items = [
-            Feedback(pk=pk, embedding=engine.to_bytes(vector), embedded_at=now)
-            for (pk, *_), vector in zip(rows, vectors, strict=True)
-        ]
         with transaction.atomic():
-            Feedback.objects.bulk_update(items, ["embedding", "embedded_at"], batch_size=BATCH)
-            lexical.upsert((pk, ws, text) for (pk, ws, *_), text in zip(rows, texts, strict=True))
-            bump({ws for _, ws, *_ in rows})
-        done += len(rows)
+            written = [
+                (pk, ws, doc)
+                for (pk, ws, title, text), doc, vector in zip(rows, texts, vectors, strict=True)
+                if Feedback.objects.filter(pk=pk, title=title, text=text).update(
+                    embedding=engine.to_bytes(vector), embedded_at=now
+                )
+            ]
+            lexical.upsert(written)
+            bump({ws for _, ws, _ in written})
+        done += len(written)
     return done
 
 
@@ -80,7 +85,7 @@ def index_pending(
     ids = list(pending(workspace_id).order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), BATCH):
-        done += index_feedback(ids[start : start + BATCH])
+        done += index_feedback(ids[start : start + BATCH], only_pending=True)
         if progress:
             progress(done, len(ids))
     lexical.prune()
@@ -95,7 +100,9 @@ def on_feedback_text_changed(sender, feedback_ids: list[int], **kwargs) -> None:
     if not ids:
         return
     # An edited text must not be matched by its old vector while it waits for the worker.
-    Feedback.objects.filter(pk__in=ids, embedding__isnull=False).update(embedding=None)
+    cleared = Feedback.objects.filter(pk__in=ids, embedding__isnull=False)
+    bump(set(cleared.values_list("workspace_id", flat=True)))
+    cleared.update(embedding=None)
     if len(ids) <= INLINE_MAX:
         try:
             index_feedback(ids)

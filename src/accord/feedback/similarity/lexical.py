@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-TABLE = "similarity_fts"
 MAX_TERMS = 24  # a long idea description would otherwise match nearly everything
 WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common to say what a text is about; PostgreSQL's 'english' config drops them too.
@@ -43,9 +42,9 @@ def upsert(rows: Iterable[tuple[int, int, str]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
-                f"INSERT INTO {TABLE} (feedback_id, workspace_id, body)"
-                f" VALUES (%s, %s, to_tsvector('english', %s))"
-                f" ON CONFLICT (feedback_id) DO UPDATE SET body = excluded.body",
+                "INSERT INTO similarity_fts (feedback_id, workspace_id, body)"
+                " VALUES (%s, %s, to_tsvector('english', %s))"
+                " ON CONFLICT (feedback_id) DO UPDATE SET body = excluded.body",
                 rows,
             )
         else:
@@ -53,10 +52,12 @@ def upsert(rows: Iterable[tuple[int, int, str]]) -> None:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 cursor.execute(
-                    f"DELETE FROM {TABLE} WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk
+                    # Only placeholders are formatted in: the ids travel as parameters.
+                    f"DELETE FROM similarity_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})",  # noqa: S608
+                    chunk,
                 )
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, workspace_id, body) VALUES (%s, %s, %s)", rows
+                "INSERT INTO similarity_fts (rowid, workspace_id, body) VALUES (%s, %s, %s)", rows
             )
 
 
@@ -66,7 +67,7 @@ def prune() -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM feedback_feedback)"
+            "DELETE FROM similarity_fts WHERE rowid NOT IN (SELECT id FROM feedback_feedback)"
         )
         return cursor.rowcount
 
@@ -84,8 +85,8 @@ def search(workspace_id: int, text: str, limit: int | None) -> dict[int, float]:
 def _search_sqlite(workspace_id: int, terms: list[str], limit: int | None) -> dict[int, float]:
     match = " OR ".join(f'"{t}"' for t in terms)  # \w+ words: quoting makes them plain terms
     sql = (
-        f"SELECT rowid, -bm25({TABLE}) FROM {TABLE} WHERE {TABLE} MATCH %s AND workspace_id = %s"
-        f" ORDER BY bm25({TABLE})"
+        "SELECT rowid, -bm25(similarity_fts) FROM similarity_fts WHERE similarity_fts MATCH %s AND workspace_id = %s"
+        " ORDER BY bm25(similarity_fts)"
     )
     params: list = [match, workspace_id]
     if limit is not None:
@@ -106,12 +107,11 @@ def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None) -
         if not lexemes:
             return {}
         any_of = " | ".join(lexemes)
-        counts = ", ".join(
-            "count(*) FILTER (WHERE body @@ %s::tsquery)" for _ in lexemes
-        )
+        # One count per lexeme; the SQL gets placeholders only, the lexemes travel as parameters.
+        counts = ", ".join("count(*) FILTER (WHERE body @@ %s::tsquery)" for _ in lexemes)
         cursor.execute(
-            f"SELECT (SELECT count(*) FROM {TABLE} WHERE workspace_id = %s), {counts}"
-            f" FROM {TABLE} WHERE workspace_id = %s AND body @@ %s::tsquery",
+            f"SELECT (SELECT count(*) FROM similarity_fts WHERE workspace_id = %s), {counts}"  # noqa: S608
+            " FROM similarity_fts WHERE workspace_id = %s AND body @@ %s::tsquery",
             [workspace_id, *lexemes, workspace_id, any_of],
         )
         total, *frequencies = cursor.fetchone()
@@ -122,12 +122,12 @@ def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None) -
         ]
         if not weighted:
             return {}
-        score = " + ".join(f"{idf:.6f} * ts_rank(body, %s::tsquery, 1)" for _, idf in weighted)
+        score = " + ".join("%s * ts_rank(body, %s::tsquery, 1)" for _ in weighted)
         sql = (
-            f"SELECT feedback_id, {score} AS s FROM {TABLE}"
-            f" WHERE workspace_id = %s AND body @@ %s::tsquery ORDER BY s DESC, feedback_id"
+            f"SELECT feedback_id, {score} AS s FROM similarity_fts"  # noqa: S608 (placeholders only)
+            " WHERE workspace_id = %s AND body @@ %s::tsquery ORDER BY s DESC, feedback_id"
         )
-        params: list = [*(lex for lex, _ in weighted), workspace_id, any_of]
+        params: list = [*(v for lex, idf in weighted for v in (idf, lex)), workspace_id, any_of]
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)

@@ -25,7 +25,7 @@ MIN_RELATED = 0.3
 MIN_RELATED_COSINE = 0.4
 DUPLICATE_MIN = 0.82  # cosine: restatements of the same request score 0.85-0.95
 LIKELY_IDEA_MIN = 0.45  # cosine between a feedback text and an idea's text
-THEME_SIMILARITY = 0.55  # cosine to a theme's central item
+THEME_SIMILARITY = 0.45  # cosine to a theme's centre: same topic, not only same product
 THEME_MIN_SIZE = 3
 THEME_ITEMS = 3000  # the most recent unlinked items are clustered
 CLOSED_IDEAS = (IdeaStatus.MERGED, IdeaStatus.REJECTED, IdeaStatus.DONE)
@@ -258,7 +258,7 @@ def themes(*, workspace_id: int, limit: int = 20) -> list[Theme]:
                 items=[items[m] for m in members],
             )
         )
-    return out
+    return sorted(out, key=lambda t: -t.size)
 
 
 def _opening(feedback: Feedback, length: int = 110) -> str:

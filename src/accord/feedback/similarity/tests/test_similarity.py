@@ -116,11 +116,14 @@ def test_themes_group_unlinked_feedback_with_a_readable_label(cast, say):
 
     themes = selectors.themes(workspace_id=cast.workspace.pk)
 
-    assert [t.size for t in themes] == [4, 3]
-    assert "offline" in themes[0].label
-    assert any(word in themes[1].label for word in ("invoice", "pdf", "pdfs"))
-    assert themes[0].summary  # the central item's words
-    assert themes[0].items[0].text in OFFLINE
+    assert len(themes) == 2
+    invoices, offline = sorted(themes, key=lambda t: "offline" in t.label)
+    assert {fb.text for fb in invoices.items} == set(INVOICES)
+    assert "invoice" in invoices.label and "pdf" in invoices.label
+    assert {fb.text for fb in offline.items} <= set(OFFLINE) and offline.size >= 3
+    assert "offline" in offline.label
+    assert invoices.summary in INVOICES  # the central item's words
+    assert not {fb.text for t in themes for fb in t.items} & set(NOISE)
 
 
 def test_linked_feedback_leaves_the_themes(cast, say, idea):
@@ -131,7 +134,7 @@ def test_linked_feedback_leaves_the_themes(cast, say, idea):
 
     themes = selectors.themes(workspace_id=cast.workspace.pk)
 
-    assert [t.size for t in themes] == [4]
+    assert len(themes) == 1 and "offline" in themes[0].label
 
 
 def test_imports_are_embedded_by_the_command_with_progress(cast, capsys):
@@ -167,7 +170,6 @@ def test_big_batches_go_to_the_background_worker(cast, monkeypatch, django_captu
     assert queued == [sorted(fb.pk for fb in created)]
     assert indexing.pending(cast.workspace.pk).count() == 12  # until the worker runs
 
-    assert tasks.index_feedback.call(queued[0]) == 12 if hasattr(tasks, "index_feedback") else True
     indexing.index_feedback(queued[0])  # what the task does
     assert indexing.pending(cast.workspace.pk).count() == 0
 
