@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accord.audit.services import acting_via
+from accord.feedback import demo as feedback_demo
 from accord.goals import demo as goals_demo
 from accord.ideas import demo as ideas_demo
 from accord.portal import demo as portal_demo
@@ -15,7 +16,7 @@ DEMO_PASSWORD = "accord-demo-admin"
 ADMIN_EMAIL = "admin@accord.example"
 
 # Each later capability adds its step here (ideas, roadmaps, feedback, goals, ...).
-STEPS = [workspaces_demo.load, ideas_demo.load, roadmaps_demo.load, portal_demo.load, goals_demo.load]
+STEPS = [workspaces_demo.load, ideas_demo.load, roadmaps_demo.load, feedback_demo.load, portal_demo.load, goals_demo.load]
 
 
 def load_demo() -> tuple[str, bool]:

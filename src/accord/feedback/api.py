@@ -41,6 +41,16 @@ def _text_only(value):
 
 ReceivedAt = Annotated[DateTimeIn, BeforeValidator(_text_only)]
 
+
+def _number_only(value):
+    # JSON numbers only: pydantic would also read true as 1.0 and "3" as 3.0.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a number")
+    return value
+
+
+RevenueWeight = Annotated[float, Field(ge=0, le=1e9), BeforeValidator(_number_only)]
+
 TriageStatus = Literal["new", "reviewed", "archived"]  # "linked" follows from the links
 
 
@@ -64,7 +74,7 @@ class CustomerIn(Schema):
     email: str = Field("", max_length=254)
     company: str = Field("", max_length=200)
     segment: str = Field("", max_length=60, description="e.g. enterprise, mid-market, smb, consumer.")
-    revenue_weight: float | None = Field(None, ge=0, le=1e9, description="e.g. ARR in thousands.")
+    revenue_weight: RevenueWeight | None = Field(None, description="e.g. ARR in thousands.")
 
 
 class CustomerPatch(Schema):
@@ -73,7 +83,7 @@ class CustomerPatch(Schema):
     email: str | None = Field(None, max_length=254)
     company: str | None = Field(None, max_length=200)
     segment: str | None = Field(None, max_length=60)
-    revenue_weight: float | None = Field(None, ge=0, le=1e9)
+    revenue_weight: RevenueWeight | None = Field(None)
 
 
 class CustomerNamed(Schema):
@@ -83,7 +93,7 @@ class CustomerNamed(Schema):
     email: str = Field("", max_length=254)
     company: str = Field("", max_length=200)
     segment: str = Field("", max_length=60)
-    revenue_weight: float | None = Field(None, ge=0, le=1e9)
+    revenue_weight: RevenueWeight | None = Field(None)
 
 
 class FeedbackOut(Schema):

@@ -10,3 +10,8 @@ class FeedbackConfig(AppConfig):
 
         evidence.register()  # feedback.linked, feedback.customers, feedback.revenue
         panels.register()  # the evidence panel on the idea page
+        from accord.ideas.signals import idea_status_changed
+
+        from .services import on_idea_status_changed
+
+        idea_status_changed.connect(on_idea_status_changed, dispatch_uid="feedback.follow_merge")

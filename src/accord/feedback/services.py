@@ -667,6 +667,17 @@ def link_delete(*, member: Membership, link_id: int) -> None:
     evidence.refresh_for(member.workspace_id, [idea_id])
 
 
+def on_idea_status_changed(sender, idea, old_status: str, new_status: str, **kwargs) -> None:
+    """Receiver of accord.ideas.signals.idea_status_changed (sent on commit): a merged idea's
+    feedback moves to the idea it was merged into."""
+    if new_status != IdeaStatus.MERGED:
+        return
+    target_id = Idea.objects.filter(pk=idea.pk).values_list("merged_into_id", flat=True).first()
+    if target_id:
+        with transaction.atomic():
+            links_follow_merge(workspace_id=idea.workspace_id, source_id=idea.pk, target_id=target_id)
+
+
 def links_follow_merge(*, workspace_id: int, source_id: int, target_id: int) -> None:
     """When an idea is merged into another, its feedback links move to the survivor (a link the
     survivor already has is kept once), and both ideas' evidence is refreshed."""

@@ -105,8 +105,11 @@ class KeyResult(models.Model):
     )
     # Denormalized from the measurements on every write, so the scoreboard reads one row per key
     # result instead of years of points: {"latest": [date, value], "series": [[date, value], ...]}
-    # with the series downsampled to at most SERIES_POINTS points.
+    # with the series downsampled to at most SERIES_POINTS points, and the trend line.
     summary = models.JSONField(default=dict, blank=True)
+    # When the measurements last changed (the summary was rewritten): what the scoreboard's
+    # cache and the kiosk's polling compare, without reading the summaries.
+    measured_at = models.DateTimeField(null=True, blank=True)
     position = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 TREND_DAYS = 42
 AT_RISK_SHARE = 0.8
 SERIES_POINTS = 60  # the stored, downsampled series of a key result (scoreboard sparklines)
-TREND_POINTS_KEPT = 60  # the latest raw points kept beside it, enough for the trend line
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
 STATUS_LABELS = {
@@ -122,26 +121,47 @@ def trend(points: list[tuple[date, float]], today: date) -> tuple[float, float] 
     return slope, my - slope * mx
 
 
+@dataclass(frozen=True)
+class Line:
+    """The trend line through the recent points: `at_last` on the date of the last point, then
+    `slope` per day. Stored in a key result's summary, so status costs nothing to read."""
+
+    last: date
+    at_last: float
+    slope: float
+
+    def at(self, day: date) -> float:
+        return self.at_last + self.slope * (day - self.last).days
+
+
+def fit(points: list[tuple[date, float]]) -> Line | None:
+    """The trend line of the points, seen from the last one (None with fewer than 2 dates)."""
+    if not points:
+        return None
+    line = trend(points, points[-1][0])
+    return None if line is None else Line(points[-1][0], line[1], line[0])
+
+
+def project(line: Line | None, end: date) -> tuple[date, float] | None:
+    """Where the trend line arrives at the end date (None when the period is over or no trend)."""
+    if line is None or end <= line.last:
+        return None
+    return end, line.at(end)
+
+
 def projection(
     points: list[tuple[date, float]], end: date, today: date
 ) -> tuple[date, float] | None:
-    """Where the trend line arrives at the end date (None when the period is over or no trend)."""
-    if not points or end <= points[-1][0]:
-        return None
-    line = trend(points, points[-1][0])
-    if line is None:
-        return None
-    slope, at_last = line
-    return end, at_last + slope * (end - points[-1][0]).days
+    return project(fit(points), end)
 
 
-def status(t: Target, points: list[tuple[date, float]], end: date, today: date) -> str:
-    if not points:
+def judge(t: Target, latest: float | None, projected: tuple[date, float] | None) -> str:
+    """The status from the latest value and the projection (see the module's docstring)."""
+    if latest is None:
         return NO_DATA
-    now = progress(t, points[-1][1])
+    now = progress(t, latest)
     if now is not None and now >= 1.0:
         return ON_TRACK
-    projected = projection(points, end, today)
     if projected is None:  # the period is over (or a single point): judge the latest value
         share = now or 0.0
     else:
@@ -149,6 +169,10 @@ def status(t: Target, points: list[tuple[date, float]], end: date, today: date) 
     if share >= 1.0:
         return ON_TRACK
     return AT_RISK if share >= AT_RISK_SHARE else OFF_TRACK
+
+
+def status(t: Target, points: list[tuple[date, float]], end: date, today: date) -> str:
+    return judge(t, points[-1][1] if points else None, projection(points, end, today))
 
 
 def worst(statuses: list[str]) -> str:

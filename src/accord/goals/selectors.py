@@ -5,10 +5,12 @@ recent points for the trend), never its raw measurements; a goal's page reads th
 own key results and downsamples them for the charts.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from accord.core.errors import NotFound
@@ -79,25 +81,33 @@ def _points(raw: list) -> list[tuple[date, float]]:
     return [(date.fromisoformat(d), v) for d, v in raw or []]
 
 
+def _line(raw: list | None) -> calc.Line | None:
+    return calc.Line(date.fromisoformat(raw[0]), raw[1], raw[2]) if raw else None
+
+
 def kr_view(kr: KeyResult, goal: Goal, today: date, points: list | None = None) -> KeyResultView:
     """From the raw points when given (a goal's page), else from the stored summary."""
-    summary = kr.summary or {}
     if points is None:
-        recent = _points(summary.get("trend"))
+        summary = kr.summary or {}
+        latest = summary.get("latest")
+        latest = (date.fromisoformat(latest[0]), latest[1]) if latest else None
+        line = _line(summary.get("line"))
         series = _points(summary.get("series"))
         count = summary.get("count", 0)
     else:
-        recent, count = points, len(points)
+        latest = points[-1] if points else None
+        line = calc.fit(points)
         series = calc.downsample(points, CHART_POINTS)
-    latest = recent[-1] if recent else None
+        count = len(points)
     t = target_of(kr)
+    projection = calc.project(line, goal.end_date)
     return KeyResultView(
         kr=kr,
         latest=latest,
         progress=calc.progress(t, latest[1] if latest else None),
-        status=calc.status(t, recent, goal.end_date, today),
+        status=calc.judge(t, latest[1] if latest else None, projection),
         series=series,
-        projection=calc.projection(recent, goal.end_date, today),
+        projection=projection,
         count=count,
     )
 
@@ -215,6 +225,20 @@ def scoreboard(*, workspace: Workspace, today: date | None = None) -> dict:
         "today": today,
         "explained": calc.STATUS_EXPLAINED,
     }
+
+
+def scoreboard_version(*, workspace: Workspace, today: date | None = None) -> str:
+    """Changes whenever anything the scoreboard shows changes: a goal, a key result, a measurement
+    (through measured_at), a team (columns follow team kinds), or the day. Three aggregates."""
+    today = today or timezone.localdate()
+    stamp = [str(today)]
+    for model, extra in ((Goal, {}), (KeyResult, {"m": Max("measured_at")}), (Team, {})):
+        stamp.append(
+            model.objects.filter(workspace=workspace).aggregate(
+                n=Count("id"), ids=Sum("id"), v=Sum("version"), at=Max("updated_at"), **extra
+            )
+        )
+    return hashlib.sha256(json.dumps(stamp, default=str, sort_keys=True).encode()).hexdigest()[:20]
 
 
 def scoreboard_links(*, workspace: Workspace) -> QuerySet[ScoreboardLink]:

@@ -7,9 +7,11 @@ import csv
 import io
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -234,6 +236,9 @@ def key_result_chart(request: HttpRequest, member, key_result_id: int, fmt: str)
     return response
 
 
+BOARD_CACHE_SECONDS = 24 * 3600
+
+
 def scoreboard_context(workspace) -> dict:
     data = selectors.scoreboard(workspace=workspace)
     for view in [*data["company"], *(v for c in data["departments"] for v in c["goals"])]:
@@ -243,6 +248,27 @@ def scoreboard_context(workspace) -> dict:
             k.latest_text = charts.fmt_value(k.latest[1] if k.latest else None, k.kr.unit, k.kr.currency)
             k.target_text = charts.fmt_value(k.kr.target, k.kr.unit, k.kr.currency)
     return data
+
+
+def scoreboard_board(workspace, *, public: bool, version: str | None = None) -> dict:
+    """{"html", "today"}: the board, rendered once per state of the data and kept in the cache.
+
+    Big screens and everyone's page ask for the same board over and over while the numbers change
+    a few times a day; the key holds the state's version (selectors.scoreboard_version), so any
+    change makes a new key and nothing is ever served stale. Rendered without the request: the
+    board holds nothing personal (public boards carry no links into the app).
+    """
+    today = timezone.localdate()
+    version = version or selectors.scoreboard_version(workspace=workspace, today=today)
+    key = f"goals:board:{workspace.pk}:{int(public)}:{version}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "goals/_scoreboard.html",
+            {"board": scoreboard_context(workspace), "public": public, "workspace": workspace},
+        )
+        cache.set(key, html, BOARD_CACHE_SECONDS)
+    return {"html": mark_safe(html), "today": today}  # noqa: S308 (rendered by our template)
 
 
 @workspace_page("goal.view")
@@ -268,7 +294,7 @@ def scoreboard(request: HttpRequest, member) -> HttpResponse:
         request,
         "goals/scoreboard.html",
         {
-            "board": scoreboard_context(member.workspace),
+            "board": scoreboard_board(member.workspace, public=False),
             "links": list(selectors.scoreboard_links(workspace=member.workspace)),
             "can_share": can(member, "share_link.manage"),
             "new_link": new_link,

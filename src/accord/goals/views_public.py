@@ -6,36 +6,23 @@ misses, the no-referrer/noindex/no-store headers, and kiosk.js, which polls <pag
 """
 
 import hashlib
-import json
 
-from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accord.core.errors import NotFound
 from accord.roadmaps.views_public import public_view
 
-from . import services
-from .models import Goal, KeyResult, ScoreboardLink
-from .views import scoreboard_context
+from . import selectors, services
+from .models import ScoreboardLink
+from .views import scoreboard_board
 
 
 def state_version(link: ScoreboardLink) -> str:
-    """Changes whenever a goal, a key result or a measurement of the workspace changes (2 queries)."""
-    h = hashlib.sha256()
-    h.update(f"{link.pk}|{link.name}|{timezone.localdate()}".encode())
-    goals = Goal.objects.filter(workspace_id=link.workspace_id).aggregate(
-        n=Count("id"), v=Sum("version"), last=Max("updated_at"), ids=Sum("id")
-    )
-    krs = KeyResult.objects.filter(workspace_id=link.workspace_id).aggregate(
-        n=Count("id"), v=Sum("version"), last=Max("updated_at"), ids=Sum("id")
-    )
-    h.update(json.dumps([goals, krs], default=str).encode())
-    latest = KeyResult.objects.filter(workspace_id=link.workspace_id).values_list("summary", flat=True)
-    h.update(json.dumps(sorted(json.dumps(s.get("latest"), default=str) for s in latest)).encode())
-    return h.hexdigest()[:20]
+    """Changes whenever the board (or the link's name) changes: three aggregates, no summaries read."""
+    board = selectors.scoreboard_version(workspace=link.workspace)
+    return hashlib.sha256(f"{link.pk}|{link.name}|{board}".encode()).hexdigest()[:20]
 
 
 @public_view
@@ -47,7 +34,7 @@ def scoreboard_page(request: HttpRequest, token: str) -> HttpResponse:
         "goals/public/scoreboard.html",
         {
             "link": link,
-            "board": scoreboard_context(link.workspace),
+            "board": scoreboard_board(link.workspace, public=True),
             "poll": link.refresh_seconds,
             "version": state_version(link),
         },
@@ -69,6 +56,6 @@ def scoreboard_fragment(request: HttpRequest, token: str, index: int) -> HttpRes
     link = services.scoreboard_link_resolve(token)
     if index != 0:
         raise NotFound()
-    response = render(request, "goals/_scoreboard.html", {"board": scoreboard_context(link.workspace), "public": True})
+    response = HttpResponse(scoreboard_board(link.workspace, public=True)["html"])
     response.headers["X-Share-Version"] = state_version(link)
     return response

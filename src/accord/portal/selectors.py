@@ -1,12 +1,13 @@
 """Reads of the portal: what a visitor may see (published ideas only), and the admin's views."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accord.core.errors import Invalid, NotFound
 from accord.ideas.models import Idea, IdeaStatus
 from accord.workspaces.models import Workspace
 
-from .models import Comment, Contact, Moderation, Portal, PublishedIdea, Submission
+from .models import Comment, Contact, Moderation, Portal, PublishedIdea, Submission, Vote
 
 # What customers read for each internal status (they never see "scored" or "merged").
 PUBLIC_STATUS = {
@@ -58,11 +59,17 @@ def open_portal(slug: str) -> Portal:
     return portal
 
 
+def _count_of(qs: QuerySet) -> Coalesce:
+    """A correlated COUNT per published idea (two joins would multiply votes by comments)."""
+    counted = qs.filter(idea_id=OuterRef("idea_id")).order_by().values("idea_id")
+    return Coalesce(Subquery(counted.annotate(n=Count("id")).values("n")), 0)
+
+
 def _counted(qs: QuerySet[PublishedIdea]) -> QuerySet[PublishedIdea]:
     return qs.select_related("idea").annotate(
-        votes=Count("idea__portal_votes", filter=Q(idea__portal_votes__verified_at__isnull=False), distinct=True),
-        comments=Count("idea__portal_comments", filter=Q(idea__portal_comments__status=Moderation.APPROVED), distinct=True),
-    )  # fmt: skip
+        votes=_count_of(Vote.objects.filter(verified_at__isnull=False)),
+        comments=_count_of(Comment.objects.filter(status=Moderation.APPROVED)),
+    )
 
 
 def published_ideas(

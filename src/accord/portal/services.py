@@ -39,6 +39,7 @@ from .models import (
 
 PORTAL_FIELDS = ["enabled", "title", "intro", "moderate_comments", "moderate_submissions"]
 VERIFY_HOURS = 48
+MAILS_PER_HOUR = 3  # confirmation mails per vote (address and idea)
 UNSUBSCRIBE_DAYS = 365
 MODERATION_ACTIONS = {
     "approve": Moderation.APPROVED,
@@ -253,14 +254,19 @@ def vote_request(*, portal: Portal, idea_id: int, email: str) -> Vote:
     """A visitor asks to vote: the vote waits until they open the link mailed to them.
 
     Whatever the state (new, waiting, already counted) the visitor sees the same answer, so the form
-    does not reveal who voted; an already counted vote gets no new mail.
+    does not reveal who voted; an already counted vote gets no new mail, nor does an address that
+    got MAILS_PER_HOUR of them in the last hour.
     """
     published = _published(portal, idea_id)
     contact = _contact(portal, clean_email(email))
     vote, _ = Vote.objects.get_or_create(
         idea=published.idea, contact=contact, defaults={"workspace_id": portal.workspace_id}
     )
-    if vote.verified_at is None:
+    recent = PortalToken.objects.filter(
+        vote=vote, created_at__gte=timezone.now() - timedelta(hours=1)
+    ).count()
+    # However many addresses ask, one inbox gets at most MAILS_PER_HOUR confirmation mails.
+    if vote.verified_at is None and recent < MAILS_PER_HOUR:
         raw, digest = new_token("vote")
         PortalToken.objects.create(
             contact=contact,

@@ -117,7 +117,8 @@ def _decorate(published, voted: set[int] = frozenset()) -> None:
     published.public_key, published.public_label = selectors.public_status(published.idea.status)
     published.voted = published.idea_id in voted
     # The list shows plain text: the Markdown rendered (and sanitized), then its tags dropped.
-    published.excerpt = unescape(strip_tags(render_markdown(published.description))).strip()
+    # (Only the start is rendered: the card shows 220 characters.)
+    published.excerpt = unescape(strip_tags(render_markdown(published.description[:600]))).strip()
 
 
 # ---------------------------------------------------------------- pages

@@ -10,11 +10,17 @@ feedback app's own migrations (created by migrations/0002_fulltext.py).
 
 import math
 import re
+import time
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection
 
 MAX_TERMS = 24  # a long idea description would otherwise match nearly everything
+# In a big workspace a common word matches tens of thousands of items, and scoring every match is
+# what costs. The query then keeps its rarest terms up to this many postings (always at least
+# one term): the dropped words are those BM25 weighs least. Small workspaces use every term.
+POSTING_BUDGET = 8000
 WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common to say what a text is about; PostgreSQL's 'english' config drops them too.
 STOPWORDS = frozenset(
@@ -72,32 +78,88 @@ def prune() -> int:
         return cursor.rowcount
 
 
-def search(workspace_id: int, text: str, limit: int | None) -> dict[int, float]:
-    """feedback id -> lexical score (higher is better, > 0) of the best `limit` matches."""
+def search(
+    workspace_id: int,
+    text: str,
+    limit: int | None,
+    *,
+    budgeted: bool = False,
+    members: np.ndarray | None = None,
+) -> dict[int, float]:
+    """feedback id -> lexical score (higher is better, > 0) of the workspace's best `limit`
+    matches. budgeted: drop the commonest terms beyond POSTING_BUDGET (for big workspaces).
+    members: the workspace's indexed feedback ids, sorted; SQLite then keeps the workspace's
+    matches in memory, which is several times faster than reading each match's workspace_id."""
     terms = query_terms(text)
     if not terms:
         return {}
     if connection.vendor == "postgresql":
-        return _search_postgresql(workspace_id, terms, limit)
-    return _search_sqlite(workspace_id, terms, limit)
+        return _search_postgresql(workspace_id, terms, limit, budgeted)
+    return _search_sqlite(workspace_id, terms, limit, budgeted, members)
 
 
-def _search_sqlite(workspace_id: int, terms: list[str], limit: int | None) -> dict[int, float]:
-    match = " OR ".join(f'"{t}"' for t in terms)  # \w+ words: quoting makes them plain terms
-    sql = (
-        "SELECT rowid, -bm25(similarity_fts) FROM similarity_fts WHERE similarity_fts MATCH %s AND workspace_id = %s"
-        " ORDER BY bm25(similarity_fts)"
-    )
-    params: list = [match, workspace_id]
-    if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
+def _within_budget(frequencies: dict[str, int]) -> list[str]:
+    """The rarest terms whose postings add up to at most POSTING_BUDGET (at least the rarest)."""
+    kept, total = [], 0
+    for term in sorted((t for t, n in frequencies.items() if n), key=lambda t: frequencies[t]):
+        if kept and total + frequencies[term] > POSTING_BUDGET:
+            break
+        kept.append(term)
+        total += frequencies[term]
+    return kept
+
+
+def _quoted(terms: list[str]) -> str:
+    return " OR ".join(f'"{t}"' for t in terms)  # \w+ words: quoting makes them plain terms
+
+
+_frequencies: dict[str, tuple[float, int]] = {}  # term -> (when counted, postings), all workspaces
+FREQUENCY_TTL_S = 300.0  # the budget is a cost estimate: a few minutes old is precise enough
+
+
+def _postings(terms: list[str]) -> dict[str, int]:
+    now = time.monotonic()
+    stale = [t for t in terms if now - _frequencies.get(t, (-FREQUENCY_TTL_S, 0))[0] >= FREQUENCY_TTL_S]
+    if stale:
+        with connection.cursor() as cursor:
+            for term in stale:  # the length of a doclist: about a millisecond each
+                cursor.execute("SELECT count(*) FROM similarity_fts WHERE similarity_fts MATCH %s", [_quoted([term])])
+                _frequencies[term] = (now, cursor.fetchone()[0])
+    return {t: _frequencies[t][1] for t in terms}
+
+
+def _search_sqlite(
+    workspace_id: int, terms: list[str], limit: int | None, budgeted: bool, members: np.ndarray | None
+) -> dict[int, float]:
+    if budgeted:
+        terms = _within_budget(_postings(terms))
+        if not terms:
+            return {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {int(rowid): float(score) for rowid, score in cursor.fetchall() if score > 0}
+        if members is None:
+            sql = (
+                "SELECT rowid, -bm25(similarity_fts) FROM similarity_fts"
+                " WHERE similarity_fts MATCH %s AND workspace_id = %s ORDER BY bm25(similarity_fts)"
+            )
+            cursor.execute(sql + (" LIMIT %s" if limit is not None else ""),
+                           [_quoted(terms), workspace_id, *([limit] if limit is not None else [])])
+            return {int(rowid): float(score) for rowid, score in cursor.fetchall() if score > 0}
+        cursor.execute(
+            "SELECT rowid, -bm25(similarity_fts) FROM similarity_fts WHERE similarity_fts MATCH %s",
+            [_quoted(terms)],
+        )
+        found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
+    ids = found[:, 0].astype(np.int64)
+    pos = np.minimum(np.searchsorted(members, ids), max(len(members) - 1, 0))
+    keep = (members[pos] == ids) & (found[:, 1] > 0) if len(members) else np.zeros(len(ids), bool)
+    ids, scores = ids[keep], found[keep, 1]
+    if limit is not None and len(ids) > limit:
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        ids, scores = ids[top], scores[top]
+    return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
 
-def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None) -> dict[int, float]:
+def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None, budgeted: bool) -> dict[int, float]:
     with connection.cursor() as cursor:
         # The database's own stemmer decides the lexemes; keep plain ones (safe in a tsquery).
         cursor.execute(
@@ -115,11 +177,9 @@ def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None) -
             [workspace_id, *lexemes, workspace_id, any_of],
         )
         total, *frequencies = cursor.fetchone()
-        weighted = [
-            (lex, math.log(1 + (total - df + 0.5) / (df + 0.5)))
-            for lex, df in zip(lexemes, frequencies, strict=True)
-            if df
-        ]
+        df = dict(zip(lexemes, frequencies, strict=True))
+        kept = _within_budget(df) if budgeted else [lex for lex in lexemes if df[lex]]
+        weighted = [(lex, math.log(1 + (total - df[lex] + 0.5) / (df[lex] + 0.5))) for lex in kept]
         if not weighted:
             return {}
         score = " + ".join("%s * ts_rank(body, %s::tsquery, 1)" for _ in weighted)
@@ -127,7 +187,8 @@ def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None) -
             f"SELECT feedback_id, {score} AS s FROM similarity_fts"  # noqa: S608 (placeholders only)
             " WHERE workspace_id = %s AND body @@ %s::tsquery ORDER BY s DESC, feedback_id"
         )
-        params: list = [*(v for lex, idf in weighted for v in (idf, lex)), workspace_id, any_of]
+        params: list = [*(v for lex, idf in weighted for v in (idf, lex)), workspace_id,
+                        " | ".join(lex for lex, _ in weighted)]
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)

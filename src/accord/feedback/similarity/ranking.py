@@ -22,7 +22,8 @@ from . import engine, lexical
 from .models import IndexState
 
 LEXICAL_WEIGHT = 0.7
-CANDIDATES = 400  # per query and per half, before permission/status filtering
+CANDIDATES = 200  # per query and per half, before permission/status filtering
+BIG_WORKSPACE = 20_000  # from here on the full-text query keeps to a posting budget
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ def hybrid(
     if not len(vecs.ids):
         return []
     cosine = vecs.matrix @ vector.astype(np.float32)
-    lexical_scores = lexical.search(workspace_id, text, None if exhaustive else CANDIDATES)
+    lexical_scores = lexical.search(
+        workspace_id, text, None if exhaustive else CANDIDATES,
+        budgeted=not exhaustive and len(vecs.ids) >= BIG_WORKSPACE,
+        members=vecs.ids,
+    )
     best = max(lexical_scores.values(), default=0.0)
     if exhaustive or len(cosine) <= CANDIDATES:
         positions = np.arange(len(cosine))

@@ -124,15 +124,24 @@ def related_for_idea(*, idea: Idea, limit: int = 10) -> list[Scored]:
     if not ranked:
         return []
     linked = FeedbackLink.objects.filter(feedback=OuterRef("pk"), idea=idea)
-    allowed = {
-        fb.pk: fb
-        for fb in Feedback.objects.filter(workspace_id=idea.workspace_id, pk__in=[pk for pk, _ in ranked])
-        .exclude(status=FeedbackStatus.ARCHIVED)
-        .exclude(Exists(linked))
-        .select_related("customer")
-        .defer("embedding")
-    }
-    return [Scored(allowed[pk], s) for pk, s in ranked if pk in allowed][:limit]
+    top: list[tuple[int, float]] = []
+    # Best first, a few more than needed at a time: usually one small query settles it.
+    chunk = 3 * limit + 20
+    for start in range(0, len(ranked), chunk):
+        part = ranked[start : start + chunk]
+        allowed = set(
+            Feedback.objects.filter(workspace_id=idea.workspace_id, pk__in=[pk for pk, _ in part])
+            .exclude(status=FeedbackStatus.ARCHIVED)
+            .exclude(Exists(linked))
+            .values_list("pk", flat=True)
+        )
+        top.extend((pk, s) for pk, s in part if pk in allowed)
+        if len(top) >= limit:
+            break
+    top = top[:limit]
+    rows = Feedback.objects.filter(pk__in=[pk for pk, _ in top]).select_related("customer").defer("embedding")
+    found = {fb.pk: fb for fb in rows}
+    return [Scored(found[pk], s) for pk, s in top if pk in found]
 
 
 def _vector_of(feedback: Feedback) -> np.ndarray | None:

@@ -254,3 +254,13 @@ def test_links_follow_an_idea_merge(cast, make_feedback, make_idea):
     services.links_follow_merge(workspace_id=cast.workspace.pk, source_id=dup.pk, target_id=survivor.pk)
     assert sorted(survivor.feedback_links.values_list("feedback_id", flat=True)) == sorted([both.pk, only_dup.pk])
     assert not dup.feedback_links.exists()
+
+
+def test_merging_ideas_moves_their_feedback(cast, make_feedback, make_idea, django_capture_on_commit_callbacks):
+    editor = cast.members["editor"]
+    dup, survivor = make_idea("Excel (dup)"), make_idea("Excel")
+    fb = make_feedback()
+    services.link_create(member=editor, feedback_id=fb.pk, idea_id=dup.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_services.idea_merge(member=editor, source_id=dup.pk, target_id=survivor.pk)
+    assert list(survivor.feedback_links.values_list("feedback_id", flat=True)) == [fb.pk]

@@ -170,3 +170,10 @@ def test_merged_ideas_cannot_be_published(cast):
     ideas.idea_merge(member=admin, source_id=a.pk, target_id=b.pk)
     with pytest.raises(Invalid):
         services.idea_publish(member=admin, idea_id=a.pk)
+
+
+def test_one_inbox_gets_at_most_a_few_confirmation_mails_an_hour(portal, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(services.MAILS_PER_HOUR + 2):
+            services.vote_request(portal=portal, idea_id=portal.idea.pk, email="victim@example.test")
+    assert len(mail.outbox) == services.MAILS_PER_HOUR
