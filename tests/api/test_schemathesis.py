@@ -305,6 +305,67 @@ SEEDERS.append(seed_similarity)
 ID_SOURCES.setdefault("feedback_id", lambda cast: cast.workspace.feedback.all())
 
 
+# ---------------------------------------------------------------- goals
+
+
+def seed_goals(cast) -> None:
+    """Goals in "acme" (one company goal with two key results measured daily, a product goal under
+    it), linked to ideas and roadmap items, and a scoreboard link. The company goal's period covers
+    the dates of the API's examples (2026) and runs a year past today, so example measurements fit."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from accord.goals import services
+
+    admin = cast.members["admin"]
+    today = timezone.localdate()
+    company = services.goal_create(
+        member=admin, title="Grow revenue", level="company", period_kind="custom",
+        start_date=date(2026, 1, 1), end_date=today + timedelta(days=365),
+    )  # fmt: skip
+    product = cast.workspace.teams.filter(kind="product").first() or cast.workspace.teams.first()
+    services.goal_create(
+        member=admin, title="Ship the export", level="department", parent_id=company.pk,
+        team_ids=[product.pk], period_kind="year", period=str(today.year),
+    )  # fmt: skip
+    for n, name in enumerate(["Monthly revenue", "Churn"]):
+        kr = services.key_result_create(
+            member=admin, goal_id=company.pk, name=name, baseline=100 - n * 90, target=200 - n * 195,
+            direction="increase" if n == 0 else "decrease",
+        )  # fmt: skip
+        services.measurements_record(member=admin, rows=[
+            {"key_result_id": kr.pk, "date": today - timedelta(days=d), "value": 120 - d - n * 100} for d in range(1, 8)
+        ])  # fmt: skip
+    for idea in cast.workspace.ideas.exclude(status__in=["merged", "rejected"]).order_by("pk")[:2]:
+        services.goal_link_idea(member=admin, goal_id=company.pk, idea_id=idea.pk)
+    for item in cast.workspace.roadmap_items.order_by("pk")[:2]:
+        services.goal_link_item(member=admin, goal_id=company.pk, item_id=item.pk)
+    services.scoreboard_link_create(member=admin, name="Lobby")
+
+
+SEEDERS.append(seed_goals)
+ID_SOURCES.update(
+    {
+        "goal_id": lambda cast: cast.workspace.goals.all(),
+        "key_result_id": lambda cast: cast.workspace.key_results.all(),
+        "measurement_id": lambda cast: apps.get_model("goals.Measurement").objects.filter(key_result__workspace=cast.workspace),
+        "scoreboard_link_id": lambda cast: cast.workspace.scoreboard_links.all(),
+    }
+)
+# A goal's parent is a goal (elsewhere parent_id names a roadmap item); owners are people.
+ID_SOURCES_BY_PATH.update(
+    {
+        **{(end, "parent_id"): lambda cast: cast.workspace.goals.all() for end in ("/goals", "/goals/{goal_id}")},
+        **{
+            (end, "owner_id"): lambda cast: cast.workspace.people.all()
+            for end in ("/goals", "/goals/{goal_id}", "/key-results", "/key-results/{key_result_id}")
+        },
+    }
+)
+VERSIONED.update({"goal_id": "goals.Goal", "key_result_id": "goals.KeyResult"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 
@@ -406,9 +467,10 @@ def _aim_fields(path: str, data: dict, *, text: bool = False) -> dict:
             data[name] = _aim_ids(path, name[:-4] + "_id", value)
         elif name != "version":
             data[name] = _aim_id(path, name, value, text=text)
-    views = data.get("views")
-    if isinstance(views, list):
-        data["views"] = [_aim_fields(path, v) if isinstance(v, dict) else v for v in views]
+    for nested in ("views", "measurements"):  # lists of objects: share-link views, measurement rows
+        rows = data.get(nested)
+        if isinstance(rows, list):
+            data[nested] = [_aim_fields(path, v) if isinstance(v, dict) else v for v in rows]
     return data
 
 

@@ -122,6 +122,25 @@ def test_triage_capture_link_and_see_demand_rise(demo, new_page, artifacts, cons
     assert after_score > before_score, (before_score, after_score)
     panel.scroll_into_view_if_needed()
     shot(page, artifacts, "feedback-evidence-panel")
+
+    # Customers: the biggest first, and what one of them asks for.
+    page.get_by_role("link", name="Customers").click()
+    rows = page.get_by_test_id("customers-table").locator("tbody tr")
+    expect(rows.first).to_contain_text("Helen Park")
+    shot(page, artifacts, "feedback-customers")
+    rows.first.get_by_role("link", name="Helen Park").click()
+    expect(page.get_by_role("heading", name="Ideas they support")).to_be_visible()
+    shot(page, artifacts, "feedback-customer")
+    assert not console_errors, console_errors
+
+
+def test_the_inbox_on_a_phone(demo, new_page, artifacts, console_errors):
+    page = new_page(width=390)
+    sign_in(page, demo)
+    page.goto("/w/lumen/feedback?status=new")
+    expect(page.get_by_test_id("feedback-table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling"
+    shot(page, artifacts, "feedback-inbox-390", max_height=2400)
     assert not console_errors, console_errors
 
 

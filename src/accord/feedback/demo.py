@@ -136,7 +136,7 @@ def load(context: dict) -> None:
     pairs = [(idea_n, need) for idea_n, needs in NEEDS.items() for need in needs]
     for n in range(ITEMS):
         idea_n, need = pairs[rng.randrange(len(pairs))] if n >= len(pairs) else pairs[n]
-        name, email, _company, segment, _weight = CUSTOMERS[rng.randrange(len(CUSTOMERS))]
+        _name, email, _company, segment, _weight = CUSTOMERS[rng.randrange(len(CUSTOMERS))]
         known = rng.random() > 0.08  # a few anonymous survey answers
         text = f"{rng.choice(OPENERS)}{need}.{rng.choice(CONTEXTS)}{rng.choice(CLOSERS)}".strip()
         fb = services.feedback_create(

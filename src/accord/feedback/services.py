@@ -151,6 +151,17 @@ def _ideas_of_feedback(feedback_ids: list[int]) -> list[int]:
     )
 
 
+def _named_customer(data: dict) -> CustomerSpec:
+    """A customer's fields, cleaned; the name is required (errors name the customer's fields)."""
+    errors: list = []
+    spec = clean_customer(data, errors)
+    if not errors and (spec is None or not spec.name):
+        errors.append(("name", "Name is required."))
+    if errors or spec is None:
+        raise Invalid(errors[0][1], [FieldError(f.replace("customer_", ""), m) for f, m in errors])
+    return spec
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -162,16 +173,9 @@ def customer_create(
     revenue_weight: float | None = None,
 ) -> Customer:
     require(member, "feedback.create")
-    errors: list = []
-    spec = clean_customer(
-        {"name": name, "email": email, "company": company, "segment": segment,
-         "revenue_weight": revenue_weight},
-        errors,
+    spec = _named_customer(
+        {"name": name, "email": email, "company": company, "segment": segment, "revenue_weight": revenue_weight}
     )
-    if not errors and (spec is None or not spec.name):
-        errors.append(("name", "Name is required."))
-    if errors:
-        raise Invalid(errors[0][1], [FieldError(f.replace("customer_", ""), m) for f, m in errors])
     if spec.email and Customer.objects.filter(workspace_id=member.workspace_id, email=spec.email).exists():
         raise Conflict("A customer with this e-mail exists.", [FieldError("email", "already used")])
     customer = Customer.objects.create(
@@ -209,12 +213,7 @@ def customer_update(
         "segment": customer.segment if segment is None else segment,
         "revenue_weight": customer.revenue_weight if revenue_weight is None else revenue_weight,
     }
-    errors: list = []
-    spec = clean_customer(merged, errors)
-    if not errors and (spec is None or not spec.name):
-        errors.append(("name", "Name is required."))
-    if errors:
-        raise Invalid(errors[0][1], [FieldError(f.replace("customer_", ""), m) for f, m in errors])
+    spec = _named_customer(merged)
     if (
         spec.email
         and spec.email != customer.email

@@ -156,6 +156,7 @@ def feedback_new(request: HttpRequest, member) -> HttpResponse:
     if request.POST.get("action") == "parse":
         got = capture.parse(request.POST.get("pasted", ""))
         values.update(
+            source=values["source"] or Source.SUPPORT_TICKET,
             text=got.text, title=got.title or values["title"], name=got.name, email=got.email,
             company=got.company, received_at=got.received_at.strftime("%Y-%m-%dT%H:%M") if got.received_at else "",
         )

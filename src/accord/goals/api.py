@@ -110,6 +110,12 @@ class GoalDetailOut(GoalOut):
 
 
 class GoalIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"title": "Win the mid-market", "level": "company", "period_kind": "year", "period": "2026"}]
+        }
+    }
+
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=20000, description="Why it matters (Markdown).")
     level: GoalLevel = GoalLevel.COMPANY
@@ -137,6 +143,10 @@ class GoalPatch(Schema):
 
 
 class KeyResultIn(Schema):
+    model_config = {
+        "json_schema_extra": {"examples": [{"name": "Qualified leads a month", "unit": "count", "baseline": 120, "target": 300}]}
+    }
+
     name: str = Field(min_length=1, max_length=200)
     unit: Unit = Unit.NUMBER
     currency: str = Field("", max_length=3)
@@ -184,7 +194,7 @@ class MeasurementBatchIn(Schema):
     )
 
 
-class BatchOut(Schema):
+class MeasurementBatchOut(Schema):
     created: int
     replaced: int
     key_results: list[KeyResultOut]
@@ -215,7 +225,7 @@ class ItemLinkIn(Schema):
 class GoalFilter(Schema):
     level: GoalLevel | None = None
     team_id: Id | None = None
-    active_on: date | None = Field(None, description="Goals whose period includes this date.")
+    active_on: DateIn | None = Field(None, description="Goals whose period includes this date.")
 
 
 class ScoreboardGoalOut(Schema):
@@ -406,7 +416,7 @@ def list_measurements(request: HttpRequest, slug: str, key_result_id: Id, page: 
 
 @router.post(
     f"{WS}/measurements",
-    response=responses(201, BatchOut),
+    response=responses(201, MeasurementBatchOut),
     summary="Record measurements: a batch of up to 10,000, all or nothing, errors per row",
 )
 def record_measurements(request: HttpRequest, slug: str, data: MeasurementBatchIn):

@@ -49,6 +49,15 @@ class _Scale:
         return self.y1 - (v - self.lo) / (self.hi - self.lo) * (self.y1 - self.y0)
 
 
+def _polyline(s: _Scale, series: list[tuple[date, float]]) -> str:
+    """The points of a polyline, one format per point: the scoreboard draws thousands of them."""
+    kx, ky = (s.x1 - s.x0) / s.days, (s.y1 - s.y0) / (s.hi - s.lo)
+    start = s.start.toordinal()
+    return " ".join(
+        f"{s.x0 + (d.toordinal() - start) * kx:.1f},{s.y1 - (val - s.lo) * ky:.1f}" for d, val in series
+    )
+
+
 def _bounds(v: KeyResultView) -> tuple[float, float]:
     kr = v.kr
     values = [kr.baseline, kr.target, *(p[1] for p in v.series)]
@@ -109,7 +118,7 @@ def trend_svg(v: KeyResultView, start: date, end: date, *, width: int = 640, hei
             f'font-weight="600">Target {escape(fmt_value(kr.target, kr.unit, kr.currency))}</text>'
         )
     if v.series:
-        pts = " ".join(f"{_n(s.x(d))},{_n(s.y(val))}" for d, val in v.series)
+        pts = _polyline(s, v.series)
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2.25" stroke-linejoin="round"/>')
         last_d, last_v = v.series[-1]
         out.append(f'<circle cx="{_n(s.x(last_d))}" cy="{_n(s.y(last_v))}" r="4" fill="{color}"/>')
@@ -161,7 +170,7 @@ def sparkline_svg(v: KeyResultView, start: date, end: date, *, width: int = 160,
         y = s.y(kr.target)
         out.append(f'<line x1="2" x2="{width - 2}" y1="{_n(y)}" y2="{_n(y)}" stroke="{TARGET}" stroke-dasharray="4 3"/>')
     if v.series:
-        pts = " ".join(f"{_n(s.x(d))},{_n(s.y(val))}" for d, val in v.series)
+        pts = _polyline(s, v.series)
         out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2" stroke-linejoin="round"/>')
         if v.projection:
             (ld, lv), (pd, pv) = v.series[-1], v.projection

@@ -5,12 +5,14 @@
   team 0.3); saturation 2.0, so serving two company goals (or one company and two department goals)
   earns the top of the criterion's scale. Scores stay absolute.
 - roadmaps: timeline lanes "By goal" (an item serving two goals shows in both lanes; items serving
-  none gather in "No goal"), and the "No goal" flag on items of workspaces that have goals.
+  none gather in "No goal"), the "No goal" flag on items of workspaces that have goals, and the
+  scoreboard as a view share links can rotate through (kiosk).
 """
 
 from accord.ideas import evidence
 from accord.roadmaps import extensions
 
+from . import selectors
 from .models import Goal, GoalLevel
 
 LEVEL_WEIGHTS = {GoalLevel.COMPANY: 1.0, GoalLevel.DEPARTMENT: 0.6, GoalLevel.TEAM: 0.3}
@@ -50,6 +52,20 @@ def items_without_goal(workspace_id: int, item_ids: list[int]) -> set[int]:
     return set(item_ids) - served
 
 
+def kiosk_view(workspace, index: int) -> str:
+    """The scoreboard as a view of a roadmaps share link's rotation (the cached public board)."""
+    from django.template.loader import render_to_string
+
+    from .views import scoreboard_board
+
+    board = scoreboard_board(workspace, public=True)
+    return render_to_string("goals/_kiosk_view.html", {"index": index, "board": board})
+
+
+def kiosk_version(workspace) -> str:
+    return selectors.scoreboard_version(workspace=workspace)
+
+
 def register_all() -> None:
     evidence.register(
         evidence.EvidenceSource(
@@ -67,4 +83,9 @@ def register_all() -> None:
     )
     extensions.register_flag(
         extensions.ItemFlag(key="no-goal", label="No goal", flagged=items_without_goal)
+    )
+    extensions.register_kiosk_view(
+        extensions.KioskView(
+            kind="scoreboard", label="Goals scoreboard", render=kiosk_view, version=kiosk_version
+        )
     )

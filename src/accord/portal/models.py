@@ -127,16 +127,10 @@ class Moderation(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
-class Comment(models.Model):
-    workspace = models.ForeignKey(
-        "workspaces.Workspace", on_delete=models.CASCADE, related_name="portal_comments"
-    )
-    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="portal_comments")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="comments")
-    author_name = models.CharField(max_length=120)
-    body = models.TextField(help_text="Markdown.")
+class Moderated(models.Model):
+    """What the moderation queue needs of an item: its state, and who decided when."""
+
     status = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.PENDING)
-    by_member = models.BooleanField(default=False, help_text="Written by a signed-in member.")
     created_at = models.DateTimeField(default=timezone.now)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderated_by = models.ForeignKey(
@@ -144,14 +138,28 @@ class Comment(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class Comment(Moderated):
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="portal_comments"
+    )
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="portal_comments")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="comments")
+    author_name = models.CharField(max_length=120)
+    body = models.TextField(help_text="Markdown.")
+    by_member = models.BooleanField(default=False, help_text="Written by a signed-in member.")
+
+    class Meta(Moderated.Meta):
         indexes = [models.Index(fields=["workspace", "status", "created_at"])]
 
     def __str__(self) -> str:
         return self.body[:60]
 
 
-class Submission(models.Model):
+class Submission(Moderated):
     """Feedback sent through the portal; it reaches the feedback inbox once approved."""
 
     workspace = models.ForeignKey(
@@ -161,18 +169,11 @@ class Submission(models.Model):
     name = models.CharField(max_length=120, blank=True)
     title = models.CharField(max_length=200, blank=True)
     text = models.TextField()
-    status = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.PENDING)
     feedback = models.OneToOneField(
         "feedback.Feedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Moderated.Meta):
         indexes = [models.Index(fields=["workspace", "status", "created_at"])]
 
     def __str__(self) -> str:

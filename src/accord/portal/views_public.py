@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.errors import Invalid, NotFound
 from accord.core.markdown import render_markdown
-from accord.core.web import field_errors
+from accord.core.web import field_errors, page_of
 from accord.roadmaps.views_public import public_headers
 from accord.workspaces.models import Membership
 
@@ -34,6 +34,7 @@ from . import limits, selectors, services
 from .models import Portal
 
 HONEYPOT = "website"  # hidden from people; bots fill it
+PER_PAGE = 50  # ideas on one page of the portal's home
 
 
 class _PortalCsrf(CsrfViewMiddleware):
@@ -130,9 +131,14 @@ def home(request: HttpRequest, portal: Portal) -> HttpResponse:
     sort = request.GET.get("sort") or "top"
     status = request.GET.get("status") or None
     try:
-        ideas = list(selectors.published_ideas(workspace_id=portal.workspace_id, sort=sort, status=status)[:200])
+        page = page_of(
+            request,
+            selectors.published_ideas(workspace_id=portal.workspace_id, sort=sort, status=status),
+            per_page=PER_PAGE,
+        )
     except Invalid:
         return redirect(reverse("portal_home", args=[portal.workspace.slug]))
+    ideas = list(page)
     context = _context(request, portal)
     voted = (
         selectors.member_vote_ids(workspace_id=portal.workspace_id, email=context["member"].user.email)
@@ -151,6 +157,7 @@ def home(request: HttpRequest, portal: Portal) -> HttpResponse:
         {
             **context,
             "ideas": ideas,
+            "page": page,
             "sort": sort,
             "status": status or "",
             "filters": filters,

@@ -435,7 +435,7 @@ class ShareViewIn(Schema):
 
 
 class ShareViewOut(Schema):
-    roadmap: int
+    roadmap: int | None = Field(description="null: a view of another capability, e.g. the goals scoreboard.")
     view: str
     filters: dict[str, Any]
 

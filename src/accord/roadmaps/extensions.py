@@ -6,6 +6,11 @@ A higher app registers at start-up (in its AppConfig.ready()), e.g. the goals ap
                                                      keys=goal_lanes))
     extensions.register_flag(extensions.ItemFlag(key="no-goal", label="No goal", flagged=items_without_goal))
 
+It may also add a view to share links' kiosk rotations (a view of no roadmap), e.g. the scoreboard:
+
+    extensions.register_kiosk_view(extensions.KioskView(kind="scoreboard", label="Goals scoreboard",
+                                                        render=board_section, version=board_version))
+
 `keys(item_ids)` returns, per item id, the (lane key, lane name) pairs it belongs to (one query);
 items missing from the answer go to the "none" lane. `flagged(workspace_id, item_ids)` returns the
 ids that carry the flag (one query). Timeline, board, table, kiosk and exports all use them.
@@ -13,6 +18,7 @@ ids that carry the flag (one query). Timeline, board, table, kiosk and exports a
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,19 @@ class ItemFlag:
     flagged: Callable[[int, list[int]], set[int]]
 
 
+@dataclass(frozen=True)
+class KioskView:
+    """A view a share link may rotate through beside the roadmap views, stored as {"view": kind}."""
+
+    kind: str  # the view's value in ShareLink.views, e.g. "scoreboard"
+    label: str  # shown in the sharing form, the kiosk's dots and the link list
+    render: Callable[[Any, int], str]  # (workspace, index) -> a safe <section data-view-index=...>
+    version: Callable[[Any], str]  # workspace -> changes whenever what render shows changes
+
+
 LANE_SOURCES: dict[str, LaneSource] = {}
 ITEM_FLAGS: dict[str, ItemFlag] = {}
+KIOSK_VIEWS: dict[str, KioskView] = {}
 
 
 def register_lanes(source: LaneSource) -> None:
@@ -40,6 +57,10 @@ def register_lanes(source: LaneSource) -> None:
 
 def register_flag(flag: ItemFlag) -> None:
     ITEM_FLAGS[flag.key] = flag
+
+
+def register_kiosk_view(view: KioskView) -> None:
+    KIOSK_VIEWS[view.kind] = view
 
 
 def group(source: LaneSource, items: list, make_row) -> list:

@@ -1422,6 +1422,7 @@ def _row_context(member, item: RoadmapItem, roadmap_id: int | None) -> dict:
     row = Row.of(item)
     row.is_blocked = item.pk in flags.blocked
     row.is_late = item.pk in flags.late
+    row.flags = extensions.flags_for(item.workspace_id, [item.pk]).get(item.pk, [])  # e.g. "No goal"
     return {
         "it": row,
         "roadmap_id": roadmap_id or item.roadmap_id,

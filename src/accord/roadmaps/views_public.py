@@ -34,8 +34,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accord.core.errors import Invalid, NotFound
 from accord.core.tokens import hash_token
 
+from . import extensions, selectors, services
 from . import render as timeline_render
-from . import selectors, services
 from .models import Dependency, ItemStatus, Lane, Milestone, Roadmap, RoadmapItem, ShareLink
 
 MISS_LIMIT = 30  # unknown/revoked/expired tokens per address and window, then 429
@@ -180,6 +180,10 @@ class SharedView:
     def label(self) -> str:
         return VIEW_LABELS[self.kind]
 
+    @property
+    def title(self) -> str:
+        return f"{self.roadmap.name} · {self.label}"
+
     def filter_summary(self) -> list[str]:
         parts = []
         if "tag" in self.filters:
@@ -210,7 +214,20 @@ class SharedView:
             return selectors.timeline(roadmap=self.roadmap, filters=nothing)
 
 
-def shared_views(link: ShareLink) -> list[SharedView]:
+class ExtensionView:
+    """A view of another capability in the rotation (extensions.KIOSK_VIEWS), e.g. the scoreboard."""
+
+    roadmap = None
+
+    def __init__(self, index: int, source: extensions.KioskView, workspace):
+        self.index, self.kind, self.source, self.workspace = index, source.kind, source, workspace
+        self.label = self.title = source.label
+
+    def html(self) -> str:
+        return mark_safe(self.source.render(self.workspace, self.index))  # noqa: S308 (its own template)
+
+
+def shared_views(link: ShareLink) -> list[SharedView | ExtensionView]:
     """The link's views whose roadmap still exists in the link's workspace, in order."""
     raw = link.views if isinstance(link.views, list) else []
     ids = {v.get("roadmap") for v in raw if isinstance(v, dict)}
@@ -222,8 +239,12 @@ def shared_views(link: ShareLink) -> list[SharedView]:
         .select_related("workspace")
         .prefetch_related("includes")
     }
-    views = []
+    views: list[SharedView | ExtensionView] = []
     for spec in raw:
+        source = extensions.KIOSK_VIEWS.get(spec.get("view")) if isinstance(spec, dict) else None
+        if source is not None and spec.get("roadmap") is None:
+            views.append(ExtensionView(len(views), source, link.workspace))
+            continue
         if not isinstance(spec, dict) or spec.get("roadmap") not in roadmaps:
             continue
         views.append(
@@ -239,6 +260,9 @@ def state_version(link: ShareLink, views: list[SharedView]) -> str:
     h.update(timezone.localdate().isoformat().encode())  # the today line moves at midnight
     roadmap_ids: set[int] = set()
     for view in views:
+        if isinstance(view, ExtensionView):
+            h.update(f"{view.kind}|{view.source.version(view.workspace)}|".encode())
+            continue
         rm = view.roadmap
         h.update(f"{rm.pk}|{rm.name}|{rm.version}|{rm.updated_at}|{rm.time_scale}|".encode())
         h.update(f"{rm.lane_mode}|{rm.color_by}".encode())
@@ -250,7 +274,7 @@ def state_version(link: ShareLink, views: list[SharedView]) -> str:
     h.update(json.dumps(items, default=str).encode())
     lanes = list(Lane.objects.filter(roadmap_id__in=ids).values_list("id", "name", "position"))
     h.update(json.dumps(lanes).encode())
-    workspace_ids = {v.roadmap.workspace_id for v in views}
+    workspace_ids = {v.roadmap.workspace_id for v in views if v.roadmap}
     milestones = list(
         Milestone.objects.filter(
             Q(roadmap_id__in=ids) | Q(roadmap__isnull=True, workspace_id__in=workspace_ids)
@@ -291,7 +315,9 @@ def board_columns(data: dict) -> list[tuple[str, str, list]]:
             ("later", "Later", columns["later"])]  # fmt: skip
 
 
-def view_context(view: SharedView) -> dict:
+def view_context(view: SharedView | ExtensionView) -> dict:
+    if isinstance(view, ExtensionView):
+        return {"view": view, "html": view.html()}
     data = view.data()
     blocked = data["dependencies"].blocked
     context = {
@@ -396,7 +422,11 @@ def share_view(request: HttpRequest, token: str, index: int) -> HttpResponse:
     views = shared_views(link)
     if not 0 <= index < len(views):
         raise NotFound()
-    response = render(request, "roadmaps/public/_view.html", view_context(views[index]))
+    view = views[index]
+    if isinstance(view, ExtensionView):
+        response = HttpResponse(view.html())
+    else:
+        response = render(request, "roadmaps/public/_view.html", view_context(view))
     response.headers["X-Share-Version"] = state_version(link, views)
     return response
 

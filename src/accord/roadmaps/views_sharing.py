@@ -18,7 +18,7 @@ from accord.core.web import UserError, field_errors, form_date, form_int
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .services.sharing import VIEWS
 
 VIEW_LABELS = {"timeline": "Timeline", "board": "Board", "table": "Table"}
@@ -28,6 +28,9 @@ def _chosen_views(values: list[str], roadmap_ids: set[int]) -> list[dict]:
     """["12:timeline", ...] from the checkbox list -> the service's view dicts."""
     views = []
     for value in values:
+        if value in extensions.KIOSK_VIEWS:  # a view of another capability, e.g. the scoreboard
+            views.append({"view": value})
+            continue
         roadmap_id, _, kind = value.partition(":")
         try:
             rid = int(roadmap_id)
@@ -151,7 +154,9 @@ def sharing(request: HttpRequest, member) -> HttpResponse:
         {
             "link": link,
             "views": [
-                f"{names.get(v.get('roadmap'), 'Deleted roadmap')} · "
+                extensions.KIOSK_VIEWS[v["view"]].label
+                if v.get("view") in extensions.KIOSK_VIEWS and v.get("roadmap") is None
+                else f"{names.get(v.get('roadmap'), 'Deleted roadmap')} · "
                 f"{VIEW_LABELS.get(v.get('view'), v.get('view'))}"
                 for v in link.views
             ],
@@ -172,8 +177,15 @@ def sharing(request: HttpRequest, member) -> HttpResponse:
             "feeds": feeds,
             "roadmaps": roadmaps,
             "view_choices": [
-                {"roadmap": r, "views": [(f"{r.pk}:{k}", VIEW_LABELS[k]) for k in VIEWS]}
-                for r in roadmaps
+                *(
+                    {"heading": r.name, "views": [(f"{r.pk}:{k}", VIEW_LABELS[k]) for k in VIEWS]}
+                    for r in roadmaps
+                ),
+                *(
+                    [{"heading": "Other views", "views": [(k, v.label) for k, v in extensions.KIOSK_VIEWS.items()]}]
+                    if extensions.KIOSK_VIEWS
+                    else []
+                ),
             ],
             "can_manage": can_manage,
             "errors": errors,

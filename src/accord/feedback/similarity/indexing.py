@@ -20,6 +20,7 @@ from .models import IndexState
 log = logging.getLogger("accord.feedback.similarity")
 
 INLINE_MAX = 8  # a handful of texts embed in well under a second: no need for the worker
+INLINE_BATCH = 48  # at most this many waiting texts are embedded inline at once (~0.5 s)
 TASK_CHUNK = 500  # one background task per this many texts (a few seconds of work)
 BATCH = 256  # texts embedded and written per transaction
 
@@ -103,11 +104,19 @@ def on_feedback_text_changed(sender, feedback_ids: list[int], **kwargs) -> None:
     cleared = Feedback.objects.filter(pk__in=ids, embedding__isnull=False)
     bump(set(cleared.values_list("workspace_id", flat=True)))
     cleared.update(embedding=None)
-    if len(ids) <= INLINE_MAX:
-        try:
-            index_feedback(ids)
-        except engine.ModelMissing:
-            log.warning("embedding model missing: %d feedback items left to embed", len(ids))
+    if len(ids) > INLINE_MAX:
+        for start in range(0, len(ids), TASK_CHUNK):
+            index_feedback_task.enqueue(ids[start : start + TASK_CHUNK])
         return
-    for start in range(0, len(ids), TASK_CHUNK):
-        index_feedback_task.enqueue(ids[start : start + TASK_CHUNK])
+    # A burst of single captures (a demo, a busy portal) commits many of these one after the
+    # other: the first one embeds its neighbours still waiting too, in one batch, and the next
+    # ones find their text done.
+    waiting = list(pending().filter(pk__in=ids).values_list("pk", "workspace_id"))
+    if not waiting:
+        return
+    others = pending().filter(workspace_id__in={ws for _, ws in waiting}).exclude(pk__in=ids)
+    batch = [pk for pk, _ in waiting] + list(others.order_by("pk").values_list("pk", flat=True)[: INLINE_BATCH - len(waiting)])
+    try:
+        index_feedback(batch, only_pending=True)
+    except engine.ModelMissing:
+        log.warning("embedding model missing: %d feedback items left to embed", len(batch))

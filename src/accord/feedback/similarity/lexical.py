@@ -94,7 +94,7 @@ def search(
     if not terms:
         return {}
     if connection.vendor == "postgresql":
-        return _search_postgresql(workspace_id, terms, limit, budgeted)
+        return _search_postgresql(workspace_id, terms, limit, budgeted, members)
     return _search_sqlite(workspace_id, terms, limit, budgeted, members)
 
 
@@ -118,12 +118,16 @@ FREQUENCY_TTL_S = 300.0  # the budget is a cost estimate: a few minutes old is p
 
 
 def _postings(terms: list[str]) -> dict[str, int]:
+    """How many indexed items (all workspaces) contain each term (SQLite) or lexeme (PostgreSQL)."""
     now = time.monotonic()
     stale = [t for t in terms if now - _frequencies.get(t, (-FREQUENCY_TTL_S, 0))[0] >= FREQUENCY_TTL_S]
     if stale:
         with connection.cursor() as cursor:
-            for term in stale:  # the length of a doclist: about a millisecond each
-                cursor.execute("SELECT count(*) FROM similarity_fts WHERE similarity_fts MATCH %s", [_quoted([term])])
+            for term in stale:  # the length of a posting list: about a millisecond each
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT count(*) FROM similarity_fts WHERE body @@ %s::tsquery", [term])
+                else:
+                    cursor.execute("SELECT count(*) FROM similarity_fts WHERE similarity_fts MATCH %s", [_quoted([term])])
                 _frequencies[term] = (now, cursor.fetchone()[0])
     return {t: _frequencies[t][1] for t in terms}
 
@@ -159,7 +163,9 @@ def _search_sqlite(
     return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
 
-def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None, budgeted: bool) -> dict[int, float]:
+def _search_postgresql(
+    workspace_id: int, terms: list[str], limit: int | None, budgeted: bool, members: np.ndarray | None
+) -> dict[int, float]:
     with connection.cursor() as cursor:
         # The database's own stemmer decides the lexemes; keep plain ones (safe in a tsquery).
         cursor.execute(
@@ -168,17 +174,26 @@ def _search_postgresql(workspace_id: int, terms: list[str], limit: int | None, b
         lexemes = sorted(lex for (lex,) in cursor.fetchall() if WORD.fullmatch(lex))
         if not lexemes:
             return {}
-        any_of = " | ".join(lexemes)
-        # One count per lexeme; the SQL gets placeholders only, the lexemes travel as parameters.
-        counts = ", ".join("count(*) FILTER (WHERE body @@ %s::tsquery)" for _ in lexemes)
-        cursor.execute(
-            f"SELECT (SELECT count(*) FROM similarity_fts WHERE workspace_id = %s), {counts}"  # noqa: S608
-            " FROM similarity_fts WHERE workspace_id = %s AND body @@ %s::tsquery",
-            [workspace_id, *lexemes, workspace_id, any_of],
-        )
-        total, *frequencies = cursor.fetchone()
-        df = dict(zip(lexemes, frequencies, strict=True))
-        kept = _within_budget(df) if budgeted else [lex for lex in lexemes if df[lex]]
+        if budgeted:
+            # Big workspace: cached posting counts choose the lexemes (see POSTING_BUDGET).
+            df = _postings(lexemes)
+            kept = _within_budget(df)
+            if members is None:
+                cursor.execute("SELECT count(*) FROM similarity_fts WHERE workspace_id = %s", [workspace_id])
+                total = cursor.fetchone()[0]
+            else:
+                total = len(members)
+        else:
+            # One count per lexeme; the SQL gets placeholders only, the lexemes travel as parameters.
+            counts = ", ".join("count(*) FILTER (WHERE body @@ %s::tsquery)" for _ in lexemes)
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM similarity_fts WHERE workspace_id = %s), {counts}"  # noqa: S608
+                " FROM similarity_fts WHERE workspace_id = %s AND body @@ %s::tsquery",
+                [workspace_id, *lexemes, workspace_id, " | ".join(lexemes)],
+            )
+            total, *frequencies = cursor.fetchone()
+            df = dict(zip(lexemes, frequencies, strict=True))
+            kept = [lex for lex in lexemes if df[lex]]
         weighted = [(lex, math.log(1 + (total - df[lex] + 0.5) / (df[lex] + 0.5))) for lex in kept]
         if not weighted:
             return {}

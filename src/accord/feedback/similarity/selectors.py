@@ -255,7 +255,12 @@ def themes(*, workspace_id: int, limit: int = 20) -> list[Theme]:
         score = {
             w: (n / len(members)) * math.log(len(ids) / df[w]) for w, n in tf.items() if n >= 2
         }
-        top = sorted(score, key=lambda w: (-score[w], w))[:3]
+        top: list[str] = []
+        for word in sorted(score, key=lambda w: (-score[w], w)):
+            if not any(_same_word(word, other) for other in top):
+                top.append(word)
+            if len(top) == 3:
+                break
         central = items[members[0]]
         customers = {fb.customer_id: fb.customer.revenue_weight for fb in (items[m] for m in members) if fb.customer}
         out.append(
@@ -270,6 +275,11 @@ def themes(*, workspace_id: int, limit: int = 20) -> list[Theme]:
     return sorted(out, key=lambda t: -t.size)
 
 
+def _same_word(a: str, b: str) -> bool:
+    """invoice / invoices, export / exports: one label word is enough."""
+    return a.rstrip("s") == b.rstrip("s") or a.removesuffix("es") == b or b.removesuffix("es") == a
+
+
 def _opening(feedback: Feedback, length: int = 110) -> str:
-    text = (feedback.title or feedback.text).strip().split("\n")[0]
+    text = (feedback.text or feedback.title).strip().split("\n")[0]
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -91,3 +91,54 @@ def test_a_viewer_reads_but_cannot_create_goals(client, cast):
 def test_new_goal_form_shows_errors(signed_in):
     response = signed_in.post("/w/acme/goals", {"title": "", "period_kind": "quarter", "period": "2030-Q9"})
     assert response.status_code == 200 and b"field-error" in response.content
+
+
+def test_a_table_row_saved_inline_keeps_its_no_goal_flag(signed_in, cast, company_goal):
+    from django.urls import reverse
+
+    from accord.roadmaps import services as rm_services
+
+    roadmap = rm_services.roadmap_create(member=cast.members["admin"], name="Product")
+    item = rm_services.item_create(member=cast.members["admin"], roadmap_id=roadmap.pk, title="Refactor", bucket="next")
+    url = reverse("roadmap_item_row", args=["acme", item.pk])
+    assert "No goal" in signed_in.get(url, HTTP_HX_REQUEST="true").content.decode()
+    saved = signed_in.post(url, {"version": 1, "title": "Refactor billing", "status": "planned", "percent_done": 0}, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200 and "Refactor billing" in saved.content.decode()
+    assert "No goal" in saved.content.decode()
+
+
+def test_the_scoreboard_rotates_with_roadmaps_on_a_kiosk_share_link(client, cast, company_goal, today):
+    from accord.roadmaps import services as rm_services
+
+    admin = cast.members["admin"]
+    _goal, kr = company_goal
+    services.measurements_record(member=admin, rows=[{"key_result_id": kr.pk, "date": today - timedelta(days=1), "value": 180}])
+    roadmap = rm_services.roadmap_create(member=admin, name="Product")
+    link, raw = rm_services.share_link_create(
+        member=admin, name="Lobby", views=[{"roadmap": roadmap.pk}, {"view": "scoreboard"}], rotate_seconds=20
+    )
+    assert link.views[1] == {"roadmap": None, "view": "scoreboard", "filters": {}}
+    page = client.get(f"/share/{raw}").content.decode()
+    assert 'data-views="2"' in page and "Product · Timeline" in page and "Goals scoreboard" in page
+    state = client.get(f"/share/{raw}/state").json()
+    assert state["views"] == 2 and state["rotate_seconds"] == 20
+    fragment = client.get(f"/share/{raw}/view/1").content.decode()
+    assert fragment.lstrip().startswith("<section") and 'data-view-index="1"' in fragment
+    assert "Grow qualified demand" in fragment and "Qualified leads per week" in fragment and "180" in fragment
+    assert 'href="/w/' not in fragment  # the public board links nowhere into the app
+    services.measurements_record(member=admin, rows=[{"key_result_id": kr.pk, "date": today, "value": 230}])
+    assert client.get(f"/share/{raw}/state").json()["version"] != state["version"]
+    assert "230" in client.get(f"/share/{raw}/view/1").content.decode()  # the cached board moved on
+
+
+def test_the_sharing_form_offers_the_scoreboard_as_a_view(signed_in, cast):
+    from accord.roadmaps import services as rm_services
+    from accord.roadmaps.models import ShareLink
+
+    rm_services.roadmap_create(member=cast.members["admin"], name="Product")
+    page = signed_in.get("/w/acme/sharing").content.decode()
+    assert 'value="scoreboard"' in page and "Goals scoreboard" in page
+    response = signed_in.post("/w/acme/sharing", {"action": "create_link", "name": "Lobby", "views": ["scoreboard"], "rotate_seconds": 0})
+    assert response.status_code in (200, 302), response.content[:500]
+    assert ShareLink.objects.get(name="Lobby").views == [{"roadmap": None, "view": "scoreboard", "filters": {}}]
+    assert "Goals scoreboard" in signed_in.get("/w/acme/sharing").content.decode()

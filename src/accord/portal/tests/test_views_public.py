@@ -150,3 +150,16 @@ def test_one_click_unsubscribe_without_csrf(portal, cast, django_capture_on_comm
     assert Contact.objects.get(email="viewer@acme.test").unsubscribed_at
     page = strict.get(_url(portal, f"ideas/{portal.idea.pk}")).content.decode()
     assert "Shipped on" in page
+
+
+def test_home_shows_fifty_ideas_a_page(portal, cast, visitor):
+    from accord.portal.views_public import PER_PAGE
+
+    admin = cast.members["admin"]
+    for n in range(PER_PAGE):
+        idea = ideas.idea_create(member=admin, title=f"Idea {n:02d}")
+        services.idea_publish(member=admin, idea_id=idea.pk)
+    first = visitor.get(_url(portal), {"sort": "new"}).content.decode()
+    second = visitor.get(_url(portal), {"sort": "new", "page": 2}).content.decode()
+    assert first.count('class="portal-card"') == PER_PAGE and "Page 1 of 2" in first
+    assert second.count('class="portal-card"') == 1 and "Dark mode" in second

@@ -10,6 +10,7 @@ from accord.audit.services import record
 from accord.core.cleaning import clean_text
 from accord.core.errors import Conflict, Invalid, NotFound
 from accord.core.tokens import hash_token, new_token
+from accord.roadmaps import extensions
 from accord.roadmaps.models import CalendarFeed, Roadmap, ShareLink
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
@@ -28,6 +29,9 @@ def clean_views(member: Membership, views: list[dict]) -> list[dict]:
     )
     cleaned = []
     for i, view in enumerate(views):
+        if view.get("view") in extensions.KIOSK_VIEWS:  # a view of another capability, no roadmap
+            cleaned.append({"roadmap": None, "view": view["view"], "filters": {}})
+            continue
         roadmap_id, kind, filters = (
             view.get("roadmap"),
             view.get("view", "timeline"),
