@@ -50,7 +50,9 @@ class StrictParser(Parser):
         # one body schema, which reads fields off it as attributes: "abc" became an idea titled "Abc".
         if not isinstance(data, dict):
             raise ValidationError([{"loc": ("body",), "msg": "The body must be a JSON object."}])
-        if loc := _nul_at(data, ("body",)):
+        # JSON carries a NUL only as the escape \u0000: without that text there is nothing to walk
+        # (walking a 10,000-row batch took a good part of a second).
+        if b"\\u0000" in request.body and (loc := _nul_at(data, ("body",))):
             raise ValidationError([{"loc": loc, "msg": NUL_MESSAGE}])
         return data
 

@@ -108,7 +108,7 @@ def test_triage_capture_link_and_see_demand_rise(demo, new_page, artifacts, cons
     panel.get_by_text("Link feedback from the inbox").click()
     panel.get_by_label("Search unlinked feedback").fill("PDF")
     expect(panel.locator("#feedback-picker")).to_contain_text("PDF")
-    page.wait_for_function("!document.querySelector('.htmx-request')")  # the search has settled
+    expect(page.locator(".htmx-request")).to_have_count(0)  # the search has settled
     boxes = panel.locator("#feedback-picker input[type=checkbox]")
     assert boxes.count() >= 2
     boxes.nth(0).check()

@@ -133,3 +133,27 @@ def test_marketer_pushes_a_week_of_leads_and_sees_the_chart_move(new_page, demo,
     expect(page.locator(".gl-numbers").first).to_contain_text("390")
     shot(page, artifacts, "goals-6-after-push")
     assert not console_errors, console_errors
+
+
+def test_the_scoreboard_takes_its_turn_in_a_roadmap_kiosk_rotation(new_page, demo, artifacts, console_errors):
+    from accord.roadmaps import services as rm_services
+    from accord.roadmaps.models import Roadmap
+    from accord.workspaces.models import Membership
+
+    admin = Membership.objects.select_related("workspace", "user").get(user__email=demo["email"], workspace__slug="lumen")
+    roadmap = Roadmap.objects.filter(workspace=admin.workspace).order_by("pk").first()
+    _link, raw = rm_services.share_link_create(
+        member=admin, name="Lobby rotation", rotate_seconds=10,
+        views=[{"roadmap": roadmap.pk, "view": "board"}, {"view": "scoreboard"}],
+    )  # fmt: skip
+    screen = new_page(1920, 1080)
+    screen.goto(f"/share/{raw}")
+    expect(screen.locator("[data-kiosk-position]")).to_contain_text("View 1 of 2")
+    expect(screen.locator("[data-kiosk-dot]").nth(1)).to_have_text("Goals scoreboard")
+    # The rotation swaps in the scoreboard after 10 seconds.
+    expect(screen.get_by_test_id("scoreboard")).to_contain_text("Grow annual recurring revenue", timeout=30_000)
+    expect(screen.locator("[data-kiosk-position]")).to_contain_text("View 2 of 2")
+    assert not screen.locator("a[href*='/w/']").count()
+    screen.wait_for_timeout(1000)  # the swap fades in: screenshot the settled screen
+    screen.screenshot(path=str(artifacts / "goals-5-kiosk-rotation.png"))
+    assert not console_errors, console_errors

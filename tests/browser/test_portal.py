@@ -100,4 +100,12 @@ def test_feedback_and_comments_go_through_moderation(new_page, demo, artifacts, 
     from accord.feedback.models import Feedback
 
     assert Feedback.objects.filter(source="portal", title="Cohort export", customer__email=CUSTOMER).exists()
+
+    # The idea page tells the product manager what customers said on the portal.
+    admin.get_by_role("link", name="Ideas", exact=True).click()
+    admin.get_by_role("link", name="Self-serve SSO (SAML/OIDC) setup").first.click()
+    panel = admin.get_by_test_id("portal-panel")
+    assert panel.get_by_test_id("portal-votes").inner_text() == "9"
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=artifacts / "portal-idea-panel.png")
     assert console_errors == []

@@ -63,12 +63,11 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError], total: int | None = None, rows: int = 0):
+    def __init__(self, errors: list[RowError], total: int | None = None):
         super().__init__(f"{total or len(errors)} problem(s); nothing was imported.")
         self.errors = errors[:MAX_ERRORS]
         self.total = total if total is not None else len(errors)
         self.bad_rows = len({e.row for e in errors})
-        self.rows = rows
 
     @property
     def truncated(self) -> bool:
@@ -217,7 +216,7 @@ def run_import(
     cleaned, errors = validate(table, mapping, default_source)
     bad_rows = len({e.row for e in errors})
     if errors and (not skip_bad_rows or not cleaned):
-        raise ImportFailed(errors, rows=len(cleaned) + bad_rows)
+        raise ImportFailed(errors)
     with transaction.atomic():
         created = services.create_rows(member=member, rows=cleaned, label="import", progress=progress)
     return ImportResult(created=len(created), skipped=bad_rows, errors=errors[:MAX_ERRORS])

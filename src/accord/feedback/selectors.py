@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accord.core.errors import Invalid, NotFound
 from accord.ideas.models import Idea
@@ -216,6 +216,3 @@ def inbox_counts(*, workspace: Workspace) -> dict[str, int]:
     counts["all"] = sum(counts.values())
     return counts
 
-
-def customer_revenue_total(*, workspace: Workspace) -> float:
-    return Customer.objects.filter(workspace=workspace).aggregate(t=Sum("revenue_weight"))["t"] or 0.0

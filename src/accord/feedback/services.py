@@ -29,7 +29,6 @@ from .signals import feedback_text_changed
 FEEDBACK_FIELDS = ["title", "text", "source", "customer_id", "status", "received_at"]
 CUSTOMER_FIELDS = ["name", "email", "company", "segment", "revenue_weight"]
 MAX_BATCH = 1000
-MAX_IMPORT = 20_000
 
 
 def _announce(feedback_ids: list[int]) -> None:
@@ -41,11 +40,9 @@ def _announce(feedback_ids: list[int]) -> None:
         )
 
 
-def _raise_row(row: CleanRow, prefix: str = "") -> None:
+def _raise_row(row: CleanRow) -> None:
     if row.errors:
-        raise Invalid(
-            row.errors[0][1], [FieldError(f"{prefix}{f}", m) for f, m in row.errors]
-        )
+        raise Invalid(row.errors[0][1], [FieldError(f, m) for f, m in row.errors])
 
 
 def get_feedback(member: Membership, feedback_id: int, *, for_update: bool = False) -> Feedback:
@@ -111,9 +108,9 @@ def customers_for(workspace_id: int, specs: Iterable[CustomerSpec]) -> dict[tupl
     ]
     if missing:
         Customer.objects.bulk_create(missing, batch_size=1000)
-        # bulk_create sets pks on PostgreSQL and SQLite >= 3.35; reload to be sure on any backend.
-        reload = Customer.objects.filter(workspace_id=workspace_id, created_at=now)
-        for c in reload:
+        if missing[0].pk is None:  # a backend that does not return ids from bulk inserts
+            missing = list(Customer.objects.filter(workspace_id=workspace_id, created_at=now))
+        for c in missing:
             key = (c.email, "", "") if c.email else ("", c.name.lower(), c.company.lower())
             found.setdefault(key, c)
     filled = []

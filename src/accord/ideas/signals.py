@@ -15,8 +15,9 @@ def announce_status_change(idea, old_status: str, new_status: str) -> None:
     """Schedule idea_status_changed for when the current transaction commits (if it changed)."""
     if old_status == new_status:
         return
+    # send_robust: the change is committed; a failing listener is logged, never the caller's 500.
     transaction.on_commit(
-        lambda: idea_status_changed.send(
+        lambda: idea_status_changed.send_robust(
             sender=type(idea), idea=idea, old_status=old_status, new_status=new_status
         )
     )

@@ -6,7 +6,8 @@ class PortalConfig(AppConfig):
     label = "portal"
 
     def ready(self) -> None:
-        from . import evidence, notices, permissions  # noqa: F401  (permission rows)
+        from . import evidence, notices, panels, permissions  # noqa: F401  (permission rows)
 
         evidence.register_source()  # portal.votes
         notices.connect()  # status-change mails to voters and submitters
+        panels.register()  # the portal panel on the idea page

@@ -371,6 +371,22 @@ def vote_on_behalf(*, member: Membership, idea_id: int, email: str, name: str = 
     return vote
 
 
+@transaction.atomic
+def votes_follow_merge(*, workspace_id: int, source_id: int, target_id: int) -> int:
+    """A duplicate was merged: its voters now vote for the survivor (once each), and the duplicate
+    leaves the portal. Returns how many votes moved."""
+    taken = Vote.objects.filter(idea_id=target_id).values("contact_id")
+    moved = (
+        Vote.objects.filter(workspace_id=workspace_id, idea_id=source_id)
+        .exclude(contact_id__in=taken)
+        .update(idea_id=target_id)
+    )
+    Vote.objects.filter(idea_id=source_id).delete()  # those who had voted for both
+    PublishedIdea.objects.filter(idea_id=source_id).delete()
+    evidence.refresh(workspace_id=workspace_id, idea_id=target_id)
+    return moved
+
+
 # ---------------------------------------------------------------- public: comments and submissions
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.core.web import UserError, field_errors, form_version
@@ -73,6 +74,9 @@ def portal_publish(request: HttpRequest, member, idea_id: int) -> HttpResponse:
             messages.success(request, "Published on the portal.")
     except UserError as exc:
         messages.error(request, exc.detail)
+    back = post.get("next", "")  # the idea page's panel sends its own address
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(f"{reverse('portal_settings', args=[member.workspace.slug])}#idea-{idea_id}")
 
 

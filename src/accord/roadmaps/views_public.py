@@ -253,7 +253,7 @@ def shared_views(link: ShareLink) -> list[SharedView | ExtensionView]:
     return views
 
 
-def state_version(link: ShareLink, views: list[SharedView]) -> str:
+def state_version(link: ShareLink, views: list[SharedView | ExtensionView]) -> str:
     """A short hash that changes whenever anything a view shows changes (a few cheap queries)."""
     h = hashlib.sha256()
     h.update(json.dumps([link.name, link.views, link.rotate_seconds], default=str).encode())

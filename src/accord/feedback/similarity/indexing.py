@@ -9,13 +9,12 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accord.feedback.models import Feedback
 
 from . import engine, lexical
-from .models import IndexState
+from .models import IndexState, new_stamp
 
 log = logging.getLogger("accord.feedback.similarity")
 
@@ -63,11 +62,10 @@ def index_feedback(feedback_ids: Iterable[int], *, only_pending: bool = False) -
 
 
 def bump(workspace_ids: Iterable[int]) -> None:
-    """Tell every process that these workspaces' vectors changed (see ranking.vectors)."""
+    """Tell every process that these workspaces' vectors changed (see ranking.vectors). A random
+    stamp, not a counter: a restored backup or a rolled-back test cannot bring an old one back."""
     for workspace_id in workspace_ids:
-        state, created = IndexState.objects.get_or_create(workspace_id=workspace_id)
-        if not created:
-            IndexState.objects.filter(pk=state.pk).update(stamp=F("stamp") + 1)
+        IndexState.objects.update_or_create(workspace_id=workspace_id, defaults={"stamp": new_stamp()})
 
 
 def pending(workspace_id: int | None = None):

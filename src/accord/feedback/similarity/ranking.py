@@ -13,6 +13,7 @@ workspace's IndexState stamp moves; a query is one matrix-vector product (~10 ms
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -29,8 +30,10 @@ BIG_WORKSPACE = 20_000  # from here on the full-text query keeps to a posting bu
 @dataclass(frozen=True)
 class Vectors:
     stamp: int
+    epoch: int
     ids: np.ndarray  # sorted feedback ids (int64)
     matrix: np.ndarray  # len(ids) x DIMENSION, row i is the vector of ids[i]
+    embedded_upto: datetime | None  # the newest embedded_at loaded
 
     def rows_of(self, feedback_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(row positions, their ids) of those of these ids that have a vector."""
@@ -44,29 +47,51 @@ class Vectors:
 
 _cache: dict[int, Vectors] = {}
 _cache_lock = threading.Lock()
+# Rows embedded this long before the newest one loaded are fetched again on a refresh: a batch
+# whose transaction committed late is not missed.
+REFRESH_MARGIN = timedelta(minutes=2)
+
+
+def _load(workspace_id: int, since: datetime | None) -> tuple[np.ndarray, np.ndarray, datetime | None]:
+    rows = Feedback.objects.filter(workspace_id=workspace_id, embedding__isnull=False)
+    if since is not None:
+        rows = rows.filter(embedded_at__gte=since - REFRESH_MARGIN)
+    ids: list[int] = []
+    chunks: list[bytes] = []
+    newest = None
+    for pk, data, at in rows.order_by("pk").values_list("pk", "embedding", "embedded_at").iterator(chunk_size=5000):
+        ids.append(pk)
+        chunks.append(bytes(data))
+        newest = at if newest is None or (at is not None and at > newest) else newest
+    matrix = np.frombuffer(b"".join(chunks), dtype=np.float32).reshape(len(ids), engine.DIMENSION)
+    return np.asarray(ids, dtype=np.int64), matrix, newest
 
 
 def vectors(workspace_id: int) -> Vectors:
-    """The workspace's embedded feedback as a matrix: one small query when nothing changed."""
-    stamp = (
-        IndexState.objects.filter(workspace_id=workspace_id).values_list("stamp", flat=True).first()
-        or 0
+    """The workspace's embedded feedback as a matrix: one small query when nothing changed, and
+    only the rows embedded since the last load when something did (a full load of 100,000
+    vectors takes seconds; deleted items linger in the matrix, callers filter on the rows)."""
+    stamp, epoch = (
+        IndexState.objects.filter(workspace_id=workspace_id).values_list("stamp", "epoch").first()
+        or (0, 0)
     )
     cached = _cache.get(workspace_id)
-    if cached is not None and cached.stamp == stamp:
+    if cached is not None and (cached.stamp, cached.epoch) == (stamp, epoch):
         return cached
-    rows = (
-        Feedback.objects.filter(workspace_id=workspace_id, embedding__isnull=False)
-        .order_by("pk")
-        .values_list("pk", "embedding")
-    )
-    ids: list[int] = []
-    chunks: list[bytes] = []
-    for pk, data in rows.iterator(chunk_size=5000):
-        ids.append(pk)
-        chunks.append(bytes(data))
-    matrix = np.frombuffer(b"".join(chunks), dtype=np.float32).reshape(len(ids), engine.DIMENSION)
-    loaded = Vectors(stamp=stamp, ids=np.asarray(ids, dtype=np.int64), matrix=matrix)
+    if cached is None or cached.epoch != epoch or cached.embedded_upto is None:
+        ids, matrix, newest = _load(workspace_id, None)
+    else:
+        fresh_ids, fresh, newest = _load(workspace_id, cached.embedded_upto)
+        pos, found = cached.rows_of(fresh_ids.tolist())
+        matrix = cached.matrix.copy()  # readers of the old one keep a consistent matrix
+        matrix[pos] = fresh[np.isin(fresh_ids, found)]
+        added = ~np.isin(fresh_ids, found)
+        ids = np.concatenate([cached.ids, fresh_ids[added]])
+        matrix = np.vstack([matrix, fresh[added]])
+        order = np.argsort(ids, kind="stable")
+        ids, matrix = ids[order], matrix[order]
+        newest = max(filter(None, [newest, cached.embedded_upto]))
+    loaded = Vectors(stamp=stamp, epoch=epoch, ids=ids, matrix=np.ascontiguousarray(matrix), embedded_upto=newest)
     with _cache_lock:
         _cache[workspace_id] = loaded
     return loaded

@@ -1,7 +1,7 @@
 """Reads of the similarity index: related feedback for an idea, duplicates and likely ideas for a
 feedback item, themes of unlinked feedback, and how far embedding has got.
 
-Each runs a constant number of queries; the vectors come from ranking.vectors (cached matrix).
+Each runs a few queries, not one per item; the vectors come from ranking.vectors (cached matrix).
 """
 
 import hashlib
@@ -31,24 +31,25 @@ THEME_ITEMS = 3000  # the most recent unlinked items are clustered
 CLOSED_IDEAS = (IdeaStatus.MERGED, IdeaStatus.REJECTED, IdeaStatus.DONE)
 
 
+class _Percent:
+    score: float
+
+    @property
+    def percent(self) -> int:
+        """The score as a whole percentage, for people."""
+        return round(max(0.0, min(1.0, self.score)) * 100)
+
+
 @dataclass(frozen=True)
-class Scored:
+class Scored(_Percent):
     feedback: Feedback
     score: float
 
-    @property
-    def percent(self) -> int:
-        return round(max(0.0, min(1.0, self.score)) * 100)
-
 
 @dataclass(frozen=True)
-class LikelyIdea:
+class LikelyIdea(_Percent):
     idea: Idea
     score: float
-
-    @property
-    def percent(self) -> int:
-        return round(max(0.0, min(1.0, self.score)) * 100)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,11 @@ def related_for_idea(*, idea: Idea, limit: int = 10) -> list[Scored]:
     return [Scored(found[pk], s) for pk, s in top if pk in found]
 
 
+def is_indexed(feedback: Feedback) -> bool:
+    """Has a current vector (an edit clears it until the text is embedded again)."""
+    return Feedback.objects.filter(pk=feedback.pk, embedding__isnull=False).exists()
+
+
 def _vector_of(feedback: Feedback) -> np.ndarray | None:
     data = Feedback.objects.filter(pk=feedback.pk).values_list("embedding", flat=True).first()
     return None if data is None else engine.from_bytes(data)
@@ -197,11 +203,20 @@ def index_status(*, workspace_id: int) -> IndexStatus:
 
 # ---------------------------------------------------------------- themes
 
-_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_WORD = re.compile(r"[a-z][a-z-]{2,}")
+# Words customers use in any request: they say nothing about what a theme is about.
+FILLER = frozenset(
+    """please thanks thank team hi hello hey love like would could should need needs want wants
+    really just also make makes made much many more most some every best good great nice out day
+    days time way ways thing things still even one two lot bit able use using used let lets
+    quick request feature product app today honestly currently""".split()
+)
 
 
 def _words(text: str) -> set[str]:
-    return {w.strip("'-") for w in _WORD.findall(text.lower())} - lexical.STOPWORDS
+    # Contractions are dropped whole ("can't"), hyphenated words kept ("e-mail").
+    plain = re.sub(r"\b\w+'\w+\b", " ", text.lower())
+    return {w.strip("-") for w in _WORD.findall(plain)} - lexical.STOPWORDS - FILLER
 
 
 def themes(*, workspace_id: int, limit: int = 20) -> list[Theme]:

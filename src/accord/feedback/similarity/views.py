@@ -41,7 +41,7 @@ def similar_for_feedback(request: HttpRequest, member, feedback_id: int) -> Http
             "fb": fb,
             "duplicates": selectors.duplicates_of(feedback=fb),
             "likely_ideas": selectors.likely_ideas(feedback=fb),
-            "embedded": fb.embedded_at is not None,
+            "embedded": selectors.is_indexed(fb),
             "can_link": can(member, "feedback_link.create"),
             "importance": Importance.IMPORTANT,
         },

@@ -71,6 +71,9 @@ def test_linking_from_the_feedback_page_and_the_evidence_panel(cast, browser, ma
     detail = client.get(f"/w/acme/ideas/{idea.pk}").content.decode()
     assert 'data-testid="evidence-panel"' in detail and "<mark>an export to Excel</mark>" in detail
     assert 'data-testid="evidence-items">3<' in detail
+    make_feedback("Not about Excel at all")
+    inbox = client.get("/w/acme/feedback", {"idea": idea.pk}).content.decode()
+    assert "3 items" in inbox and "Not about Excel" not in inbox
 
 
 def test_viewers_see_evidence_but_cannot_link(cast, browser, make_feedback, make_idea):

@@ -256,3 +256,12 @@ def test_deleting_a_goal_keeps_supporting_goals(editor, cast, company_goal, toda
     assert editor.delete(f"{WS}/goals/{goal.pk}").status_code == 204
     child.refresh_from_db()
     assert child.parent_id is None and not Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_a_nul_character_anywhere_in_a_batch_refuses_it(editor, company_goal, today):
+    _goal, kr = company_goal
+    rows = batch(kr, today, [120, 130])
+    rows["measurements"][1]["note"] = "week\x0019"
+    response = editor.post(f"{WS}/measurements", rows)
+    assert response.status_code == 422 and "measurements" in str(response.json()["errors"])
+    assert not Measurement.objects.exists()

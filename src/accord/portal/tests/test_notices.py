@@ -103,3 +103,19 @@ def test_a_retried_task_sends_nothing_twice(portal, cast, django_capture_on_comm
     sent = len(mail.outbox)
     assert send_status_notices.call(portal.idea.pk, "done", notice.changed_at.isoformat()) == 0
     assert len(mail.outbox) == sent
+
+
+def test_votes_of_a_merged_duplicate_move_to_the_survivor(portal, cast, django_capture_on_commit_callbacks):
+    from accord.portal.models import Vote
+
+    admin = cast.members["admin"]
+    survivor = ideas.idea_create(member=admin, title="Night theme")
+    services.idea_publish(member=admin, idea_id=survivor.pk)
+    services.vote_member(member=cast.members["viewer"], idea_id=portal.idea.pk)
+    services.vote_member(member=cast.members["editor"], idea_id=portal.idea.pk)
+    services.vote_member(member=cast.members["editor"], idea_id=survivor.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        ideas.idea_merge(member=admin, source_id=portal.idea.pk, target_id=survivor.pk)
+    assert Vote.objects.filter(idea=survivor).count() == 2
+    assert not Vote.objects.filter(idea=portal.idea).exists()
+    assert not PublishedIdea.objects.filter(idea=portal.idea).exists()

@@ -54,3 +54,20 @@ def test_moderation_queue_approves_comments_and_feedback(client, cast, portal):
     assert not Feedback.objects.exists()
     page = client.get("/w/acme/portal/moderation").content.decode()
     assert "No comments waiting" in page and "No feedback waiting" in page
+
+
+def test_the_idea_page_shows_the_portal_panel_and_publishes_from_it(client, cast, portal):
+    from accord.ideas import services as ideas
+
+    services.vote_member(member=cast.members["viewer"], idea_id=portal.idea.pk)
+    _login(client, cast, "viewer")
+    page = client.get(f"/w/acme/ideas/{portal.idea.pk}").content.decode()
+    assert 'data-testid="portal-votes">1<' in page and "Publish on the portal" not in page
+    other = ideas.idea_create(member=cast.members["admin"], title="Offline mode")
+    _login(client, cast)
+    assert "Publish on the portal" in client.get(f"/w/acme/ideas/{other.pk}").content.decode()
+    back = f"/w/acme/ideas/{other.pk}"
+    response = client.post(f"/w/acme/portal/ideas/{other.pk}", {"action": "publish", "next": back})
+    assert response.url == back and PublishedIdea.objects.filter(idea=other).exists()
+    response = client.post(f"/w/acme/portal/ideas/{other.pk}", {"action": "unpublish", "next": "https://evil.example/"})
+    assert response.url.startswith("/w/acme/portal")

@@ -254,3 +254,28 @@ def test_share_pages_only_answer_get_and_the_password_post(client, plan):
     _link, raw = share(plan)
     assert client.post(f"/share/{raw}/state").status_code == 405
     assert client.delete(f"/share/{raw}").status_code == 405
+
+
+def test_a_registered_view_of_another_capability_rotates_with_the_roadmap_views(client, plan, monkeypatch):
+    from accord.core.errors import Invalid
+    from accord.roadmaps import extensions
+
+    changes = []
+    wall = extensions.KioskView(
+        kind="wall", label="Wall numbers", version=lambda ws: str(len(changes)),
+        render=lambda ws, index: f'<section class="share-view" data-view-index="{index}">Numbers {len(changes)}</section>',
+    )  # fmt: skip
+    monkeypatch.setitem(extensions.KIOSK_VIEWS, "wall", wall)
+    rm = plan["roadmap"].pk
+    link, raw = share(plan, views=[{"roadmap": rm}, {"view": "wall"}], rotate_seconds=10)
+    assert link.views[1] == {"roadmap": None, "view": "wall", "filters": {}}
+    html = client.get(f"/share/{raw}").content.decode()
+    assert 'data-views="2"' in html and html.count("data-kiosk-dot") == 2 and "Wall numbers" in html
+    state = client.get(f"/share/{raw}/state").json()
+    assert state["views"] == 2
+    assert "Numbers 0" in client.get(f"/share/{raw}/view/1").content.decode()
+    changes.append(1)
+    assert client.get(f"/share/{raw}/state").json()["version"] != state["version"]
+    assert "Numbers 1" in client.get(f"/share/{raw}/view/1").content.decode()
+    with pytest.raises(Invalid):  # an unknown kind without a roadmap is still refused
+        share(plan, views=[{"view": "nope"}])

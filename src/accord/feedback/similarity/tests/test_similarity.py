@@ -188,3 +188,22 @@ def test_the_model_runs_without_network(monkeypatch):
 
     assert vectors.shape == (3, engine.DIMENSION)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_the_cached_matrix_follows_new_and_edited_feedback(cast, say, django_capture_on_commit_callbacks):
+    from accord.feedback.similarity import ranking
+
+    first = say(OFFLINE[0])
+    before = ranking.vectors(cast.workspace.pk)
+    assert before.ids.tolist() == [first.pk]
+    second = say(INVOICES[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.feedback_update(member=cast.members["editor"], feedback_id=first.pk, version=first.version,
+                                 text=NOISE[1])
+
+    after = ranking.vectors(cast.workspace.pk)  # refreshed from the rows embedded since
+
+    assert after.ids.tolist() == [first.pk, second.pk]
+    for pk, row in zip(after.ids.tolist(), after.matrix, strict=True):
+        assert np.allclose(row, vector_of(Feedback(pk=pk)))
+    assert ranking.vectors(cast.workspace.pk) is after  # nothing changed: the same matrix

@@ -84,3 +84,11 @@ def test_another_workspace_s_idea_is_not_found(client, cast):
 
     theirs = idea_services.idea_create(member=cast.outsider, title="Secret")
     assert signed_in(client, cast).get(reverse("idea_related_feedback", args=["acme", theirs.pk])).status_code == 404
+
+
+def test_an_item_waiting_for_its_vector_says_so(client, cast):
+    from accord.feedback.models import Feedback
+
+    fb = Feedback.objects.create(workspace=cast.workspace, text="Offline mode please.")  # not embedded yet
+    html = signed_in(client, cast).get(reverse("feedback_similar", args=["acme", fb.pk])).content.decode()
+    assert "being indexed" in html
