@@ -63,13 +63,13 @@ browser-deps:
 
 test: install-dev browser-deps
 	$(VENV)/bin/ruff check src tests
-	ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_ARGS)
+	ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
 
 test-postgres: install-dev browser-deps
 	@db=$(PG_TEST_DB); \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null && \
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \
-	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q $(PYTEST_ARGS); status=$$?; \
+	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q --durations=15 $(PYTEST_ARGS); status=$$?; \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS test_$$db" >/dev/null; exit $$status
 

@@ -33,6 +33,46 @@ sync_api = pytest.importorskip(
 sync_api.expect.set_options(timeout=20_000)  # as the pages' default: CI runs the whole suite on 2 cores
 
 
+def _serve_one_request_at_a_time() -> None:
+    """On SQLite the live server's threads share the test's one in-memory connection: two requests at
+    once (htmx panels loading side by side) corrupt each other's cursors. Serve them in turn."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the live server thread already holds the connection
+
+    testcases.LiveServerThread.server_class = SerialWSGIServer
+
+
+if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
+    _serve_one_request_at_a_time()
+
+
+def _remember_embeddings() -> None:
+    """Every browser test loads the same demo: embed each of its texts once per run, not per test."""
+    try:
+        from accord.feedback.similarity import engine
+    except ImportError:  # pragma: no cover - the feedback app is always installed
+        return
+    import numpy as np
+
+    memo: dict[str, np.ndarray] = {}
+    embed = engine.Embedder.embed
+
+    def remembered(self, texts):
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            memo.update(zip(missing, embed(self, missing), strict=True))
+        return np.array([memo[t] for t in texts], dtype=np.float32).reshape(len(texts), engine.DIMENSION)
+
+    engine.Embedder.embed = remembered
+
+
+_remember_embeddings()
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_api.sync_playwright() as playwright:

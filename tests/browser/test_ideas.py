@@ -113,14 +113,14 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     # An idea: every model's score, the breakdown per criterion and the formula.
     page.get_by_role("link", name="HubSpot two-way sync").click()
     page.wait_for_url(re.compile(r"/ideas/\d+$"))
-    block = page.get_by_test_id("score-weighted")
+    block = page.get_by_test_id("score-weighted").filter(has_text="Customer value")  # the scorecard
     breakdown = block.locator("table.breakdown")
     breakdown.wait_for()
     criteria = breakdown.locator("tbody th").all_inner_texts()
     assert any("Customer value" in c for c in criteria) and any("Risk" in c for c in criteria)
     assert breakdown.locator("svg.bar rect.bar-fill").count() == 6
     assert "total" in block.locator(".formula-text").inner_text()
-    assert page.locator(".score-block").count() == 6  # one per scoring model
+    assert page.locator(".score-block").count() == 7  # one per scoring model (with "Customer demand")
     page.get_by_role("heading", name="Score history").wait_for()
     assert page.locator(".history-chart polyline").count() == 1
     page.get_by_role("heading", name="History", exact=True).wait_for()
@@ -319,7 +319,7 @@ def test_every_ideas_page_at_desktop_and_phone_width(new_page, demo, artifacts, 
         pages.append((f"round-{r.status}", f"/w/{slug}/rounds/{r.pk}"))
     for m in ScoringModel.objects.filter(workspace__slug=slug):
         pages.append((f"model-{m.kind}", f"/w/{slug}/scoring/{m.pk}"))
-    weighted = ScoringModel.objects.get(workspace__slug=slug, kind="weighted")
+    weighted = ScoringModel.objects.get(workspace__slug=slug, kind="weighted", is_default=True)
     a, b = Idea.objects.filter(workspace__slug=slug, scores__model=weighted).order_by(
         "-scores__value"
     )[:2]

@@ -187,12 +187,12 @@ class FeedbackPatch(Schema):
     customer_id: BodyId | None = Field(None, description="null removes the customer.")
 
 
-class BulkIn(Schema):
+class FeedbackBulkIn(Schema):
     feedback_ids: list[BodyId] = Field(min_length=1, max_length=1000)
     status: TriageStatus
 
 
-class BulkOut(Schema):
+class FeedbackBulkOut(Schema):
     updated: int
 
 
@@ -291,10 +291,10 @@ def batch_feedback(request: HttpRequest, slug: str, data: BatchIn):
 
 @router.post(
     "/workspaces/{slug}/feedback/bulk",
-    response=responses(200, BulkOut),
+    response=responses(200, FeedbackBulkOut),
     summary="Triage many items at once (reviewed, archived, new)",
 )
-def bulk_feedback(request: HttpRequest, slug: str, data: BulkIn):
+def bulk_feedback(request: HttpRequest, slug: str, data: FeedbackBulkIn):
     updated = services.feedback_bulk(member=member_for(request, slug), **data.dict())
     return {"updated": updated}
 

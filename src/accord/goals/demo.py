@@ -15,16 +15,16 @@ from . import services
 COMPANY = [
     ("Grow annual recurring revenue", "Revenue is what funds the roadmap; product and marketing share it.", [
         ("ARR (EUR million)", "currency", "increase", 8.0, 12.0, None, 0.86, 0.02),
-        ("Net revenue retention", "percent", "increase", 98.0, 110.0, None, 0.55, 0.01),
+        ("Net revenue retention", "percent", "increase", 98.0, 110.0, None, 0.82, 0.01),
     ]),
     ("Become the reporting tool teams recommend", "Word of mouth is our cheapest channel.", [
         ("Net promoter score", "number", "increase", 24, 40, None, 0.9, 0.04),
-        ("Average review rating", "number", "increase", 4.1, 4.6, None, 0.7, 0.01),
+        ("Average review rating", "number", "increase", 4.1, 4.6, None, 0.85, 0.01),
     ]),
 ]
 PRODUCT = [
     ("Keep customers longer", "Product Management", [
-        ("Monthly logo churn", "percent", "decrease", 2.4, 1.5, None, 0.62, 0.03),
+        ("Monthly logo churn", "percent", "decrease", 2.4, 1.5, None, 0.84, 0.03),
         ("Weekly active teams", "count", "increase", 1800, 2600, None, 0.8, 0.02),
     ]),
     ("Fast, reliable reports", "Product Management", [
@@ -37,7 +37,7 @@ MARKETING = [
         ("Trial-to-paid conversion", "percent", "increase", 8.0, 12.0, None, 0.45, 0.03),
     ]),
     ("Be known for board-ready reporting", "Product Marketing", [
-        ("Branded search share", "percent", "increase", 11.0, 18.0, None, 0.58, 0.04),
+        ("Branded search share", "percent", "increase", 11.0, 18.0, None, 0.72, 0.04),
     ]),
 ]
 
