@@ -68,7 +68,7 @@ def upsert(rows: Iterable[tuple[int, int, str]]) -> None:
 
 
 def prune() -> int:
-    """Drop rows of deleted feedback (PostgreSQL cascades; the FTS5 table cannot have a key)."""
+    """Drop rows of deleted feedback (a trigger does it on PostgreSQL; the FTS5 table cannot have one)."""
     if connection.vendor == "postgresql":
         return 0
     with connection.cursor() as cursor:
