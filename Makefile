@@ -14,7 +14,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help lock install install-dev assets run serve demo test test-postgres test-browser lint bench clean browser-deps
+.PHONY: help lock install install-dev assets run serve demo test test-random test-thorough test-postgres test-browser lint bench clean browser-deps
 
 help:
 	@echo "make run            install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -74,17 +74,32 @@ run: install
 browser-deps:
 	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }
 
+# Two test processes (pytest-xdist); the schemathesis module stays on one of them (its last test sums
+# up the run). Fixed order by default; `make test-random` shuffles it (pytest-randomly prints the seed;
+# replay one with `make test RANDOM_ORDER=--randomly-seed=N`).
+XDIST ?= -n 2 --dist loadgroup
+RANDOM_ORDER ?= -p no:randomly
+PYTEST = $(PY) -m pytest -q $(RANDOM_ORDER) $(XDIST) --durations=15
+
 test: install-dev browser-deps
 	$(VENV)/bin/ruff check src tests
-	ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
+	ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) $(PYTEST_ARGS)
 
-test-postgres: install-dev browser-deps
-	@db=$(PG_TEST_DB); \
-	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null && \
-	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \
-	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q --durations=15 $(PYTEST_ARGS); status=$$?; \
-	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null; \
-	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS test_$$db" >/dev/null; exit $$status
+test-random:
+	$(MAKE) test RANDOM_ORDER=
+
+# The same suite on PostgreSQL, but for the browser tests: they check pages in Chromium (run by `make
+# test` on SQLite), while every view they drive is also tested here through Django's test client.
+test-postgres: install-dev
+	@db=$(PG_TEST_DB); drop() { for d in $$db test_$$db test_$${db}_gw0 test_$${db}_gw1 test_$${db}_gw2 test_$${db}_gw3; do \
+		psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$d" >/dev/null; done; }; \
+	drop && psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \
+	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) -m "not browser" $(PYTEST_ARGS); status=$$?; \
+	drop; exit $$status
+
+# Longer property-based runs (schemathesis: 100 examples per operation instead of 12).
+test-thorough: install-dev
+	ACCORD_DATA_DIR=$$(mktemp -d) ACCORD_SCHEMATHESIS_EXAMPLES=100 $(PYTEST) tests/api/test_schemathesis.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests

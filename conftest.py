@@ -5,14 +5,15 @@ import os
 os.environ.setdefault("ACCORD_TESTING", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright tests touch the ORM from its loop
 
-import pytest  # noqa: E402
+from contextlib import contextmanager
+
+import pytest
 
 ROLES = ["viewer", "contributor", "editor", "admin"]
 PASSWORD = "a-Strong-test-passw0rd"
 
 
-@pytest.fixture
-def cast(db):
+def build_cast():
     """Workspace "acme" with one member per role, and workspace "other" with its own admin.
 
     cast.members[role] -> Membership, cast.tokens[role] -> raw API token; cast.outsider is the admin
@@ -40,6 +41,34 @@ def cast(db):
     c.tokens["outsider"] = services.token_create(member=c.outsider, name="outsider token")[1]
     c.password = PASSWORD
     return c
+
+
+@pytest.fixture
+def cast(db):
+    """A fresh cast (see build_cast) in this test's database."""
+    return build_cast()
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Data built once for a module and rolled back after it, like Django's setUpTestData.
+
+    Opens a transaction that stays open while the module's tests run; each test (marked
+    django_db, not transactional) then runs in a savepoint of it and is rolled back to the data built
+    here. Use it from a module-scoped fixture that depends on django_db_setup; the module must not
+    hold transactional tests (they would flush the shared data).
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as TestCase's own: a durable atomic block may run inside it
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -71,3 +100,15 @@ def api(client):
             return self._call("delete", path)
 
     return Api
+
+
+@pytest.fixture(scope="session")
+def cast_factory():
+    """build_cast, for module-scoped fixtures (the `cast` fixture is per test)."""
+    return build_cast
+
+
+@pytest.fixture(scope="session")
+def module_transaction(django_db_blocker):
+    """kept_for_the_module(), bound to the blocker: `with module_transaction(): build data; yield`."""
+    return lambda: kept_for_the_module(django_db_blocker)

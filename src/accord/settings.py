@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+elif TESTING:
+    # A test database is thrown away: commits need not wait for the disk (transactional tests commit a lot).
+    DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

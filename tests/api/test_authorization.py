@@ -19,12 +19,13 @@ HOW TO ADD ROWS (a new app with new routes):
   2. `build(cast) -> Req` returns the request's path params (besides `slug`, which is "acme"),
      body and query: a VALID request, so that validation never masks authorization. Create what the
      operation needs inside it (as the acme admin, through the services), fresh for every test, so a
-     DELETE or a refused write has its own object. Each test gets a fresh database.
+     DELETE or a refused write has its own object. Each test is rolled back to the same cast.
   3. If the new path has an `{x_id}` parameter, add a FOREIGN_IDS entry that creates such an object
      in workspace "other"; if it is a list (a Page), add a LIST_SCOPES entry; and append the new
      models to WATCHED so refused writes are proven to change nothing.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -1377,6 +1378,19 @@ def db_state() -> dict[str, list]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def cast_once(django_db_setup, module_transaction, cast_factory):
+    """The cast, built once for this module's thousand tests; each test is rolled back to it."""
+    with module_transaction():
+        yield cast_factory()
+
+
+@pytest.fixture
+def cast(cast_once, db):
+    """A copy per test (like setUpTestData's), so no test sees another's in-memory changes."""
+    return copy.deepcopy(cast_once)
 
 
 @pytest.fixture

@@ -131,12 +131,41 @@ def new_page(browser, live_server, console_errors):
         context.close()
 
 
+class DemoSnapshot:
+    """The demo, built once per test process and copied back before each browser test that wants it.
+
+    Building it through the services takes seconds (scores, embeddings, history); SQLite's backup API
+    restores the whole in-memory test database from a copy in milliseconds. Only on SQLite: browser
+    tests run on SQLite (see the Makefile), and another database loads the demo each time.
+    """
+
+    copy = None
+
+    @classmethod
+    def load(cls) -> None:
+        import sqlite3
+
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+            return
+        connection.ensure_connection()
+        if cls.copy is None:
+            call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+            cls.copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(cls.copy)
+        else:
+            cls.copy.backup(connection.connection)
+        ContentType.objects.clear_cache()  # ids as in the copy
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo data: workspaces "lumen" and "lumen-labs", admin admin@accord.example."""
-    from django.core.management import call_command
-
     from accord.demo.loader import ADMIN_EMAIL, DEMO_PASSWORD
 
-    call_command("demo", stdout=io.StringIO(), stderr=io.StringIO())
+    DemoSnapshot.load()
     return {"email": ADMIN_EMAIL, "password": DEMO_PASSWORD, "slug": "lumen", "other": "lumen-labs"}

@@ -28,10 +28,16 @@ def _counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, module_transaction):
+    """The demo takes seconds to build: built once for the module, each test rolled back to it."""
+    with module_transaction():
+        yield _demo()
+
+
 @pytest.fixture
-def lumen(db):
-    slug = _demo()
-    return slug, Workspace.objects.get(slug=slug)
+def lumen(demo_once, db):
+    return demo_once, Workspace.objects.get(slug=demo_once)
 
 
 def test_the_demo_prints_the_slug_of_lumen(lumen):
