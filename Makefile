@@ -14,7 +14,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install install-dev assets run serve demo test test-postgres test-browser lint bench clean browser-deps
+.PHONY: help install install-dev assets run serve demo test test-postgres test-browser lint bench clean browser-deps system-deps
 
 help:
 	@echo "make run            install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -49,7 +49,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
 
-run: install
+run: install system-deps
 	$(VENV)/bin/accord manage migrate --noinput
 	$(VENV)/bin/accord demo
 	@echo
@@ -61,11 +61,22 @@ run: install
 browser-deps:
 	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }
 
-test: install-dev browser-deps
+# Debian packages of the exports: fonts for the PNG and PDF (DejaVu for Latin, Noto CJK for
+# Chinese, Japanese and Korean, Noto Color Emoji) and poppler-utils, whose pdftotext the tests read
+# the PDF with. Installed when one of their files is missing.
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/pdftotext
+SYSTEM_PACKAGES := fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+system-deps:
+	@for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
+	test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || echo "Could not install $(SYSTEM_PACKAGES): exports draw CJK and emoji as empty boxes, and the PDF tests fail"; }
+
+test: install-dev browser-deps system-deps
 	$(VENV)/bin/ruff check src tests
 	ACCORD_DATA_DIR=$$(mktemp -d) $(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
 
-test-postgres: install-dev browser-deps
+test-postgres: install-dev browser-deps system-deps
 	@db=$(PG_TEST_DB); \
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db" >/dev/null && \
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \
