@@ -292,7 +292,8 @@ class _Painter:
         self.pdf.polygon([at(0, 0), at(10, 5), at(0, 10)], style="F")
 
     def _text(self, op: _Op) -> None:
-        a, content = op.attrs, op.text
+        a = op.attrs
+        content = re.sub(r"[ \t\r\n]+", " ", op.text).strip()  # as SVG shows it (xml:space default)
         if not content:
             return
         size = _f(a, "font-size", 12) * self.k

@@ -296,11 +296,12 @@ def test_a_tall_pdf_shows_every_item_once_and_the_axis_on_every_page(cast, plan)
 
 def test_cjk_and_emoji_are_drawn_in_the_pdf_with_fallback_fonts(cast, plan):
     services.item_update(
-        member=plan["editor"], item_id=plan["items"]["alpha"].pk, title=f"Alpha {WIDE}",
+        member=plan["editor"], item_id=plan["items"]["alpha"].pk, title=f"Alpha\n{WIDE}\tend",
         version=RoadmapItem.objects.get(pk=plan["items"]["alpha"].pk).version,
     )  # fmt: skip
     pdf = signed_in(cast).get(url(plan, "pdf")).content
-    assert "路线图 发布 ロードマップ" in pdf_tool("pdftotext", pdf)
+    text = pdf_tool("pdftotext", pdf)
+    assert "路线图 发布 ロードマップ" in text and "Alpha" in text and "end" in text
     fonts = pdf_tool("pdffonts", pdf)
     assert "DejaVuSans" in fonts and "NotoSansCJK" in fonts  # Latin from DejaVu, CJK from Noto
     assert "Type 3" in fonts  # the colour emoji
