@@ -14,7 +14,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help lock install install-dev assets run serve demo test test-random test-thorough test-postgres test-browser lint bench clean browser-deps
+.PHONY: help lock install install-dev assets run serve demo test test-random test-thorough test-postgres test-browser lint bench clean browser-deps system-deps
 
 help:
 	@echo "make run            install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -62,7 +62,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
 
-run: install
+run: install system-deps
 	$(VENV)/bin/accord manage migrate --noinput
 	$(VENV)/bin/accord demo
 	@echo
@@ -74,6 +74,17 @@ run: install
 browser-deps:
 	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }
 
+# Debian packages of the exports: fonts for the PNG and PDF (DejaVu for Latin, Noto CJK for
+# Chinese, Japanese and Korean, Noto Color Emoji) and poppler-utils, whose pdftotext the tests read
+# the PDF with. Installed when one of their files is missing.
+SYSTEM_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf /usr/bin/pdftotext
+SYSTEM_PACKAGES := fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+system-deps:
+	@for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
+	test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || echo "Could not install $(SYSTEM_PACKAGES): exports draw CJK and emoji as empty boxes, and the PDF tests fail"; }
+
 # Two test processes (pytest-xdist); the schemathesis module stays on one of them (its last test sums
 # up the run). Fixed order by default; `make test-random` shuffles it (pytest-randomly prints the seed;
 # replay one with `make test RANDOM_ORDER=--randomly-seed=N`).
@@ -81,7 +92,7 @@ XDIST ?= -n 2 --dist loadgroup
 RANDOM_ORDER ?= -p no:randomly
 PYTEST = $(PY) -m pytest -q $(RANDOM_ORDER) $(XDIST) --durations=15
 
-test: install-dev browser-deps
+test: install-dev browser-deps system-deps
 	$(VENV)/bin/ruff check src tests
 	ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) $(PYTEST_ARGS)
 
@@ -90,7 +101,7 @@ test-random:
 
 # The same suite on PostgreSQL, but for the browser tests: they check pages in Chromium (run by `make
 # test` on SQLite), while every view they drive is also tested here through Django's test client.
-test-postgres: install-dev
+test-postgres: install-dev system-deps
 	@db=$(PG_TEST_DB); drop() { for d in $$db test_$$db test_$${db}_gw0 test_$${db}_gw1 test_$${db}_gw2 test_$${db}_gw3; do \
 		psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$d" >/dev/null; done; }; \
 	drop && psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \

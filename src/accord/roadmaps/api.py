@@ -396,6 +396,24 @@ class ChangedOut(Schema):
     after: ItemState
 
 
+class UpstreamOut(Schema):
+    item_id: int = Field(description="The item of this roadmap that depends on the changed one.")
+    item_title: str
+    predecessor_id: int = Field(description="The changed item, on another roadmap.")
+    predecessor_title: str
+    roadmap_id: int = Field(description="The changed item's roadmap.")
+    roadmap_name: str
+    kind: str = Field(description="The dependency: finish_to_start or start_to_start.")
+    days: int | None = Field(description="How far the changed item's start moved (negative: earlier).")
+    end_days: int | None = Field(description="How far its end moved.")
+    before: ItemState
+    after: ItemState
+    blocked_before: bool
+    blocked_after: bool
+    effect: Literal["now_blocked", "still_blocked", "unblocked", "unaffected"]
+    text: str = Field(description='E.g. "Launch campaign is now blocked: Reporting 2.0 moved 14 days later".')
+
+
 class ChangesOut(Schema):
     since: datetime
     until: datetime
@@ -404,6 +422,9 @@ class ChangesOut(Schema):
     moved: list[MovedOut]
     rescoped: list[RescopedOut]
     changed: list[ChangedOut]
+    upstream: list[UpstreamOut] = Field(
+        description="Changes to other roadmaps' items that this roadmap's items depend on."
+    )
 
 
 class ViewFilters(Schema):
@@ -797,7 +818,7 @@ def timeline(request: HttpRequest, slug: str, roadmap_id: Id, filters: Query[Ite
 @router.get(
     f"{WS}/roadmaps/{{roadmap_id}}/changes",
     response=responses(200, ChangesOut),
-    summary="What changed between two moments: added, removed, moved, re-scoped, edited items",
+    summary="What changed between two moments: added, removed, moved, re-scoped, edited items, and the changes upstream on other roadmaps",
 )
 def changes(request: HttpRequest, slug: str, roadmap_id: Id, period: Query[ChangesQuery]):
     member = _viewer(request, slug)

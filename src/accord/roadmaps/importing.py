@@ -6,7 +6,7 @@ case and spaces ignored: "Start date" is start_date); comma- or semicolon-separa
     title (required), start_date, end_date (YYYY-MM-DD, both or neither), bucket (now, next or
     later: for an undated item), lane (a lane of the roadmap, created when new), status (planned,
     in_progress, at_risk, done, cancelled, or their labels), percent_done (0-100), tags (separated
-    by commas or semicolons), description
+    by commas or semicolons; a tag holding one, or a quote, in "double quotes"), description
 
 Other columns (an export's roadmap, team, ...) are ignored and named in the report. Any problem
 is reported per row (row number as a spreadsheet shows it: the header is row 1), column and message,
@@ -25,6 +25,7 @@ from datetime import date
 
 from django.db import transaction
 
+from accord.core.csv_safety import restore_cell
 from accord.core.errors import Invalid, NotFound
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
@@ -108,11 +109,33 @@ def too_big() -> RowError:
     return RowError(0, "file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
 
 
-def _unquote(value: str) -> str:
-    """An exported cell neutralized against formulas ('=...) comes back as it was."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
+# One tag: "quoted" (a doubled "" inside is a quote; kept exactly), or plain up to a , or ;
+_TAG = re.compile(r'\s*(?:"((?:[^"]|"")*)"\s*(?=[,;]|$)|([^,;]*))([,;]|$)')
+
+
+def split_tags(cell: str) -> list[str]:
+    """The tags of a cell: separated by commas or semicolons; a tag holding a separator or a
+    quote is written in double quotes (as join_tags() writes it)."""
+    tags, pos = [], 0
+    while True:
+        match = _TAG.match(cell, pos)
+        quoted, plain, separator = match.groups()
+        tag = quoted.replace('""', '"') if quoted is not None else " ".join(plain.split())
+        if tag.strip():
+            tags.append(tag)
+        if not separator:
+            return tags
+        pos = match.end()
+
+
+def join_tags(names: list[str]) -> str:
+    """Tags in one cell that split_tags() reads back exactly."""
+    return ", ".join(
+        f'"{name.replace(chr(34), chr(34) * 2)}"'
+        if any(c in name for c in ',;"') or name != " ".join(name.split())
+        else name
+        for name in names
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -190,10 +213,10 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> date | N
 def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[RowError]) -> Row:
     def cell(name: str) -> str:
         n = positions.get(name)
-        return _unquote(cells[n]).strip() if n is not None and n < len(cells) else ""
+        return restore_cell(cells[n]).strip() if n is not None and n < len(cells) else ""
 
     before = len(errors)
-    title = " ".join(cell("title").split())
+    title = cell("title")  # as written: an exported title with a tab or a line break comes back
     if not title:
         errors.append(RowError(row, "title", "The title is required."))
     elif len(title) > 200:
@@ -222,7 +245,7 @@ def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[Row
                     "An undated item needs a bucket (now, next or later), or give it dates.",
                 )
             )
-    lane = " ".join(cell("lane").split())
+    lane = cell("lane")
     if len(lane) > 120:
         errors.append(RowError(row, "lane", "A lane name has at most 120 characters."))
     raw_status = cell("status").lower()
@@ -243,8 +266,7 @@ def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[Row
             errors.append(
                 RowError(row, "percent_done", f"{raw_percent[:40]!r}: a whole number from 0 to 100.")
             )
-    tags = [" ".join(t.split()) for t in re.split(r"[,;]", cell("tags"))]
-    tags = [t for t in tags if t]
+    tags = split_tags(cell("tags"))
     if any(len(t) > 60 for t in tags):
         errors.append(RowError(row, "tags", "A tag has at most 60 characters."))
     if len(tags) > 30:

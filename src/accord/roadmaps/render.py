@@ -13,7 +13,6 @@ inline styles): only presentation attributes. Every text is escaped; no database
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -653,34 +652,11 @@ def timeline_png(rendered: Rendered) -> bytes:
 
 
 def timeline_pdf(rendered: Rendered) -> bytes:
-    """A landscape PDF (A4 proportions) of the timeline; a tall one is cut at lane edges into
-    pages that each repeat the time axis."""
-    from PIL import Image
+    """A landscape A4 vector PDF of the timeline with real text (see pdf.py); a tall one is cut
+    at lane edges into pages that each repeat the time axis."""
+    from .pdf import svg_pdf
 
-    zoom = png_zoom(rendered)
-    image = Image.open(io.BytesIO(svg_to_png(rendered.svg, zoom=zoom))).convert("RGB")
-    width, height = image.size
-    page_h = round(width * 210 / 297)
-    axis = image.crop((0, round(rendered.axis_top * zoom), width, round(rendered.lanes_top * zoom)))
-    breaks = [round(b * zoom) for b in rendered.breaks] + [height]
-    pages, top = [], 0
-    while top < height:
-        room = page_h - (axis.height if pages else 0)
-        limit = top + room
-        if limit >= height:
-            cut = height
-        else:
-            fitting = [b for b in breaks if top < b <= limit]
-            cut = fitting[-1] if fitting and fitting[-1] - top > room // 3 else limit
-        part = image.crop((0, top, width, cut))
-        if pages:
-            page = Image.new("RGB", (width, axis.height + part.height), "white")
-            page.paste(axis, (0, 0))
-            page.paste(part, (0, axis.height))
-            part = page
-        pages.append(part)
-        top = cut
-    out = io.BytesIO()
-    dpi = width / (297 / 25.4)  # the page is A4 wide
-    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
-    return out.getvalue()
+    return svg_pdf(
+        rendered.svg, width=rendered.width, height=rendered.height, axis_top=rendered.axis_top,
+        lanes_top=rendered.lanes_top, breaks=rendered.breaks,
+    )  # fmt: skip

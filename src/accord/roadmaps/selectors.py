@@ -301,7 +301,140 @@ def diff(*, roadmap: Roadmap, since: datetime, until: datetime | None = None) ->
         "moved": sorted(moved, key=lambda r: -abs(r["days"])),
         "rescoped": sorted(rescoped, key=key),
         "changed": sorted(changed, key=key),
+        "upstream": upstream_changes(
+            roadmap=roadmap, since=since, until=until, before=before, after=after
+        ),
     }
+
+
+# ---------------------------------------------------------------- upstream: other roadmaps' changes
+
+EFFECTS = ("now_blocked", "still_blocked", "unblocked", "unaffected")
+_EFFECT_TEXT = {
+    "now_blocked": "is now blocked",
+    "still_blocked": "is still blocked",
+    "unblocked": "is no longer blocked",
+    "unaffected": "is not blocked",
+}
+
+
+def _blocks(kind: str, pred: dict, succ: dict, today: date) -> bool:
+    """The rules of dependency_state() on snapshot states: dates in conflict, or a late predecessor."""
+    pred_start, pred_end, succ_start = (
+        pred.get("start_date"), pred.get("end_date"), succ.get("start_date")
+    )  # fmt: skip
+    if pred_start and pred_end and succ_start:
+        if kind == DependencyKind.START_TO_START:
+            if succ_start < pred_start:
+                return True
+        elif succ_start <= pred_end:
+            return True
+    done = pred.get("status") in (ItemStatus.DONE, ItemStatus.CANCELLED)
+    return bool(pred_end and date.fromisoformat(pred_end) < today and not done)
+
+
+def _what_happened(old: dict, new: dict) -> list[str]:
+    """What changed in a predecessor that its successors care about: dates, horizon, status."""
+    parts = []
+    shift, end_shift = (
+        _days(old.get("start_date"), new.get("start_date")),
+        _days(old.get("end_date"), new.get("end_date")),
+    )
+    if shift:
+        parts.append(f"moved {abs(shift)} day{'s' * (abs(shift) != 1)} "
+                     f"{'later' if shift > 0 else 'earlier'}")  # fmt: skip
+    elif end_shift:
+        parts.append(f"now ends {abs(end_shift)} day{'s' * (abs(end_shift) != 1)} "
+                     f"{'later' if end_shift > 0 else 'earlier'}")  # fmt: skip
+    elif bool(old.get("start_date")) != bool(new.get("start_date")):
+        parts.append("was scheduled" if new.get("start_date") else "lost its dates")
+    if old.get("status") != new.get("status") and new.get("status") in ItemStatus.values:
+        parts.append(f"is now {ItemStatus(new['status']).label.lower()}")
+    return parts
+
+
+def upstream_changes(
+    *, roadmap: Roadmap, since: datetime, until: datetime, before: dict, after: dict
+) -> list[dict]:
+    """Changes between the two moments to items of other roadmaps (of the same workspace) that
+    this roadmap's items depend on, with their effect on the dependent item: "Launch campaign is
+    now blocked: Reporting 2.0 moved 14 days later". `before` and `after` are this roadmap's
+    states (state_at) at `since` and `until`. Two queries, however many dependencies."""
+    shown = {roadmap.pk, *roadmap_ids_shown(roadmap)}
+    links = list(
+        Dependency.objects.filter(
+            workspace_id=roadmap.workspace_id,
+            predecessor__workspace_id=roadmap.workspace_id,
+            successor__roadmap_id__in=shown,
+        )
+        .exclude(predecessor__roadmap_id__in=shown)
+        .values(
+            "kind", "predecessor_id", "successor_id", "predecessor__roadmap_id",
+            "predecessor__roadmap__name",
+        )
+        .order_by("id")
+    )  # fmt: skip
+    if not links:
+        return []
+    then: dict[int, dict] = {}
+    now: dict[int, dict] = {}
+    for snap in (
+        ItemSnapshot.objects.filter(
+            item_id__in={link["predecessor_id"] for link in links}, at__lte=until
+        )
+        .order_by("at", "id")
+        .values("item_id", "data", "removed", "at")
+    ):
+        state = now if snap["at"] > since else then
+        if snap["removed"]:
+            state.pop(snap["item_id"], None)
+            now.pop(snap["item_id"], None)
+        else:
+            state[snap["item_id"]] = snap["data"]
+    day_then, day_now = timezone.localdate(since), timezone.localdate(until)
+    rows = []
+    for link in links:
+        pred_id, succ_id = link["predecessor_id"], link["successor_id"]
+        old = then.get(pred_id)
+        new = now.get(pred_id, old)
+        succ_old, succ_new = before.get(succ_id), after.get(succ_id)
+        if old is None or new is None or succ_new is None:
+            continue  # added in the period, or gone: no change of an item both moments knew
+        happened = _what_happened(old, new)
+        if not happened:
+            continue
+        blocked_before = succ_old is not None and _blocks(link["kind"], old, succ_old, day_then)
+        blocked_after = _blocks(link["kind"], new, succ_new, day_now)
+        effect = (
+            ("still_blocked" if blocked_before else "now_blocked")
+            if blocked_after
+            else ("unblocked" if blocked_before else "unaffected")
+        )
+        rows.append(
+            {
+                "item_id": succ_id,
+                "item_title": succ_new.get("title", ""),
+                "predecessor_id": pred_id,
+                "predecessor_title": new.get("title", ""),
+                "roadmap_id": link["predecessor__roadmap_id"],
+                "roadmap_name": link["predecessor__roadmap__name"],
+                "kind": link["kind"],
+                "days": _days(old.get("start_date"), new.get("start_date")),
+                "end_days": _days(old.get("end_date"), new.get("end_date")),
+                "before": old,
+                "after": new,
+                "blocked_before": blocked_before,
+                "blocked_after": blocked_after,
+                "effect": effect,
+                "text": f"{succ_new.get('title', '')} {_EFFECT_TEXT[effect]}: "
+                f"{new.get('title', '')} {' and '.join(happened)}",
+            }
+        )
+    return sorted(
+        rows,
+        key=lambda r: (EFFECTS.index(r["effect"]), -abs(r["days"] or r["end_days"] or 0),
+                       r["item_title"].lower()),
+    )  # fmt: skip
 
 
 def share_links(*, workspace: Workspace) -> QuerySet[ShareLink]:

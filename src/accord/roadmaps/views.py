@@ -1659,6 +1659,8 @@ def roadmap_changes(request: HttpRequest, member, roadmap_id: int) -> HttpRespon
     for row in result["removed"]:
         row["span"] = _span(row)
     changes = _readable_changes(member, result)
+    for row in result["upstream"]:
+        row["from"], row["to"] = _span(row["before"]), _span(row["after"])
     return render(
         request,
         "roadmaps/changes.html",
@@ -1676,7 +1678,8 @@ def roadmap_changes(request: HttpRequest, member, roadmap_id: int) -> HttpRespon
             "errors": errors,
             "result": result,
             "changes": changes,
-            "total": len(changes) + len(result["added"]) + len(result["removed"]),
+            "total": len(changes) + len(result["added"]) + len(result["removed"])
+            + len(result["upstream"]),
             "moved_count": len(result["moved"]),
             "can_manage": can(member, "roadmap.manage"),
         },

@@ -111,8 +111,9 @@ def roadmap_export(request: HttpRequest, member, roadmap_id: int, fmt: str) -> H
 
 
 def export_csv(data: dict) -> bytes:
-    """The items, one row each, in the import's columns first (so an export can be imported);
-    every cell a spreadsheet would run as a formula is neutralized."""
+    """The items, one row each, in the import's columns first (an export imports back exactly:
+    tags quoted when they hold a separator, cells neutralized reversibly); every cell a
+    spreadsheet would run as a formula is neutralized."""
     blocked, late = data["dependencies"].blocked, data["dependencies"].late
     titles = {it.pk: it.title for it in data["items"]}
     out = io.StringIO()
@@ -127,7 +128,7 @@ def export_csv(data: dict) -> bytes:
             "lane": it.lane.name if it.lane else "",
             "status": it.status,
             "percent_done": it.percent_done,
-            "tags": ", ".join(t.name for t in it.tags.all()),
+            "tags": importing.join_tags([t.name for t in it.tags.all()]),
             "description": it.description,
             "roadmap": it.roadmap.name,
             "team": it.team.name if it.team else "",
@@ -136,7 +137,7 @@ def export_csv(data: dict) -> bytes:
             "blocked": "yes" if it.pk in blocked else "",
             "late": "yes" if it.pk in late else "",
         }
-        writer.writerow([safe_cell(row[c]) for c in CSV_COLUMNS])
+        writer.writerow([safe_cell(row[c], reversible=True) for c in CSV_COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -4,8 +4,17 @@ from datetime import date
 
 from accord.audit.services import record
 from accord.core.errors import Invalid, NotFound
-from accord.roadmaps.models import Dependency, ItemSnapshot, Lane, Milestone, Roadmap, RoadmapItem
-from accord.workspaces.models import Membership
+from accord.roadmaps.models import (
+    Dependency,
+    ItemSnapshot,
+    ItemStatus,
+    Lane,
+    Milestone,
+    Roadmap,
+    RoadmapItem,
+)
+from accord.roadmaps.selectors import roadmap_ids_shown
+from accord.workspaces.models import Membership, Team
 
 ITEM_FIELDS = [
     "roadmap_id",
@@ -69,6 +78,51 @@ def get_dependency(member: Membership, dependency_id: int) -> Dependency:
         )
     except Dependency.DoesNotExist as exc:
         raise NotFound("No such dependency in this workspace.") from exc
+
+
+FILTER_KEYS = ("tag", "team_id", "status", "lane_id")
+
+
+def clean_filters(roadmap: Roadmap, filters: object, field: str = "filters") -> dict:
+    """The filters a saved view or a share link stores for `roadmap`: known keys only, a lane the
+    roadmap shows (its own, or an included roadmap's), a team of its workspace, a known status.
+    Anything else is invalid input naming `field`.<key>; empty values are dropped."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict) or set(filters) - set(FILTER_KEYS):
+        raise Invalid.field(field, f"Filters may use {', '.join(FILTER_KEYS)}.")
+    cleaned: dict = {}
+    tag = filters.get("tag")
+    if tag not in (None, ""):
+        if not isinstance(tag, str) or len(tag.strip()) > 60:
+            raise Invalid.field(f"{field}.tag", "Give a tag name of at most 60 characters.")
+        if tag.strip():
+            cleaned["tag"] = tag.strip()
+    status = filters.get("status")
+    if status not in (None, ""):
+        if status not in ItemStatus.values:
+            raise Invalid.field(f"{field}.status", f"Use one of {', '.join(ItemStatus.values)}.")
+        cleaned["status"] = status
+    lookups = {
+        "team_id": (
+            Team.objects.filter(workspace_id=roadmap.workspace_id),
+            "No such team in this workspace.",
+        ),
+        "lane_id": (
+            Lane.objects.filter(roadmap_id__in=[roadmap.pk, *roadmap_ids_shown(roadmap)]),
+            "No such lane on this roadmap.",
+        ),
+    }
+    for key, (candidates, missing) in lookups.items():
+        value = filters.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid.field(f"{field}.{key}", "Give an id (a whole number).")
+        if not candidates.filter(pk=value).exists():
+            raise Invalid.field(f"{field}.{key}", missing)
+        cleaned[key] = value
+    return cleaned
 
 
 def check_dates(start: date | None, end: date | None, bucket: str) -> None:

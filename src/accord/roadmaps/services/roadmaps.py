@@ -20,7 +20,7 @@ from accord.roadmaps.models import (
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import get_lane, get_milestone, get_roadmap, referenced
+from .common import clean_filters, get_lane, get_milestone, get_roadmap, referenced
 
 ROADMAP_FIELDS = ["name", "kind", "description", "time_scale", "lane_mode", "color_by"]
 COLOR_BY = ("status", "lane", "team", "roadmap")
@@ -323,9 +323,7 @@ def saved_view_create(
     roadmap = get_roadmap(member, roadmap_id)
     if view not in ("timeline", "board", "table"):
         raise Invalid.field("view", "Use timeline, board or table.")
-    filters = dict(filters or {})
-    if set(filters) - {"tag", "team_id", "status", "lane_id"}:
-        raise Invalid.field("filters", "Filters may use tag, team_id, status and lane_id.")
+    filters = clean_filters(roadmap, filters)
     saved = SavedView.objects.create(
         roadmap=roadmap,
         name=clean_text(name, "name", required=True, max_length=120),

@@ -15,18 +15,15 @@ from accord.roadmaps.models import CalendarFeed, Roadmap, ShareLink
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
-from .common import get_roadmap
+from .common import clean_filters, get_roadmap
 
 VIEWS = ("timeline", "board", "table")
-FILTER_KEYS = {"tag", "team_id", "status", "lane_id"}
 
 
 def clean_views(member: Membership, views: list[dict]) -> list[dict]:
     if not views or len(views) > 20:
         raise Invalid.field("views", "Share 1 to 20 views.")
-    roadmap_ids = set(
-        Roadmap.objects.filter(workspace_id=member.workspace_id).values_list("pk", flat=True)
-    )
+    roadmaps = Roadmap.objects.filter(workspace_id=member.workspace_id).in_bulk()
     cleaned = []
     for i, view in enumerate(views):
         if view.get("view") in extensions.KIOSK_VIEWS:  # a view of another capability, no roadmap
@@ -37,14 +34,11 @@ def clean_views(member: Membership, views: list[dict]) -> list[dict]:
             view.get("view", "timeline"),
             view.get("filters") or {},
         )
-        if roadmap_id not in roadmap_ids:
+        if isinstance(roadmap_id, bool) or roadmap_id not in roadmaps:
             raise Invalid.field(f"views.{i}.roadmap", "No such roadmap in this workspace.")
         if kind not in VIEWS:
             raise Invalid.field(f"views.{i}.view", f"Use one of {', '.join(VIEWS)}.")
-        if not isinstance(filters, dict) or set(filters) - FILTER_KEYS:
-            raise Invalid.field(
-                f"views.{i}.filters", f"Filters may use {', '.join(sorted(FILTER_KEYS))}."
-            )
+        filters = clean_filters(roadmaps[roadmap_id], filters, f"views.{i}.filters")
         cleaned.append({"roadmap": roadmap_id, "view": kind, "filters": filters})
     return cleaned
 

@@ -246,3 +246,83 @@ def test_a_long_description_is_folded_and_unicode_survives(client, plan):
     events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
     assert "Überblick \u2013 日本語 ✓" in events
     assert ("word " * 100).strip() in str(events["Überblick \u2013 日本語 ✓"]["DESCRIPTION"])
+
+
+# ---------------------------------------------------------------- PDF text and wide character coverage
+
+WIDE = "路线图 发布 ロードマップ 🚀🎉"
+
+
+def pdf_tool(tool: str, pdf: bytes, *args: str) -> str:
+    """Run a poppler tool (Debian poppler-utils, installed by `make system-deps`) on the PDF."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        return subprocess.run(
+            [tool, *args, f.name, *(["-"] if tool == "pdftotext" else [])],
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+
+
+def test_the_pdf_is_vector_with_searchable_text(cast, plan):
+    pdf = signed_in(cast).get(url(plan, "pdf")).content
+    assert b"/Subtype /Image" not in pdf and b"/DCTDecode" not in pdf  # no picture of a timeline
+    text = pdf_tool("pdftotext", pdf)
+    for name in ("Launch plan", "Alpha engine", "Beta rollout", "Go live", "Build", "Ship", "Today"):
+        assert name in text, name
+    assert "Covert acquisition" not in text
+
+
+def test_a_tall_pdf_shows_every_item_once_and_the_axis_on_every_page(cast, plan):
+    editor, rm = plan["editor"], plan["roadmap"]
+    for n in range(30):
+        lane = services.lane_create(member=editor, roadmap_id=rm.pk, name=f"Lane {n}")
+        services.item_create(
+            member=editor, roadmap_id=rm.pk, lane_id=lane.pk, title=f"Work {n}",
+            start_date=date.today(), end_date=date.today() + timedelta(days=n + 1),
+        )  # fmt: skip
+    pdf = signed_in(cast).get(url(plan, "pdf")).content
+    pages = [p for p in pdf_tool("pdftotext", pdf).split("\f") if p.strip()]
+    assert len(pages) >= 2
+    # Each bar on exactly one page (a cut never duplicates or drops a label) ...
+    shown = sorted(int(n) for page in pages for n in re.findall(r"\bWork (\d+)\b", page))
+    assert shown == list(range(30))
+    for page in pages:  # ... and the time axis, with its today chip, on every page
+        assert "Today" in page
+
+
+def test_cjk_and_emoji_are_drawn_in_the_pdf_with_fallback_fonts(cast, plan):
+    services.item_update(
+        member=plan["editor"], item_id=plan["items"]["alpha"].pk, title=f"Alpha\n{WIDE}\tend",
+        version=RoadmapItem.objects.get(pk=plan["items"]["alpha"].pk).version,
+    )  # fmt: skip
+    pdf = signed_in(cast).get(url(plan, "pdf")).content
+    text = pdf_tool("pdftotext", pdf)
+    assert "路线图 发布 ロードマップ" in text and "Alpha" in text and "end" in text
+    fonts = pdf_tool("pdffonts", pdf)
+    assert "DejaVuSans" in fonts and "NotoSansCJK" in fonts  # Latin from DejaVu, CJK from Noto
+    assert "Type 3" in fonts  # the colour emoji
+
+
+def _glyph(text: str) -> Image.Image:
+    from accord.roadmaps.render import FONT, svg_to_png
+
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="80" height="60" font-family="{FONT}">'
+        f'<text x="10" y="45" font-size="40" fill="#000000">{text}</text></svg>'
+    )
+    return Image.open(io.BytesIO(svg_to_png(svg))).convert("RGB")
+
+
+def test_cjk_and_emoji_are_drawn_in_the_png_not_as_empty_boxes():
+    missing = _glyph("\u0378")  # an unassigned code point: the empty box of a missing glyph
+    assert missing.tobytes() != _glyph(" ").tobytes()  # (it is drawn: a box, not nothing)
+    for char in "路线ロ":
+        assert _glyph(char).tobytes() != missing.tobytes(), char
+    assert _glyph("路").tobytes() != _glyph("线").tobytes()
+    rocket = _glyph("🚀")
+    coloured = sum(n for n, c in rocket.getcolors(1 << 16) if max(c) - min(c) > 60)
+    assert coloured > 50  # pixels of a colour emoji, not black ink
