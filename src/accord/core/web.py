@@ -8,10 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
-from .errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-
-# Errors a form shows to the user (bad input, or someone else saved first).
-UserError = (Invalid, Conflict)
+from .errors import Forbidden, Invalid, NotFound, ServiceError
+from .errors import UserError as UserError  # the views take it from here, beside field_errors
 
 
 def field_errors(exc: ServiceError) -> dict[str, list[str]]:

@@ -104,7 +104,7 @@ def bulk(request: HttpRequest, member) -> HttpResponse:
     try:
         ids = int_list(request.POST.getlist("feedback_ids"))
         count = services.feedback_bulk(member=member, feedback_ids=ids, status=request.POST.get("status", ""))
-    except (UserError, Invalid) as exc:
+    except UserError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"{count} item{'s' if count != 1 else ''} updated.")
@@ -295,7 +295,7 @@ def idea_link_feedback(request: HttpRequest, member, idea_id: int) -> HttpRespon
         ids = int_list(request.POST.getlist("feedback_ids"))
         links = services.links_create(member=member, idea_id=idea_id, feedback_ids=ids,
                                       importance=request.POST.get("importance", Importance.IMPORTANT))
-    except (UserError, Invalid) as exc:
+    except UserError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"Linked {len(links)} feedback item{'s' if len(links) != 1 else ''}.")

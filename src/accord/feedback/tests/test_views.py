@@ -136,3 +136,22 @@ def test_deleting_needs_the_right(cast, browser, make_feedback):
     assert browser("contributor").post(f"/w/acme/feedback/{theirs.pk}/delete").status_code == 403
     services.feedback_delete(member=cast.members["editor"], feedback_id=theirs.pk)
     assert not Feedback.objects.exists()
+
+
+def test_bulk_triage_with_nothing_ticked_says_so(cast, browser, make_feedback):
+    make_feedback()
+    client = browser("editor")
+    answer = client.post("/w/acme/feedback/bulk", {"status": "archived", "query": "q=R%26D"}, follow=True)
+    assert answer.status_code == 200
+    assert answer.redirect_chain[0][0] == "/w/acme/feedback?q=R%26D"
+    assert "Choose 1 to" in answer.content.decode()
+    assert not Feedback.objects.filter(status="archived").exists()
+
+
+def test_linking_from_the_idea_page_with_nothing_ticked_says_so(cast, browser, make_feedback, make_idea):
+    idea = make_idea()
+    make_feedback()
+    answer = browser("contributor").post(f"/w/acme/ideas/{idea.pk}/feedback", {"importance": "important"}, follow=True)
+    assert answer.status_code == 200
+    assert "Choose 1 to" in answer.content.decode()
+    assert not FeedbackLink.objects.exists()
