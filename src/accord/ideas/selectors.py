@@ -11,7 +11,7 @@ from django.utils import timezone
 from accord.core.errors import Invalid, NotFound
 from accord.workspaces.models import Person, Team, Workspace
 
-from . import scoring
+from . import moscow, scoring
 from .models import (
     Criterion,
     Decision,
@@ -521,18 +521,18 @@ def value_effort_matrix(*, workspace: Workspace, model: ScoringModel) -> dict:
     }
 
 
-def moscow_warning(*, model: ScoringModel) -> str | None:
+def moscow_balance(*, model: ScoringModel) -> moscow.EffortBalance:
+    """Must-have effort against the effort planned for this time (DSDM's 60 % rule; see moscow.py)."""
     if model.kind != ModelKind.MOSCOW:
-        return None
-    keys = {c.role: c.key for c in model.criteria.all()}
-    category_key = next((c.key for c in model.criteria.all() if c.key == "category"), None)
-    effort_key = next((c.key for c in model.criteria.all() if c.key == "effort"), keys.get("cost"))
-    items = []
-    for inputs in (
+        raise Invalid.field("model_id", "The effort balance needs a MoSCoW model.")
+    keys = {c.key for c in model.criteria.all()}
+    roles = {c.role: c.key for c in model.criteria.all()}
+    effort_key = "effort" if "effort" in keys else roles.get("cost")
+    inputs = (
         IdeaScore.objects.filter(model=model)
         .exclude(idea__status=IdeaStatus.MERGED)
         .values_list("inputs", flat=True)
-    ):
-        if category_key in inputs and effort_key in inputs:
-            items.append((int(inputs[category_key]), float(inputs[effort_key])))
-    return scoring.moscow_effort_warning(items)
+    )
+    return moscow.effort_balance(
+        (values.get("category"), values.get(effort_key)) for values in inputs if values
+    )

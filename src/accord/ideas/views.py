@@ -551,7 +551,7 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
         "can_manage": can(member, "scoring_model.manage"),
         "errors": errors,
         "ranking": selectors.ideas(workspace=member.workspace, model=model)[:15],
-        "moscow_warning": selectors.moscow_warning(model=model),
+        "moscow": selectors.moscow_balance(model=model) if model.kind == ModelKind.MOSCOW else None,
         "sensitivity": _sensitivity(request, member, model),
         "idea_choices": selectors.ideas(workspace=member.workspace, model=model)
         .select_related(None)
