@@ -69,7 +69,10 @@ class ScoreOut(Schema):
     model_id: int
     model: str
     kind: ModelKind
-    value: float | None
+    value: float | None = Field(description="The score (for Kano: the Better coefficient, 0 to 1).")
+    worse: float | None = Field(
+        description="Kano: the Worse (dissatisfaction) coefficient, -1 to 0; null for other kinds."
+    )
     category: str
     undefined_reason: str
     inputs: dict[str, float]
@@ -400,6 +403,7 @@ def _score_outs(idea) -> list[dict]:
             "model": v.model.name,
             "kind": v.model.kind,
             "value": v.value,
+            "worse": v.worse,
             "category": v.category,
             "undefined_reason": v.undefined_reason,
             "inputs": v.inputs,

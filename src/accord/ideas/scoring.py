@@ -1239,6 +1239,7 @@ class ScoreResult:
     breakdown: dict[str, float] = field(default_factory=dict)  # contributions or inputs
     explanation: str = ""  # formula with numbers
     category: str | None = None  # value/effort quadrant, MoSCoW or Kano category
+    worse: float | None = None  # Kano: the Worse (dissatisfaction) coefficient; the value is Better
 
 
 def _undefined(reason: str, breakdown: dict[str, float], explanation: str) -> ScoreResult:
@@ -1398,7 +1399,7 @@ def _score_kano(values: Mapping[str, Any], options: Mapping[str, Any]) -> ScoreR
         explanation += (
             f"; most answers: {KANO_LABELS[majority]} ({format_number(counts[majority])})"
         )
-    return ScoreResult(better, None, breakdown, explanation, majority)
+    return ScoreResult(better, None, breakdown, explanation, majority, worse)
 
 
 def score(

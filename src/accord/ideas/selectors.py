@@ -245,6 +245,7 @@ class ScoreView:
     explanation: str
     suggestion: str | None
     criteria: list[Criterion]
+    worse: float | None = None  # Kano: the Worse coefficient beside Better (the value)
 
 
 def idea_scores(*, idea: Idea) -> list[ScoreView]:
@@ -269,6 +270,7 @@ def idea_scores(*, idea: Idea) -> list[ScoreView]:
                 explanation=result.explanation,
                 suggestion=suggestion(s.model, s.value),
                 criteria=criteria,
+                worse=result.worse,
             )
         )
     return views
