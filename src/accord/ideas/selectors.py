@@ -1,5 +1,6 @@
 """Reads for ideas and prioritization, each in a constant number of queries."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,7 +9,7 @@ from statistics import fmean, median, pstdev
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accord.core.errors import Invalid, NotFound
+from accord.core.errors import FieldError, Invalid, NotFound
 from accord.workspaces.models import Person, Team, Workspace
 
 from . import moscow, scoring
@@ -118,11 +119,25 @@ def ideas(
         qs = qs.filter(submitter_id=submitter_id)
     if (score_min is not None or score_max is not None) and model is None:
         raise Invalid.field("score_min", "Filtering by score needs a scoring model.")
+    _check_score_range(score_min, score_max)
     if score_min is not None:
         qs = qs.filter(score__gte=score_min)  # the chosen model's score, not any model's
     if score_max is not None:
         qs = qs.filter(score__lte=score_max)
     return qs.order_by(*_ordering(sort, model, criterion))
+
+
+def _check_score_range(score_min: float | None, score_max: float | None) -> None:
+    """An empty or meaningless range is refused, not answered with a silent "0 ideas"."""
+    for name, bound in (("score_min", score_min), ("score_max", score_max)):
+        if bound is not None and math.isnan(bound):
+            raise Invalid.field(name, "Enter a number.")
+    if score_min is not None and score_max is not None and score_min > score_max:
+        message = (
+            f"The lowest score ({scoring.format_number(score_min)}) is above the highest "
+            f"({scoring.format_number(score_max)}): no idea can match."
+        )
+        raise Invalid(message, [FieldError("score_min", message), FieldError("score_max", message)])
 
 
 def idea_count(

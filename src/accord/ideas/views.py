@@ -70,22 +70,21 @@ def _chosen_model(member, request: HttpRequest):
 
 @workspace_page("idea.view")
 def ideas_list(request: HttpRequest, member) -> HttpResponse:
-    errors = {}
-    model = None
+    errors, error_text = {}, ""
+    model, filters = None, {}
     try:
         model = _chosen_model(member, request)
         filters = _list_filters(request)
         page = page_of(request, selectors.ideas(workspace=member.workspace, model=model, **filters))
     except Invalid as exc:
-        errors = field_errors(exc)
-        filters, page = (
-            {},
-            page_of(request, selectors.ideas(workspace=member.workspace, model=model)),
-        )
+        # The form keeps what was typed (marked invalid); the table shows every idea, and says so.
+        errors, error_text = field_errors(exc), exc.detail
+        page = page_of(request, selectors.ideas(workspace=member.workspace, model=model))
     context = {
         "page": page,
         "filters": filters,
         "errors": errors,
+        "error_text": error_text,
         "model": model,
         "models": selectors.scoring_models(workspace=member.workspace),
         "tags": selectors.tags(workspace=member.workspace),
