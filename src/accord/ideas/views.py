@@ -20,6 +20,7 @@ from accord.core.web import (
     form_version,
     int_list,
     page_of,
+    with_query,
 )
 from accord.workspaces.permissions import can
 from accord.workspaces.selectors import members as workspace_members
@@ -163,7 +164,7 @@ def ideas_bulk(request: HttpRequest, member) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"{count} idea{'s' if count != 1 else ''} updated.")
-    return redirect(f"{reverse('ideas', args=[member.workspace.slug])}?{post.get('query', '')}")
+    return redirect(with_query(reverse("ideas", args=[member.workspace.slug]), post.get("query", "")))
 
 
 # ---------------------------------------------------------------- one idea
