@@ -13,6 +13,7 @@ from accord.core.api_support import (
     Id,
     Page,
     PageParams,
+    StrictBool,
     paginate,
     responses,
 )
@@ -248,7 +249,7 @@ class ScoringModelIn(Schema):
     options: dict[str, str] = Field(default_factory=dict)
     promote_threshold: float | None = None
     park_threshold: float | None = None
-    is_default: bool = False
+    is_default: StrictBool = False
 
 
 class ScoringModelPatch(Schema):
@@ -260,7 +261,7 @@ class ScoringModelPatch(Schema):
     options: dict[str, str] | None = None
     promote_threshold: float | None = None
     park_threshold: float | None = None
-    is_default: bool | None = None
+    is_default: StrictBool | None = None
 
 
 class PresetOut(Schema):
