@@ -14,6 +14,7 @@ from accord.feedback.api import router as feedback_router
 from accord.feedback.similarity.api import router as similarity_router
 from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
+from accord.ideas.api_moscow import router as moscow_router
 from accord.portal.api import public_router as portal_public_router
 from accord.portal.api import router as portal_router
 from accord.roadmaps.api import router as roadmaps_router
@@ -83,6 +84,7 @@ api.add_router("", account_router)
 api.add_router("", workspaces_router)
 api.add_router("", audit_router)
 api.add_router("", ideas_router)
+api.add_router("", moscow_router)
 api.add_router("", roadmaps_router)
 api.add_router("", portal_router)
 api.add_router("", portal_public_router)

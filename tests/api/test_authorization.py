@@ -721,6 +721,12 @@ def b_matrix(cast):
     return Req(params={"model_id": _scorecard(cast, "Value vs effort", kind="value_effort").pk})
 
 
+def b_moscow(cast):
+    model = _scorecard(cast, "MoSCoW", kind="moscow")
+    _scored_idea(cast, model, "SSO", {"category": 4, "effort": 60})
+    return Req(params={"model_id": model.pk})
+
+
 def b_kano(cast):
     model, idea = _scorecard(cast, "Kano", kind="kano"), _idea(cast)
     return Req(
@@ -788,6 +794,7 @@ EXPECTED.update(
         ("DELETE", f"{WS}/scoring-models/{{model_id}}"): Row(editor_up(204), b_model_delete),
         ("GET", f"{WS}/scoring-models/{{model_id}}/sensitivity"): Row(read(), b_sensitivity),
         ("GET", f"{WS}/scoring-models/{{model_id}}/matrix"): Row(read(), b_matrix),
+        ("GET", f"{WS}/scoring-models/{{model_id}}/moscow"): Row(read(), b_moscow),
         ("POST", f"{WS}/scoring-models/{{model_id}}/kano-answers"): Row(contributor_up(200), b_kano),
         ("GET", f"{WS}/rounds"): Row(read(), b_round_list),
         ("POST", f"{WS}/rounds"): Row(editor_up(201), b_round_create),

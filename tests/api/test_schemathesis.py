@@ -136,6 +136,11 @@ def seed_ideas(cast) -> None:
     services.kano_answer_set(
         member=admin, model_id=kano.pk, idea_id=ideas[0].pk, respondent="Customer", functional="like", dysfunctional="dislike"
     )
+    moscow = services.scoring_model_create(member=admin, name="MoSCoW", kind="moscow")
+    for idea, (category, effort) in zip(ideas[:3], [(4, 60), (3, 30), (1, 30)], strict=True):
+        services.idea_set_inputs(
+            member=admin, idea_id=idea.pk, model_id=moscow.pk, values={"category": category, "effort": effort}
+        )
     services.decide(member=admin, idea_id=ideas[-1].pk, kind="park", reason="Later", revisit_condition="After launch")
     open_ideas = [i.pk for i in ideas[:-1]]
     for n in range(3):  # all ideas in each round, the admin has rated (not submitted) in each
@@ -190,6 +195,7 @@ ID_SOURCES.update(
 # parameter may be in the path, the query or the body.
 ID_SOURCES_BY_PATH: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("/matrix", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="value_effort"),
+    ("/moscow", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="moscow"),
     ("/kano-answers", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="kano"),
     ("/sensitivity", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="weighted"),
     ("/scores/{model_id}", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(kind="kano"),

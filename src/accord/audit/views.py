@@ -38,7 +38,6 @@ def audit_trail(request: HttpRequest, member) -> HttpResponse:
         "filters": filters,
         "facets": audit_facets(workspace=member.workspace),
         "members": members(workspace=member.workspace),
-        "query": request.GET.urlencode(),
     })
 
 

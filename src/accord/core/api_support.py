@@ -20,6 +20,8 @@ def _json_integer(value):
 
 # For integers in a JSON body, after any constraints: Annotated[int, Field(ge=1), JsonInteger].
 JsonInteger = BeforeValidator(_json_integer)
+# true or false in a JSON body; pydantic alone would also take 0, 1, "true", "yes" and "off".
+StrictBool = Annotated[bool, Field(strict=True)]
 
 
 def _json_object(value):
@@ -68,6 +70,28 @@ def _iso_date(value):
 
 
 DateIn = Annotated[date, BeforeValidator(_iso_date)]  # a date a client sends
+
+
+def _nullable(prop: dict) -> bool:
+    return prop.get("type") == "null" or any(p.get("type") == "null" for p in prop.get("anyOf", ()))
+
+
+def _no_null_defaults(schema: dict) -> None:
+    # A field typed without None shows no "default": null in OpenAPI (null is not a value it takes).
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and not _nullable(prop):
+            del prop["default"]
+
+
+class PatchSchema(Schema):
+    """A PATCH body: only the fields sent change.
+
+    Declare a field `name: str = Field(None, ...)` (its type without None): left out, it keeps its
+    value; sent as null, it is refused (422 naming it) instead of silently meaning "unchanged".
+    Type it `X | None` only where null means something: it clears (a parent, an owner).
+    """
+
+    model_config = {"json_schema_extra": _no_null_defaults}
 
 
 class ErrorItem(Schema):

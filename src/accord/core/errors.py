@@ -21,7 +21,12 @@ class ServiceError(Exception):
         return {"detail": self.detail, "errors": [{"field": e.field, "message": e.message} for e in self.errors]}
 
 
-class Invalid(ServiceError):
+class UserError(ServiceError):
+    """What a form shows its user: bad input, or someone else saved first. A class, not a tuple of
+    classes, so that `except (UserError, Invalid)` stays valid Python at run time."""
+
+
+class Invalid(UserError):
     """Input that breaks a rule; names the field."""
 
     status = 422
@@ -45,7 +50,7 @@ class Forbidden(ServiceError):
         super().__init__(detail)
 
 
-class Conflict(ServiceError):
+class Conflict(UserError):
     """A write based on a stale version, or a uniqueness clash."""
 
     status = 409

@@ -1,17 +1,17 @@
 """Shared helpers for the server-rendered views."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 
-from .errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-
-# Errors a form shows to the user (bad input, or someone else saved first).
-UserError = (Invalid, Conflict)
+from .errors import Forbidden, Invalid, NotFound, ServiceError
+from .errors import UserError as UserError  # the views take it from here, beside field_errors
 
 
 def field_errors(exc: ServiceError) -> dict[str, list[str]]:
@@ -41,6 +41,23 @@ def translate_service_errors(view):
 
 def web_view(view):
     return login_required(translate_service_errors(view))
+
+
+def with_query(url: str, params: Mapping | str | None = None) -> str:
+    """`url` with a query string in which every value is encoded ("R&D" stays one value).
+
+    `params` is a mapping (None and "" leave the key out; a list repeats it) or a query string a
+    form carried back (a hidden "query" field), parsed and encoded again. Templates use Django's
+    {% querystring %} tag, or `|urlencode` on each value, for the same.
+    """
+    if isinstance(params, QueryDict):
+        query = params.urlencode()
+    elif isinstance(params, str):
+        query = QueryDict(params).urlencode()
+    else:
+        kept = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+        query = urlencode(kept, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 def page_of(request, queryset, per_page: int = 50):

@@ -16,6 +16,7 @@ from accord.core.api_support import (
     JsonObject,
     Page,
     PageParams,
+    PatchSchema,
     paginate,
     responses,
 )
@@ -77,13 +78,13 @@ class CustomerIn(Schema):
     revenue_weight: RevenueWeight | None = Field(None, description="e.g. ARR in thousands.")
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(PatchSchema):
     version: BodyInt
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    company: str | None = Field(None, max_length=200)
-    segment: str | None = Field(None, max_length=60)
-    revenue_weight: RevenueWeight | None = Field(None)
+    name: str = Field(None, min_length=1, max_length=200)
+    email: str = Field(None, max_length=254)
+    company: str = Field(None, max_length=200)
+    segment: str = Field(None, max_length=60)
+    revenue_weight: RevenueWeight = Field(None)
 
 
 class CustomerNamed(Schema):
@@ -177,13 +178,13 @@ class BatchOut(Schema):
     ids: list[int]
 
 
-class FeedbackPatch(Schema):
+class FeedbackPatch(PatchSchema):
     version: BodyInt
-    text: str | None = Field(None, min_length=1, max_length=20000)
-    title: str | None = Field(None, max_length=200)
-    source: Source | None = None
-    status: TriageStatus | None = None
-    received_at: ReceivedAt | None = None
+    text: str = Field(None, min_length=1, max_length=20000)
+    title: str = Field(None, max_length=200)
+    source: Source = None
+    status: TriageStatus = None
+    received_at: ReceivedAt = None
     customer_id: BodyId | None = Field(None, description="null removes the customer.")
 
 
@@ -223,9 +224,9 @@ class LinkIn(Schema):
     importance: Importance = Importance.IMPORTANT
 
 
-class LinkPatch(Schema):
-    quote: str | None = Field(None, max_length=5000)
-    importance: Importance | None = None
+class LinkPatch(PatchSchema):
+    quote: str = Field(None, max_length=5000)
+    importance: Importance = None
 
 
 class LinkFilter(Schema):

@@ -26,6 +26,7 @@ from accord.core.web import (
     form_version,
     int_list,
     page_of,
+    with_query,
 )
 from accord.ideas.selectors import idea as get_idea_row
 from accord.workspaces.permissions import can
@@ -63,6 +64,20 @@ def _inbox_filters(request: HttpRequest) -> dict:
     }
 
 
+def _export_params(filters: dict) -> dict:
+    """The inbox's filters under the export API's names (the {% querystring %} tag encodes them)."""
+    linked = filters.get("linked")
+    return {
+        "q": filters.get("q"),
+        "status": filters.get("status"),
+        "source": filters.get("source"),
+        "segment": filters.get("segment"),
+        "customer_id": filters.get("customer_id"),
+        "idea_id": filters.get("idea_id"),
+        "linked": None if linked is None else str(linked).lower(),
+    }
+
+
 @workspace_page("feedback.view")
 def inbox(request: HttpRequest, member) -> HttpResponse:
     errors = {}
@@ -92,7 +107,8 @@ def inbox(request: HttpRequest, member) -> HttpResponse:
         "can_create": can(member, "feedback.create"),
         "can_import": can(member, "feedback.import"),
         "query": query.urlencode(),
-        "export_query": "&".join(f"{k}={v}" for k, v in query.items() if k in ("q", "status", "source", "segment", "customer", "idea", "linked")),
+        "tab_params": {"q": filters.get("q")},
+        "export_params": _export_params(filters),
     }
     template = "feedback/_rows.html" if request.htmx and request.htmx.target == "feedback-rows" else "feedback/inbox.html"
     return render(request, template, context, status=400 if errors else 200)
@@ -104,12 +120,11 @@ def bulk(request: HttpRequest, member) -> HttpResponse:
     try:
         ids = int_list(request.POST.getlist("feedback_ids"))
         count = services.feedback_bulk(member=member, feedback_ids=ids, status=request.POST.get("status", ""))
-    except (UserError, Invalid) as exc:
+    except UserError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"{count} item{'s' if count != 1 else ''} updated.")
-    query = request.POST.get("query", "")
-    return redirect(reverse("feedback_inbox", args=[member.workspace.slug]) + (f"?{query}" if query else ""))
+    return redirect(with_query(reverse("feedback_inbox", args=[member.workspace.slug]), request.POST.get("query", "")))
 
 
 # ---------------------------------------------------------------- capture and edit
@@ -295,7 +310,7 @@ def idea_link_feedback(request: HttpRequest, member, idea_id: int) -> HttpRespon
         ids = int_list(request.POST.getlist("feedback_ids"))
         links = services.links_create(member=member, idea_id=idea_id, feedback_ids=ids,
                                       importance=request.POST.get("importance", Importance.IMPORTANT))
-    except (UserError, Invalid) as exc:
+    except UserError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"Linked {len(links)} feedback item{'s' if len(links) != 1 else ''}.")

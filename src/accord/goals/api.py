@@ -21,6 +21,7 @@ from accord.core.api_support import (
     JsonInteger,
     Page,
     PageParams,
+    PatchSchema,
     paginate,
     responses,
 )
@@ -128,18 +129,18 @@ class GoalIn(Schema):
     end_date: DateIn | None = None
 
 
-class GoalPatch(Schema):
+class GoalPatch(PatchSchema):
     version: BodyInt
-    title: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    level: GoalLevel | None = None
+    title: str = Field(None, max_length=200)
+    description: str = Field(None, max_length=20000)
+    level: GoalLevel = None
     parent_id: BodyId | None = Field(None, description="null: supports no goal.")
-    team_ids: list[BodyId] | None = Field(None, max_length=50)
-    owner_id: BodyId | None = None
-    period_kind: PeriodKind | None = None
-    period: str | None = Field(None, max_length=10)
-    start_date: DateIn | None = None
-    end_date: DateIn | None = None
+    team_ids: list[BodyId] = Field(None, max_length=50)
+    owner_id: BodyId | None = Field(None, description="null: nobody owns it.")
+    period_kind: PeriodKind = None
+    period: str = Field(None, max_length=10)
+    start_date: DateIn = None
+    end_date: DateIn = None
 
 
 class KeyResultIn(Schema):
@@ -157,16 +158,16 @@ class KeyResultIn(Schema):
     owner_id: BodyId | None = None
 
 
-class KeyResultPatch(Schema):
+class KeyResultPatch(PatchSchema):
     version: BodyInt
-    name: str | None = Field(None, max_length=200)
-    unit: Unit | None = None
-    currency: str | None = Field(None, max_length=3)
-    direction: Direction | None = None
-    baseline: Number | None = None
-    target: Number | None = None
-    target_min: Number | None = None
-    owner_id: BodyId | None = None
+    name: str = Field(None, max_length=200)
+    unit: Unit = None
+    currency: str = Field(None, max_length=3)
+    direction: Direction = None
+    baseline: Number = None
+    target: Number = None
+    target_min: Number = None
+    owner_id: BodyId | None = Field(None, description="null: nobody owns it.")
 
 
 class MeasurementIn(BaseModel):

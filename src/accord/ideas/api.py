@@ -13,6 +13,7 @@ from accord.core.api_support import (
     Id,
     Page,
     PageParams,
+    StrictBool,
     paginate,
     responses,
 )
@@ -69,7 +70,10 @@ class ScoreOut(Schema):
     model_id: int
     model: str
     kind: ModelKind
-    value: float | None
+    value: float | None = Field(description="The score (for Kano: the Better coefficient, 0 to 1).")
+    worse: float | None = Field(
+        description="Kano: the Worse (dissatisfaction) coefficient, -1 to 0; null for other kinds."
+    )
     category: str
     undefined_reason: str
     inputs: dict[str, float]
@@ -245,7 +249,7 @@ class ScoringModelIn(Schema):
     options: dict[str, str] = Field(default_factory=dict)
     promote_threshold: float | None = None
     park_threshold: float | None = None
-    is_default: bool = False
+    is_default: StrictBool = False
 
 
 class ScoringModelPatch(Schema):
@@ -257,7 +261,7 @@ class ScoringModelPatch(Schema):
     options: dict[str, str] | None = None
     promote_threshold: float | None = None
     park_threshold: float | None = None
-    is_default: bool | None = None
+    is_default: StrictBool | None = None
 
 
 class PresetOut(Schema):
@@ -400,6 +404,7 @@ def _score_outs(idea) -> list[dict]:
             "model": v.model.name,
             "kind": v.model.kind,
             "value": v.value,
+            "worse": v.worse,
             "category": v.category,
             "undefined_reason": v.undefined_reason,
             "inputs": v.inputs,

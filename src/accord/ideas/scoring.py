@@ -31,7 +31,6 @@ __all__ = [
     "MAX_FORMULA_DEPTH",
     "MAX_FORMULA_LENGTH",
     "MOSCOW_LABELS",
-    "MOSCOW_MUST_EFFORT_LIMIT",
     "PRESETS",
     "QUADRANTS",
     "ROLES",
@@ -47,7 +46,6 @@ __all__ = [
     "kano_classify",
     "kano_coefficients",
     "kano_summary",
-    "moscow_effort_warning",
     "score",
     "validate_specs",
     "validate_value",
@@ -1005,42 +1003,7 @@ def value_effort_quadrant(
 # --------------------------------------------------------------------------- MoSCoW
 
 MOSCOW_LABELS: dict[int, str] = {4: "Must have", 3: "Should have", 2: "Could have", 1: "Won't have"}
-# DSDM Agile Project Framework handbook, 10.4.1: Must Have effort above 60 % of the
-# total puts delivery at risk, because Shoulds and Coulds are the contingency.
-MOSCOW_MUST_EFFORT_LIMIT = 0.6
-
-
-def moscow_effort_warning(items: Iterable[tuple[int, float | None]]) -> str | None:
-    """A warning when Must-have effort exceeds 60 % of the total estimated effort.
-
-    ``items`` are (category, effort) pairs; items without an effort estimate are
-    not counted on either side.
-    """
-    must = 0.0
-    total = 0.0
-    for category, effort in items:
-        if effort is None:
-            continue
-        e = float(effort)
-        if not math.isfinite(e) or e <= 0:
-            continue
-        total += e
-        if int(category) == 4:
-            must += e
-    if total <= 0:
-        return None
-    limit = MOSCOW_MUST_EFFORT_LIMIT * total
-    if must <= limit or math.isclose(must, limit, rel_tol=1e-9):
-        return None
-    pct = must / total * 100
-    shown = f"{pct:.0f}"
-    if shown == "60":  # 60.3 % must not read as "60 %", which is within the limit
-        shown = f"{pct:.1f}"
-    return (
-        f"Must-have items take {shown} % of the estimated effort "
-        f"({format_number(must)} of {format_number(total)}). DSDM recommends at most 60 %, "
-        "so that Should- and Could-haves leave room for surprises."
-    )
+# The effort balance (Must-haves against the planned effort) lives in moscow.py.
 
 
 # --------------------------------------------------------------------------- Kano
@@ -1276,6 +1239,7 @@ class ScoreResult:
     breakdown: dict[str, float] = field(default_factory=dict)  # contributions or inputs
     explanation: str = ""  # formula with numbers
     category: str | None = None  # value/effort quadrant, MoSCoW or Kano category
+    worse: float | None = None  # Kano: the Worse (dissatisfaction) coefficient; the value is Better
 
 
 def _undefined(reason: str, breakdown: dict[str, float], explanation: str) -> ScoreResult:
@@ -1435,7 +1399,7 @@ def _score_kano(values: Mapping[str, Any], options: Mapping[str, Any]) -> ScoreR
         explanation += (
             f"; most answers: {KANO_LABELS[majority]} ({format_number(counts[majority])})"
         )
-    return ScoreResult(better, None, breakdown, explanation, majority)
+    return ScoreResult(better, None, breakdown, explanation, majority, worse)
 
 
 def score(

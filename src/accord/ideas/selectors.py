@@ -1,5 +1,6 @@
 """Reads for ideas and prioritization, each in a constant number of queries."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,10 +9,10 @@ from statistics import fmean, median, pstdev
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accord.core.errors import Invalid, NotFound
+from accord.core.errors import FieldError, Invalid, NotFound
 from accord.workspaces.models import Person, Team, Workspace
 
-from . import scoring
+from . import moscow, scoring
 from .models import (
     Criterion,
     Decision,
@@ -118,11 +119,25 @@ def ideas(
         qs = qs.filter(submitter_id=submitter_id)
     if (score_min is not None or score_max is not None) and model is None:
         raise Invalid.field("score_min", "Filtering by score needs a scoring model.")
+    _check_score_range(score_min, score_max)
     if score_min is not None:
         qs = qs.filter(score__gte=score_min)  # the chosen model's score, not any model's
     if score_max is not None:
         qs = qs.filter(score__lte=score_max)
     return qs.order_by(*_ordering(sort, model, criterion))
+
+
+def _check_score_range(score_min: float | None, score_max: float | None) -> None:
+    """An empty or meaningless range is refused, not answered with a silent "0 ideas"."""
+    for name, bound in (("score_min", score_min), ("score_max", score_max)):
+        if bound is not None and math.isnan(bound):
+            raise Invalid.field(name, "Enter a number.")
+    if score_min is not None and score_max is not None and score_min > score_max:
+        message = (
+            f"The lowest score ({scoring.format_number(score_min)}) is above the highest "
+            f"({scoring.format_number(score_max)}): no idea can match."
+        )
+        raise Invalid(message, [FieldError("score_min", message), FieldError("score_max", message)])
 
 
 def idea_count(
@@ -245,6 +260,7 @@ class ScoreView:
     explanation: str
     suggestion: str | None
     criteria: list[Criterion]
+    worse: float | None = None  # Kano: the Worse coefficient beside Better (the value)
 
 
 def idea_scores(*, idea: Idea) -> list[ScoreView]:
@@ -269,6 +285,7 @@ def idea_scores(*, idea: Idea) -> list[ScoreView]:
                 explanation=result.explanation,
                 suggestion=suggestion(s.model, s.value),
                 criteria=criteria,
+                worse=result.worse,
             )
         )
     return views
@@ -521,18 +538,18 @@ def value_effort_matrix(*, workspace: Workspace, model: ScoringModel) -> dict:
     }
 
 
-def moscow_warning(*, model: ScoringModel) -> str | None:
+def moscow_balance(*, model: ScoringModel) -> moscow.EffortBalance:
+    """Must-have effort against the effort planned for this time (DSDM's 60 % rule; see moscow.py)."""
     if model.kind != ModelKind.MOSCOW:
-        return None
-    keys = {c.role: c.key for c in model.criteria.all()}
-    category_key = next((c.key for c in model.criteria.all() if c.key == "category"), None)
-    effort_key = next((c.key for c in model.criteria.all() if c.key == "effort"), keys.get("cost"))
-    items = []
-    for inputs in (
+        raise Invalid.field("model_id", "The effort balance needs a MoSCoW model.")
+    keys = {c.key for c in model.criteria.all()}
+    roles = {c.role: c.key for c in model.criteria.all()}
+    effort_key = "effort" if "effort" in keys else roles.get("cost")
+    inputs = (
         IdeaScore.objects.filter(model=model)
         .exclude(idea__status=IdeaStatus.MERGED)
         .values_list("inputs", flat=True)
-    ):
-        if category_key in inputs and effort_key in inputs:
-            items.append((int(inputs[category_key]), float(inputs[effort_key])))
-    return scoring.moscow_effort_warning(items)
+    )
+    return moscow.effort_balance(
+        (values.get("category"), values.get(effort_key)) for values in inputs if values
+    )

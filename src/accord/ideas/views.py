@@ -20,6 +20,7 @@ from accord.core.web import (
     form_version,
     int_list,
     page_of,
+    with_query,
 )
 from accord.workspaces.permissions import can
 from accord.workspaces.selectors import members as workspace_members
@@ -70,22 +71,21 @@ def _chosen_model(member, request: HttpRequest):
 
 @workspace_page("idea.view")
 def ideas_list(request: HttpRequest, member) -> HttpResponse:
-    errors = {}
-    model = None
+    errors, error_text = {}, ""
+    model, filters = None, {}
     try:
         model = _chosen_model(member, request)
         filters = _list_filters(request)
         page = page_of(request, selectors.ideas(workspace=member.workspace, model=model, **filters))
     except Invalid as exc:
-        errors = field_errors(exc)
-        filters, page = (
-            {},
-            page_of(request, selectors.ideas(workspace=member.workspace, model=model)),
-        )
+        # The form keeps what was typed (marked invalid); the table shows every idea, and says so.
+        errors, error_text = field_errors(exc), exc.detail
+        page = page_of(request, selectors.ideas(workspace=member.workspace, model=model))
     context = {
         "page": page,
         "filters": filters,
         "errors": errors,
+        "error_text": error_text,
         "model": model,
         "models": selectors.scoring_models(workspace=member.workspace),
         "tags": selectors.tags(workspace=member.workspace),
@@ -164,7 +164,7 @@ def ideas_bulk(request: HttpRequest, member) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, f"{count} idea{'s' if count != 1 else ''} updated.")
-    return redirect(f"{reverse('ideas', args=[member.workspace.slug])}?{post.get('query', '')}")
+    return redirect(with_query(reverse("ideas", args=[member.workspace.slug]), post.get("query", "")))
 
 
 # ---------------------------------------------------------------- one idea
@@ -551,7 +551,7 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
         "can_manage": can(member, "scoring_model.manage"),
         "errors": errors,
         "ranking": selectors.ideas(workspace=member.workspace, model=model)[:15],
-        "moscow_warning": selectors.moscow_warning(model=model),
+        "moscow": selectors.moscow_balance(model=model) if model.kind == ModelKind.MOSCOW else None,
         "sensitivity": _sensitivity(request, member, model),
         "idea_choices": selectors.ideas(workspace=member.workspace, model=model)
         .select_related(None)

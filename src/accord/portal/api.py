@@ -13,7 +13,16 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import Id, Page, PageParams, paginate, responses
+from accord.core.api_support import (
+    Id,
+    JsonInteger,
+    Page,
+    PageParams,
+    PatchSchema,
+    StrictBool,
+    paginate,
+    responses,
+)
 from accord.core.errors import ServiceError
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
@@ -57,13 +66,13 @@ class PortalOut(Schema):
         return services.absolute(f"/portal/{obj.workspace.slug}/")
 
 
-class PortalPatch(Schema):
-    version: Annotated[int, Field(ge=1)]
-    enabled: bool | None = None
-    title: str | None = Field(None, max_length=120)
-    intro: str | None = Field(None, max_length=5000)
-    moderate_comments: bool | None = None
-    moderate_submissions: bool | None = None
+class PortalPatch(PatchSchema):
+    version: Annotated[int, Field(ge=1), JsonInteger]
+    enabled: StrictBool = None
+    title: str = Field(None, max_length=120)
+    intro: str = Field(None, max_length=5000)
+    moderate_comments: StrictBool = None
+    moderate_submissions: StrictBool = None
 
 
 class PublicIdeaOut(Schema):

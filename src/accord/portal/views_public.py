@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.errors import Invalid, NotFound
 from accord.core.markdown import render_markdown
-from accord.core.web import field_errors, page_of
+from accord.core.web import field_errors, page_of, with_query
 from accord.roadmaps.views_public import public_headers
 from accord.workspaces.models import Membership
 
@@ -202,7 +202,7 @@ def idea(request: HttpRequest, portal: Portal, idea_id: int) -> HttpResponse:
 
 def _back(portal: Portal, idea_id: int, sent: str, anchor: str = "") -> HttpResponse:
     url = reverse("portal_idea", args=[portal.workspace.slug, idea_id])
-    return redirect(f"{url}?sent={sent}{anchor}")
+    return redirect(with_query(url, {"sent": sent}) + anchor)
 
 
 @portal_csrf

@@ -25,7 +25,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accord.audit.selectors import audit_entries
 from accord.core.errors import Invalid, StaleVersion
 from accord.core.markdown import render_markdown
-from accord.core.web import UserError, field_errors, form_date, form_int, form_version, words
+from accord.core.web import (
+    UserError,
+    field_errors,
+    form_date,
+    form_int,
+    form_version,
+    with_query,
+    words,
+)
 from accord.ideas.models import Idea, IdeaStatus
 from accord.ideas.selectors import tags as workspace_tags
 from accord.workspaces.models import Person
@@ -723,7 +731,6 @@ def roadmap_table(request: HttpRequest, member, roadmap_id: int) -> HttpResponse
     ctx.update(
         rows=page,
         page=page,
-        page_query=urlencode({k: v for k, v in request.GET.items() if k != "page"}),
         sort=sort,
         sort_key=key,
         sort_desc=sort.startswith("-"),
@@ -947,8 +954,7 @@ def saved_view_add(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
         messages.error(request, f"View not saved: {exc.detail}")
         return _back(request, _roadmap_url(member, roadmap_id, view))
     messages.success(request, f"View {saved.name} saved for everyone in the workspace.")
-    query = _filter_query(filters)
-    return redirect(_roadmap_url(member, roadmap_id, view) + (f"?{query}" if query else ""))
+    return redirect(with_query(_roadmap_url(member, roadmap_id, view), _filter_query(filters)))
 
 
 @workspace_page("roadmap.manage")
@@ -1199,9 +1205,12 @@ def item_detail(request: HttpRequest, member, item_id: int) -> HttpResponse:
     except UserError as exc:
         return _item_page(request, member, item, errors=_errors(exc), values=post, status=422)
     messages.success(request, "Item saved.")
+    origin = post.get("from", "")
     return redirect(
-        reverse("roadmap_item", args=[member.workspace.slug, item.pk])
-        + (f"?from={post.get('from')}" if post.get("from", "").isdigit() else "")
+        with_query(
+            reverse("roadmap_item", args=[member.workspace.slug, item.pk]),
+            {"from": origin if origin.isdigit() else None},
+        )
     )
 
 

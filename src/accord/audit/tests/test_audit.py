@@ -340,6 +340,18 @@ def test_the_audit_page_answers_htmx_with_the_entries_only(client, cast, history
     assert html.lstrip().startswith('<div id="audit-entries"') and "<html" not in html
 
 
+def test_the_export_link_and_the_pages_carry_the_filters_encoded(client, cast, admin):
+    for n in range(51):
+        services.team_create(member=admin, name=f"R&D {n}")
+    client.force_login(cast.members["viewer"].user)
+    url = reverse("audit", args=["acme"])
+    html = client.get(url, {"q": "R&D", "page": "1"}).content.decode()
+    assert f'href="{reverse("audit_export", args=["acme"])}?q=R%26D"' in html
+    assert 'href="?q=R%26D&amp;page=2"' in html
+    entries = client.get(url, {"q": "R&D"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="audit-export" href="/w/acme/audit.csv?q=R%26D" hx-swap-oob="true"' in entries
+
+
 def test_the_csv_export_neutralizes_formulas(client, cast, admin):
     for name in ['=HYPERLINK("http://evil.example")', "+1+1", "-2", "@SUM(A1)", "Plain"]:
         services.team_create(member=admin, name=name)

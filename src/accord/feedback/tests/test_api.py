@@ -67,3 +67,26 @@ def test_lists_take_a_constant_number_of_queries(cast, api, make_feedback, make_
     for path in ["/workspaces/acme/feedback", "/workspaces/acme/customers", "/workspaces/acme/feedback-links", f"/workspaces/acme/ideas/{idea.pk}/evidence"]:
         with django_assert_max_num_queries(12):
             assert client.get(path, {"limit": 100}).status_code == 200
+
+
+def test_patches_refuse_null_where_null_would_silently_mean_unchanged(cast, api):
+    """A field left out keeps its value; null is refused with the field named (only customer_id,
+    which null clears, takes it)."""
+    editor = api(cast.tokens["editor"])
+    fb = editor.post("/workspaces/acme/feedback", {"text": "SSO please", "title": "SSO", "customer": {"name": "Ada"}}).json()
+    for field in ("text", "title", "source", "status", "received_at"):
+        answer = editor.patch(f"/workspaces/acme/feedback/{fb['id']}", {"version": fb["version"], field: None})
+        assert answer.status_code == 422, (field, answer.content)
+        assert [e["field"] for e in answer.json()["errors"]] == [field]
+    cleared = editor.patch(f"/workspaces/acme/feedback/{fb['id']}", {"version": fb["version"], "customer_id": None})
+    assert cleared.status_code == 200 and cleared.json()["customer"] is None and cleared.json()["title"] == "SSO"
+    customer = fb["customer"]
+    for field in ("name", "email", "company", "segment", "revenue_weight"):
+        answer = editor.patch(f"/workspaces/acme/customers/{customer['id']}", {"version": customer["version"], field: None})
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, (field, answer.content)
+    idea = api(cast.tokens["editor"]).post("/workspaces/acme/ideas", {"title": "SSO"}).json()
+    link = editor.post(f"/workspaces/acme/feedback/{fb['id']}/links", {"idea_id": idea["id"]}).json()
+    for field in ("quote", "importance"):
+        answer = editor.patch(f"/workspaces/acme/feedback-links/{link['id']}", {field: None})
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, (field, answer.content)
+    assert editor.patch(f"/workspaces/acme/feedback-links/{link['id']}", {"importance": "critical"}).json()["importance"] == "critical"

@@ -1,5 +1,8 @@
 """The web pages: inbox, capture, item page with linking, the idea's evidence panel, customers, import."""
 
+import html
+import re
+
 import pytest
 from django.test import Client
 
@@ -136,3 +139,59 @@ def test_deleting_needs_the_right(cast, browser, make_feedback):
     assert browser("contributor").post(f"/w/acme/feedback/{theirs.pk}/delete").status_code == 403
     services.feedback_delete(member=cast.members["editor"], feedback_id=theirs.pk)
     assert not Feedback.objects.exists()
+
+
+def test_bulk_triage_with_nothing_ticked_says_so(cast, browser, make_feedback):
+    make_feedback()
+    client = browser("editor")
+    answer = client.post("/w/acme/feedback/bulk", {"status": "archived", "query": "q=R%26D"}, follow=True)
+    assert answer.status_code == 200
+    assert answer.redirect_chain[0][0] == "/w/acme/feedback?q=R%26D"
+    assert "Choose 1 to" in answer.content.decode()
+    assert not Feedback.objects.filter(status="archived").exists()
+
+
+def test_linking_from_the_idea_page_with_nothing_ticked_says_so(cast, browser, make_feedback, make_idea):
+    idea = make_idea()
+    make_feedback()
+    answer = browser("contributor").post(f"/w/acme/ideas/{idea.pk}/feedback", {"importance": "important"}, follow=True)
+    assert answer.status_code == 200
+    assert "Choose 1 to" in answer.content.decode()
+    assert not FeedbackLink.objects.exists()
+
+
+def test_the_export_links_carry_the_filters_encoded(cast, browser, make_feedback):
+    """q=R&D once exported the rows matching "R": the search text went into the link unencoded."""
+    make_feedback("R&D asked for a sandbox")
+    make_feedback("Reporting is slow")
+    fb = make_feedback("Another R&D wish", customer={"name": "Ada", "email": "ada@example.com"})
+    client = browser("viewer")
+    page = client.get("/w/acme/feedback", {"q": "R&D"}).content.decode()
+    links = re.findall(r'href="(/api/v1/workspaces/acme/feedback/export\?[^"]+)"', page)
+    assert len(links) == 2 and all("q=R%26D" in link for link in links)
+    csv_link = html.unescape(next(link for link in links if "format=csv" in link))
+    exported = client.get(csv_link).content.decode()
+    assert "sandbox" in exported and "Another R&D wish" in exported and "Reporting" not in exported
+    assert exported.count("\n") == 3  # the header and the two R&D rows
+    # The inbox's customer filter reaches the export under the API's name for it.
+    page = client.get("/w/acme/feedback", {"customer": fb.customer_id, "status": "new"}).content.decode()
+    link = html.unescape(re.search(r'href="(/api/v1/workspaces/acme/feedback/export\?[^"]+format=csv[^"]*)"', page)[1])
+    assert f"customer_id={fb.customer_id}" in link
+    assert client.get(link).content.decode().count("\n") == 2
+
+
+def test_the_status_tabs_and_pages_keep_the_search_encoded(cast, browser, make_feedback):
+    for n in range(51):
+        make_feedback(f"R&D item {n}")
+    page = browser("viewer").get("/w/acme/feedback", {"q": "R&D"}).content.decode()
+    assert 'href="?q=R%26D&amp;status=new"' in page
+    assert 'href="?q=R%26D&amp;page=2"' in page
+
+
+def test_filtering_with_htmx_brings_export_links_for_what_the_table_shows(cast, browser, make_feedback):
+    make_feedback("R&D asked for a sandbox")
+    rows = browser("viewer").get("/w/acme/feedback", {"q": "R&D"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="feedback-rows")
+    body = rows.content.decode()
+    assert "<html" not in body
+    assert 'id="feedback-export" hx-swap-oob="true"' in body
+    assert "/api/v1/workspaces/acme/feedback/export?q=R%26D&amp;format=csv" in body

@@ -265,3 +265,21 @@ def test_a_nul_character_anywhere_in_a_batch_refuses_it(editor, company_goal, to
     response = editor.post(f"{WS}/measurements", rows)
     assert response.status_code == 422 and "measurements" in str(response.json()["errors"])
     assert not Measurement.objects.exists()
+
+
+def test_patches_refuse_null_where_null_would_silently_mean_unchanged(editor, company_goal):
+    """A field left out keeps its value; null is refused with the field named. Only what null
+    clears takes it: a goal's parent and owner, a key result's owner."""
+    goal, kr = company_goal
+    for field in ("title", "description", "level", "team_ids", "period_kind", "period", "start_date", "end_date"):
+        answer = editor.patch(f"{WS}/goals/{goal.pk}", {"version": goal.version, field: None})
+        assert answer.status_code == 422, (field, answer.content)
+        assert [e["field"] for e in answer.json()["errors"]] == [field]
+    for field in ("name", "unit", "currency", "direction", "baseline", "target", "target_min"):
+        answer = editor.patch(f"{WS}/key-results/{kr.pk}", {"version": kr.version, field: None})
+        assert answer.status_code == 422, (field, answer.content)
+        assert [e["field"] for e in answer.json()["errors"]] == [field]
+    assert editor.patch(f"{WS}/goals/{goal.pk}", {"version": goal.version, "parent_id": None, "owner_id": None}).status_code == 200
+    assert editor.patch(f"{WS}/key-results/{kr.pk}", {"version": kr.version, "owner_id": None}).status_code == 200
+    goal.refresh_from_db()
+    assert goal.title == "Grow qualified demand"

@@ -131,14 +131,19 @@ def kano_result(counts: dict) -> scoring.ScoreResult:
             explanation="",
             category=majority,
         )
-    better = (pairs_total["A"] + pairs_total["O"]) / core
-    explanation = f"Better = (A + O) / (A + O + M + I) = ({pairs_total['A']} + {pairs_total['O']}) / {core} = {better:.2f}"
+    better, worse = scoring.kano_coefficients(pairs_total)
+    a, o, m = (pairs_total[k] for k in "AOM")
+    explanation = (
+        f"Better = (A + O) / (A + O + M + I) = ({a} + {o}) / {core} = {better:.2f}; "
+        f"Worse = -(O + M) / (A + O + M + I) = -({o} + {m}) / {core} = {worse:.2f}"
+    )
     return scoring.ScoreResult(
         value=round(better, 4),
         undefined_reason=None,
         breakdown=pairs_total,
         explanation=explanation,
         category=majority,
+        worse=round(worse, 4),
     )
 
 

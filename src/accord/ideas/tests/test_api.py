@@ -122,3 +122,24 @@ def test_the_score_range_applies_to_the_chosen_model_only(cast, api, model):
     assert editor.get("/workspaces/acme/ideas", {"score_min": 5, "score_max": 10}).json()["count"] == 0
     found = editor.get("/workspaces/acme/ideas", {"score_min": 5, "score_max": 10, "model_id": other.pk}).json()
     assert [i["id"] for i in found["items"]] == [idea_id]
+
+
+def test_a_score_range_with_its_minimum_above_its_maximum_is_refused(cast, api, model):
+    """Not silently "0 ideas": the range is empty, and the answer names both fields."""
+    editor = api(cast.tokens["editor"])
+    editor.post("/workspaces/acme/ideas", {"title": "Dark mode"})
+    answer = editor.get("/workspaces/acme/ideas", {"score_min": 60, "score_max": 40})
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.json()["errors"]} == {"score_min", "score_max"}
+    assert "above" in answer.json()["detail"]
+    assert editor.get("/workspaces/acme/ideas", {"score_min": 40, "score_max": 40}).status_code == 200
+    assert editor.get("/workspaces/acme/ideas", {"score_min": "nan"}).status_code == 422
+
+
+def test_is_default_takes_true_or_false_only(cast, api, model):
+    editor = api(cast.tokens["editor"])
+    created = editor.post("/workspaces/acme/scoring-models", {"name": "ICE", "kind": "ice", "is_default": 1})
+    assert created.status_code == 422 and created.json()["errors"][0]["field"] == "is_default"
+    patched = editor.patch(f"/workspaces/acme/scoring-models/{model.pk}", {"version": model.version, "is_default": "true"})
+    assert patched.status_code == 422 and patched.json()["errors"][0]["field"] == "is_default"
+    assert editor.post("/workspaces/acme/scoring-models", {"name": "ICE", "kind": "ice", "is_default": True}).status_code == 201

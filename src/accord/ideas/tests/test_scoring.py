@@ -34,7 +34,6 @@ from accord.ideas.scoring import (
     kano_classify,
     kano_coefficients,
     kano_summary,
-    moscow_effort_warning,
     score,
     validate_specs,
     validate_value,
@@ -309,36 +308,6 @@ def test_moscow_errors():
         score("moscow", (CriterionSpec("x", "X", "input"),), {"x": 1}).undefined_reason
         == "this model has no 'category' criterion"
     )
-
-
-def test_moscow_effort_warning_over_60_percent():
-    """DSDM Agile Project Framework handbook, section 10.4.1: "Levels of Must Have
-    effort above 60% introduce a risk of failure" (fliphtml5.com/glqi/jhlm, page 74).
-    Hand-computed: Must effort 8 + 10 = 18 of 25 = 72 %.
-    """
-    items = [(4, 8), (4, 10), (3, 4), (2, 2), (1, 1)]
-    warning = moscow_effort_warning(items)
-    assert warning is not None
-    assert "72 %" in warning
-    assert "(18 of 25)" in warning
-
-
-def test_moscow_effort_warning_at_or_below_60_percent():
-    assert moscow_effort_warning([(4, 6), (3, 4)]) is None  # exactly 60 %
-    assert moscow_effort_warning([(4, 0.3), (3, 0.2)]) is None  # 60 % with float noise
-    assert moscow_effort_warning([(4, 1), (3, 9)]) is None
-    assert moscow_effort_warning([]) is None
-    assert moscow_effort_warning([(3, 5), (2, 5)]) is None
-
-
-def test_moscow_effort_warning_just_above_60_shows_a_decimal():
-    warning = moscow_effort_warning([(4, 60.3), (3, 39.7)])
-    assert warning is not None and "60.3 %" in warning
-
-
-def test_moscow_effort_warning_ignores_missing_or_bad_estimates():
-    assert moscow_effort_warning([(4, None), (3, 1)]) is None
-    assert moscow_effort_warning([(4, 5), (3, None), (3, 0), (3, -2), (3, math.nan)]) is not None
 
 
 # =========================================================================== Kano

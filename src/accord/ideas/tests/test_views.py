@@ -234,6 +234,20 @@ def test_the_ideas_table_filters_sorts_and_answers_htmx_with_the_rows(as_role, w
     assert bad.status_code == 400 and "Enter a number." in _text(bad)
 
 
+def test_a_score_range_with_its_minimum_above_its_maximum_says_so(as_role, world):
+    client = as_role("viewer")
+    url = reverse("ideas", args=["acme"])
+    page = client.get(url, {"score_min": "60", "score_max": "40"})
+    html = _text(page)
+    assert page.status_code == 400
+    assert "The lowest score (60) is above the highest (40): no idea can match." in html
+    assert re.search(r'id="id_score_min"[^>]*value="60(\.0)?"[^>]*aria-invalid="true"', html)
+    assert re.search(r'id="id_score_max"[^>]*value="40(\.0)?"[^>]*aria-invalid="true"', html)
+    rows = client.get(url, {"score_min": "60", "score_max": "40"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="idea-rows")
+    assert rows.status_code == 400 and "no idea can match" in _text(rows)
+    assert client.get(url, {"score_min": "40", "score_max": "60"}).status_code == 200
+
+
 def test_the_value_effort_model_draws_its_matrix(as_role, world):
     html = _text(
         as_role("viewer").get(reverse("scoring_model", args=["acme", world["value_effort"].pk]))

@@ -63,3 +63,35 @@ def test_moderation_api(api, portal, cast, action, status):
     response = admin.post(f"/workspaces/acme/portal/comments/{comment.pk}/moderation", {"action": action})
     assert response.json()["status"] == status
     assert admin.get("/workspaces/acme/portal/comments").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("enabled", 0), ("enabled", 1), ("enabled", None), ("enabled", "true"), ("moderate_comments", 0),
+     ("moderate_submissions", None), ("title", None), ("intro", None), ("version", "1"), ("version", True)],
+)
+def test_the_settings_refuse_what_is_not_exactly_their_type(cast, api, field, value):
+    """PATCH /portal took 0 and null for booleans (null silently meant "unchanged")."""
+    admin = api(cast.tokens["admin"])
+    settings = admin.get("/workspaces/acme/portal").json()
+    body = {"version": settings["version"], field: value}
+    answer = admin.patch("/workspaces/acme/portal", body)
+    assert answer.status_code == 422, answer.content
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+    assert admin.get("/workspaces/acme/portal").json() == settings
+
+
+def test_the_settings_take_true_and_false_and_keep_what_is_left_out(cast, api):
+    admin = api(cast.tokens["admin"])
+    settings = admin.get("/workspaces/acme/portal").json()
+    changed = admin.patch("/workspaces/acme/portal", {"version": settings["version"], "moderate_comments": False}).json()
+    assert changed["moderate_comments"] is False and changed["title"] == settings["title"]
+    assert changed["enabled"] == settings["enabled"]
+
+
+def test_the_settings_schema_says_booleans_are_never_null(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["PortalPatch"]["properties"]
+    for name in ("enabled", "moderate_comments", "moderate_submissions"):
+        assert schema[name]["type"] == "boolean" and "anyOf" not in schema[name] and "default" not in schema[name]
+    assert schema["title"]["type"] == "string" and "anyOf" not in schema["title"]
+    assert schema["version"] == {"minimum": 1, "title": "Version", "type": "integer"}
