@@ -112,3 +112,30 @@ def cast_factory():
 def module_transaction(django_db_blocker):
     """kept_for_the_module(), bound to the blocker: `with module_transaction(): build data; yield`."""
     return lambda: kept_for_the_module(django_db_blocker)
+
+
+@pytest.fixture
+def db_tasks(settings, monkeypatch):
+    """Tasks go to the database queue (django_tasks_db), as in production without Redis.
+
+    Returns `run()`, which runs the worker over everything queued (once), and `rows()`, every
+    column of every row of the task table as text (what stays at rest).
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker runs in the test's own connection here: on PostgreSQL it would close it mid-test.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    class Queue:
+        @staticmethod
+        def run():
+            call_command("db_worker", batch=True, queue_name="*", startup_delay=False, verbosity=0, reload=False)
+
+        @staticmethod
+        def rows() -> list[str]:
+            return [str(row) for row in DBTaskResult.objects.values_list()]
+
+    return Queue

@@ -79,6 +79,7 @@ def test_feedback_and_comments_go_through_moderation(new_page, demo, artifacts, 
     visitor.get_by_label("Your feedback").fill("We need to export cohorts to our warehouse every night.")
     visitor.get_by_role("button", name="Send feedback").click()
     visitor.get_by_role("heading", name="Thank you").wait_for()
+    [confirmation] = [m for m in mail.outbox if m.to == [CUSTOMER] and "Confirm your address" in m.subject]
 
     admin = new_page(1440, 900)
     admin.goto("/accounts/login")
@@ -99,6 +100,11 @@ def test_feedback_and_comments_go_through_moderation(new_page, demo, artifacts, 
 
     from accord.feedback.models import Feedback
 
+    # Until Casey proves the address, the feedback is nobody's and no evidence.
+    assert Feedback.objects.filter(source="portal", title="Cohort export", customer=None, unverified_email=CUSTOMER).exists()
+    visitor.goto(_link(confirmation, "confirm"))
+    visitor.get_by_role("heading", name="Address confirmed").wait_for()
+    visitor.screenshot(path=artifacts / "portal-address-confirmed.png")
     assert Feedback.objects.filter(source="portal", title="Cohort export", customer__email=CUSTOMER).exists()
 
     # The idea page tells the product manager what customers said on the portal.

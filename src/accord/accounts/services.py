@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accord.core.cleaning import clean_text
 from accord.core.errors import FieldError, Invalid
 from accord.core.logging import security_log
 
@@ -44,6 +45,7 @@ def user_create(*, email: str, password: str, name: str = "", is_superuser: bool
         raise Invalid.field("email", "Enter a valid e-mail address.")
     if User.objects.filter(email=email).exists():
         raise Invalid.field("email", f"A user with the e-mail {email} already exists.")
+    name = clean_text(name, "name", max_length=150)
     validate_new_password(password, User(email=email, name=name))
     if is_superuser:
         return User.objects.create_superuser(email, password, name=name)
@@ -62,6 +64,6 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 @transaction.atomic
 def profile_update(*, user: User, name: str) -> User:
-    user.name = name.strip()[:150]
+    user.name = clean_text(name, "name", max_length=150)
     user.save(update_fields=["name"])
     return user

@@ -42,8 +42,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or ""
     logout(request)
     messages.info(request, "You are signed out.")
+    # e.g. back to an invitation meant for another address; only a path on this site
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
     return redirect("accounts:login")
 
 

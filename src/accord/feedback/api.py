@@ -104,6 +104,10 @@ class FeedbackOut(Schema):
     source: Source
     status: FeedbackStatus
     customer: CustomerOut | None
+    unverified_email: str = Field(
+        description="A portal sender's address they have not confirmed yet: until they do, the item "
+        "has no customer and is not counted as evidence. Empty otherwise."
+    )
     captured_by: str | None
     received_at: datetime
     created_at: datetime

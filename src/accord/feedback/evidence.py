@@ -6,8 +6,9 @@
   revenue_weight x the strongest importance that customer's feedback was linked with
   (nice to have 0.5, important 1, critical 2). A customer asking five times counts once.
 
+Feedback from a portal sender who has not confirmed their address yet counts in none of them.
 Each compute is one query. Services call `refresh_for` whenever links, a linked item's customer or a
-customer's revenue weight change.
+customer's revenue weight change, or a sender confirms their address.
 """
 
 from collections import defaultdict
@@ -26,7 +27,8 @@ KEYS = frozenset({"feedback.linked", "feedback.customers", "feedback.revenue"})
 
 
 def _links(workspace_id: int, idea_ids: list[int] | None):
-    links = FeedbackLink.objects.filter(idea__workspace_id=workspace_id)
+    # A portal sender who has not confirmed their address is no evidence yet.
+    links = FeedbackLink.objects.filter(idea__workspace_id=workspace_id, feedback__unverified_email="")
     if idea_ids is not None:
         links = links.filter(idea_id__in=idea_ids)
     return links

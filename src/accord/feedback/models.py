@@ -74,6 +74,9 @@ class Feedback(models.Model):
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
+    # A portal sender's address until they confirm it: meanwhile the feedback has no customer and
+    # is no demand evidence (anyone can type an existing customer's address).
+    unverified_email = models.EmailField(max_length=254, blank=True)
     captured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -180,6 +180,7 @@ class IdeaEvidence:
     revenue: float  # revenue of distinct customers (plain, no importance factor)
     demand: float  # feedback.revenue's raw value: with importance factors
     critical: int
+    unverified: int = 0  # linked portal feedback whose sender has not confirmed their address
 
 
 def idea_evidence(*, workspace: Workspace, idea: Idea) -> IdeaEvidence:
@@ -187,7 +188,8 @@ def idea_evidence(*, workspace: Workspace, idea: Idea) -> IdeaEvidence:
     link_list = list(links(workspace=workspace, idea_id=idea.pk).order_by("-feedback__received_at"))
     by_segment: dict[str, SegmentRow] = {}
     revenue_of: dict[int, float] = {}
-    for link in link_list:
+    counted = [link for link in link_list if not link.feedback.unverified_email]
+    for link in counted:
         customer = link.feedback.customer
         seg = (customer.segment if customer else "") or "unknown"
         row = by_segment.setdefault(seg, SegmentRow(seg))
@@ -201,11 +203,12 @@ def idea_evidence(*, workspace: Workspace, idea: Idea) -> IdeaEvidence:
     return IdeaEvidence(
         links=link_list,
         segments=sorted(by_segment.values(), key=lambda r: (-r.revenue, -r.items, r.segment)),
-        items=len(link_list),
+        items=len(counted),
         customers=len(revenue_of),
         revenue=sum(revenue_of.values()),
         demand=demand,
-        critical=sum(1 for link in link_list if link.importance == Importance.CRITICAL),
+        critical=sum(1 for link in counted if link.importance == Importance.CRITICAL),
+        unverified=len(link_list) - len(counted),
     )
 
 

@@ -293,9 +293,14 @@ def feedback_create(
 
 @transaction.atomic
 def feedback_create_public(
-    *, workspace: Workspace, text: str, email: str, name: str = "", title: str = ""
+    *, workspace: Workspace, text: str, email: str, name: str = "", title: str = "", verified: bool = False
 ) -> Feedback:
-    """A customer's submission on the public portal: no member; the audit trail says "portal"."""
+    """A customer's submission on the public portal: no member; the audit trail says "portal".
+
+    Only a `verified` address (its owner opened a link mailed to it) makes the feedback its
+    customer's. Otherwise the address is kept as `unverified_email`: no customer, no segment, no
+    revenue weight and no evidence until `feedback_sender_verified`.
+    """
     row = clean_row(
         {"text": text, "title": title, "source": Source.PORTAL, "customer_name": name,
          "customer_email": email}
@@ -304,19 +309,44 @@ def feedback_create_public(
         row.errors.append(("email", "E-mail is required."))
     row.errors = [(f.replace("customer_", ""), m) for f, m in row.errors]
     _raise_row(row)
-    customer = customers_for(workspace.pk, [row.customer])[row.customer.key]
     fb = Feedback.objects.create(
         workspace=workspace,
         text=row.text,
         title=row.title,
         source=Source.PORTAL,
-        customer=customer,
+        customer=customers_for(workspace.pk, [row.customer])[row.customer.key] if verified else None,
+        unverified_email="" if verified else row.customer.email,
     )
     with acting_via("portal"):
         record(workspace=workspace, actor=None, action="created", obj=fb,
-               after=_feedback_snapshot(fb))
+               after={**_feedback_snapshot(fb), "unverified_email": fb.unverified_email})
     _announce([fb.pk])
     return fb
+
+
+@transaction.atomic
+def feedback_sender_verified(*, workspace: Workspace, email: str, name: str = "") -> int:
+    """A portal sender proved their address: their unverified feedback joins the customer of that
+    address (found or created) and counts as evidence from now on. Returns how many items."""
+    items = list(
+        Feedback.objects.select_for_update().filter(workspace_id=workspace.pk, unverified_email=email)
+    )
+    if not items:
+        return 0
+    errors: list = []
+    spec = clean_customer({"name": name, "email": email}, errors)
+    customer = customers_for(workspace.pk, [spec])[spec.key]
+    now = timezone.now()
+    with acting_via("portal"):
+        for fb in items:
+            fb.customer, fb.unverified_email = customer, ""
+            fb.updated_at, fb.version = now, fb.version + 1
+            record(workspace=workspace, actor=None, action="sender_verified", obj=fb,
+                   before={"customer_id": None, "unverified_email": email},
+                   after={"customer_id": customer.pk, "unverified_email": ""})  # fmt: skip
+    Feedback.objects.bulk_update(items, ["customer", "unverified_email", "updated_at", "version"])
+    evidence.refresh_for(workspace.pk, _ideas_of_feedback([fb.pk for fb in items]))
+    return len(items)
 
 
 def _may_edit(member: Membership, fb: Feedback) -> None:
@@ -361,7 +391,8 @@ def feedback_update(
         fb.customer = None
     elif customer_id or customer:
         fb.customer = _customer_of(member, customer_id, customer)
-    save_versioned(fb, version, FEEDBACK_FIELDS)
+        fb.unverified_email = ""  # a member vouches for the customer they chose
+    save_versioned(fb, version, [*FEEDBACK_FIELDS, "unverified_email"])
     if before["customer_id"] != fb.customer_id:
         evidence.refresh_for(member.workspace_id, _ideas_of_feedback([fb.pk]))
     record(workspace=member.workspace, actor=member.user, action="updated", obj=fb,

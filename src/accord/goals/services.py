@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accord.audit.services import record, snapshot
-from accord.core.cleaning import clean_text
+from accord.core.cleaning import clean_text, one_line
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, FieldError, Invalid, NotFound
 from accord.core.tokens import hash_token, new_token
@@ -156,7 +156,7 @@ def goal_create(
     goal = Goal(
         workspace_id=member.workspace_id,
         title=clean_text(title, "title", required=True, max_length=200),
-        description=clean_text(description, "description", max_length=20000),
+        description=clean_text(description, "description", max_length=20000, multiline=True),
         level=_choice(level, GoalLevel, "level"),
         owner_id=_person(member, owner_id, "owner_id"),
         period_kind=period_kind,
@@ -203,7 +203,7 @@ def goal_update(
     if title is not None:
         goal.title = clean_text(title, "title", required=True, max_length=200)
     if description is not None:
-        goal.description = clean_text(description, "description", max_length=20000)
+        goal.description = clean_text(description, "description", max_length=20000, multiline=True)
     if level is not None:
         goal.level = _choice(level, GoalLevel, "level")
     if parent_id is not _UNSET:
@@ -492,7 +492,7 @@ def measurements_record(
             )
             continue
         seen.add((kr.pk, day))
-        cleaned.append((kr.pk, day, value, note.strip()))
+        cleaned.append((kr.pk, day, value, one_line(note.strip())))
     if errors:
         raise _batch_error(errors)
     existing = _existing(krs, cleaned)

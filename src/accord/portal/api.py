@@ -329,4 +329,5 @@ def public_feedback(request: HttpRequest, slug: str, data: SubmissionIn):
     _limit(request, "submit")
     portal = selectors.open_portal(slug)
     services.submission_create(portal=portal, **data.dict())
-    return Status(202, {"detail": "Thank you: your feedback reached the team."})
+    return Status(202, {"detail": "Thank you: your feedback reached the team. If we mailed you a link "
+                                  "to confirm your address, open it so the team can count your feedback."})

@@ -2,7 +2,7 @@
 
 People on the portal are not users: a Contact is an e-mail address within one workspace's portal
 (votes, comments, submissions and unsubscribing hang off it). Every token a contact receives
-(vote verification, unsubscribe) is stored hashed in PortalToken.
+(vote verification, address confirmation, unsubscribe) is stored hashed in PortalToken.
 """
 
 from django.conf import settings
@@ -65,6 +65,7 @@ class Contact(models.Model):
     )
     email = models.EmailField(max_length=254)
     name = models.CharField(max_length=120, blank=True)
+    # When its owner proved the address (opened a vote or confirmation link, or is the member).
     verified_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -104,6 +105,7 @@ class Vote(models.Model):
 
 class TokenKind(models.TextChoices):
     VERIFY_VOTE = "verify_vote", "Verify a vote"
+    VERIFY_EMAIL = "verify_email", "Confirm an e-mail address"
     UNSUBSCRIBE = "unsubscribe", "Unsubscribe"
 
 
@@ -112,6 +114,8 @@ class PortalToken(models.Model):
     kind = models.CharField(max_length=20, choices=TokenKind.choices)
     vote = models.ForeignKey(Vote, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The mailing task rebuilds the link's token from this (accord.core.tokens.derived_token).
+    token_nonce = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,13 @@
 Admin side (a member, portal.manage): settings, publishing ideas, moderating comments and
 submissions. Public side (no account): vote requests and their verification, comments, feedback
 submissions, unsubscribing. Public writes take the Portal resolved from the slug (enabled, or the
-view already answered 404); tokens are mailed on commit and stored hashed.
+view already answered 404); tokens are mailed on commit and stored hashed (a mailing task gets the
+token's id and rebuilds the token from its nonce: no secret waits in the task queue).
+
+Identity: an address is only trusted once its owner opened a link mailed to it (a vote link or
+an address confirmation link; a signed-in member's own address counts as proven). Feedback
+submitted from an unproven address reaches the inbox as "unverified": it borrows no customer's
+identity (segment, revenue weight, history) and is no evidence until the address is confirmed.
 """
 
 from datetime import timedelta
@@ -12,14 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Invalid, NotFound
-from accord.core.tokens import hash_token, new_token
+from accord.core.tokens import derived_token, hash_token, new_derived_token
 from accord.ideas.models import Idea, IdeaStatus
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
@@ -85,7 +90,7 @@ def portal_update(
     if title is not None:
         portal.title = clean_text(title, "title", max_length=120)
     if intro is not None:
-        portal.intro = clean_text(intro, "intro", max_length=5000)
+        portal.intro = clean_text(intro, "intro", max_length=5000, multiline=True)
     if moderate_comments is not None:
         portal.moderate_comments = moderate_comments
     if moderate_submissions is not None:
@@ -130,7 +135,7 @@ def idea_publish(
     before = snapshot(published, ["public_title", "public_description"])
     published.public_title = clean_text(public_title, "public_title", max_length=200)
     published.public_description = clean_text(
-        public_description, "public_description", max_length=20000
+        public_description, "public_description", max_length=20000, multiline=True
     )
     published.version += 0 if created else 1
     published.save()
@@ -222,7 +227,44 @@ def _to_inbox(submission: Submission):
         email=submission.contact.email,
         name=submission.name,
         title=submission.title,
+        verified=submission.contact.verified_at is not None,
     )
+
+
+# ---------------------------------------------------------------- tokens and proven addresses
+
+TOKEN_PREFIX = {TokenKind.VERIFY_VOTE: "vote", TokenKind.VERIFY_EMAIL: "addr", TokenKind.UNSUBSCRIBE: "unsub"}
+
+
+def _mailed_token(contact: Contact, kind: str, expires_at, vote: Vote | None = None) -> PortalToken:
+    """A token row for a mail a task will send (the task rebuilds the token: `token_of`)."""
+    _raw, digest, nonce = new_derived_token(TOKEN_PREFIX[kind])
+    return PortalToken.objects.create(
+        contact=contact, kind=kind, vote=vote, token_hash=digest, token_nonce=nonce,
+        expires_at=expires_at,
+    )  # fmt: skip
+
+
+def token_of(token: PortalToken) -> str:
+    """The token to put in the mail, rebuilt from the stored nonce."""
+    raw, digest = derived_token(TOKEN_PREFIX[token.kind], token.token_nonce)
+    if digest != token.token_hash:  # SECRET_KEY changed since the row was made: the mail must work
+        PortalToken.objects.filter(pk=token.pk).update(token_hash=digest)
+    return raw
+
+
+def _recent_tokens(**filters) -> int:
+    return PortalToken.objects.filter(created_at__gte=timezone.now() - timedelta(hours=1), **filters).count()
+
+
+def _address_proven(contact: Contact, when) -> None:
+    """The contact's owner proved the address: their feedback now belongs to its customer."""
+    from accord.feedback.services import feedback_sender_verified
+
+    if contact.verified_at is None:
+        Contact.objects.filter(pk=contact.pk).update(verified_at=when)
+        contact.verified_at = when
+    feedback_sender_verified(workspace=contact.workspace, email=contact.email, name=contact.name)
 
 
 # ---------------------------------------------------------------- public: votes
@@ -262,28 +304,19 @@ def vote_request(*, portal: Portal, idea_id: int, email: str) -> Vote:
     vote, _ = Vote.objects.get_or_create(
         idea=published.idea, contact=contact, defaults={"workspace_id": portal.workspace_id}
     )
-    recent = PortalToken.objects.filter(
-        vote=vote, created_at__gte=timezone.now() - timedelta(hours=1)
-    ).count()
     # However many addresses ask, one inbox gets at most MAILS_PER_HOUR confirmation mails.
-    if vote.verified_at is None and recent < MAILS_PER_HOUR:
-        raw, digest = new_token("vote")
-        PortalToken.objects.create(
-            contact=contact,
-            kind=TokenKind.VERIFY_VOTE,
-            vote=vote,
-            token_hash=digest,
-            expires_at=timezone.now() + timedelta(hours=VERIFY_HOURS),
+    if vote.verified_at is None and _recent_tokens(vote=vote) < MAILS_PER_HOUR:
+        token = _mailed_token(
+            contact, TokenKind.VERIFY_VOTE, timezone.now() + timedelta(hours=VERIFY_HOURS), vote
         )
-        link = absolute(reverse("portal_verify", args=[portal.workspace.slug, raw]))
-        transaction.on_commit(lambda: tasks.send_vote_verification.enqueue(vote.pk, link))
+        transaction.on_commit(lambda: tasks.send_vote_verification.enqueue(token.pk))
     return vote
 
 
 def _use_token(raw: str, kind: str, *, workspace_id: int) -> PortalToken:
     token = (
         PortalToken.objects.select_for_update()
-        .select_related("contact")
+        .select_related("contact", "contact__workspace")
         .filter(token_hash=hash_token(raw or ""), kind=kind, contact__workspace_id=workspace_id)
         .first()
     )
@@ -302,8 +335,7 @@ def vote_verify(*, portal: Portal, token: str) -> Vote:
     now = timezone.now()
     if found.used_at is None:
         PortalToken.objects.filter(pk=found.pk).update(used_at=now)
-    if found.contact.verified_at is None:
-        Contact.objects.filter(pk=found.contact_id).update(verified_at=now)
+    _address_proven(found.contact, now)
     if vote.verified_at is None:
         vote.verified_at = now
         vote.save(update_fields=["verified_at"])
@@ -341,8 +373,7 @@ def vote_member(*, member: Membership, idea_id: int) -> tuple[Vote | None, bool]
     else:
         vote.verified_at, vote.user = now, member.user
         vote.save(update_fields=["verified_at", "user"])
-    if contact.verified_at is None:
-        Contact.objects.filter(pk=contact.pk).update(verified_at=now)
+    _address_proven(contact, now)
     evidence.refresh(workspace_id=portal.workspace_id, idea_id=published.idea_id)
     return vote, True
 
@@ -408,7 +439,7 @@ def comment_create(
         member = None
     name = clean_text(name, "name", required=True, max_length=120)
     contact = _contact(portal, clean_email(email), name)
-    body = clean_text(body, "body", required=True, max_length=4000)
+    body = clean_text(body, "body", required=True, max_length=4000, multiline=True)
     approved = member is not None or not portal.moderate_comments
     comment = Comment.objects.create(
         workspace_id=portal.workspace_id,
@@ -430,15 +461,27 @@ def comment_create(
 def submission_create(
     *, portal: Portal, name: str, email: str, title: str, text: str
 ) -> Submission:
-    """Feedback from the portal: straight into the inbox, or into the moderation queue first."""
-    contact = _contact(portal, clean_email(email), clean_text(name, "name", max_length=120))
+    """Feedback from the portal: straight into the inbox, or into the moderation queue first.
+
+    From an address not proven yet, a confirmation link is mailed (at most MAILS_PER_HOUR an
+    hour); the feedback is "unverified" until it is opened. The visitor sees the same answer
+    either way, so the form does not tell whether an address is known.
+    """
+    name = clean_text(name, "name", max_length=120)
+    contact = _contact(portal, clean_email(email), name)
     submission = Submission.objects.create(
         workspace_id=portal.workspace_id,
         contact=contact,
-        name=clean_text(name, "name", max_length=120),
+        name=name,
         title=clean_text(title, "title", max_length=200),
-        text=clean_text(text, "text", required=True, max_length=10000),
+        text=clean_text(text, "text", required=True, max_length=10000, multiline=True),
     )
+    submission.contact = contact
+    if contact.verified_at is None and _recent_tokens(
+        contact=contact, kind=TokenKind.VERIFY_EMAIL
+    ) < MAILS_PER_HOUR:
+        token = _mailed_token(contact, TokenKind.VERIFY_EMAIL, timezone.now() + timedelta(hours=VERIFY_HOURS))
+        transaction.on_commit(lambda: tasks.send_address_confirmation.enqueue(token.pk))
     if not portal.moderate_submissions:
         submission.workspace = portal.workspace
         submission.status = Moderation.APPROVED
@@ -454,16 +497,21 @@ def submission_create(
 # ---------------------------------------------------------------- public: unsubscribe
 
 
+@transaction.atomic
+def address_confirm(*, portal: Portal, token: str) -> Contact:
+    """The link from the confirmation mail: the address is proven, its feedback counts."""
+    found = _use_token(token, TokenKind.VERIFY_EMAIL, workspace_id=portal.workspace_id)
+    now = timezone.now()
+    if found.used_at is None:
+        PortalToken.objects.filter(pk=found.pk).update(used_at=now)
+    _address_proven(found.contact, now)
+    return found.contact
+
+
 def unsubscribe_token(contact: Contact) -> str:
     """A fresh one-click unsubscribe token for one mail (kept a year, stored hashed)."""
-    raw, digest = new_token("unsub")
-    PortalToken.objects.create(
-        contact=contact,
-        kind=TokenKind.UNSUBSCRIBE,
-        token_hash=digest,
-        expires_at=timezone.now() + timedelta(days=UNSUBSCRIBE_DAYS),
-    )
-    return raw
+    token = _mailed_token(contact, TokenKind.UNSUBSCRIBE, timezone.now() + timedelta(days=UNSUBSCRIBE_DAYS))
+    return token_of(token)
 
 
 def unsubscribe_check(*, portal: Portal, token: str) -> None:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("portal/<slug:slug>/submit", views_public.submit, name="portal_submit"),
     path("portal/<slug:slug>/submitted", views_public.submitted, name="portal_submitted"),
     path("portal/<slug:slug>/verify/<str:token>", views_public.verify, name="portal_verify"),
+    path("portal/<slug:slug>/confirm/<str:token>", views_public.confirm, name="portal_confirm"),
     path("portal/<slug:slug>/unsubscribe/<str:token>", views_public.unsubscribe, name="portal_unsubscribe"),
 ]

@@ -291,6 +291,14 @@ def verify(request: HttpRequest, portal: Portal, token: str) -> HttpResponse:
     return _back(portal, counted.idea_id, "verified", "#vote")
 
 
+@portal_view("token", on=("GET",))
+@require_GET
+def confirm(request: HttpRequest, portal: Portal, token: str) -> HttpResponse:
+    """The link mailed after feedback from an address not confirmed yet."""
+    contact = services.address_confirm(portal=portal, token=token)
+    return render(request, "portal/public/confirmed.html", {**_context(request, portal), "email": contact.email})
+
+
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a CSRF token; the token suffices
 @portal_view("token", on=("GET", "POST"))
 @require_http_methods(["GET", "POST"])

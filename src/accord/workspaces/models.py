@@ -52,6 +52,8 @@ class Invitation(models.Model):
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The mailing task rebuilds the link's token from this (accord.core.tokens.derived_token).
+    token_nonce = models.CharField(max_length=40, blank=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

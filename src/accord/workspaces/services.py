@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
-from accord.core.errors import Conflict, Invalid, NotFound
-from accord.core.tokens import hash_token, new_token
+from accord.core.errors import Conflict, Forbidden, Invalid, NotFound
+from accord.core.tokens import derived_token, hash_token, new_derived_token, new_token
 
 from .models import ApiToken, Invitation, Membership, Person, Role, Team, TeamKind, Workspace
 from .permissions import require
@@ -73,7 +73,7 @@ def workspace_create(*, user, name: str, slug: str = "", description: str = "") 
         raise Invalid.field("slug", f"The slug {slug!r} is reserved.")
     if Workspace.objects.filter(slug=slug).exists():
         raise Invalid.field("slug", f"The slug {slug!r} is taken; choose another.")
-    workspace = Workspace.objects.create(name=name, slug=slug, description=clean_text(description, "description", max_length=5000))
+    workspace = Workspace.objects.create(name=name, slug=slug, description=clean_text(description, "description", max_length=5000, multiline=True))
     membership = Membership.objects.create(workspace=workspace, user=user, role=Role.ADMIN)
     record(workspace=workspace, actor=user, action="created", obj=workspace, after=snapshot(workspace, WORKSPACE_FIELDS))
     record(workspace=workspace, actor=user, action="joined", obj=membership, object_label=user.email, after={"role": Role.ADMIN})
@@ -89,7 +89,7 @@ def workspace_update(*, member: Membership, version: int, name: str | None = Non
     if name is not None:
         workspace.name = clean_text(name, "name", required=True, max_length=120)
     if description is not None:
-        workspace.description = clean_text(description, "description", max_length=5000)
+        workspace.description = clean_text(description, "description", max_length=5000, multiline=True)
     save_versioned(workspace, version, ["name", "description"])
     record(workspace=workspace, actor=member.user, action="updated", obj=workspace, before=before, after=snapshot(workspace, WORKSPACE_FIELDS))
     return workspace
@@ -161,15 +161,33 @@ def invitation_create(*, member: Membership, email: str, role: str = Role.CONTRI
         raise Invalid.field("valid_days", "An invitation is valid for 1 to 90 days.")
     if Membership.objects.filter(workspace_id=member.workspace_id, user__email=email).exists():
         raise Invalid.field("email", f"{email} is already a member of this workspace.")
-    raw, digest = new_token("inv")
+    raw, digest, nonce = new_derived_token("inv")
     invitation = Invitation.objects.create(
-        workspace=member.workspace, email=email, role=role, token_hash=digest, invited_by=member.user,
-        expires_at=timezone.now() + timedelta(days=valid_days),
+        workspace=member.workspace, email=email, role=role, token_hash=digest, token_nonce=nonce,
+        invited_by=member.user, expires_at=timezone.now() + timedelta(days=valid_days),
     )
     record(workspace=member.workspace, actor=member.user, action="invited", obj=invitation, object_label=email, after={"email": email, "role": role})
-    link = f"{settings.ACCORD_BASE_URL}/invitations/{raw}"
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, link))
+    # The task gets the id only and rebuilds the link (invitation_link): no token in the task queue.
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
     return invitation, raw
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The link to mail, its token rebuilt from the stored nonce."""
+    raw, digest = derived_token("inv", invitation.token_nonce)
+    if digest != invitation.token_hash:  # SECRET_KEY changed since: the mailed link must work
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=digest)
+    return f"{settings.ACCORD_BASE_URL}/invitations/{raw}"
+
+
+def masked_email(email: str) -> str:
+    """Enough of an address to recognise it, for a page anyone holding the link can open."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}{'•' * 3}@{domain}"
+
+
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    return (user.email or "").strip().lower() == invitation.email.strip().lower()
 
 
 @transaction.atomic
@@ -197,8 +215,17 @@ def invitation_by_token(raw: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, user, token: str) -> Membership:
-    invitation = invitation_by_token(token)
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    """Only the account with the invited address may accept (any letter case): a forwarded or
+    leaked link gives nobody else the invitation's role."""
+    found = invitation_by_token(token)
+    invitation = Invitation.objects.select_for_update().select_related("workspace").get(pk=found.pk)
+    if invitation.state != "pending":  # accepted or revoked by a concurrent request
+        raise NotFound("This invitation link is not valid (it may have expired or been revoked).")
+    if not invitation_is_for(invitation, user):
+        raise Forbidden(
+            f"This invitation is for {masked_email(invitation.email)}; you are signed in as {user.email}. "
+            "Sign in with the invited address (or create an account for it) to accept."
+        )
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
@@ -238,7 +265,7 @@ def team_create(*, member: Membership, name: str, kind: str = TeamKind.CUSTOM, d
     require(member, "team.manage")
     name = clean_text(name, "name", required=True, max_length=120)
     _unique_team_name(member.workspace_id, name)
-    team = Team.objects.create(workspace=member.workspace, name=name, kind=_clean_kind(kind), description=clean_text(description, "description", max_length=5000))
+    team = Team.objects.create(workspace=member.workspace, name=name, kind=_clean_kind(kind), description=clean_text(description, "description", max_length=5000, multiline=True))
     record(workspace=member.workspace, actor=member.user, action="created", obj=team, after=snapshot(team, TEAM_FIELDS))
     return team
 
@@ -254,7 +281,7 @@ def team_update(*, member: Membership, team_id: int, version: int, name: str | N
     if kind is not None:
         team.kind = _clean_kind(kind)
     if description is not None:
-        team.description = clean_text(description, "description", max_length=5000)
+        team.description = clean_text(description, "description", max_length=5000, multiline=True)
     save_versioned(team, version, TEAM_FIELDS)
     record(workspace=member.workspace, actor=member.user, action="updated", obj=team, before=before, after=snapshot(team, TEAM_FIELDS))
     return team

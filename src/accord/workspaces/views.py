@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts import services as account_services
 from accord.audit.selectors import audit_entries
-from accord.core.errors import Invalid, NotFound
+from accord.core.errors import Forbidden, Invalid, NotFound
 from accord.core.web import (
     UserError,
     field_errors,
@@ -168,12 +168,15 @@ def invitation_revoke(request: HttpRequest, member, invitation_id: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation e-mail: sign in (or create an account) and join."""
+    """The link in the invitation e-mail: sign in (or create an account) with the invited address
+    and join. Signed in as someone else, the page says which address the invitation is for and
+    offers to sign out."""
     try:
         invite = services.invitation_by_token(token)
     except NotFound:
         return render(request, "workspaces/invitation_invalid.html", status=404)
     errors: dict = {}
+    status = 200
     if request.method == "POST":
         try:
             if not request.user.is_authenticated:
@@ -181,7 +184,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             membership = services.invitation_accept(user=request.user, token=token)
         except UserError as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), 422
+        except Forbidden as exc:
+            errors, status = field_errors(exc), 403
         except NotFound:
             return render(request, "workspaces/invitation_invalid.html", status=404)
         else:
@@ -189,11 +194,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("workspace_home", slug=membership.workspace.slug)
     from django.contrib.auth import get_user_model
 
-    has_account = get_user_model().objects.filter(email=invite.email).exists()
+    has_account = get_user_model().objects.filter(email__iexact=invite.email).exists()
     return render(request, "workspaces/invitation.html", {
         "invite": invite, "errors": errors, "has_account": has_account,
+        "invited": services.masked_email(invite.email),
+        "for_you": request.user.is_authenticated and services.invitation_is_for(invite, request.user),
         "name": request.POST.get("name", ""),
-    }, status=422 if errors else 200)
+    }, status=status)
 
 
 # ---------------------------------------------------------------- teams

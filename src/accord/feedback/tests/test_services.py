@@ -73,12 +73,14 @@ def test_text_changes_are_announced_after_commit(cast, make_feedback, announced,
 
 def test_portal_submissions_have_no_member_and_say_portal_in_the_audit(cast, announced, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        fb = services.feedback_create_public(workspace=cast.workspace, text="Love it, but SSO?", email="Eve@Example.com", name="Eve")
+        fb = services.feedback_create_public(workspace=cast.workspace, text="Love it, but SSO?", email="Eve@Example.com", name="Eve", verified=True)
     assert fb.source == "portal" and fb.captured_by is None
     assert fb.customer.email == "eve@example.com" and fb.customer.name == "Eve"
     entry = AuditEntry.objects.get(object_type="feedback", object_id=str(fb.pk))
     assert (entry.via, entry.actor) == ("portal", None)
     assert announced == [[fb.pk]]
+    unproven = services.feedback_create_public(workspace=cast.workspace, text="Me too", email="eve@example.com")
+    assert unproven.customer is None and unproven.unverified_email == "eve@example.com"
     with pytest.raises(Invalid) as exc:
         services.feedback_create_public(workspace=cast.workspace, text="Hi", email="")
     assert exc.value.errors[0].field == "email"

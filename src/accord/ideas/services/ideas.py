@@ -56,8 +56,8 @@ def idea_create(
     idea = Idea.objects.create(
         workspace_id=member.workspace_id,
         title=clean_text(title, "title", required=True, max_length=200),
-        description=clean_text(description, "description", max_length=20000),
-        problem=clean_text(problem, "problem", max_length=5000),
+        description=clean_text(description, "description", max_length=20000, multiline=True),
+        problem=clean_text(problem, "problem", max_length=5000, multiline=True),
         department=department_of(member, department_id),
         product_area=clean_text(product_area, "product_area", max_length=100),
         submitter=member.user,
@@ -113,9 +113,9 @@ def idea_update(
     if title is not None:
         idea.title = clean_text(title, "title", required=True, max_length=200)
     if description is not None:
-        idea.description = clean_text(description, "description", max_length=20000)
+        idea.description = clean_text(description, "description", max_length=20000, multiline=True)
     if problem is not None:
-        idea.problem = clean_text(problem, "problem", max_length=5000)
+        idea.problem = clean_text(problem, "problem", max_length=5000, multiline=True)
     if department_id is not None or clear_department:
         idea.department = department_of(member, department_id)
     if product_area is not None:
@@ -266,7 +266,7 @@ def decide(
         )
     if idea.status == IdeaStatus.MERGED:
         raise Conflict("This idea was merged into another; decide on that one.")
-    reason = clean_text(reason, "reason", required=True, max_length=5000)
+    reason = clean_text(reason, "reason", required=True, max_length=5000, multiline=True)
     revisit_condition = clean_text(revisit_condition, "revisit_condition", max_length=300)
     if kind == DecisionKind.PARK and not (revisit_on or revisit_condition):
         raise Invalid.field("revisit_on", "Say when to look at it again: a date or a condition.")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.audit.services import record, snapshot
-from accord.core.cleaning import clean_text
+from accord.core.cleaning import clean_text, one_line
 from accord.core.concurrency import save_versioned
 from accord.core.errors import FieldError, Invalid
 from accord.ideas import evidence, scoring
@@ -120,7 +120,7 @@ def _clean_criteria(kind: str, rows: list[dict] | None) -> list[Criterion]:
                 errors.append(FieldError(f"{where}.allowed", "Allowed values must be numbers."))
                 allowed = None
         source, saturation = _clean_source(row, where, errors)
-        name = str(row.get("name") or key.replace("_", " ").capitalize())[:120]
+        name = one_line(str(row.get("name") or key.replace("_", " ").capitalize()).strip())[:120]
         criteria.append(
             Criterion(
                 key=key,
@@ -239,7 +239,7 @@ def scoring_model_create(
         workspace_id=member.workspace_id,
         name=name,
         kind=kind,
-        description=clean_text(description, "description", max_length=5000),
+        description=clean_text(description, "description", max_length=5000, multiline=True),
         formula=_check_formula(kind, formula, cleaned),
         options=_clean_options(kind, options),
         promote_threshold=promote_threshold,
@@ -301,7 +301,7 @@ def scoring_model_update(
         ):
             raise Invalid.field("name", f"A scoring model called {model.name!r} already exists.")
     if description is not None:
-        model.description = clean_text(description, "description", max_length=5000)
+        model.description = clean_text(description, "description", max_length=5000, multiline=True)
     new_criteria = _clean_criteria(model.kind, criteria) if criteria is not None else old_criteria
     if formula is not None or criteria is not None:
         model.formula = _check_formula(

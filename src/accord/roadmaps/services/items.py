@@ -118,7 +118,7 @@ def item_create(
         workspace_id=member.workspace_id,
         roadmap=roadmap,
         title=clean_text(title, "title", required=True, max_length=200),
-        description=clean_text(description, "description", max_length=20000),
+        description=clean_text(description, "description", max_length=20000, multiline=True),
         lane=_lane_of(roadmap.pk, lane_id),
         parent=_parent_of(member, None, roadmap.pk, parent_id),
         start_date=start_date,
@@ -183,7 +183,7 @@ def item_update(
     if title is not None:
         item.title = clean_text(title, "title", required=True, max_length=200)
     if description is not None:
-        item.description = clean_text(description, "description", max_length=20000)
+        item.description = clean_text(description, "description", max_length=20000, multiline=True)
     if lane_id is not None or clear_lane:
         item.lane = _lane_of(item.roadmap_id, lane_id)
     if parent_id is not None or clear_parent:

@@ -72,7 +72,7 @@ def roadmap_create(
         name=name,
         kind=_choice(kind, RoadmapKind, "kind"),
         owner=member.user,
-        description=clean_text(description, "description", max_length=5000),
+        description=clean_text(description, "description", max_length=5000, multiline=True),
         time_scale=_choice(time_scale, TimeScale, "time_scale"),
         lane_mode=_choice(lane_mode, LaneMode, "lane_mode"),
         color_by=color_by,
@@ -121,7 +121,7 @@ def roadmap_update(
         ):
             raise Invalid.field("name", f"A roadmap called {roadmap.name!r} already exists.")
     if description is not None:
-        roadmap.description = clean_text(description, "description", max_length=5000)
+        roadmap.description = clean_text(description, "description", max_length=5000, multiline=True)
     if time_scale is not None:
         roadmap.time_scale = _choice(time_scale, TimeScale, "time_scale")
     if lane_mode is not None:
@@ -248,7 +248,7 @@ def milestone_create(
         roadmap=roadmap,
         name=clean_text(name, "name", required=True, max_length=120),
         date=date_,
-        description=clean_text(description, "description", max_length=2000),
+        description=clean_text(description, "description", max_length=2000, multiline=True),
     )
     record(
         workspace=member.workspace,
@@ -282,7 +282,7 @@ def milestone_update(
     if date_ is not None:
         milestone.date = date_
     if description is not None:
-        milestone.description = clean_text(description, "description", max_length=2000)
+        milestone.description = clean_text(description, "description", max_length=2000, multiline=True)
     save_versioned(milestone, version, ["name", "date", "description"])
     record(
         workspace=member.workspace,
