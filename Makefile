@@ -7,6 +7,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
+export PGOPTIONS ?= --client-min-messages=warning
 PG_TEST_DB ?= accord_ci_$(shell echo $$$$)
 export ACCORD_DATA_DIR ?= $(CURDIR)/var
 
@@ -90,7 +91,7 @@ system-deps:
 # replay one with `make test RANDOM_ORDER=--randomly-seed=N`).
 XDIST ?= -n 2 --dist loadgroup
 RANDOM_ORDER ?= -p no:randomly
-PYTEST = $(PY) -m pytest -q $(RANDOM_ORDER) $(XDIST) --durations=15
+PYTEST = $(PY) -m pytest -q -rs $(RANDOM_ORDER) $(XDIST) --durations=15
 
 test: install-dev browser-deps system-deps
 	$(VENV)/bin/ruff check src tests
