@@ -88,12 +88,14 @@ def written(logger_name: str):
     buffer = io.StringIO()
     handlers = [h for h in logging.getLogger(logger_name).handlers if isinstance(h, logging.StreamHandler)]
     assert handlers
-    previous = [handler.setStream(buffer) for handler in handlers]
+    previous = [handler.stream for handler in handlers]
+    for handler in handlers:
+        handler.stream = buffer  # not setStream: it flushes the old stream, maybe closed by now
     try:
         yield buffer
     finally:
         for handler, stream in zip(handlers, previous, strict=True):
-            handler.setStream(stream)
+            handler.stream = stream
 
 
 def test_runserver_request_lines_carry_no_token():
