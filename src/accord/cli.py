@@ -50,17 +50,20 @@ def _supervise(commands: list[list[str]], grace: float) -> int:
     """Run the commands side by side until one ends or a signal comes; then stop them all.
 
     SIGTERM, SIGINT and SIGHUP are passed on (SIGHUP as SIGTERM: a closed terminal stops the
-    server; a second Ctrl-C makes gunicorn and the worker stop at once); a child that is still running after `grace` seconds is killed. The exit status is
-    the first child's, or 0 after a signal.
+    server; a second Ctrl-C makes gunicorn and the worker stop at once). A child still running
+    `grace` seconds later is killed. The exit status is the first child's to end, or 0 after a
+    signal.
     """
     children: list[subprocess.Popen] = []
     received: list[int] = []
+    signalled: set[int] = set()
 
     def forward(signum: int, _frame) -> None:
         received.append(signum)
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM if signum == signal.SIGHUP else signum)
+                signalled.add(child.pid)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
@@ -82,7 +85,7 @@ def _supervise(commands: list[list[str]], grace: float) -> int:
         # Stop what still runs, then wait for it: gunicorn finishes the requests in flight.
         deadline = time.monotonic() + grace
         for child in children:
-            if child.poll() is None and not received:
+            if child.poll() is None and child.pid not in signalled:  # started as the signal came
                 child.terminate()
         for child in children:
             try:

@@ -120,3 +120,18 @@ def test_django_request_errors_carry_no_token():
         )
     assert "Internal Server Error: /invitations/[redacted]" in out.getvalue()
     assert SECRET not in out.getvalue()
+
+
+def test_gunicorn_error_log_carries_no_token():
+    """gunicorn logs a failing request with its path ("Error handling request /share/…")."""
+    from gunicorn.config import Config
+
+    from accord.core.access_log import RedactingLogger
+
+    logger = RedactingLogger(Config())
+    buffer = io.StringIO()
+    for handler in logger.error_log.handlers:
+        handler.stream = buffer
+    logger.error("Error handling request %s", f"/share/{SECRET}/state")
+    assert "Error handling request /share/[redacted]/state" in buffer.getvalue()
+    assert SECRET not in buffer.getvalue()
