@@ -139,3 +139,15 @@ def db_tasks(settings, monkeypatch):
             return [str(row) for row in DBTaskResult.objects.values_list()]
 
     return Queue
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A data dir with a migrated SQLite database for real subprocesses (`accord serve`, scripts).
+
+    Made once per run; copy it (accord.core.tests.serving.copy_data_dir), never change it.
+    """
+    from accord.core.tests.serving import make_migrated_data_dir
+
+    with django_db_blocker.unblock():
+        return make_migrated_data_dir(tmp_path_factory.mktemp("migrated"))
