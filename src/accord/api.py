@@ -1,6 +1,8 @@
 """The REST API at /api/v1/: routers of every app, one error format."""
 
+import json
 import logging
+import math
 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
@@ -37,6 +39,22 @@ def _nul_at(value, loc: tuple) -> tuple | None:
     return None
 
 
+class NonFiniteNumber(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have.
+    raise NonFiniteNumber(f"{name} is not a JSON number: numbers must be finite.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as infinity
+        raise NonFiniteNumber(f"{text[:40]} is out of range: numbers must be finite.")
+    return value
+
+
 class StrictParser(Parser):
     """Reads bodies and query strings, refusing (422) what the schema does not allow but pydantic would take.
 
@@ -45,7 +63,10 @@ class StrictParser(Parser):
     """
 
     def parse_body(self, request):
-        data = super().parse_body(request)
+        try:
+            data = json.loads(request.body, parse_constant=_no_constant, parse_float=_finite_float)
+        except NonFiniteNumber as exc:
+            raise ValidationError([{"loc": ("body",), "msg": str(exc)}]) from None
         # Every body of this API is a JSON object. Ninja would hand a bare string (or number) to the
         # one body schema, which reads fields off it as attributes: "abc" became an idea titled "Abc".
         if not isinstance(data, dict):

@@ -124,9 +124,9 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_reader(text: str, delimiter: str | None = None):
+def csv_reader(text: str, delimiter: str | None = None, *, strict: bool = True):
     """csv.reader over the text with the sniffed (or given) separator."""
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text), strict=True)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text), strict=strict)
 
 
 # ---------------------------------------------------------------- dates

@@ -54,7 +54,7 @@ class Separators:
 
 
 def _pattern(decimal: str, thousands: str) -> re.Pattern:
-    d, t = re.escape(decimal), re.escape(thousands)
+    d = re.escape(decimal)
     digits = r"[0-9]"
     plain = rf"{digits}+(?:{d}{digits}+)?|{d}{digits}+"
     grouped = "|".join(
@@ -160,6 +160,15 @@ def parse_number(
         raise NumberError(f"{shown} is not a whole number.")
     example = "1234.5" if decimal == POINT else "1234,5"
     raise NumberError(f"{shown} is not a number (write it like {example}).")
+
+
+def to_float(value) -> float:
+    """A number from code or a JSON body (or text written with a point) as a finite float in range:
+    for services that take numbers; NumberError (a ValueError) otherwise, blank included."""
+    number = parse_number(value, hint="none") if isinstance(value, str) else check_number(value)
+    if number is None:
+        raise NumberError("A number is required.")
+    return float(number)
 
 
 def number_field(

@@ -71,7 +71,7 @@ def form_version(request) -> int:
 
 
 def form_int(value, field: str, default: int | None = None) -> int | None:
-    """An id or a count from a form: ASCII digits only (int() would also take "1_0" or "١")."""
+    """An id or a count from a form: ASCII digits only (int() would also take "1_0" or Arabic-Indic digits)."""
     if value in (None, ""):
         return default
     text = str(value).strip()

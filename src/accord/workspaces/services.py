@@ -18,7 +18,17 @@ from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, Invalid, NotFound
 from accord.core.tokens import hash_token, new_token
 
-from .models import ApiToken, DecimalSeparator, Invitation, Membership, Person, Role, Team, TeamKind, Workspace
+from .models import (
+    ApiToken,
+    DecimalSeparator,
+    Invitation,
+    Membership,
+    Person,
+    Role,
+    Team,
+    TeamKind,
+    Workspace,
+)
 from .permissions import require
 from .tasks import send_invitation_email
 
