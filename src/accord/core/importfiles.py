@@ -1,7 +1,8 @@
 """Reading the files people import (feedback, goal values, roadmap items): one helper for all.
 
-- Encoding: "auto" (a BOM says UTF-8 or UTF-16; else UTF-8 if the bytes are UTF-8; else whichever of
-  Windows-1252 and UTF-16 charset-normalizer finds), or declared: "utf-8", "utf-16", "cp1252".
+- Encoding: "auto" (a BOM says UTF-8 or UTF-16; else UTF-8 if the bytes are UTF-8; else UTF-16 when
+  every other byte is zero, as in Latin text; else Windows-1252 when charset-normalizer finds it
+  plausible), or declared: "utf-8", "utf-16", "cp1252".
 - Separator: the header line decides between comma, semicolon and tab.
 - Dates: ISO (2026-12-31) always; 31/12/2026, 31.12.2026 or 31-12-2026 when the day/month order is
   declared ("dmy" or "mdy"), or when only one order makes a date (31/12/2026). A date that reads
@@ -85,6 +86,13 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:
     return Decoded(text, decoded.encoding)
 
 
+# What Windows-1252 makes of bytes 0x80-0x9F (quotes, dashes, €, Œ, ...).
+_CP1252_EXTRA = re.escape(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+# Signs of another encoding read as Windows-1252: three accented letters in a row (Cyrillic,
+# Greek), or one of those signs right before another non-ASCII character (Shift-JIS, GBK).
+_FOREIGN_RUN = re.compile(rf"[\u00c0-\u00ff]{{3}}|[{_CP1252_EXTRA}][^\x00-\x7f]")
+
+
 def _detect(data: bytes) -> Decoded:
     if data.startswith(codecs.BOM_UTF8):
         return Decoded(_strict(data, "utf-8-sig"), "utf-8")
@@ -95,16 +103,27 @@ def _detect(data: bytes) -> Decoded:
             return Decoded(data.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data, cp_isolation=["cp1252", "utf_16_le", "utf_16_be"]).best() if data else None
-    if best is None:
-        if b"\x00" in data:
-            raise FileUnreadable(f"The file holds binary data (NUL bytes), not text: {SAVE_AS}.")
+    if b"\x00" in data:
+        # UTF-16 without a BOM: told by the zero high bytes of Latin text (else it is binary data).
+        for codec, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+            if len(data) % 2 == 0 and zeros.count(0) >= 0.9 * len(zeros):
+                return Decoded(_strict(data, codec), "utf-16")
+        raise FileUnreadable(f"The file holds binary data (NUL bytes), not text: {SAVE_AS}.")
+    # charset-normalizer judges whether the bytes read as Windows-1252 text; on a short file it may
+    # have no opinion, then a strict decode decides. Short Cyrillic or Greek text passes as
+    # Windows-1252 ("текст" reads "òåêñò"), but Western words rarely hold three accented letters
+    # in a row: such a file is not guessed.
+    best = from_bytes(data, cp_isolation=["cp1252"]).best()
+    try:
+        text = str(best) if best is not None else data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _FOREIGN_RUN.search(text):
         raise FileUnreadable(
             "Accord cannot tell this file's encoding (it is not UTF-8, UTF-16 or Windows-1252 text): "
-            f"{SAVE_AS}."
+            f"choose its encoding, or {SAVE_AS}."
         )
-    name = "cp1252" if best.encoding == "cp1252" else "utf-16"
-    return Decoded(str(best), name)
+    return Decoded(text, "cp1252")
 
 
 def _strict(data: bytes, codec: str) -> str:
