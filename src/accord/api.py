@@ -4,6 +4,7 @@ import json
 import logging
 import math
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,6 +13,7 @@ from ninja.parser import Parser
 from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
+from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
 from accord.feedback.similarity.api import router as similarity_router
 from accord.goals.api import router as goals_router
@@ -146,4 +148,6 @@ def _not_found(request, exc):
 def _http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, ValidationError):  # from StrictParser.parse_body, wrapped by ninja as a 400
         return _validation_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, RequestDataTooBig):  # reading the body, wrapped by ninja as a 400
+        return _error(request, 413, body_too_large_message())
     return _error(request, exc.status_code, str(exc))

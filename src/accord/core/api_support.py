@@ -81,7 +81,7 @@ class ErrorOut(Schema):
 
 
 # Every operation documents these, so clients (and schemathesis) know the error shape.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
 
 
 def responses(ok_status: int, schema=None) -> dict:

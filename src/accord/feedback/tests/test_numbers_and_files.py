@@ -92,7 +92,7 @@ def test_real_app_reviews_import_in_the_encodings_spreadsheets_save(cast, encodi
 
 
 def test_a_windows_1252_file_with_accents_is_read_and_a_wrong_declaration_says_so(cast):
-    data = "text,company\nL'export est très lent – à revoir,Société Générale\n".encode("cp1252")
+    data = "text,company\nL'export est très lent \u2013 à revoir,Société Générale\n".encode("cp1252")
     assert _run(cast, data).created == 1
     assert Feedback.objects.get().text == "L'export est très lent \u2013 à revoir"
     with pytest.raises(importing.ImportFailed) as exc:
