@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--source", default="import", help="For rows without a source (default: import).")
     feedback.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="Which column fills a field.")
     feedback.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows, report the bad ones.")
+    feedback.add_argument("--encoding", default="auto", choices=["auto", "utf-8", "utf-16", "cp1252"], help="The file's encoding (default: detect).")
+    feedback.add_argument("--decimal", default=None, choices=["point", "comma"], help="Decimal separator of its numbers (default: the workspace's).")
+    feedback.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="Day/month order of dates like 03/04/2026 (default: refuse them as ambiguous).")
 
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
@@ -193,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
         elif ns.command == "import-feedback":
-            call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows)
+            call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows,
+                         encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)
     except CommandError as exc:
         print(f"accord: {exc}", file=sys.stderr)
         return 1
