@@ -57,11 +57,22 @@
     list[index].focus();
   });
 
-  // On narrow screens the navigation scrolls sideways: bring the current page's link into view.
-  var nav = document.querySelector(".sidebar .nav");
-  var current = nav && nav.querySelector("[aria-current=page]");
-  if (current && nav.scrollWidth > nav.clientWidth) {
-    nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  // On a narrow screen the navigation folds behind a menu button (app.css hides it until opened).
+  var sidebar = document.querySelector(".sidebar");
+  var navToggle = sidebar && sidebar.querySelector("[data-nav-toggle]");
+  function setNav(open) {
+    navToggle.setAttribute("aria-expanded", String(open));
+    sidebar.classList.toggle("is-open", open);
+  }
+  if (navToggle) {
+    navToggle.addEventListener("click", function () {
+      setNav(navToggle.getAttribute("aria-expanded") !== "true");
+    });
+    sidebar.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || navToggle.getAttribute("aria-expanded") !== "true") return;
+      setNav(false);
+      navToggle.focus();
+    });
   }
 
   // ---------------------------------------------------------------- ideas and prioritization
