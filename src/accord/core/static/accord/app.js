@@ -214,6 +214,47 @@
     if (selection && field) field.value = selection;
   });
 
+  // Reorderable lists ([data-reorder], e.g. the views of a share link in rotation order): the arrow
+  // buttons move an item up or down (focus stays on the button, the new place is announced), or drag it.
+  function reorderAnnounce(list, item) {
+    var status = list.parentNode.querySelector("[data-reorder-status]");
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-reorder-item]"));
+    if (status) status.textContent = item.textContent.trim() + ": " + (items.indexOf(item) + 1) + " of " + items.length + ".";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-reorder-move]");
+    if (!button) return;
+    var item = button.closest("[data-reorder-item]"), list = item.parentNode;
+    var up = button.getAttribute("data-reorder-move") === "up";
+    var other = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!other) return;
+    list.insertBefore(item, up ? other : other.nextElementSibling);
+    button.focus();
+    reorderAnnounce(list, item);
+  });
+  var reordering = null;
+  document.querySelectorAll("[data-reorder-item]").forEach(function (item) { item.setAttribute("draggable", "true"); });
+  document.addEventListener("dragstart", function (event) {
+    reordering = event.target.closest && event.target.closest("[data-reorder-item]");
+    if (!reordering) return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", reordering.textContent.trim());
+    reordering.classList.add("is-dragging");
+  });
+  document.addEventListener("dragover", function (event) {
+    var over = reordering && event.target.closest && event.target.closest("[data-reorder-item]");
+    if (!over || over === reordering || over.parentNode !== reordering.parentNode) return;
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    over.parentNode.insertBefore(reordering, event.clientY < box.top + box.height / 2 ? over : over.nextElementSibling);
+  });
+  document.addEventListener("dragend", function () {
+    if (!reordering) return;
+    reordering.classList.remove("is-dragging");
+    reorderAnnounce(reordering.parentNode, reordering);
+    reordering = null;
+  });
+
   // Auto-submit filter forms when a select changes (htmx handles the request).
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
