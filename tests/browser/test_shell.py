@@ -140,35 +140,64 @@ PAGES = [
     ("settings", "/w/{slug}/settings"),
     ("account", "/accounts/account"),
     ("workspace-new", "/workspaces/new"),
+    # The main page of every other capability (their own sweeps go through the rest).
+    ("feedback-inbox", "/w/{slug}/feedback"),
+    ("feedback-themes", "/w/{slug}/feedback/themes"),
+    ("customers", "/w/{slug}/customers"),
+    ("feedback-import", "/w/{slug}/feedback/import"),
+    ("portal-settings", "/w/{slug}/portal"),
+    ("portal-moderation", "/w/{slug}/portal/moderation"),
+    ("roadmaps", "/w/{slug}/roadmaps"),
+    ("sharing", "/w/{slug}/sharing"),
+    ("goals", "/w/{slug}/goals"),
+    ("scoreboard", "/w/{slug}/goals/scoreboard"),
+    ("portal-public", "/portal/{slug}/"),
 ]
+ROADMAP_VIEWS = ("", "/board", "/table", "/changes")
 
 
 WIDTHS = (1280, 390)  # desktop, phone
 
 
-def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, console_errors):
-    """Each page at both widths: no console error (CSP included), no sideways scrolling."""
+def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, console_errors, page_check):
+    """Each page at both widths: no console error (CSP included), no sideways scrolling, no serious
+    or critical accessibility violation (axe-core)."""
+    from accord.feedback.models import Feedback
+    from accord.goals.models import Goal
+    from accord.roadmaps.models import Roadmap, RoadmapItem
+
     page = new_page()
     slug = demo["slug"]
 
-    def check(name, fits=True, on=None):
+    def check(name, fits=True, on=None, accessible=True):
         target = on or page
         for width in WIDTHS:
             target.set_viewport_size({"width": width, "height": 860})
-            overflow = target.evaluate("document.documentElement.scrollWidth") - width
             shot(target, artifacts, f"page-{name}-{width}")
-            assert overflow <= 0 or not fits, (
-                f"{name} at {width}px scrolls sideways by {overflow}px"
-            )
+            page_check(target, name, fits=fits, accessible=accessible)
         target.set_viewport_size({"width": WIDTHS[0], "height": 860})
+
+    pages = [(name, path.format(slug=slug)) for name, path in PAGES]
+    for roadmap in Roadmap.objects.filter(workspace__slug=slug, kind__in=["product", "portfolio"]):
+        pages += [(f"roadmap-{roadmap.kind}{v.replace('/', '-')}", f"/w/{slug}/roadmaps/{roadmap.pk}{v}") for v in ROADMAP_VIEWS]
+    item = RoadmapItem.objects.filter(roadmap__workspace__slug=slug).first()
+    goal = Goal.objects.filter(workspace__slug=slug).first()
+    feedback = Feedback.objects.filter(workspace__slug=slug).first()
+    pages += [
+        ("roadmap-item", f"/w/{slug}/roadmaps/items/{item.pk}"),
+        ("goal", f"/w/{slug}/goals/{goal.pk}"),
+        ("feedback-item", f"/w/{slug}/feedback/{feedback.pk}"),
+    ]
 
     page.goto("/accounts/login")
     check("login")
     sign_in(page, demo)
     page.wait_for_url(re.compile(r"/w/lumen/$"))
-    for name, path in PAGES:
-        response = page.goto(path.format(slug=slug))
+    for name, path in pages:
+        response = page.goto(path)
         assert response.status == 200, (name, response.status)
+        if "/roadmaps/" in path and path.rsplit("/", 1)[-1].isdigit() and "/items/" not in path:
+            page.wait_for_selector("[data-timeline][data-ready]")
         check(name)
 
     page.goto(f"/w/{slug}/teams")
@@ -194,13 +223,36 @@ def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, consol
     page.get_by_role("heading", name="Your new token").wait_for()
     check("tokens-created")
 
+    # The shared views behind links (no sign-in): one link per kind of view, and the scoreboard.
+    from accord.demo.loader import ADMIN_EMAIL
+    from accord.goals import services as goal_services
+    from accord.roadmaps import services as roadmap_services
+    from accord.workspaces.models import Membership
+
+    admin = Membership.objects.get(workspace__slug=slug, user__email=ADMIN_EMAIL)
+    product = Roadmap.objects.get(workspace__slug=slug, kind="product")
+    visitor = new_page()
+    for kind in ("timeline", "board", "table"):
+        _, raw = roadmap_services.share_link_create(
+            member=admin, name=f"Shared {kind}", views=[{"roadmap": product.pk, "view": kind, "filters": {}}]
+        )
+        visitor.goto(f"/share/{raw}")
+        check(f"share-{kind}", on=visitor)
+    _, raw = goal_services.scoreboard_link_create(member=admin, name="Wall")
+    visitor.goto(f"/scoreboard/{raw}")
+    check("scoreboard-link", on=visitor)
+
     response = page.goto(f"/w/{slug}/no-such-page")
     assert response.status == 404
     check("not-found")
 
     page.goto("/api/v1/docs")
     page.locator(".swagger-ui .opblock").first.wait_for()  # Swagger UI rendered its operations
-    check("api-docs", fits=False)  # django-ninja's Swagger page has no mobile layout of its own
+    # django-ninja's Swagger page has no mobile layout of its own, nor our accessibility: not checked,
+    # but it opens with a way back to the app.
+    check("api-docs", fits=False, accessible=False)
+    page.get_by_role("link", name="Back to Accord").click()
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
 
     invitee = new_page()  # signed out, as the person invited
     invitee.goto(invitation_link)

@@ -214,6 +214,31 @@
     if (selection && field) field.value = selection;
   });
 
+  // A table wider than its box scrolls sideways in it: it becomes a tab stop, so a keyboard can scroll it.
+  function scrollableBoxes() {
+    document.querySelectorAll(".table-wrap, .preview-wrap").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("data-scroll-focus", "");
+        if (!box.hasAttribute("role")) {
+          var caption = box.querySelector("caption");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)");
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  scrollableBoxes();
+  window.addEventListener("resize", function () { window.requestAnimationFrame(scrollableBoxes); });
+  document.addEventListener("htmx:afterSettle", scrollableBoxes);
+  document.addEventListener("toggle", scrollableBoxes, true);
+
   // Reorderable lists ([data-reorder], e.g. the views of a share link in rotation order): the arrow
   // buttons move an item up or down (focus stays on the button, the new place is announced), or drag it.
   function reorderAnnounce(list, item) {
