@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
+from accord.core import dates
 from accord.core.errors import Invalid, StaleVersion
 from accord.core.markdown import render_markdown
 from accord.core.web import (
@@ -1494,10 +1495,7 @@ def _last_monday(today: date) -> date:
 
 
 def _fmt(d: str | None) -> str:
-    if not d:
-        return ""
-    value = date.fromisoformat(d)
-    return value.strftime("%b %-d, %Y")
+    return dates.day(date.fromisoformat(d)) if d else ""
 
 
 def _span(state: dict) -> str:
