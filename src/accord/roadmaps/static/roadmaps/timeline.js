@@ -41,9 +41,12 @@
     var last = new Date(Date.UTC(p.y, p.m + n + 1, 0)).getUTCDate();
     return fromParts(p.y, p.m + n, Math.min(p.d, last));
   }
+  // Dates as the page's language writes them ("Jan 5, 2027" in English), like the server's |day.
+  var LANG = document.documentElement.lang || undefined;
+  var DAY_FMT = new Intl.DateTimeFormat(LANG, { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+  var MONTH_DAY_FMT = new Intl.DateTimeFormat(LANG, { month: "short", day: "numeric", timeZone: "UTC" });
   function fmt(day, year) {
-    var p = parts(day);
-    return MONTHS[p.m] + " " + p.d + (year ? ", " + p.y : "");
+    return (year ? DAY_FMT : MONTH_DAY_FMT).format(new Date(day * DAY));
   }
   function fmtRange(s, e) {
     var ps = parts(s), pe = parts(e);
