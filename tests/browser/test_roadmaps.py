@@ -169,14 +169,19 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     assert not active_bar(page)  # one Tab and the timeline is behind us
     page.keyboard.press("Shift+Tab")
     assert active_bar(page)
-    announced = set()
+    page.evaluate("""() => {  // what the live region says, in order
+        window.__said = [];
+        const region = document.querySelector("[data-tl-status]");
+        new MutationObserver(() => region.textContent && window.__said.push(region.textContent))
+            .observe(region, { childList: true, characterData: true, subtree: true });
+    }""")
     for key in ["ArrowDown"] * 3 + ["ArrowUp"] * 3 + ["ArrowRight"] * 2:
         if active_bar(page).startswith("Self-serve SSO;"):
             break
         page.keyboard.press(key)
-        announced.add(page.locator("[data-tl-status]").text_content())
     assert active_bar(page).startswith("Self-serve SSO;"), active_bar(page)
-    assert "Lane Platform." in announced, announced
+    expect(page.locator("[data-tl-status]")).not_to_have_text("")
+    assert "Lane Platform." in page.evaluate("window.__said"), page.evaluate("window.__said")
     sso = bar(page, "Self-serve SSO")
     sso_start = day(sso.get_attribute("data-start"))
     page.keyboard.press("m")

@@ -259,3 +259,44 @@ def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, consol
     check("invitation", on=invitee)
 
     assert console_errors == []
+
+
+def test_navigation_on_a_phone_and_on_a_laptop(new_page, demo, artifacts, console_errors):
+    """390 px: a menu button (aria-expanded) opens the navigation instead of a sideways strip of
+    links; the brand link keeps its name. 1440x900: every section of the sidebar is in view."""
+    page = new_page(390, 844)
+    sign_in(page, demo)
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+    nav = page.get_by_role("navigation", name="Main")
+    expect = sync_api.expect
+    expect(nav.get_by_role("link", name="Accord")).to_be_visible()  # the brand link, named
+    menu = nav.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav.get_by_role("link", name="Roadmaps")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, artifacts, "shell-09-phone-menu-closed", max_height=844)
+
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    for name in ("Overview", "Ideas", "Inbox", "Roadmaps", "Goals", "People", "API docs"):
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, artifacts, "shell-10-phone-menu-open", max_height=1400)
+    nav.get_by_role("link", name="Ideas", exact=True).focus()
+    page.keyboard.press("Escape")  # closes it, the focus back on the button
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert page.evaluate("document.activeElement.matches('[data-nav-toggle]')")
+    menu.tap()
+    nav.get_by_role("link", name="Roadmaps", exact=True).tap()
+    page.wait_for_url(re.compile(r"/w/lumen/roadmaps$"))
+    expect(nav.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+
+    laptop = new_page(1440, 900)
+    sign_in(laptop, demo)
+    laptop.wait_for_url(re.compile(r"/w/lumen/$"))
+    side = laptop.get_by_role("navigation", name="Main")
+    expect(side.get_by_role("button", name="Menu")).to_be_hidden()
+    last = side.get_by_role("link", name="API docs").bounding_box()
+    assert last["y"] + last["height"] <= 900, last  # all sections in view, nothing to scroll to
+    laptop.screenshot(path=str(artifacts / "shell-11-sidebar-1440x900.png"))
+    assert console_errors == []

@@ -681,7 +681,8 @@
     track.style.height = height + "px";
     ids.forEach(function (id, n) {
       var info = ext[id], s = toDay(info.s), e = toDay(info.e);
-      var left = x(s), w = Math.max(x(e + 1) - left, 6), y0 = PAD + n * ROW;
+      // Kept within the timeline's edges when its dates reach past the range shown.
+      var left = Math.min(Math.max(0, x(s)), width - 6), w = Math.max(Math.min(width, x(e + 1)) - left, 6), y0 = PAD + n * ROW;
       // A thin dashed outline at its dates, its name above it (arrows leave and arrive below).
       var ghost = el("a", "tl-ghost");
       ghost.tabIndex = -1;   // the details panel lists the same item as a link
@@ -695,7 +696,8 @@
       text.setAttribute("aria-hidden", "true");
       text.appendChild(el("strong", "", info.t));
       text.appendChild(document.createTextNode(" · " + info.rmn + " · " + fmtRange(s, e)));
-      text.style.left = left + "px";
+      var textRoom = textWidth(info.t + " · " + info.rmn + " · " + fmtRange(s, e)) + 8;
+      text.style.left = Math.max(0, Math.min(left, width - textRoom)) + "px";
       text.style.top = (y0 - 3) + "px";
       track.appendChild(text);
       layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + 22, lane: "linked" };
