@@ -4,7 +4,7 @@ and histories: the active language's formats (accord/formats/<lang>/formats.py f
     day(date(2027, 1, 5))               -> "Jan 5, 2027"
     month_day(date(2027, 1, 5))         -> "Jan 5"
     moment(datetime(2027, 1, 5, 14, 30)) -> "Jan 5, 2027, 14:30"  (in the current time zone)
-    day_range(start, end)               -> "Jan 5 – Feb 3, 2027"  ("Dec 14, 2026 – Jan 29, 2027")
+    day_range(start, end)               -> "Jan 5 \N{EN DASH} Feb 3, 2027" (a year each side if they differ)
 """
 
 from datetime import date, datetime

@@ -216,7 +216,7 @@
 
   // A table wider than its box scrolls sideways in it: it becomes a tab stop, so a keyboard can scroll it.
   function scrollableBoxes() {
-    document.querySelectorAll(".table-wrap, .preview-wrap").forEach(function (box) {
+    document.querySelectorAll(".table-wrap, .preview-wrap, .gl-chart, .history-chart").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.tabIndex = 0;
@@ -224,7 +224,8 @@
         if (!box.hasAttribute("role")) {
           var caption = box.querySelector("caption");
           box.setAttribute("role", "region");
-          box.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)");
+          var name = caption ? caption.textContent.trim() : box.matches(".gl-chart, .history-chart") ? "Chart" : "Table";
+          box.setAttribute("aria-label", name + " (scrolls sideways)");
         }
       } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
         box.removeAttribute("tabindex");

@@ -517,10 +517,10 @@
           box.style.width = (gx1 - gx0) + "px";
           box.style.height = (b.rows * ROW - (ROW - BAR) + 10) + "px";
           track.appendChild(box);
-          laneBars.push(place(it, lane, track, y0, true, top));
-          b.kids.forEach(function (k) { laneBars.push(place(items[k.id], lane, track, y0 + (k.row + 1) * ROW, false, top)); });
+          laneBars.push(place(it, lane, track, y0, true, row));
+          b.kids.forEach(function (k) { laneBars.push(place(items[k.id], lane, track, y0 + (k.row + 1) * ROW, false, row)); });
         } else {
-          laneBars.push(place(it, lane, track, y0, false, top));
+          laneBars.push(place(it, lane, track, y0, false, row));
         }
       });
       row.appendChild(track);
@@ -556,6 +556,10 @@
     if (loading) loading.remove();
     var old = root.querySelector(".tl-canvas");
     if (old) root.replaceChild(canvas, old); else root.appendChild(canvas);
+    // The arrows' ends from the lanes as laid out (a lane's label may make it taller than its bars).
+    Object.keys(layout.bars).forEach(function (k) { var b = layout.bars[k]; b.y = b.row.offsetTop + b.yIn; });
+    layout.lanes.forEach(function (lane) { lane.top = lane.el.offsetTop; });
+    svg.setAttribute("height", String(Math.max(body.offsetHeight, 1)));
     root.scrollLeft = scrollLeft;
     root.scrollTop = scrollTop;
     applySelection();
@@ -566,7 +570,7 @@
     }
   }
 
-  function place(it, lane, track, y0, container, laneTop) {
+  function place(it, lane, track, y0, container, laneRow) {
     var left = x(it.sd), width = x(it.ed + 1) - left;
     var spot = labelSpot(it, left, width, container);
     var bar = drawBar(it, lane.k, left, y0, width, container, spot.side !== "in");
@@ -581,20 +585,39 @@
       track.appendChild(outside);
     }
     if (!layout.bars[it.id]) {
-      layout.bars[it.id] = { x0: left, x1: left + Math.max(width, 6), y: laneTop + y0 + BAR / 2, lane: lane.k };
+      // y: set once the lane is on the page (a lane is as tall as its label when that is taller).
+      layout.bars[it.id] = { x0: left, x1: left + Math.max(width, 6), y: 0, yIn: y0 + BAR / 2, row: laneRow, lane: lane.k };
     }
     return bar;
   }
 
   // ---------------------------------------------------------------- selection and dependency arrows
 
+  // The selected bar's chain: what it waits for, directly or through others, and what waits for it.
+  function chain(id) {
+    var up = {}, down = {};
+    function walk(seen, next) {
+      var stack = [id];
+      while (stack.length) {
+        var at = stack.pop();
+        deps.forEach(function (dep) {
+          var n = next(dep, at);
+          if (n !== null && n !== id && !seen[n]) { seen[n] = true; stack.push(n); }
+        });
+      }
+    }
+    walk(up, function (dep, at) { return dep.s === at ? dep.p : null; });
+    walk(down, function (dep, at) { return dep.p === at ? dep.s : null; });
+    return { up: up, down: down };
+  }
   function related(id) {
-    var out = {};
-    deps.forEach(function (dep) {
-      if (dep.s === id) out[dep.p] = true;
-      if (dep.p === id) out[dep.s] = true;
-    });
+    var c = chain(id), out = {};
+    Object.keys(c.up).concat(Object.keys(c.down)).forEach(function (k) { out[k] = true; });
     return out;
+  }
+  function inChain(dep, id, c) {
+    if (dep.p === id || dep.s === id) return true;
+    return (c.up[dep.p] && c.up[dep.s]) || (c.down[dep.p] && c.down[dep.s]);
   }
 
   function applySelection() {
@@ -621,8 +644,9 @@
     svg.querySelectorAll("path.tl-dep, circle.tl-dep-dot").forEach(function (p) { p.remove(); });
     var id = state.selected;
     if (!id) return;
+    var c = chain(id);
     deps.forEach(function (dep) {
-      if (dep.p !== id && dep.s !== id) return;
+      if (!inChain(dep, id, c)) return;
       var a = layout.bars[dep.p], b = layout.bars[dep.s];
       if (!a || !b) return;
       var sx = dep.k === "start_to_start" ? a.x0 : a.x1, sy = a.y;
@@ -700,7 +724,7 @@
       text.style.left = Math.max(0, Math.min(left, width - textRoom)) + "px";
       text.style.top = (y0 - 3) + "px";
       track.appendChild(text);
-      layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + 22, lane: "linked" };
+      layout.bars[id] = { x0: left, x1: left + w, y: 0, yIn: y0 + 22, row: row, lane: "linked" };
     });
     row.appendChild(track);
     body.appendChild(row);
