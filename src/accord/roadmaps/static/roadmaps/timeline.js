@@ -431,7 +431,7 @@
       else {
         var w = 24 + Math.min(textWidth(m.n), 190);
         left = at - 6; right = left + w;
-        if (right > width) { right = at + 6; left = right - w; m.flip = true; }
+        if (right > width) { right = at + 6; left = Math.max(0, right - w); m.flip = true; }
       }
       while (msRows[row] !== undefined && msRows[row] > left - 6) row += 1;
       msRows[row] = right;
@@ -721,7 +721,9 @@
       text.appendChild(el("strong", "", info.t));
       text.appendChild(document.createTextNode(" · " + info.rmn + " · " + fmtRange(s, e)));
       var textRoom = textWidth(info.t + " · " + info.rmn + " · " + fmtRange(s, e)) + 8;
-      text.style.left = Math.max(0, Math.min(left, width - textRoom)) + "px";
+      var textLeft = Math.max(0, Math.min(left, width - textRoom));
+      text.style.left = textLeft + "px";
+      text.style.maxWidth = (width - textLeft) + "px";
       text.style.top = (y0 - 3) + "px";
       track.appendChild(text);
       layout.bars[id] = { x0: left, x1: left + w, y: 0, yIn: y0 + 22, row: row, lane: "linked" };
