@@ -376,6 +376,7 @@
     var focusKey = keepFocus ? barKey(keepFocus) : null;
     var scrollLeft = root.scrollLeft, scrollTop = root.scrollTop;
     computeRange();
+    root.classList.toggle("is-fit", state.zoom === "fit");
     var LABEL = labelWidth();
     var width = state.width = x(state.end);
     var scale = SCALES[scaleName()];
