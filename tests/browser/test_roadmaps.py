@@ -1,6 +1,9 @@
-"""Roadmaps in a real browser: drag a bar on the timeline (and see it saved), a conflict on a move
-(409), the keyboard alternative, a blocked campaign on another roadmap, the board, the table's row
-edit, and "what changed". Screenshots land in test-artifacts/roadmap-*.png at 1280 and 390 px."""
+"""Roadmaps in a real browser: the timeline fitted on open (whole titles within its edges, Today
+covering no month, a legend of every mark), drag a bar (and see it saved), a conflict on a move
+(409), the keyboard (one tab stop, arrows between bars, lanes announced, M to move by days and
+weeks), the portfolio with every lane on the page, a blocked campaign on another roadmap, the
+board, the table's row edit, and "what changed". Screenshots land in test-artifacts/roadmap-*.png
+at 1280 and 390 px."""
 
 import re
 from datetime import date, timedelta
