@@ -6,7 +6,7 @@ import math
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -90,6 +90,12 @@ class StrictParser(Parser):
         return result
 
 
+class AccordSwagger(Swagger):
+    """django-ninja's Swagger UI with a bar on top: a way back to the app."""
+
+    template = "core/api_docs.html"
+
+
 api = NinjaAPI(
     title="Accord API",
     version="1",
@@ -101,6 +107,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=AccordSwagger(),
     parser=StrictParser(),
 )
 api.add_router("", account_router)

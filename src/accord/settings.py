@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accord.workspaces.context_processors.workspace_nav",
             ],
+            "builtins": ["accord.core.templatetags.dates"],  # |day, |month_day, |moment everywhere
         },
     }
 ]
@@ -180,6 +181,7 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["accord.formats"]  # one date format: accord.core.dates
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
