@@ -43,7 +43,7 @@ def test_the_secret_routes_are_the_ones_we_know():
     names = {name for name, _route, _params in _secret_routes()}
     assert {
         "share_page", "share_state", "share_view", "calendar_feed", "invitation",
-        "portal_verify", "portal_unsubscribe", "scoreboard_public", "scoreboard_state", "scoreboard_view",
+        "portal_verify", "portal_unsubscribe", "portal_confirm", "scoreboard_public", "scoreboard_state", "scoreboard_view",
     } <= names  # fmt: skip
 
 
