@@ -195,3 +195,26 @@ def test_filtering_with_htmx_brings_export_links_for_what_the_table_shows(cast, 
     assert "<html" not in body
     assert 'id="feedback-export" hx-swap-oob="true"' in body
     assert "/api/v1/workspaces/acme/feedback/export?q=R%26D&amp;format=csv" in body
+
+
+def test_a_refused_capture_says_why_next_to_the_field_and_keeps_what_was_typed(cast, browser):
+    """Pasted, parsed, then saved with a bad e-mail address: the form stays, with the message."""
+    page = browser("contributor").post("/w/acme/feedback/new", {
+        "mode": "capture", "text": "We need Excel export.", "title": "Reports", "source": "support_ticket",
+        "name": "Jane Doe", "email": "jane-at-northwind", "company": "Northwind",
+    })  # fmt: skip
+    body = page.content.decode()
+    assert page.status_code == 422
+    assert re.search(r'id="err_email"[^>]*>[^<]*is not an e-mail address', body)
+    assert 'role="alert"' in body  # the summary is announced
+    assert "We need Excel export.</textarea>" in body and 'value="jane-at-northwind"' in body
+    assert 'value="Northwind"' in body and not Feedback.objects.exists()
+
+
+def test_a_revenue_weight_that_is_no_number_is_refused_next_to_its_field(cast, browser):
+    page = browser("contributor").post("/w/acme/feedback/new", {
+        "text": "Dark mode", "source": "survey", "name": "Ada", "revenue_weight": "lots",
+    })  # fmt: skip
+    body = page.content.decode()
+    assert page.status_code == 422 and re.search(r'id="err_revenue_weight"[^>]*>Enter a number', body)
+    assert 'value="lots"' in body

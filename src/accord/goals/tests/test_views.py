@@ -90,7 +90,8 @@ def test_a_viewer_reads_but_cannot_create_goals(client, cast):
 
 def test_new_goal_form_shows_errors(signed_in):
     response = signed_in.post("/w/acme/goals", {"title": "", "period_kind": "quarter", "period": "2030-Q9"})
-    assert response.status_code == 200 and b"field-error" in response.content
+    body = response.content.decode()
+    assert response.status_code == 422 and 'id="err_period"' in body and 'value="2030-Q9"' in body
 
 
 def test_a_table_row_saved_inline_keeps_its_no_goal_flag(signed_in, cast, company_goal):
@@ -142,3 +143,17 @@ def test_the_sharing_form_offers_the_scoreboard_as_a_view(signed_in, cast):
     assert response.status_code in (200, 302), response.content[:500]
     assert ShareLink.objects.get(name="Lobby").views == [{"roadmap": None, "view": "scoreboard", "filters": {}}]
     assert "Goals scoreboard" in signed_in.get("/w/acme/sharing").content.decode()
+
+
+def test_a_refused_measurement_keeps_what_was_typed_next_to_the_error(signed_in, company_goal, today):
+    goal, kr = company_goal
+    day = (today - timedelta(days=1)).isoformat()
+    refused = signed_in.post(
+        f"/w/acme/goals/{goal.pk}/measure",
+        {"key_result_id": kr.pk, "date": day, "value": "lots", "note": "week 3"},
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 422
+    assert 'value="lots"' in body and 'value="week 3"' in body and f'value="{day}"' in body
+    assert 'aria-invalid="true"' in body and "A finite number is required" in body
+    assert not Measurement.objects.exists()
