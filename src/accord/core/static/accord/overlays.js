@@ -217,6 +217,19 @@
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     var el = event.target.closest && event.target.closest("[data-drawer], [data-dialog], [data-overlay-close]");
+    var link = !el && event.target.closest && event.target.closest("a[href]");
+    if (link && drawer.contains(link)) {
+      // The drawer's address is its full page's: a link to that page (or to one of its tabs, #scores)
+      // would only change the fragment and leave the list on screen. Load the page itself instead.
+      var url = new URL(link.href, window.location.href);
+      if (url.origin === window.location.origin && url.pathname === window.location.pathname &&
+          url.search === window.location.search) {
+        event.preventDefault();
+        history.replaceState(null, "", url.href);
+        window.location.reload();
+      }
+      return;
+    }
     if (!el) return;
     if (el.hasAttribute("data-overlay-close")) {
       var overlay = el.closest("dialog");
