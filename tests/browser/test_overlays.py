@@ -16,6 +16,7 @@ IDEA = "HubSpot two-way sync"
 
 
 def shot(page, artifacts, name):
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")  # the drawer has slid in
     page.screenshot(path=str(artifacts / f"overlays-{name}.png"))  # the viewport: what is over the page
 
 

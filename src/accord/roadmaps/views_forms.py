@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accord.core.errors import Forbidden, Invalid
 from accord.core.markdown import render_markdown
 from accord.core.overlays import drawer_response, finish, form_response
-from accord.core.web import UserError, form_date, form_int
+from accord.core.web import UserError, form_date, form_int, with_query
 from accord.ideas.selectors import idea as get_idea
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import can
@@ -44,9 +44,7 @@ def _next(request: HttpRequest, default: str) -> str:
 def item_drawer(request: HttpRequest, member, item_id: int) -> HttpResponse:
     item = selectors.item(workspace=member.workspace, item_id=item_id)
     origin = form_int(request.GET.get("from"), "from") if request.GET.get("from", "").isdigit() else None
-    page_url = reverse("roadmap_item", args=[member.workspace.slug, item.pk])
-    if origin:
-        page_url += f"?from={origin}"
+    page_url = with_query(reverse("roadmap_item", args=[member.workspace.slug, item.pk]), {"from": origin})
     return drawer_response(
         request,
         "roadmaps/_item_drawer.html",

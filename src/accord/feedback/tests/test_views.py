@@ -264,3 +264,13 @@ def test_capture_and_import_open_in_the_dialog(cast, browser):
     upload = client.get("/w/acme/feedback/import", **DIALOG).content.decode()
     assert "<html" not in upload and 'enctype="multipart/form-data"' in upload and "overlay-wide" in upload
     assert browser("contributor").get("/w/acme/feedback/import", **DIALOG).status_code == 403
+
+
+def test_the_feedback_drawer_reads_a_constant_number_of_queries(cast, browser, make_feedback, make_idea, django_assert_max_num_queries):
+    fb = make_feedback("We need an Excel export and a PDF one.")
+    for n in range(4):
+        services.link_create(member=cast.members["editor"], feedback_id=fb.pk, idea_id=make_idea(f"Idea {n}").pk)
+    client = browser("editor")
+    client.get("/w/acme/feedback")  # signed in and in the workspace already
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/w/acme/feedback/{fb.pk}/drawer", **DRAWER).status_code == 200

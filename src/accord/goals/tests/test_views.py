@@ -243,3 +243,11 @@ def test_goal_and_key_result_dialogs_are_for_editors(client, cast, company_goal)
     assert outsider.get("/w/acme/goals/new").status_code == 404
     assert outsider.get(f"/w/acme/goals/{goal.pk}/key-results/new").status_code == 404
     assert goal.key_results.count() == 1
+
+
+@pytest.mark.parametrize("size", [(1, 1, 5), (2, 4, 60)])
+def test_the_key_result_drawer_reads_a_constant_number_of_queries(signed_in, cast, today, django_assert_max_num_queries, size):
+    _fill(cast, today, *size)
+    kr = cast.workspace.goals.order_by("pk").first().key_results.order_by("pk").last()
+    with django_assert_max_num_queries(16):
+        assert signed_in.get(f"/w/acme/goals/key-results/{kr.pk}/drawer", **DRAWER).status_code == 200

@@ -199,3 +199,14 @@ def test_a_parked_card_shows_the_scores_taken_when_it_was_parked(cast, ideas, sc
     assert "Scores when parked" in snapshot and "<dt>Scorecard</dt>" in snapshot
     assert f'<span class="score">{parked_at:g}</span>' in snapshot
     assert Idea.objects.get(pk=ideas[0].pk).status == IdeaStatus.PARKED
+
+
+def test_the_idea_drawer_reads_a_constant_number_of_queries(cast, ideas, make_idea, django_assert_max_num_queries):
+    editor = cast.members["editor"]
+    for n in range(4):  # more models and decisions cost no more queries
+        services.scoring_model_create(member=editor, name=f"RICE {n}", kind="rice")
+        services.decide(member=editor, idea_id=ideas[0].pk, kind="reject" if n % 2 else "reopen", reason=f"Round {n}")
+    client = signed_in(cast, "viewer")
+    client.get(reverse("ideas", args=["acme"]))  # signed in and in the workspace already
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("idea_drawer", args=["acme", ideas[0].pk]), **DRAWER).status_code == 200

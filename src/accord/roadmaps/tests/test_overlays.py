@@ -187,3 +187,14 @@ def test_the_idea_page_offers_promote_to_editors_only(cast, plan):
     url = reverse("idea_detail", args=["acme", plan["idea"].pk])
     assert 'data-testid="action-roadmaps.promote"' in signed_in(cast, "editor").get(url).content.decode()
     assert "Promote to a roadmap" not in signed_in(cast, "contributor").get(url).content.decode()
+
+
+def test_the_item_drawer_reads_a_constant_number_of_queries(cast, plan, django_assert_max_num_queries):
+    admin = cast.members["admin"]
+    for n in range(6):  # many dependencies, across roadmaps, cost no more queries
+        other = services.item_create(member=admin, roadmap_id=plan["marketing"].pk, title=f"Wave {n}", bucket="later")
+        services.dependency_create(member=admin, predecessor_id=plan["launch"].pk, successor_id=other.pk)
+    client = signed_in(cast, "editor")
+    client.get(reverse("roadmaps", args=["acme"]))  # signed in and in the workspace already
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("roadmap_item_drawer", args=["acme", plan["launch"].pk]), **DRAWER).status_code == 200
