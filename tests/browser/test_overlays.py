@@ -116,9 +116,9 @@ def test_an_idea_opens_in_a_drawer_over_the_table(new_page, demo, artifacts, con
     phone.get_by_test_id("feedback-table").locator("a.row-title").first.click()
     sheet = phone.locator("#accord-drawer")
     expect(sheet.get_by_test_id("feedback-drawer")).to_be_visible()
+    shot(phone, artifacts, "4-feedback-drawer-390")  # once it has slid in
     box = sheet.bounding_box()
     assert (box["x"], box["width"]) == (0, 390)  # the whole screen, whatever the page under it
-    shot(phone, artifacts, "4-feedback-drawer-390")
     assert not console_errors, console_errors
 
 
@@ -177,6 +177,17 @@ def test_dialogs_keep_what_was_typed_after_a_refusal(new_page, demo, artifacts, 
     measure.get_by_label("Replace a value already recorded on that date").check()
     measure.get_by_role("button", name="Record").click()
     expect(page.locator(".messages")).to_contain_text("recorded")
+
+    # Add a key result: the page comes back at its new card (the same address with #kr-…, reloaded).
+    page.get_by_role("link", name="Add a key result").click()
+    added = page.get_by_role("dialog", name="Add a key result")
+    added.get_by_label("Name").fill("Expansion revenue share")
+    added.get_by_label("Baseline").fill("18")
+    added.get_by_label("Target (range: upper bound)").fill("30")
+    added.get_by_role("button", name="Add key result").click()
+    expect(page.locator(".messages")).to_contain_text("Key result added.")
+    expect(page.get_by_role("heading", name="Expansion revenue share")).to_be_visible()
+    assert re.search(r"/goals/\d+#kr-\d+$", page.url)
 
     # Promote from the idea drawer: pick the roadmap and its lane right there.
     page.goto("/w/lumen/ideas?status=scored")

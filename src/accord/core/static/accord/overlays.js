@@ -137,6 +137,19 @@
     load(drawer, url);
   }
 
+  // Go to a page of Accord. The same address with another #fragment (a goal's #kr-12, an idea's #scores)
+  // would only scroll the page as it is: load it instead, so that the change just made shows.
+  function go(href) {
+    var url = new URL(href, window.location.href);
+    if (url.origin === window.location.origin && url.pathname === window.location.pathname &&
+        url.search === window.location.search) {
+      history.replaceState(null, "", url.href);
+      window.location.reload();
+    } else {
+      window.location.assign(url.href);
+    }
+  }
+
   function openDialog(url, opener) {
     show(dialog, opener);
     load(dialog, url);
@@ -225,8 +238,7 @@
       if (url.origin === window.location.origin && url.pathname === window.location.pathname &&
           url.search === window.location.search) {
         event.preventDefault();
-        history.replaceState(null, "", url.href);
-        window.location.reload();
+        go(url.href);
       }
       return;
     }
@@ -246,6 +258,14 @@
     }
   });
 
+  // An accepted form answers HX-Redirect: follow it with go() rather than htmx's location.href.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var target = event.detail.target;
+    var redirect = event.detail.xhr.getResponseHeader("HX-Redirect");
+    if (!redirect || !target || !target.matches || !target.matches("[data-overlay-body]")) return;
+    event.preventDefault();
+    go(redirect);
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var status = event.detail.xhr.status;
