@@ -122,7 +122,7 @@ def test_an_idea_opens_in_a_drawer_over_the_table(new_page, demo, artifacts, con
     assert not console_errors, console_errors
 
 
-def test_dialogs_keep_what_was_typed_after_a_refusal(new_page, demo, artifacts, console_errors):
+def test_dialogs_keep_what_was_typed_after_a_refusal(new_page, demo, artifacts, console_errors, tmp_path):
     page = new_page(1280, 860)
     sign_in(page, demo)
 
@@ -150,6 +150,21 @@ def test_dialogs_keep_what_was_typed_after_a_refusal(new_page, demo, artifacts, 
     page.wait_for_url(re.compile(r"/w/lumen/roadmaps/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Growth roadmap")
     expect(page.locator(".messages")).to_contain_text("Roadmap Growth roadmap created.")
+
+    # Import items from CSV in a dialog (a file sent by htmx): the rows' problems, then the import.
+    page.locator("summary", has_text="Export").click()
+    page.get_by_role("menuitem", name="Import items from CSV").click()
+    importing = page.get_by_role("dialog", name="Import items into Growth roadmap")
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text("title,start_date\n,2027-01-01\n")
+    good.write_text("title,lane,bucket\nSelf-serve upgrade,Billing,next\n")
+    importing.get_by_label("CSV file").set_input_files(str(bad))
+    importing.get_by_role("button", name="Import").click()
+    expect(importing.get_by_test_id("import-errors")).to_contain_text("The title is required.")
+    console_errors[:] = [e for e in console_errors if "status of 422" not in e]
+    importing.get_by_label("CSV file").set_input_files(str(good))
+    importing.get_by_role("button", name="Import").click()
+    expect(page.locator(".messages")).to_contain_text("Imported 1 item.")
 
     # Escape closes a dialog and gives focus back to its button.
     page.goto("/w/lumen/roadmaps")

@@ -216,6 +216,7 @@
     }
     if (drawer.open || leaving) {
       leaving = false;
+      if (dialog.open) dialog.close();  // a form opened from the drawer goes with it
       if (drawer.open) drawer.close();
       if (base && window.location.href === base) event.stopImmediatePropagation();
       base = null;
