@@ -779,6 +779,9 @@ def round_close(request: HttpRequest, member, round_id: int) -> HttpResponse:
 @workspace_page("idea.view")
 def parking_lot(request: HttpRequest, member) -> HttpResponse:
     rows = selectors.parking_lot(workspace=member.workspace)
+    for r in rows:  # the scores kept with the park decision (the models that had one then)
+        snapshot = r["decision"].score_snapshot if r["decision"] else {}
+        r["snapshot"] = [(name, snap) for name, snap in snapshot.items() if snap.get("value") is not None]
     return render(
         request,
         "ideas/parking_lot.html",
