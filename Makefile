@@ -70,7 +70,8 @@ run: install system-deps
 	@echo "  Accord is starting on http://$(HOST):$(PORT)"
 	@echo "  Sign in as admin@accord.example / accord-demo-admin (or any demo person's e-mail, same password)"
 	@echo
-	ACCORD_DEBUG=$${ACCORD_DEBUG:-true} $(VENV)/bin/accord serve --host $(HOST) --port $(PORT)
+	@# Local mode, debug off: plain-http sign-in on this machine; `ACCORD_DEBUG=true make run` for development.
+	$(VENV)/bin/accord serve --local --host $(HOST) --port $(PORT)
 
 browser-deps:
 	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }

@@ -139,3 +139,30 @@ def db_tasks(settings, monkeypatch):
             return [str(row) for row in DBTaskResult.objects.values_list()]
 
     return Queue
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A data dir with a migrated SQLite database for real subprocesses (`accord serve`, scripts).
+
+    Made once per run; copy it (accord.core.tests.serving.copy_data_dir), never change it.
+    """
+    from accord.core.tests.serving import make_migrated_data_dir
+
+    with django_db_blocker.unblock():
+        return make_migrated_data_dir(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist's --dist loadgroup: mark each grouped test's node id with its group (`…@name`).
+
+    xdist 3.8 does it by setting `item._nodeid`, which pytest 9 no longer reads (node ids are
+    structured), so without this the tests of one xdist_group are spread over the workers.
+    """
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    for item in items:
+        groups = sorted({m.args[0] if m.args else m.kwargs.get("name", "default") for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid:
+            item._id = item.parent.id.child(f"{item.name}@{'_'.join(groups)}")

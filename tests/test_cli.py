@@ -108,45 +108,36 @@ def test_an_unknown_command_exits_non_zero(capsys):
 
 
 SERVE_IN_PRODUCTION = """
-import subprocess, sys
 from accord import cli
 
 started = []
-subprocess.call = lambda command, **kw: started.append(command) or 0
-subprocess.Popen = lambda command, **kw: started.append(command)
+cli._supervise = lambda commands, grace: started.extend(commands) or 0
 assert cli.main(["serve", "--no-worker", "--no-migrate"]) == 0
 assert "gunicorn" in started[0]
 
 from django.conf import settings
 from django.test import Client
 
-assert not settings.DEBUG and not settings.TESTING
+assert not settings.DEBUG and not settings.TESTING and not settings.LOCAL
 client = Client(raise_request_exception=False)
 for path in ["/accounts/login", "/api/v1/docs"]:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
+# Outside local mode, cookies are only sent over https.
+assert client.get("/accounts/login").cookies["csrftoken"]["secure"] is True
+assert settings.SESSION_COOKIE_SECURE and settings.SECURE_HSTS_SECONDS > 0
 print("ok")
 """
 
 
 def test_serve_prepares_static_files_so_production_pages_render(tmp_path):
     """Production stores static files under hashed names; `accord serve` must collect them first."""
-    import os
     import subprocess
     import sys
 
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("ACCORD_", "DJANGO_", "DATABASE_URL"))
-    }
-    env.update(
-        {
-            "ACCORD_DATA_DIR": str(tmp_path),
-            "ACCORD_SECRET_KEY": "s" * 64,
-            "ACCORD_ALLOWED_HOSTS": "testserver",
-        }
-    )
+    from accord.core.tests.serving import child_env
+
+    env = child_env(tmp_path, ACCORD_ALLOWED_HOSTS="testserver")
     result = subprocess.run(
         [sys.executable, "-c", SERVE_IN_PRODUCTION],
         env=env,
@@ -155,3 +146,39 @@ def test_serve_prepares_static_files_so_production_pages_render(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:9123"),
+        ("0.0.0.0", "http://127.0.0.1:9123"),
+        ("::1", "http://[::1]:9123"),
+        ("accord.lan", "http://accord.lan:9123"),
+    ],
+)
+def test_serve_sets_the_address_of_mail_links_to_where_it_listens(monkeypatch, host, expected):
+    """Without ACCORD_BASE_URL, links in mails point at `accord serve --host --port` (issue: port 8000
+    whatever the port); the web workers and the db worker inherit it."""
+    import os
+
+    from accord import cli
+
+    monkeypatch.setattr(cli, "_supervise", lambda commands, grace: 0)
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    monkeypatch.setenv("ACCORD_BASE_URL", "placeholder")
+    monkeypatch.delenv("ACCORD_BASE_URL")
+    assert main(["serve", "--host", host, "--port", "9123"]) == 0
+    assert os.environ["ACCORD_BASE_URL"] == expected
+
+
+def test_serve_keeps_a_base_url_that_is_set(monkeypatch):
+    import os
+
+    from accord import cli
+
+    monkeypatch.setattr(cli, "_supervise", lambda commands, grace: 0)
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    monkeypatch.setenv("ACCORD_BASE_URL", "https://accord.example.com")
+    assert main(["serve", "--port", "9123"]) == 0
+    assert os.environ["ACCORD_BASE_URL"] == "https://accord.example.com"

@@ -1,15 +1,19 @@
 """The REST API at /api/v1/: routers of every app, one error format."""
 
+import json
 import logging
+import math
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.core.errors import ServiceError
+from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
 from accord.feedback.similarity.api import router as similarity_router
 from accord.goals.api import router as goals_router
@@ -38,6 +42,22 @@ def _nul_at(value, loc: tuple) -> tuple | None:
     return None
 
 
+class NonFiniteNumber(ValueError):
+    pass
+
+
+def _no_constant(name: str):
+    # Python's json reads NaN, Infinity and -Infinity, which JSON does not have.
+    raise NonFiniteNumber(f"{name} is not a JSON number: numbers must be finite.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as infinity
+        raise NonFiniteNumber(f"{text[:40]} is out of range: numbers must be finite.")
+    return value
+
+
 class StrictParser(Parser):
     """Reads bodies and query strings, refusing (422) what the schema does not allow but pydantic would take.
 
@@ -46,7 +66,10 @@ class StrictParser(Parser):
     """
 
     def parse_body(self, request):
-        data = super().parse_body(request)
+        try:
+            data = json.loads(request.body, parse_constant=_no_constant, parse_float=_finite_float)
+        except NonFiniteNumber as exc:
+            raise ValidationError([{"loc": ("body",), "msg": str(exc)}]) from None
         # Every body of this API is a JSON object. Ninja would hand a bare string (or number) to the
         # one body schema, which reads fields off it as attributes: "abc" became an idea titled "Abc".
         if not isinstance(data, dict):
@@ -67,6 +90,12 @@ class StrictParser(Parser):
         return result
 
 
+class AccordSwagger(Swagger):
+    """django-ninja's Swagger UI with a bar on top: a way back to the app."""
+
+    template = "core/api_docs.html"
+
+
 api = NinjaAPI(
     title="Accord API",
     version="1",
@@ -78,6 +107,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    docs=AccordSwagger(),
     parser=StrictParser(),
 )
 api.add_router("", account_router)
@@ -127,4 +157,6 @@ def _not_found(request, exc):
 def _http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, ValidationError):  # from StrictParser.parse_body, wrapped by ninja as a 400
         return _validation_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, RequestDataTooBig):  # reading the body, wrapped by ninja as a 400
+        return _error(request, 413, body_too_large_message())
     return _error(request, exc.status_code, str(exc))

@@ -2,8 +2,12 @@
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
+
+GRACE_SECONDS = 10  # what gunicorn gives the requests in flight when asked to stop
 
 
 def _django():
@@ -21,7 +25,87 @@ def _manage(args: list[str]) -> int:
     return 0
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _base_url(host: str, port: str) -> str:
+    """Where `accord serve` answers, as a link in a mail can reach it from this machine."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 (every interface: name this machine by its loopback)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _die_with_parent() -> None:
+    """In a child: be sent SIGTERM when `accord serve` dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _supervise(commands: list[list[str]], grace: float) -> int:
+    """Run the commands side by side until one ends or a signal comes; then stop them all.
+
+    SIGTERM, SIGINT and SIGHUP are passed on (SIGHUP as SIGTERM: a closed terminal stops the
+    server; a second Ctrl-C makes gunicorn and the worker stop at once). A child still running
+    `grace` seconds later is killed. The exit status is the first child's to end, or 0 after a
+    signal.
+    """
+    children: list[subprocess.Popen] = []
+    received: list[int] = []
+    signalled: set[int] = set()
+
+    def forward(signum: int, _frame) -> None:
+        received.append(signum)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM if signum == signal.SIGHUP else signum)
+                signalled.add(child.pid)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    try:
+        for command in commands:
+            if received:
+                break
+            # Their own process group: a Ctrl-C in the terminal reaches them once, through here.
+            children.append(
+                subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)  # noqa: S603
+            )
+        status = 0
+        while not received and all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        if not received:
+            status = next(child.returncode for child in children if child.returncode is not None)
+        # Stop what still runs, then wait for it: gunicorn finishes the requests in flight.
+        deadline = time.monotonic() + grace
+        for child in children:
+            if child.poll() is None and child.pid not in signalled:  # started as the signal came
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        return status
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _serve(ns: argparse.Namespace) -> int:
+    # Set before the settings are read, so the web workers and the db worker inherit them.
+    if ns.local:
+        os.environ["ACCORD_LOCAL"] = "true"
+        if ns.host not in LOOPBACK:
+            print(f"accord: local mode on {ns.host}: cookies travel over plain http.", file=sys.stderr)
+    os.environ.setdefault("ACCORD_BASE_URL", _base_url(ns.host, ns.port))
     _django()
     from django.core.management import call_command
 
@@ -30,22 +114,17 @@ def _serve(ns: argparse.Namespace) -> int:
     # Outside debug, static files are served under hashed names from a manifest that collectstatic
     # writes; without it every page fails to render.
     call_command("collectstatic", interactive=False, verbosity=0)
-    worker = None
-    if not ns.no_worker:
-        # Background tasks (e-mails, later: embeddings) run in a worker beside the web process.
-        worker = subprocess.Popen([sys.executable, "-m", "accord.cli", "manage", "db_worker", "--queue-name", "*"])
-    command = [
+    commands = [[
         sys.executable, "-m", "gunicorn", "accord.wsgi:application",
         "--bind", f"{ns.host}:{ns.port}", "--workers", str(ns.workers), "--threads", "4",
-        "--access-logfile", "-", "--graceful-timeout", "10",
-    ]
-    try:
-        return subprocess.call(command)  # noqa: S603
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        if worker:
-            worker.terminate()
+        "--access-logfile", "-", "--graceful-timeout", str(GRACE_SECONDS),
+        "--logger-class", "accord.core.access_log.RedactingLogger",
+        "--no-control-socket",  # one per user by default: a second server on the machine would take it
+    ]]  # fmt: skip
+    if not ns.no_worker:
+        # Background tasks (e-mails, embeddings) run in a worker beside the web process.
+        commands.append([sys.executable, "-m", "accord.cli", "manage", "db_worker", "--queue-name", "*"])
+    return _supervise(commands, grace=GRACE_SECONDS + 5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("ACCORD_WORKERS", "2")))
     serve.add_argument("--no-migrate", action="store_true")
     serve.add_argument("--no-worker", action="store_true")
+    serve.add_argument(
+        "--local",
+        action="store_true",
+        default=os.environ.get("ACCORD_LOCAL", "").strip().lower() in {"1", "true", "yes", "on"},
+        help="Local mode: sign in over plain http on this machine (cookies without Secure, no HSTS).",
+    )
 
     sub.add_parser("demo", help="Load the demo workspace (idempotent) and print its slug.")
 
@@ -88,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--source", default="import", help="For rows without a source (default: import).")
     feedback.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="Which column fills a field.")
     feedback.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows, report the bad ones.")
+    feedback.add_argument("--encoding", default="auto", choices=["auto", "utf-8", "utf-16", "cp1252"], help="The file's encoding (default: detect).")
+    feedback.add_argument("--decimal", default=None, choices=["point", "comma"], help="Decimal separator of its numbers (default: the workspace's).")
+    feedback.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="Day/month order of dates like 03/04/2026 (default: refuse them as ambiguous).")
 
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
@@ -108,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
         elif ns.command == "import-feedback":
-            call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows)
+            call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows,
+                         encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)
     except CommandError as exc:
         print(f"accord: {exc}", file=sys.stderr)
         return 1

@@ -19,6 +19,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "var")).resolve()
 DEBUG = env_bool("ACCORD_DEBUG", False)
+# Local mode (`accord serve --local`, `make run`): trying Accord on this machine over plain http,
+# without debug: cookies without the Secure flag and no HSTS. Static files are served either way.
+LOCAL = env_bool("ACCORD_LOCAL", False)
 # pytest-django imports these settings before any conftest.py can set ACCORD_TESTING, so a test run
 # is also recognised by pytest being loaded (subprocesses started by tests get the variable).
 TESTING = env_bool("ACCORD_TESTING", "pytest" in sys.modules)
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accord.workspaces.context_processors.workspace_nav",
             ],
+            "builtins": ["accord.core.templatetags.dates"],  # |day, |month_day, |moment everywhere
         },
     }
 ]
@@ -143,7 +147,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ACCORD_SESSION_ABSOLUTE_SECONDS", 7 * 24 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING and env_bool("ACCORD_SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = not (DEBUG or LOCAL or TESTING) and env_bool("ACCORD_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -156,7 +160,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = 0 if DEBUG or TESTING else int(os.environ.get("ACCORD_HSTS_SECONDS", 31536000))
+SECURE_HSTS_SECONDS = 0 if DEBUG or LOCAL or TESTING else int(os.environ.get("ACCORD_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Sending `preload` is only the consent the browsers' preload list asks for; submitting the domain
 # stays the operator's decision. ACCORD_HSTS_PRELOAD=false leaves it out.
@@ -177,6 +181,7 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["accord.formats"]  # one date format: accord.core.dates
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -213,6 +218,8 @@ else:
     # Without SMTP, mail is written to the log on purpose (invitation links are also shown in the UI).
     SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_FROM_EMAIL", "Accord <accord@localhost>")
+# Links in mails. `accord serve` sets it to the address it listens on when it is not set; set it
+# when people reach Accord under another name (a proxy, a public host name).
 ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -228,14 +235,25 @@ else:
 if REDIS_URL and not TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
+# Secret tokens in request paths (share links, calendar feeds, invitations...) are cut from every
+# log line (accord.core.logging.RedactSecrets; gunicorn's access log: accord.core.access_log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "accord.core.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "filters": {"redact": {"()": "accord.core.logging.RedactSecrets"}},
+    "formatters": {
+        "json": {"()": "accord.core.logging.JsonFormatter"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]},
+        # runserver's request lines, as Django prints them, without the secrets.
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
     "loggers": {
         "accord": {"handlers": ["console"], "level": os.environ.get("ACCORD_LOG_LEVEL", "INFO"), "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
 }
 

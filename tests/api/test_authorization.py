@@ -1060,9 +1060,9 @@ def _portal_services():
 
 def _open_portal(cast, member=None):
     """The member's workspace portal, turned on, with one published idea; returns (portal, idea)."""
-    from django.core.cache import cache
+    from accord.core import ratelimit
 
-    cache.clear()  # the public routes' rate limits count per address across tests
+    ratelimit.reset()  # the public routes' rate limits count per address across the calls of a test
     member = member or _admin(cast)
     portal = _portal_services().portal_update(member=member, version=1, enabled=True)
     idea = _ideas().idea_create(member=member, title=f"Portal idea of {member.workspace.slug}")

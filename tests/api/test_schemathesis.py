@@ -232,11 +232,10 @@ VERSIONED.update(
 
 def seed_portal(cast) -> None:
     """The portal of "acme" on, four ideas published (one voted for), a waiting comment and feedback."""
-    from django.core.cache import cache
-
+    from accord.core import ratelimit
     from accord.portal import services
 
-    cache.clear()  # the public routes' rate limits count per address: every operation starts fresh
+    ratelimit.reset()  # the public routes' rate limits count per address: every operation starts fresh
     admin = cast.members["admin"]
     portal = services.portal_update(member=admin, version=1, enabled=True, title="Acme ideas")
     ideas = list(cast.workspace.ideas.exclude(status="merged").order_by("pk")[:4])

@@ -169,3 +169,40 @@ def demo(transactional_db):
 
     DemoSnapshot.load()
     return {"email": ADMIN_EMAIL, "password": DEMO_PASSWORD, "slug": "lumen", "other": "lumen-labs"}
+
+
+# ---------------------------------------------------------------- accessibility and layout checks
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.impact} ${v.id}: ${v.help} -> ` + v.nodes.slice(0, 5).map(n => n.target.join(" ")).join(" | "));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    # node_modules comes from package-lock.json (`make assets`, part of `make test`): axe-core is pinned there.
+    assert AXE_JS.exists(), f"axe-core is missing at {AXE_JS}: run `make assets` (npm ci)"
+    return AXE_JS.read_text()
+
+
+@pytest.fixture
+def page_check(axe_source):
+    """page_check(page, name): the page as it is now has no serious or critical axe-core violation and,
+    whatever its width, does not scroll sideways. The one helper every page sweep uses."""
+
+    def check(page, name: str, *, fits: bool = True, accessible: bool = True) -> None:
+        width = page.viewport_size["width"]
+        if fits:
+            overflow = page.evaluate("document.documentElement.scrollWidth") - width
+            assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
+        if accessible:
+            if not page.evaluate("typeof window.axe === 'object'"):
+                page.evaluate(axe_source + "\n;0")  # run by the test harness: the page's CSP does not apply
+            violations = page.evaluate(AXE_RUN)
+            assert violations == [], f"{name} at {width}px: " + "\n".join(violations)
+
+    return check

@@ -29,6 +29,20 @@ def sign_in(page, email, password):
     page.wait_for_url(re.compile(r"/w/lumen/$"))
 
 
+def assert_reads_from_across_the_room(screen):
+    """At 1920x1080 the scoreboard uses the whole screen without scrolling; values are at least 48 px
+    tall and sparklines wide enough to read."""
+    board = screen.get_by_test_id("scoreboard").bounding_box()
+    assert board["width"] >= 1800, board
+    assert screen.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
+    stage = screen.locator(".gl-kiosk-stage").last
+    assert stage.evaluate("s => s.scrollHeight <= s.clientHeight + 1"), "the scoreboard scrolls on the wall screen"
+    sizes = screen.locator(".gl-sb-kr-value strong").evaluate_all("els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert sizes and min(sizes) >= 48, sizes
+    sparks = screen.locator(".gl-spark").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert sparks and min(sparks) >= 150, sparks
+
+
 def test_executive_opens_the_scoreboard_on_the_big_screen(new_page, demo, artifacts, console_errors):
     page = new_page(1440, 900)
     sign_in(page, demo["email"], demo["password"])
@@ -51,6 +65,7 @@ def test_executive_opens_the_scoreboard_on_the_big_screen(new_page, demo, artifa
     expect(screen.get_by_test_id("scoreboard")).to_contain_text("Net revenue retention")
     expect(screen.locator("[data-kiosk-live]")).to_contain_text("Live")
     assert not screen.locator("a[href*='/w/']").count()  # no way into the app from the screen
+    assert_reads_from_across_the_room(screen)
     screen.screenshot(path=str(artifacts / "goals-2-big-screen.png"))
 
     # New numbers arrive: the screen swaps in the fresh board by itself (kiosk polling).
@@ -155,5 +170,6 @@ def test_the_scoreboard_takes_its_turn_in_a_roadmap_kiosk_rotation(new_page, dem
     expect(screen.locator("[data-kiosk-position]")).to_contain_text("View 2 of 2")
     assert not screen.locator("a[href*='/w/']").count()
     screen.wait_for_timeout(1000)  # the swap fades in: screenshot the settled screen
+    assert_reads_from_across_the_room(screen)
     screen.screenshot(path=str(artifacts / "goals-5-kiosk-rotation.png"))
     assert not console_errors, console_errors

@@ -1,6 +1,9 @@
-"""Roadmaps in a real browser: drag a bar on the timeline (and see it saved), a conflict on a move
-(409), the keyboard alternative, a blocked campaign on another roadmap, the board, the table's row
-edit, and "what changed". Screenshots land in test-artifacts/roadmap-*.png at 1280 and 390 px."""
+"""Roadmaps in a real browser: the timeline fitted on open (whole titles within its edges, Today
+covering no month, a legend of every mark), drag a bar (and see it saved), a conflict on a move
+(409), the keyboard (one tab stop, arrows between bars, lanes announced, M to move by days and
+weeks), the portfolio with every lane on the page, a blocked campaign on another roadmap, the
+board, the table's row edit, and "what changed". Screenshots land in test-artifacts/roadmap-*.png
+at 1280 and 390 px."""
 
 import re
 from datetime import date, timedelta
@@ -62,6 +65,34 @@ def drag(page, locator, dx: float, dy: float = 0, steps: int = 12):
     page.mouse.up()
 
 
+def active_bar(page) -> str:
+    """The aria-label of the focused timeline bar, or "" when the focus is elsewhere."""
+    return page.evaluate("document.activeElement.matches('.tl-bar') ? document.activeElement.getAttribute('aria-label') : ''")
+
+
+def assert_fitted(page):
+    """On open the timeline shows every item without scrolling sideways; every title is whole, inside
+    its bar or beside it, within the timeline's edges; the Today tag covers no unit label; the legend
+    explains the marks."""
+    timeline = page.get_by_test_id("timeline")
+    assert timeline.evaluate("t => t.scrollWidth <= t.clientWidth + 1"), "the fitted timeline scrolls sideways"
+    track = page.locator(".tl-track").first.bounding_box()
+    for label in page.locator(".tl-outside-label").all():
+        box = label.bounding_box()
+        assert box["x"] >= track["x"] - 1 and box["x"] + box["width"] <= track["x"] + track["width"] + 1, label.inner_text()
+        assert label.evaluate("l => l.scrollWidth <= l.clientWidth + 1"), f"clipped: {label.inner_text()}"
+    for inner in page.locator(".tl-bar-label").all():
+        assert inner.evaluate("l => l.scrollWidth <= l.clientWidth + 1"), f"clipped: {inner.inner_text()}"
+    today = page.locator(".tl-today-tag").bounding_box()
+    for unit in page.locator(".tl-minor, .tl-major").all():
+        box = unit.bounding_box()
+        overlap = min(today["y"] + today["height"], box["y"] + box["height"]) - max(today["y"], box["y"])
+        assert overlap <= 0 or not unit.inner_text().strip(), f"Today covers {unit.inner_text()}"
+    legend = page.locator(".tl-legend")
+    for mark in ("Blocked", "Late", "At risk", "Dashed outline: no goal", "Milestone", "Today"):
+        expect(legend).to_contain_text(mark)
+
+
 def admin_member():
     from accord.demo.loader import ADMIN_EMAIL
     from accord.workspaces.models import Membership
@@ -90,11 +121,14 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     expect(page.get_by_test_id("roadmap-list")).to_contain_text("Company portfolio")
     shot(page, artifacts, "roadmap-list-1280")
 
-    # The product roadmap: drag the release later with the mouse; a reload shows it saved.
+    # The product roadmap opens fitted to its items; drag the release later with the mouse (at the
+    # Months zoom); a reload shows it saved.
     open_roadmap(page, "Product roadmap")
+    shot(page, artifacts, "roadmap-timeline-1280")
+    assert_fitted(page)
+    page.locator("[data-zoom=months]").click()
     release = bar(page, "Reporting 2.0 release")
     start, end = day(release.get_attribute("data-start")), day(release.get_attribute("data-end"))
-    shot(page, artifacts, "roadmap-timeline-1280")
     with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
         drag(page, release, dx=100)  # months zoom: 6.5 px a day, so 15 days later
     assert moved.value.status == 200
@@ -104,9 +138,13 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     release = bar(page, "Reporting 2.0 release")
     assert release.get_attribute("data-start") == (start + timedelta(days=15)).isoformat()
     assert release.get_attribute("data-end") == (end + timedelta(days=15)).isoformat()
-    release.click()  # selected: the items it waits for and blocks get arrows, the others fade
+    release.click()  # selected: the items it waits for and blocks get arrows, the others go grey
     expect(page.locator("[data-tl-details]")).to_contain_text("Reporting 2.0 launch campaign")
     expect(page.locator(".tl-dep").first).to_be_attached()
+    other = bar(page, "Onboarding checklist with sample data")
+    # Not faded to unreadable: full opacity, dark text on a light grey bar.
+    assert other.evaluate("b => getComputedStyle(b).opacity") == "1"
+    assert other.evaluate("b => getComputedStyle(b).color") == "rgb(59, 66, 86)"
     shot(page, artifacts, "roadmap-timeline-selected-1280")
 
     # Someone else moves the release meanwhile: our drag gets 409, we are told, the bar goes back.
@@ -122,15 +160,45 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     expect(bar(page, "Reporting 2.0 release")).to_have_attribute("data-start", (item.start_date + timedelta(days=7)).isoformat())
     shot(page, artifacts, "roadmap-timeline-conflict-1280")
 
-    # The keyboard alternative: focus a bar, arrow right moves it by one month; Enter edits its dates.
+    # The keyboard: the whole timeline is one tab stop (roving tabindex); the arrow keys go from bar
+    # to bar, a new lane is announced by its name; M picks a bar up, an arrow moves it one day, Shift
+    # with an arrow one week, Enter saves.
+    assert page.locator('.tl-bar[tabindex="0"]').count() == 1
+    assert page.locator(".tl-bar").count() > 5
+    page.locator(".tl-help summary").focus()
+    page.keyboard.press("Tab")
+    assert active_bar(page)
+    page.keyboard.press("Tab")
+    assert not active_bar(page)  # one Tab and the timeline is behind us
+    page.keyboard.press("Shift+Tab")
+    assert active_bar(page)
+    page.evaluate("""() => {  // what the live region says, in order
+        window.__said = [];
+        const region = document.querySelector("[data-tl-status]");
+        new MutationObserver(() => region.textContent && window.__said.push(region.textContent))
+            .observe(region, { childList: true, characterData: true, subtree: true });
+    }""")
+    for key in ["ArrowDown"] * 3 + ["ArrowUp"] * 3 + ["ArrowRight"] * 2:
+        if active_bar(page).startswith("Self-serve SSO;"):
+            break
+        page.keyboard.press(key)
+    assert active_bar(page).startswith("Self-serve SSO;"), active_bar(page)
+    expect(page.locator("[data-tl-status]")).not_to_have_text("")
+    assert "Lane Platform." in page.evaluate("window.__said"), page.evaluate("window.__said")
     sso = bar(page, "Self-serve SSO")
     sso_start = day(sso.get_attribute("data-start"))
-    sso.focus()
+    page.keyboard.press("m")
+    expect(sso).to_have_class(re.compile(r"\bis-grabbed\b"))
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(bar(page, "Self-serve SSO")).to_have_attribute("data-start", (sso_start + timedelta(days=8)).isoformat())
+    expect(page.locator("[data-tl-status]")).to_contain_text("days.")
+    page.screenshot(path=str(artifacts / "roadmap-timeline-keyboard-1280.png"))
     with page.expect_response(lambda r: r.url.endswith("/move")) as keyed:
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
     assert keyed.value.status == 200
-    expect(bar(page, "Self-serve SSO")).to_have_attribute("data-start", add_months(sso_start, 1).isoformat())
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Self-serve SSO;")
+    expect(bar(page, "Self-serve SSO")).to_have_attribute("data-start", (sso_start + timedelta(days=8)).isoformat())
+    assert active_bar(page).startswith("Self-serve SSO;")
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name="Edit dates")
     expect(dialog).to_be_visible()
@@ -145,6 +213,16 @@ def test_timeline_drag_keyboard_conflict_board_table_and_changes(new_page, demo,
     page.reload()
     page.wait_for_selector("[data-timeline][data-ready]")
     assert bar(page, "Self-serve SSO").get_attribute("data-end") == (new_start + timedelta(days=30)).isoformat()
+
+    # The portfolio: every lane of every roadmap on the page, none hidden in an inner scroll.
+    open_roadmap(page, "Company portfolio")
+    assert_fitted(page)
+    timeline = page.get_by_test_id("timeline")
+    assert timeline.evaluate("t => t.scrollHeight <= t.clientHeight + 1")
+    expect(timeline.locator(".tl-lane", has_text="Onboarding")).to_be_visible()
+    lanes = timeline.locator(".tl-lane:not(.tl-lane-linked)").count()
+    assert lanes >= 10
+    shot(page, artifacts, "roadmap-portfolio-1280")
 
     # The marketing roadmap: the launch campaign waits for the release, which now ends after it starts.
     open_roadmap(page, "Marketing roadmap")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -70,10 +71,8 @@ def test_sign_in_switch_workspace_and_filter_audit(new_page, demo, artifacts, co
         lambda r: "object_type=team" in r.url and r.request.headers.get("hx-request") == "true"
     ):
         page.get_by_label("Object", exact=True).select_option("team")
-    page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=audit-list] > li')]"
-        ".every(li => li.textContent.includes(' team '))"
-    )
+    # Polled from here: a predicate string polled in the page would need 'unsafe-eval', which the CSP forbids.
+    sync_api.expect(entries.filter(has_not_text=" team ")).to_have_count(0)
     texts = entries.all_inner_texts()
     assert texts and all(" team " in t for t in texts), texts
     assert texts != before
@@ -140,35 +139,64 @@ PAGES = [
     ("settings", "/w/{slug}/settings"),
     ("account", "/accounts/account"),
     ("workspace-new", "/workspaces/new"),
+    # The main page of every other capability (their own sweeps go through the rest).
+    ("feedback-inbox", "/w/{slug}/feedback"),
+    ("feedback-themes", "/w/{slug}/feedback/themes"),
+    ("customers", "/w/{slug}/customers"),
+    ("feedback-import", "/w/{slug}/feedback/import"),
+    ("portal-settings", "/w/{slug}/portal"),
+    ("portal-moderation", "/w/{slug}/portal/moderation"),
+    ("roadmaps", "/w/{slug}/roadmaps"),
+    ("sharing", "/w/{slug}/sharing"),
+    ("goals", "/w/{slug}/goals"),
+    ("scoreboard", "/w/{slug}/goals/scoreboard"),
+    ("portal-public", "/portal/{slug}/"),
 ]
+ROADMAP_VIEWS = ("", "/board", "/table", "/changes")
 
 
 WIDTHS = (1280, 390)  # desktop, phone
 
 
-def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, console_errors):
-    """Each page at both widths: no console error (CSP included), no sideways scrolling."""
+def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, console_errors, page_check):
+    """Each page at both widths: no console error (CSP included), no sideways scrolling, no serious
+    or critical accessibility violation (axe-core)."""
+    from accord.feedback.models import Feedback
+    from accord.goals.models import Goal
+    from accord.roadmaps.models import Roadmap, RoadmapItem
+
     page = new_page()
     slug = demo["slug"]
 
-    def check(name, fits=True, on=None):
+    def check(name, fits=True, on=None, accessible=True):
         target = on or page
         for width in WIDTHS:
             target.set_viewport_size({"width": width, "height": 860})
-            overflow = target.evaluate("document.documentElement.scrollWidth") - width
             shot(target, artifacts, f"page-{name}-{width}")
-            assert overflow <= 0 or not fits, (
-                f"{name} at {width}px scrolls sideways by {overflow}px"
-            )
+            page_check(target, name, fits=fits, accessible=accessible)
         target.set_viewport_size({"width": WIDTHS[0], "height": 860})
+
+    pages = [(name, path.format(slug=slug)) for name, path in PAGES]
+    for roadmap in Roadmap.objects.filter(workspace__slug=slug, kind__in=["product", "portfolio"]):
+        pages += [(f"roadmap-{roadmap.kind}{v.replace('/', '-')}", f"/w/{slug}/roadmaps/{roadmap.pk}{v}") for v in ROADMAP_VIEWS]
+    item = RoadmapItem.objects.filter(roadmap__workspace__slug=slug).first()
+    goal = Goal.objects.filter(workspace__slug=slug).first()
+    feedback = Feedback.objects.filter(workspace__slug=slug).first()
+    pages += [
+        ("roadmap-item", f"/w/{slug}/roadmaps/items/{item.pk}"),
+        ("goal", f"/w/{slug}/goals/{goal.pk}"),
+        ("feedback-item", f"/w/{slug}/feedback/{feedback.pk}"),
+    ]
 
     page.goto("/accounts/login")
     check("login")
     sign_in(page, demo)
     page.wait_for_url(re.compile(r"/w/lumen/$"))
-    for name, path in PAGES:
-        response = page.goto(path.format(slug=slug))
+    for name, path in pages:
+        response = page.goto(path)
         assert response.status == 200, (name, response.status)
+        if "/roadmaps/" in path and path.rsplit("/", 1)[-1].isdigit() and "/items/" not in path:
+            page.wait_for_selector("[data-timeline][data-ready]")
         check(name)
 
     page.goto(f"/w/{slug}/teams")
@@ -194,17 +222,81 @@ def test_every_page_at_desktop_and_phone_width(new_page, demo, artifacts, consol
     page.get_by_role("heading", name="Your new token").wait_for()
     check("tokens-created")
 
+    # The shared views behind links (no sign-in): one link per kind of view, and the scoreboard.
+    from accord.demo.loader import ADMIN_EMAIL
+    from accord.goals import services as goal_services
+    from accord.roadmaps import services as roadmap_services
+    from accord.workspaces.models import Membership
+
+    admin = Membership.objects.get(workspace__slug=slug, user__email=ADMIN_EMAIL)
+    product = Roadmap.objects.get(workspace__slug=slug, kind="product")
+    visitor = new_page()
+    for kind in ("timeline", "board", "table"):
+        _, raw = roadmap_services.share_link_create(
+            member=admin, name=f"Shared {kind}", views=[{"roadmap": product.pk, "view": kind, "filters": {}}]
+        )
+        visitor.goto(f"/share/{raw}")
+        check(f"share-{kind}", on=visitor)
+    _, raw = goal_services.scoreboard_link_create(member=admin, name="Wall")
+    visitor.goto(f"/scoreboard/{raw}")
+    check("scoreboard-link", on=visitor)
+
     response = page.goto(f"/w/{slug}/no-such-page")
     assert response.status == 404
     check("not-found")
 
     page.goto("/api/v1/docs")
     page.locator(".swagger-ui .opblock").first.wait_for()  # Swagger UI rendered its operations
-    check("api-docs", fits=False)  # django-ninja's Swagger page has no mobile layout of its own
+    # django-ninja's Swagger page has no mobile layout of its own, nor our accessibility: not checked,
+    # but it opens with a way back to the app.
+    check("api-docs", fits=False, accessible=False)
+    page.get_by_role("link", name="Back to Accord").click()
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
 
     invitee = new_page()  # signed out, as the person invited
     invitee.goto(invitation_link)
     invitee.get_by_role("button", name="Create account and join").wait_for()
     check("invitation", on=invitee)
 
+    assert console_errors == []
+
+
+def test_navigation_on_a_phone_and_on_a_laptop(new_page, demo, artifacts, console_errors):
+    """390 px: a menu button (aria-expanded) opens the navigation instead of a sideways strip of
+    links; the brand link keeps its name. 1440x900: every section of the sidebar is in view."""
+    page = new_page(390, 844)
+    sign_in(page, demo)
+    page.wait_for_url(re.compile(r"/w/lumen/$"))
+    nav = page.get_by_role("navigation", name="Main")
+    expect = sync_api.expect
+    expect(nav.get_by_role("link", name="Accord")).to_be_visible()  # the brand link, named
+    menu = nav.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav.get_by_role("link", name="Roadmaps")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, artifacts, "shell-09-phone-menu-closed", max_height=844)
+
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    for name in ("Overview", "Ideas", "Inbox", "Roadmaps", "Goals", "People", "API docs"):
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, artifacts, "shell-10-phone-menu-open", max_height=1400)
+    nav.get_by_role("link", name="Ideas", exact=True).focus()
+    page.keyboard.press("Escape")  # closes it, the focus back on the button
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert page.evaluate("document.activeElement.matches('[data-nav-toggle]')")
+    menu.tap()
+    nav.get_by_role("link", name="Roadmaps", exact=True).tap()
+    page.wait_for_url(re.compile(r"/w/lumen/roadmaps$"))
+    expect(nav.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+
+    laptop = new_page(1440, 900)
+    sign_in(laptop, demo)
+    laptop.wait_for_url(re.compile(r"/w/lumen/$"))
+    side = laptop.get_by_role("navigation", name="Main")
+    expect(side.get_by_role("button", name="Menu")).to_be_hidden()
+    last = side.get_by_role("link", name="API docs").bounding_box()
+    assert last["y"] + last["height"] <= 900, last  # all sections in view, nothing to scroll to
+    laptop.screenshot(path=str(artifacts / "shell-11-sidebar-1440x900.png"))
     assert console_errors == []

@@ -33,6 +33,10 @@ def _json_object(value):
 
 # For a nested schema in a JSON body: Annotated[SomeSchema, JsonObject].
 JsonObject = BeforeValidator(_json_object)
+# A number in a JSON body: a JSON number, finite (not "3", not true, not NaN; the parser refuses
+# NaN and Infinity literals too). Text numbers are for forms and files (accord.core.numbers).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+QueryNumber = Annotated[float, Field(allow_inf_nan=False)]  # in the query string (always text)
 # Ids are 64-bit: a larger number is invalid input (422), not a database error (500).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in the path or the query
@@ -105,7 +109,7 @@ class ErrorOut(Schema):
 
 
 # Every operation documents these, so clients (and schemathesis) know the error shape.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
 
 
 def responses(ok_status: int, schema=None) -> dict:

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -30,7 +32,25 @@ def _api_error(request: HttpRequest, status: int, detail: str) -> JsonResponse |
     return None
 
 
+def body_too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit >= 1024 * 1024:
+        size = f"{limit / (1024 * 1024):g} MB"
+    else:
+        size = f"{limit / 1024:g} KB" if limit >= 1024 else f"{limit} bytes"
+    return f"The request body is too large: the limit is {size} (files you upload are counted apart)."
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400, or 413 for a body over the size limit, saying so (Django reports it as a bad request)."""
+    if isinstance(exception, RequestDataTooBig):
+        message = body_too_large_message()
+        return _api_error(request, 413, message) or render(
+            request, "400.html", {"title": "Too large", "code": 413, "reason": message}, status=413
+        )
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = "The request has too many fields or files; send fewer at a time."
+        return _api_error(request, 400, message) or render(request, "400.html", {"reason": message}, status=400)
     return _api_error(request, 400, "Bad request.") or render(request, "400.html", status=400)
 
 

@@ -1,5 +1,6 @@
 """Shared helpers for the server-rendered views."""
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from functools import wraps
@@ -12,6 +13,7 @@ from django.http import Http404, QueryDict
 
 from .errors import Forbidden, Invalid, NotFound, ServiceError
 from .errors import UserError as UserError  # the views take it from here, beside field_errors
+from .numbers import POINT, number_field
 
 
 def field_errors(exc: ServiceError) -> dict[str, list[str]]:
@@ -86,21 +88,31 @@ def form_version(request) -> int:
 
 
 def form_int(value, field: str, default: int | None = None) -> int | None:
+    """An id or a count from a form: ASCII digits only (int() would also take "1_0" or Arabic-Indic digits)."""
     if value in (None, ""):
         return default
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise Invalid.field(field, "Enter a whole number.") from exc
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", text, re.ASCII):
+        raise Invalid.field(field, "Enter a whole number.")
+    return int(text)
 
 
-def form_float(value, field: str) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise Invalid.field(field, "Enter a number.") from exc
+def form_number(
+    value, field: str, *, decimal: str, label: str | None = None, hint: str = "workspace", **limits
+) -> float | None:
+    """A number typed in a form, read with the shared parser (accord.core.numbers).
+
+    `decimal`: the workspace's separator for text boxes (workspace.decimal_separator); a browser's
+    number box (<input type="number">) always sends a point, whatever the person's language, so
+    those pass numbers.POINT and hint="none". Blank is None; anything else that is not a number
+    under those separators is refused naming the field, never reinterpreted.
+    """
+    return number_field(value, field, label=label, decimal=decimal, hint=hint, **limits)
+
+
+def form_number_box(value, field: str, *, label: str | None = None, **limits) -> float | None:
+    """A browser number box (<input type="number">): it always sends a point."""
+    return number_field(value, field, label=label, decimal=POINT, hint="none", **limits)
 
 
 def form_date(value, field: str):

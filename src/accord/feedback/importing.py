@@ -1,8 +1,10 @@
 """CSV and JSON import of feedback: read the file, map its columns, validate every row, then create
 all rows in one transaction (or, when the user asks, every good row and a report of the bad ones).
 
-The file: UTF-8 (a BOM is fine), at most 20 MB and 20,000 rows. CSV needs a header row (comma,
-semicolon or tab separated). JSON is a list of objects, or Accord's own export ({"feedback": [...]},
+The file: at most 20 MB and 20,000 rows, read by accord.core.importfiles (UTF-8, UTF-16 or
+Windows-1252, detected or declared). CSV needs a header row (comma, semicolon or tab separated).
+Revenue weights are read with the declared decimal separator (the workspace's by default) and dates
+with the declared day/month order; a value that reads differently the other way is refused. JSON is a list of objects, or Accord's own export ({"feedback": [...]},
 customer fields flat or in a "customer" object). The column mapping says which column fills which
 field (text is required; title, source, status, received_at, customer_name, customer_email,
 company, segment, revenue_weight are optional); `guess_mapping` proposes one from the headers.
@@ -11,13 +13,22 @@ Whatever the bytes, the result is an import or an ImportFailed, never another ex
 """
 
 import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from accord.core.importfiles import (
+    DATE_FORMATS,
+    DECIMALS,
+    SAVE_AS,
+    FileUnreadable,
+    check_choice,
+    csv_reader,
+    decode,
+)
+from accord.core.numbers import POINT
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
@@ -73,12 +84,22 @@ class ImportFailed(Exception):
     def truncated(self) -> bool:
         return self.total > len(self.errors)
 
+    @property
+    def file_error(self) -> str:
+        """The one sentence when the file as a whole could not be read (no per-row table then)."""
+        return self.errors[0].message if len(self.errors) == 1 and self.errors[0].row == 0 else ""
+
+
+def file_failed(message: str) -> ImportFailed:
+    return ImportFailed([RowError(0, "", message)])
+
 
 @dataclass
 class Table:
     headers: list[str]
     rows: list[dict[str, str]]
     first_row: int = 2  # the number of rows[0] as the user sees it
+    encoding: str = "utf-8"  # as read (detected or declared)
 
     def sample(self, n: int = 5) -> list[list[str]]:
         return [[row.get(h, "") for h in self.headers] for row in self.rows[:n]]
@@ -108,32 +129,34 @@ def _flat(item: dict) -> dict[str, str]:
     return row
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def read_table(data: bytes, filename: str = "", encoding: str = "auto") -> Table:
     if len(data) > MAX_BYTES:
-        raise ImportFailed([RowError(0, "", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")])
+        raise file_failed(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it and import the parts.")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(0, "", "The file is not UTF-8 text.")]) from exc
-    if "\x00" in text:
-        raise ImportFailed([RowError(0, "", "The file contains NUL characters; is it a spreadsheet? Save it as CSV.")])
+        decoded = decode(data, encoding)
+    except FileUnreadable as exc:
+        raise file_failed(str(exc)) from None
+    text = decoded.text
     stripped = text.lstrip()
     if filename.lower().endswith(".json") or stripped.startswith(("[", "{")):
-        return _read_json(stripped)
-    return _read_csv(text)
+        table = _read_json(stripped)
+    else:
+        table = _read_csv(text)
+    table.encoding = decoded.encoding
+    return table
 
 
 def _read_json(text: str) -> Table:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise ImportFailed([RowError(0, "", f"Not valid JSON: {exc}"[:300])]) from exc
+        raise file_failed(f"This is not valid JSON ({str(exc)[:200]}): export it again, or save it as CSV.") from exc
     if isinstance(data, dict):
         data = data.get("feedback", data.get("items"))
     if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
-        raise ImportFailed([RowError(0, "", 'JSON must be a list of objects (or {"feedback": [...]}).')])
+        raise file_failed('The JSON must be a list of objects (or {"feedback": [...]}): one object per feedback item.')
     if len(data) > MAX_ROWS:
-        raise ImportFailed([RowError(0, "", f"At most {MAX_ROWS:,} items per file.")])
+        raise file_failed(f"The file has more than {MAX_ROWS:,} items: split it and import the parts.")
     rows = [_flat(item) for item in data]
     headers = list(dict.fromkeys(k for row in rows for k in row))
     return Table(headers=headers, rows=rows, first_row=1)
@@ -141,10 +164,8 @@ def _read_json(text: str) -> Table:
 
 def _read_csv(text: str) -> Table:
     # The header line decides the separator (csv.Sniffer guesses wrong on multi-line quoted text).
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv_reader(text, strict=False)
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise ImportFailed([RowError(1, "", "The file has no header row.")])
@@ -158,9 +179,9 @@ def _read_csv(text: str) -> Table:
                 continue
             rows.append(dict(zip(headers, values, strict=False)))
             if len(rows) > MAX_ROWS:
-                raise ImportFailed([RowError(0, "", f"At most {MAX_ROWS:,} rows per file.")])
+                raise file_failed(f"The file has more than {MAX_ROWS:,} rows: split it and import the parts.")
     except csv.Error as exc:
-        raise ImportFailed([RowError(0, "", f"Not a readable CSV file: {exc}")]) from exc
+        raise file_failed(f"This is not a readable CSV file ({exc}): {SAVE_AS}.") from exc
     return Table(headers=headers, rows=rows)
 
 
@@ -179,7 +200,9 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def validate(table: Table, mapping: dict[str, str], default_source: str) -> tuple[list[CleanRow], list[RowError]]:
+def validate(
+    table: Table, mapping: dict[str, str], default_source: str, decimal: str = POINT, date_format: str = "iso"
+) -> tuple[list[CleanRow], list[RowError]]:
     errors: list[RowError] = []
     unknown = [col for col in mapping.values() if col and col not in table.headers]
     if unknown:
@@ -192,7 +215,10 @@ def validate(table: Table, mapping: dict[str, str], default_source: str) -> tupl
     for n, raw in enumerate(table.rows, start=table.first_row):
         if not raw:
             continue
-        row = clean_row({name: raw.get(col, "") for name, col in mapping.items() if col}, default_source=default_source)
+        row = clean_row(
+            {name: raw.get(col, "") for name, col in mapping.items() if col},
+            default_source=default_source, decimal=decimal, date_format=date_format,
+        )  # fmt: skip
         if row.errors:
             errors.extend(RowError(n, mapping.get(f, f), m) for f, m in row.errors)
         else:
@@ -210,10 +236,18 @@ def run_import(
     default_source: str = Source.IMPORT,
     skip_bad_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    decimal: str | None = None,
+    date_format: str = "iso",
 ) -> ImportResult:
-    """Import every row, or none when one is bad (unless skip_bad_rows: then the good ones)."""
+    """Import every row, or none when one is bad (unless skip_bad_rows: then the good ones).
+    decimal: the file's decimal separator (default: the workspace's); date_format: iso, dmy or mdy."""
     require(member, "feedback.import")
-    cleaned, errors = validate(table, mapping, default_source)
+    try:
+        decimal = check_choice(decimal or member.workspace.decimal_separator, DECIMALS, "decimal separator")
+        date_format = check_choice(date_format, DATE_FORMATS, "date format")
+    except FileUnreadable as exc:
+        raise file_failed(str(exc)) from None
+    cleaned, errors = validate(table, mapping, default_source, decimal, date_format)
     bad_rows = len({e.row for e in errors})
     if errors and (not skip_bad_rows or not cleaned):
         raise ImportFailed(errors)

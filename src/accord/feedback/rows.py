@@ -12,6 +12,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from accord.core.importfiles import DateError, parse_moment
+from accord.core.numbers import POINT, NumberError, parse_number
+
 from .models import FeedbackStatus, Source
 
 MAX_TEXT = 20_000
@@ -111,19 +114,22 @@ def clean_status(value, errors: list) -> str:
     return status
 
 
-def clean_received_at(value, errors: list) -> datetime | None:
+def clean_received_at(value, errors: list, date_format: str = "iso") -> datetime | None:
+    """A date-time: ISO 8601, or a date (with an optional HH:MM) in the declared day/month order."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         moment = value
     else:
         raw = str(value).strip()
-        moment = parse_datetime(raw) if "T" in raw or ":" in raw else None
-        if moment is None and (day := _date(raw)):
-            moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+        moment = _iso_moment(raw)
         if moment is None:
-            errors.append(("received_at", f"{raw!r} is not a date (use YYYY-MM-DD or ISO 8601)."))
-            return None
+            try:
+                parsed = parse_moment(raw, date_format)
+            except DateError as exc:
+                errors.append(("received_at", str(exc)))
+                return None
+            moment = parsed if isinstance(parsed, datetime) else datetime(parsed.year, parsed.month, parsed.day, 12)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
     if moment.year < 1970 or moment > timezone.now() + timezone.timedelta(days=1):
@@ -132,35 +138,35 @@ def clean_received_at(value, errors: list) -> datetime | None:
     return moment
 
 
-def _date(raw: str):
+def _iso_moment(raw: str) -> datetime | None:
+    """'2026-03-04T10:00:00Z' or '2026-03-04 10:00' (ISO 8601), '2026-03-04' (noon UTC); else None."""
     try:
-        return parse_date(raw)
+        if ("T" in raw or ":" in raw) and (moment := parse_datetime(raw)):
+            return moment
+        if day := parse_date(raw):
+            return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
     except ValueError:
         return None
+    return None
 
 
-def clean_weight(value, errors: list) -> float | None:
-    if value in (None, ""):
-        return None
+def clean_weight(value, errors: list, decimal: str = POINT) -> float | None:
+    """A revenue weight, 0 to 1,000,000,000: a number, or text with the declared separators."""
     try:
-        weight = float(str(value).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        errors.append(("revenue_weight", f"{value!r} is not a number."))
+        return parse_number(value, decimal=decimal, hint="import", minimum=0, maximum=1e9)
+    except NumberError as exc:
+        errors.append(("revenue_weight", str(exc)))
         return None
-    if not 0 <= weight <= 1e9 or weight != weight:
-        errors.append(("revenue_weight", "Between 0 and 1,000,000,000."))
-        return None
-    return weight
 
 
-def clean_customer(data: dict, errors: list) -> CustomerSpec | None:
+def clean_customer(data: dict, errors: list, decimal: str = POINT) -> CustomerSpec | None:
     """The customer named by keys name/email/company/segment/revenue_weight, or None if none is."""
     spec = CustomerSpec(
         name=" ".join(_text(data.get("name"), "customer_name", 200, errors).split()),
         email=clean_email(data.get("email"), errors, "customer_email"),
         company=" ".join(_text(data.get("company"), "company", 200, errors).split()),
         segment=" ".join(_text(data.get("segment"), "segment", 60, errors).split()).lower(),
-        revenue_weight=clean_weight(data.get("revenue_weight"), errors),
+        revenue_weight=clean_weight(data.get("revenue_weight"), errors, decimal),
     )
     if not (spec.name or spec.email or spec.company):
         return None
@@ -169,16 +175,19 @@ def clean_customer(data: dict, errors: list) -> CustomerSpec | None:
     return spec
 
 
-def clean_row(data: dict, *, default_source: str = Source.INTERNAL) -> CleanRow:
+def clean_row(
+    data: dict, *, default_source: str = Source.INTERNAL, decimal: str = POINT, date_format: str = "iso"
+) -> CleanRow:
     """Keys: text (required), title, source, status, received_at, and the customer's
-    customer_name, customer_email, company, segment, revenue_weight."""
+    customer_name, customer_email, company, segment, revenue_weight. Text values of revenue_weight
+    and received_at are read with the declared decimal separator and date format."""
     errors: list[tuple[str, str]] = []
     row = CleanRow(
         text=_text(data.get("text"), "text", MAX_TEXT, errors, required=True),
         title=" ".join(_text(data.get("title"), "title", 200, errors).split()),
         source=clean_source(data.get("source"), errors, default_source),
         status=clean_status(data.get("status"), errors),
-        received_at=clean_received_at(data.get("received_at"), errors),
+        received_at=clean_received_at(data.get("received_at"), errors, date_format),
         errors=errors,
     )
     row.customer = clean_customer(
@@ -190,5 +199,6 @@ def clean_row(data: dict, *, default_source: str = Source.INTERNAL) -> CleanRow:
             "revenue_weight": data.get("revenue_weight"),
         },
         errors,
+        decimal,
     )
     return row

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
 from accord.core.errors import Invalid
+from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODING_LABELS, ENCODINGS
 from accord.core.markdown import render_markdown
 from accord.core.overlays import drawer_response, finish, form_response
 from accord.core.web import (
     UserError,
     field_errors,
-    form_float,
     form_int,
+    form_number_box,
     form_version,
     int_list,
     page_of,
@@ -140,7 +141,7 @@ def _form_values(post) -> dict:
 def _customer_from(values: dict) -> dict | None:
     customer = {k: values[k] for k in ("name", "email", "company", "segment") if values.get(k)}
     if values.get("revenue_weight"):
-        customer["revenue_weight"] = form_float(values["revenue_weight"], "customer.revenue_weight")
+        customer["revenue_weight"] = form_number_box(values["revenue_weight"], "customer.revenue_weight", label="Revenue weight")
     return customer or None
 
 
@@ -403,7 +404,7 @@ def customer_detail(request: HttpRequest, member, customer_id: int) -> HttpRespo
             services.customer_update(
                 member=member, customer_id=customer.pk, version=form_version(request),
                 **{k: request.POST.get(k, "") for k in ("name", "email", "company", "segment")},
-                revenue_weight=form_float(request.POST.get("revenue_weight", ""), "revenue_weight") or 0.0,
+                revenue_weight=form_number_box(request.POST.get("revenue_weight", ""), "revenue_weight", label="Revenue weight") or 0.0,
             )
         except UserError as exc:
             errors, status = field_errors(exc), 422
@@ -459,7 +460,12 @@ def _forget_old_uploads() -> None:
 @require_http_methods(["GET", "POST"])
 def feedback_import(request: HttpRequest, member) -> HttpResponse:
     """Upload -> preview with the column mapping -> import (or a per-row report, nothing imported)."""
-    context: dict = {"fields": importing.FIELDS, "sources": Source.choices, "default_source": Source.IMPORT}
+    options = {key: request.POST.get(key, "") for key in ("encoding", "decimal", "date_format")}
+    context: dict = {
+        "fields": importing.FIELDS, "sources": Source.choices, "default_source": Source.IMPORT,
+        "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
+        "chosen": options,
+    }  # fmt: skip
     status = 200
     if request.method == "POST":
         try:
@@ -467,14 +473,15 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
                 path = _upload_path(member, request.POST.get("upload_id", ""))
                 if not path.exists():
                     raise importing.ImportFailed([importing.RowError(0, "file", "The upload expired; choose the file again.")])
-                table = importing.read_table(path.read_bytes(), request.POST.get("filename", ""))
+                table = importing.read_table(path.read_bytes(), request.POST.get("filename", ""), options["encoding"] or "auto")
                 mapping = {f: request.POST.get(f"map_{f}", "") for f, _ in importing.FIELDS}
                 mapping = {f: c for f, c in mapping.items() if c}
                 default_source = request.POST.get("default_source", Source.IMPORT)
                 context.update(table=table, mapping=mapping, default_source=default_source,
                                upload_id=request.POST["upload_id"], filename=request.POST.get("filename", ""))
                 result = importing.run_import(member=member, table=table, mapping=mapping, default_source=default_source,
-                                              skip_bad_rows=bool(request.POST.get("skip_bad_rows")))
+                                              skip_bad_rows=bool(request.POST.get("skip_bad_rows")),
+                                              decimal=options["decimal"] or None, date_format=options["date_format"] or "iso")
                 path.unlink(missing_ok=True)
                 note = f"Imported {result.created:,} feedback item{'s' if result.created != 1 else ''}"
                 if result.skipped:
@@ -489,7 +496,7 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
                 if upload is None:
                     raise importing.ImportFailed([importing.RowError(0, "file", "Choose a CSV or JSON file.")])
                 data = upload.read(importing.MAX_BYTES + 1)
-                table = importing.read_table(data, upload.name)
+                table = importing.read_table(data, upload.name, options["encoding"] or "auto")
                 _forget_old_uploads()
                 upload_id = secrets.token_urlsafe(16)
                 _upload_path(member, upload_id).write_bytes(data)
@@ -498,6 +505,7 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
         except importing.ImportFailed as exc:
             context["report"], status = exc, 422
     if context.get("table"):
+        context["encoding_label"] = ENCODING_LABELS[context["table"].encoding]
         context["sample"] = context["table"].sample(5)
         context["row_count"] = sum(1 for r in context["table"].rows if r)
     return form_response(

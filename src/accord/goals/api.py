@@ -19,6 +19,7 @@ from accord.core.api_support import (
     DateTimeIn,
     Id,
     JsonInteger,
+    Number,
     Page,
     PageParams,
     PatchSchema,
@@ -34,7 +35,6 @@ from .models import Direction, GoalLevel, MeasurementSource, PeriodKind, Unit
 router = Router(auth=API_AUTH, tags=["goals"])
 
 WS = "/workspaces/{slug}"
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]  # not "3", not true, not NaN
 Status_ = Literal["on_track", "at_risk", "off_track", "no_data"]
 
 

@@ -14,6 +14,7 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text, one_line
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, FieldError, Invalid, NotFound
+from accord.core.numbers import NumberError, check_number, parse_number
 from accord.core.tokens import hash_token, new_token
 from accord.ideas import evidence
 from accord.ideas.models import Idea
@@ -262,9 +263,11 @@ def _check_target(direction: str, baseline, target, target_min) -> None:
     for name, value in (("baseline", baseline), ("target", target)):
         if not calc.is_number(value):
             raise Invalid.field(name, "A finite number is required.")
+        _in_range(value, name)
     if direction == Direction.RANGE:
         if not calc.is_number(target_min):
             raise Invalid.field("target_min", "A range needs its lower bound (target_min).")
+        _in_range(target_min, "target_min")
         if target_min >= target:
             raise Invalid.field("target_min", "The lower bound must be below the upper bound (target).")
         return
@@ -386,15 +389,28 @@ class BatchResult:
     key_result_ids: list[int] = field(default_factory=list)
 
 
-def _row_value(row: dict, i: int, kr: KeyResult, errors: list[FieldError]) -> float | None:
+def _in_range(value: float, field: str) -> None:
+    try:
+        check_number(value)
+    except NumberError as exc:
+        raise Invalid.field(field, str(exc)) from None
+
+
+def _row_value(row: dict, i: int, kr: KeyResult, decimal: str, errors: list[FieldError]) -> float | None:
     value = row.get("value")
-    if isinstance(value, str):  # CSV cells arrive as text
+    if isinstance(value, str):  # typed or imported text: the shared parser, never a guess
         try:
-            value = float(value.strip().replace(",", "")) if value.strip() else None
-        except ValueError:
-            value = None
+            value = parse_number(value, decimal=decimal)
+        except NumberError as exc:
+            errors.append(FieldError(f"measurements.{i}.value", str(exc)))
+            return None
     if not calc.is_number(value):
         errors.append(FieldError(f"measurements.{i}.value", "A finite number is required."))
+        return None
+    try:
+        check_number(value)  # 1e308 would overflow the trend line (a 500 and invalid JSON)
+    except NumberError as exc:
+        errors.append(FieldError(f"measurements.{i}.value", str(exc)))
         return None
     if kr.unit == Unit.COUNT and (value < 0 or float(value) != int(value)):
         errors.append(FieldError(f"measurements.{i}.value", "A count is a whole number, 0 or more."))
@@ -478,7 +494,7 @@ def measurements_record(
                 )
             )
             continue
-        value = _row_value(row, i, kr, errors)
+        value = _row_value(row, i, kr, member.workspace.decimal_separator, errors)
         day = _row_date(row, i, kr.goal, today, errors)
         note = row.get("note") or ""
         if not isinstance(note, str) or len(note) > 500:

@@ -4,7 +4,6 @@ Thin: forms go to the services; errors show on the page that was sent (field err
 """
 
 import csv
-import io
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -19,10 +18,23 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accord.core.errors import Invalid
+from accord.core.errors import FieldError, Invalid
+from accord.core.importfiles import (
+    DATE_FORMATS,
+    DECIMALS,
+    ENCODINGS,
+    SAVE_AS,
+    DateError,
+    FileUnreadable,
+    check_choice,
+    csv_reader,
+    decode,
+    parse_day,
+)
 from accord.core.markdown import render_markdown
+from accord.core.numbers import NumberError, parse_number
 from accord.core.overlays import drawer_response, finish, form_response
-from accord.core.web import UserError, field_errors, form_date, form_float, form_int
+from accord.core.web import UserError, field_errors, form_date, form_int, form_number
 from accord.workspaces.models import Person
 from accord.workspaces.permissions import can
 from accord.workspaces.selectors import teams as workspace_teams
@@ -46,6 +58,7 @@ def _form_context(member) -> dict:
         "can_manage": can(member, "goal.manage"),
         "can_measure": can(member, "measurement.record"),
         "explained": STATUS_EXPLAINED,
+        "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
     }
 
 
@@ -124,31 +137,67 @@ def goal_detail(request: HttpRequest, member, goal_id: int) -> HttpResponse:
     return _goal_page(request, member, goal_id)
 
 
-def _csv_rows(upload, key_result_id: int) -> list[dict]:
-    """CSV with columns date,value[,note] (a header row is optional) for one key result."""
+def _csv_rows(upload, key_result_id: int, post, decimal: str) -> tuple[list[dict], list[int]]:
+    """CSV with columns date,value[,note] (a header row is optional) for one key result, read with
+    the form's encoding, decimal separator and date format: (rows, the file's row number of each).
+    Every cell is checked here so that a problem names the row and column as the file shows them."""
     if upload is None:
         raise Invalid.field("file", "Choose a CSV file.")
     if upload.size > CSV_MAX_BYTES:
         raise Invalid.field("file", "The file is larger than 2 MB.")
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Invalid.field("file", "The file is not UTF-8 text.") from exc
-    rows = []
-    for n, cells in enumerate(csv.reader(io.StringIO(text))):
+        encoding = check_choice(post.get("encoding"), ENCODINGS, "encoding")
+        decimal = check_choice(post.get("decimal") or decimal, DECIMALS, "decimal separator")
+        date_format = check_choice(post.get("date_format"), DATE_FORMATS, "date format")
+        text = decode(upload.read(), encoding).text
+        records = list(csv_reader(text))
+    except FileUnreadable as exc:
+        raise Invalid.field("file", str(exc)) from None
+    except csv.Error as exc:
+        raise Invalid.field("file", f"This is not a readable CSV file ({exc}): {SAVE_AS}.") from None
+    rows, lines, errors = [], [], []
+    for n, cells in enumerate(records, start=1):
         if not cells or not any(c.strip() for c in cells):
             continue
-        if n == 0 and cells[0].strip().lower() == "date":
+        if n == 1 and cells[0].strip().lower() == "date":
             continue
-        rows.append({
-            "key_result_id": key_result_id,
-            "date": cells[0].strip(),
-            "value": cells[1] if len(cells) > 1 else "",
-            "note": cells[2].strip() if len(cells) > 2 else "",
-        })  # fmt: skip
+        where = f"Row {n}"
+        try:
+            day = parse_day(cells[0], date_format)
+        except DateError as exc:
+            errors.append(FieldError("file", f"{where}, date: {exc}"))
+            day = None
+        try:
+            value = parse_number(cells[1] if len(cells) > 1 else "", decimal=decimal, hint="import")
+            if value is None:
+                errors.append(FieldError("file", f"{where}, value: a number is required."))
+        except NumberError as exc:
+            errors.append(FieldError("file", f"{where}, value: {exc}"))
+            value = None
+        note = cells[2].strip() if len(cells) > 2 else ""
+        if len(note) > 500:
+            errors.append(FieldError("file", f"{where}, note: at most 500 characters (this one has {len(note):,})."))
+        rows.append({"key_result_id": key_result_id, "date": day, "value": value, "note": note[:500]})
+        lines.append(n)
+        if len(errors) >= 50:
+            break
+    if errors:
+        raise Invalid(f"{len(errors)} problem(s) in the file; nothing was imported.", errors)
     if not rows:
         raise Invalid.field("file", "The file has no rows.")
-    return rows
+    return rows, lines
+
+
+def _by_file_row(exc: Invalid, lines: list[int]) -> Invalid:
+    """The service's measurements.<i>.<field> errors as the file's "Row <n>, <field>"."""
+    errors = []
+    for e in exc.errors:
+        parts = e.field.split(".")
+        if len(parts) == 3 and parts[0] == "measurements" and parts[1].isdigit() and int(parts[1]) < len(lines):
+            errors.append(FieldError("file", f"Row {lines[int(parts[1])]}, {parts[2]}: {e.message}"))
+        else:
+            errors.append(e)
+    return Invalid(exc.detail, errors)
 
 
 @workspace_page("goal.view")
@@ -343,13 +392,14 @@ def _create_key_result(request: HttpRequest, member, goal_id: int) -> HttpRespon
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         post = request.POST
+        decimal = member.workspace.decimal_separator
         try:
             kr = services.key_result_create(
                 member=member, goal_id=goal.pk, name=post.get("name", ""),
                 unit=post.get("unit", Unit.NUMBER), direction=post.get("direction", Direction.INCREASE),
-                baseline=form_float(post.get("baseline"), "baseline"),
-                target=form_float(post.get("target"), "target"),
-                target_min=form_float(post.get("target_min"), "target_min"),
+                baseline=form_number(post.get("baseline"), "baseline", decimal=decimal, label="Baseline"),
+                target=form_number(post.get("target"), "target", decimal=decimal, label="Target"),
+                target_min=form_number(post.get("target_min"), "target_min", decimal=decimal, label="Lower bound"),
                 currency=post.get("currency", ""), owner_id=form_int(post.get("owner_id"), "owner_id"),
             )  # fmt: skip
         except UserError as exc:
@@ -390,6 +440,8 @@ def _measure_form(request: HttpRequest, member, kr, *, values, errors: dict, how
             "errors": errors,
             "today": timezone.localdate(),
             "next": _next(request, ""),
+            "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
+            "chosen": {key: values.get(key, "") for key in ("encoding", "decimal", "date_format")},
         },
         title=f"Record a measurement of {kr.name}",
         intro="One value on a day, or many from a CSV file (date,value,note). Other tools can send them through the API.",
@@ -402,16 +454,23 @@ def _measure_form(request: HttpRequest, member, kr, *, values, errors: dict, how
 def _record(request: HttpRequest, member, kr, *, csv_file: bool) -> HttpResponse:
     """One value, or a CSV of them: all recorded, or none and the form again with what was typed."""
     post = request.POST
+    decimal = member.workspace.decimal_separator
+    lines: list[int] = []
     try:
         if csv_file:
-            rows, source = _csv_rows(request.FILES.get("file"), kr.pk), MeasurementSource.CSV
+            rows, lines = _csv_rows(request.FILES.get("file"), kr.pk, post, decimal)
+            source = MeasurementSource.CSV
         else:
-            rows = [{"key_result_id": kr.pk, "date": post.get("date", ""), "value": post.get("value", ""),
+            value = form_number(post.get("value"), "value", decimal=decimal, label="Value")
+            rows = [{"key_result_id": kr.pk, "date": post.get("date", ""), "value": value,
                      "note": post.get("note", "")}]  # fmt: skip
             source = MeasurementSource.MANUAL
-        result = services.measurements_record(
-            member=member, rows=rows, source=source, on_duplicate="replace" if post.get("replace") else "reject",
-        )  # fmt: skip
+        try:
+            result = services.measurements_record(
+                member=member, rows=rows, source=source, on_duplicate="replace" if post.get("replace") else "reject",
+            )  # fmt: skip
+        except Invalid as exc:
+            raise _by_file_row(exc, lines) if lines else exc from None
     except UserError as exc:
         errors: dict[str, list[str]] = {}
         for e in exc.errors or []:

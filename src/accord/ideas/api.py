@@ -11,8 +11,10 @@ from accord.core.api_support import (
     BodyInt,
     DateIn,
     Id,
+    Number,
     Page,
     PageParams,
+    QueryNumber,
     StrictBool,
     paginate,
     responses,
@@ -145,8 +147,8 @@ class IdeaFilter(Schema):
     tag: str | None = Field(None, max_length=60)
     department_id: Id | None = None
     submitter_id: Id | None = None
-    score_min: float | None = None
-    score_max: float | None = None
+    score_min: QueryNumber | None = None
+    score_max: QueryNumber | None = None
     model_id: Id | None = Field(
         None, description="Score under this model (default: the workspace's default model)."
     )
@@ -192,7 +194,7 @@ class DecisionIn(Schema):
 
 
 class InputsIn(Schema):
-    values: dict[str, float | None] = Field(
+    values: dict[str, Number | None] = Field(
         description="Criterion key -> value on its scale (null clears)."
     )
 
@@ -208,14 +210,14 @@ class CriterionSchema(Schema):
     name: str = Field("", max_length=120)
     description: str = Field("", max_length=2000)
     role: Literal["benefit", "cost", "input"] = "benefit"
-    weight: float = Field(1.0, ge=0, le=1_000_000)
-    scale_min: float = Field(1, ge=-1e9, le=1e9)
-    scale_max: float = Field(5, ge=-1e9, le=1e9)
-    allowed: list[float] | None = Field(None, max_length=50)
+    weight: Number = Field(1.0, ge=0, le=1_000_000)
+    scale_min: Number = Field(1, ge=-1e9, le=1e9)
+    scale_max: Number = Field(5, ge=-1e9, le=1e9)
+    allowed: list[Number] | None = Field(None, max_length=50)
     source: str = Field(
         "", max_length=60, description="Evidence source key (see /evidence-sources); blank = rated by people."
     )
-    saturation: float | None = Field(
+    saturation: Number | None = Field(
         None, gt=0, le=1e12, description="Raw evidence that earns the top of the scale (default: the source's)."
     )
 
@@ -247,8 +249,8 @@ class ScoringModelIn(Schema):
     )
     formula: str = Field("", max_length=500)
     options: dict[str, str] = Field(default_factory=dict)
-    promote_threshold: float | None = None
-    park_threshold: float | None = None
+    promote_threshold: Number | None = None
+    park_threshold: Number | None = None
     is_default: StrictBool = False
 
 
@@ -259,8 +261,8 @@ class ScoringModelPatch(Schema):
     criteria: list[CriterionSchema] | None = Field(None, max_length=30)
     formula: str | None = Field(None, max_length=500)
     options: dict[str, str] | None = None
-    promote_threshold: float | None = None
-    park_threshold: float | None = None
+    promote_threshold: Number | None = None
+    park_threshold: Number | None = None
     is_default: StrictBool | None = None
 
 
@@ -378,7 +380,7 @@ class RoundDetailOut(RoundOut):
 
 
 class RatingsIn(Schema):
-    values: dict[str, float | None]
+    values: dict[str, Number | None]
 
 
 class RatingsOut(Schema):

@@ -9,15 +9,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
-from accord.core.errors import Invalid
+from accord.core.errors import FieldError, Invalid
 from accord.core.markdown import render_markdown
+from accord.core.numbers import COMMA, POINT, NumberError, number_field, parse_number
 from accord.core.overlays import finish, form_response
 from accord.core.web import (
     UserError,
     field_errors,
     form_date,
-    form_float,
     form_int,
+    form_number_box,
     form_version,
     int_list,
     page_of,
@@ -55,8 +56,8 @@ def _list_filters(request: HttpRequest) -> dict:
         "tag": get.get("tag") or None,
         "department_id": form_int(get.get("department"), "department"),
         "submitter_id": form_int(get.get("submitter"), "submitter"),
-        "score_min": form_float(get.get("score_min"), "score_min"),
-        "score_max": form_float(get.get("score_max"), "score_max"),
+        "score_min": form_number_box(get.get("score_min"), "score_min", label="Lowest score"),
+        "score_max": form_number_box(get.get("score_max"), "score_max", label="Highest score"),
         "sort": get.get("sort") or "-score",
         "criterion": get.get("criterion") or None,
     }
@@ -382,12 +383,8 @@ def idea_merge(request: HttpRequest, member, idea_id: int) -> HttpResponse:
 @require_POST
 def idea_scores(request: HttpRequest, member, idea_id: int, model_id: int) -> HttpResponse:
     """Agreed values set directly by an editor (e.g. during a meeting)."""
-    values = {
-        key[len("c_") :]: (value if value != "" else None)
-        for key, value in request.POST.items()
-        if key.startswith("c_")
-    }
     try:
+        values = _score_values(request.POST)
         services.idea_set_inputs(member=member, idea_id=idea_id, model_id=model_id, values=values)
     except UserError as exc:
         idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
@@ -454,36 +451,62 @@ def _criteria_from_text(text: str) -> list[dict]:
     ]
 
 
-def _criteria_from_form(post) -> list[dict]:
+def _score_values(post) -> dict[str, float | None]:
+    """The c_<criterion> fields of a scoring form: number boxes and lists of allowed values, which
+    a browser always sends with a point (blank: no value)."""
+    values: dict[str, float | None] = {}
+    errors: list[FieldError] = []
+    for key, raw in post.items():
+        if key.startswith("c_"):
+            try:
+                values[key[2:]] = parse_number(raw, hint="none")
+            except NumberError as exc:
+                errors.append(FieldError(f"values.{key[2:]}", str(exc)))
+    if errors:
+        raise Invalid("Some scores are not valid.", errors)
+    return values
+
+
+def _allowed_values(text: str, i: int, decimal: str) -> list[float] | None:
+    """'1, 2, 3' (a point workspace) or '0,5; 1; 2' (a comma workspace: the list takes semicolons)."""
+    if not text.strip():
+        return None
+    parts = text.split(";") if decimal == COMMA or ";" in text else text.split(",")
+    return [
+        number_field(p, f"criteria.{i}.allowed", label="Allowed values", decimal=decimal)
+        for p in parts
+        if p.strip()
+    ]
+
+
+def _criteria_from_form(post, decimal: str = POINT) -> list[dict]:
     rows = []
     for i in range(int(post.get("criteria_count", 0) or 0)):
         if post.get(f"cr_{i}_delete") == "on" or not post.get(f"cr_{i}_key", "").strip():
             continue
-        allowed = post.get(f"cr_{i}_allowed", "").strip()
-        try:
-            rows.append(
-                {
-                    "key": post.get(f"cr_{i}_key", "").strip(),
-                    "name": post.get(f"cr_{i}_name", ""),
-                    "role": post.get(f"cr_{i}_role", "benefit"),
-                    "weight": float(post.get(f"cr_{i}_weight") or 0),
-                    "scale_min": float(post.get(f"cr_{i}_min") or 0),
-                    "scale_max": float(post.get(f"cr_{i}_max") or 0),
-                    "allowed": [float(v) for v in allowed.split(",") if v.strip()]
-                    if allowed
-                    else None,
-                    "source": post.get(f"cr_{i}_source", ""),
-                    "saturation": post.get(f"cr_{i}_saturation", "").strip() or None,
-                }
-            )
-        except ValueError as exc:
-            raise Invalid.field(
-                f"criteria.{len(rows)}", "Weights, scales and allowed values must be numbers."
-            ) from exc
+        n = len(rows)
+
+        def box(name: str, label: str, default: float | None = 0.0, i: int = i, n: int = n) -> float | None:
+            value = form_number_box(post.get(f"cr_{i}_{name}"), f"criteria.{n}", label=label)
+            return default if value is None else value
+
+        rows.append(
+            {
+                "key": post.get(f"cr_{i}_key", "").strip(),
+                "name": post.get(f"cr_{i}_name", ""),
+                "role": post.get(f"cr_{i}_role", "benefit"),
+                "weight": box("weight", "Weight"),
+                "scale_min": box("min", "Scale minimum"),
+                "scale_max": box("max", "Scale maximum"),
+                "allowed": _allowed_values(post.get(f"cr_{i}_allowed", ""), n, decimal),
+                "source": post.get(f"cr_{i}_source", ""),
+                "saturation": box("saturation", "Full at", None),
+            }
+        )
     return rows
 
 
-def _criteria_rows(model, post=None, errors=None) -> list[dict]:
+def _criteria_rows(model, post=None, errors=None, decimal: str = POINT) -> list[dict]:
     """The editable criteria table: the saved criteria, or (after an error) the posted rows with theirs."""
     if post is None:
         return [
@@ -494,7 +517,9 @@ def _criteria_rows(model, post=None, errors=None) -> list[dict]:
                 "weight": scoring.format_number(c.weight),
                 "min": scoring.format_number(c.scale_min),
                 "max": scoring.format_number(c.scale_max),
-                "allowed": ", ".join(scoring.format_number(v) for v in c.allowed or []),
+                "allowed": ("; " if decimal == COMMA else ", ").join(
+                    scoring.format_number(v).replace(".", "," if decimal == COMMA else ".") for v in c.allowed or []
+                ),
                 "source": c.source,
                 "saturation": scoring.format_number(c.saturation) if c.saturation else "",
                 "errors": [],
@@ -545,13 +570,13 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
                 version=form_version(request),
                 name=post.get("name"),
                 description=post.get("description"),
-                criteria=_criteria_from_form(post),
+                criteria=_criteria_from_form(post, member.workspace.decimal_separator),
                 formula=post.get("formula") if model.kind == ModelKind.FORMULA else None,
                 options={"variant": post.get("variant")}
                 if model.kind == ModelKind.ICE and post.get("variant")
                 else None,
-                promote_threshold=form_float(post.get("promote_threshold"), "promote_threshold"),
-                park_threshold=form_float(post.get("park_threshold"), "park_threshold"),
+                promote_threshold=form_number_box(post.get("promote_threshold"), "promote_threshold"),
+                park_threshold=form_number_box(post.get("park_threshold"), "park_threshold"),
                 clear_thresholds=not post.get("promote_threshold")
                 and not post.get("park_threshold"),
                 is_default=True if post.get("is_default") == "on" else None,
@@ -565,7 +590,9 @@ def scoring_model(request: HttpRequest, member, model_id: int) -> HttpResponse:
     context = {
         "model": model,
         "criteria": list(model.criteria.all()),
-        "criteria_rows": _criteria_rows(model, request.POST if errors else None, errors),
+        "criteria_rows": _criteria_rows(
+            model, request.POST if errors else None, errors, member.workspace.decimal_separator
+        ),
         "preset": scoring.PRESETS.get(model.kind),
         "roles": [("benefit", "Benefit"), ("cost", "Cost"), ("input", "Input")],
         "evidence_sources": evidence.choices(),
@@ -723,13 +750,9 @@ def _round_rows(data: dict) -> list[dict]:
 @require_POST
 def round_rate(request: HttpRequest, member, round_id: int, idea_id: int) -> HttpResponse:
     """Save one idea's scores (htmx, on change): answers with the row's saved state, no page reload."""
-    values = {
-        key[len("c_") :]: (value if value != "" else None)
-        for key, value in request.POST.items()
-        if key.startswith("c_")
-    }
     status, message = 200, "Saved"
     try:
+        values = _score_values(request.POST)
         services.ratings_save(member=member, round_id=round_id, idea_id=idea_id, values=values)
     except UserError as exc:
         # The field messages name the criterion and its scale ("Effort must be between 1 and 5").

@@ -1,8 +1,9 @@
-"""Per-address rate limits of the public portal, counted in Django's cache (shared by processes
-when the cache is Redis)."""
+"""Per-address rate limits of the public portal, counted where every server process sees them
+(accord.core.ratelimit)."""
 
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from accord.core import ratelimit
 
 # bucket -> (requests per address, window in seconds)
 LIMITS = {
@@ -21,12 +22,5 @@ def client_ip(request: HttpRequest) -> str:
 def exceeded(request: HttpRequest, bucket: str) -> int:
     """Count one request; the seconds to wait when the address is over its limit, else 0."""
     limit, window = LIMITS[bucket]
-    key = f"portal-rate:{bucket}:{client_ip(request)}"
-    if cache.add(key, 1, window):
-        return 0
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 0
+    count = ratelimit.hit(f"portal-rate:{bucket}:{client_ip(request)}", window)
     return window if count > limit else 0

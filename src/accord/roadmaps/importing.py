@@ -1,9 +1,11 @@
 """CSV import of roadmap items: validate every row first, then create all of them or none.
 
-The file: UTF-8 (with or without a BOM), at most 2 MB, a header row naming the columns (any order,
-case and spaces ignored: "Start date" is start_date); comma- or semicolon-separated. Columns:
+The file: at most 2 MB, read by accord.core.importfiles (UTF-8, UTF-16 or Windows-1252, detected or
+declared), a header row naming the columns (any order, case and spaces ignored: "Start date" is
+start_date); comma-, semicolon- or tab-separated. Dates as YYYY-MM-DD, or 31/12/2026 with the
+declared day/month order (a date that reads both ways is refused without one). Columns:
 
-    title (required), start_date, end_date (YYYY-MM-DD, both or neither), bucket (now, next or
+    title (required), start_date, end_date (both or neither), bucket (now, next or
     later: for an undated item), lane (a lane of the roadmap, created when new), status (planned,
     in_progress, at_risk, done, cancelled, or their labels), percent_done (0-100), tags (separated
     by commas or semicolons; a tag holding one, or a quote, in "double quotes"), description
@@ -18,7 +20,6 @@ every item. Whatever the bytes, the result is an import or an ImportFailed, neve
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,18 @@ from django.db import transaction
 
 from accord.core.csv_safety import restore_cell
 from accord.core.errors import Invalid, NotFound
+from accord.core.importfiles import (
+    DATE_FORMATS,
+    DECIMALS,
+    ENCODINGS,
+    DateError,
+    FileUnreadable,
+    check_choice,
+    csv_reader,
+    decode,
+    parse_day,
+)
+from accord.core.numbers import POINT, NumberError, parse_number
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
@@ -47,8 +60,6 @@ COLUMNS = [
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_ERRORS = 200  # reported; validation goes on counting
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERCENT = re.compile(r"(\d{1,3})(?:\.0*)?\s*%?")
 _STATUS_NAMES = {
     **{v: v for v in ItemStatus.values},
     **{str(label).lower(): v for v, label in ItemStatus.choices},
@@ -76,6 +87,11 @@ class ImportFailed(Exception):
     @property
     def truncated(self) -> bool:
         return self.total > len(self.errors)
+
+    @property
+    def file_error(self) -> str:
+        """The one sentence when the file as a whole could not be read (no per-row table then)."""
+        return self.errors[0].message if len(self.errors) == 1 and self.errors[0].row == 0 else ""
 
 
 @dataclass
@@ -138,35 +154,16 @@ def join_tags(names: list[str]) -> str:
     )
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, encoding: str = "auto") -> str:
     if len(data) > MAX_BYTES:
         raise ImportFailed([too_big()])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFailed(
-            [
-                RowError(
-                    line,
-                    "file",
-                    f"This is not UTF-8 text (byte {exc.start + 1}). Save the sheet as "
-                    "“CSV UTF-8” and upload it again.",
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        raise ImportFailed(
-            [RowError(0, "file", "The file holds binary data (NUL bytes): upload a CSV file.")]
-        )
+        text = decode(data, encoding).text
+    except FileUnreadable as exc:
+        raise ImportFailed([RowError(0, "file", str(exc))]) from None
     if not text.strip():
         raise ImportFailed([RowError(0, "file", "The file is empty.")])
     return text
-
-
-def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
 
 
 def _header(cells: list[str]) -> tuple[dict[str, int], list[str], list[RowError]]:
@@ -196,21 +193,23 @@ def _header(cells: list[str]) -> tuple[dict[str, int], list[str], list[RowError]
     return positions, ignored, errors
 
 
-def _date(value: str, row: int, column: str, errors: list[RowError]) -> date | None:
+def _date(value: str, row: int, column: str, errors: list[RowError], date_format: str) -> date | None:
     if not value:
         return None
-    if _DATE.fullmatch(value):
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None and 1970 <= parsed.year <= 2200:
-            return parsed
-    errors.append(RowError(row, column, f"{value[:40]!r} is not a date as YYYY-MM-DD."))
-    return None
+    try:
+        parsed = parse_day(value, date_format)
+    except DateError as exc:
+        errors.append(RowError(row, column, str(exc)))
+        return None
+    if not 1970 <= parsed.year <= 2200:
+        errors.append(RowError(row, column, f"{value[:40]!r}: a year from 1970 to 2200."))
+        return None
+    return parsed
 
 
-def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[RowError]) -> Row:
+def _row(
+    cells: list[str], positions: dict[str, int], row: int, errors: list[RowError], options: Options
+) -> Row:
     def cell(name: str) -> str:
         n = positions.get(name)
         return restore_cell(cells[n]).strip() if n is not None and n < len(cells) else ""
@@ -221,8 +220,8 @@ def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[Row
         errors.append(RowError(row, "title", "The title is required."))
     elif len(title) > 200:
         errors.append(RowError(row, "title", f"At most 200 characters (this one has {len(title)})."))
-    start = _date(cell("start_date"), row, "start_date", errors)
-    end = _date(cell("end_date"), row, "end_date", errors)
+    start = _date(cell("start_date"), row, "start_date", errors, options.date_format)
+    end = _date(cell("end_date"), row, "end_date", errors, options.date_format)
     dates_ok = len(errors) == before or not any(
         e.column in ("start_date", "end_date") for e in errors[before:]
     )
@@ -259,13 +258,14 @@ def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[Row
     raw_percent = cell("percent_done")
     percent = 0
     if raw_percent:
-        match = _PERCENT.fullmatch(raw_percent)
-        if match and int(match.group(1)) <= 100:
-            percent = int(match.group(1))
-        else:
-            errors.append(
-                RowError(row, "percent_done", f"{raw_percent[:40]!r}: a whole number from 0 to 100.")
-            )
+        try:
+            number = parse_number(
+                raw_percent.removesuffix("%"), decimal=options.decimal, hint="import", integer=True,
+                minimum=0, maximum=100,
+            )  # fmt: skip
+            percent = int(number or 0)
+        except NumberError as exc:
+            errors.append(RowError(row, "percent_done", f"{exc} A whole number from 0 to 100."))
     tags = split_tags(cell("tags"))
     if any(len(t) > 60 for t in tags):
         errors.append(RowError(row, "tags", "A tag has at most 60 characters."))
@@ -288,10 +288,31 @@ def _row(cells: list[str], positions: dict[str, int], row: int, errors: list[Row
     )
 
 
-def parse(data: bytes) -> Parsed:
+@dataclass(frozen=True)
+class Options:
+    """How to read the file: its encoding, decimal separator and day/month order of dates."""
+
+    encoding: str = "auto"
+    decimal: str = POINT
+    date_format: str = "iso"
+
+    @classmethod
+    def checked(cls, encoding: str, decimal: str, date_format: str) -> Options:
+        try:
+            return cls(
+                check_choice(encoding, ENCODINGS, "encoding"),
+                check_choice(decimal, DECIMALS, "decimal separator"),
+                check_choice(date_format, DATE_FORMATS, "date format"),
+            )
+        except FileUnreadable as exc:
+            raise ImportFailed([RowError(0, "file", str(exc))]) from None
+
+
+def parse(data: bytes, options: Options | None = None) -> Parsed:
     """Every row of the file validated; ImportFailed with all the problems found."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    options = options or Options()
+    text = _decode(data, options.encoding)
+    reader = csv_reader(text)
     errors: list[RowError] = []
     rows: list[Row] = []
     positions: dict[str, int] | None = None
@@ -316,7 +337,7 @@ def parse(data: bytes) -> Parsed:
         if len(rows) >= MAX_ROWS:
             errors.append(RowError(record, "file", f"At most {MAX_ROWS} items per import."))
             break
-        rows.append(_row(cells, positions, record, errors))
+        rows.append(_row(cells, positions, record, errors, options))
     if positions is None:
         raise ImportFailed([RowError(0, "file", "The file is empty.")])
     if not rows and not errors:
@@ -326,9 +347,14 @@ def parse(data: bytes) -> Parsed:
     return Parsed(rows=rows, ignored_columns=ignored)
 
 
-def import_items(*, member: Membership, roadmap_id: int, data: bytes) -> ImportResult:
-    """Validate `data` and create its items on the roadmap: all of them, or none (ImportFailed)."""
+def import_items(
+    *, member: Membership, roadmap_id: int, data: bytes, encoding: str = "auto", decimal: str | None = None,
+    date_format: str = "iso",
+) -> ImportResult:  # fmt: skip
+    """Validate `data` and create its items on the roadmap: all of them, or none (ImportFailed).
+    decimal: of percent_done (default: the workspace's); date_format: iso, dmy or mdy."""
     require(member, "roadmap.manage")
+    options = Options.checked(encoding, decimal or member.workspace.decimal_separator, date_format)
     roadmap = Roadmap.objects.filter(pk=roadmap_id, workspace_id=member.workspace_id).first()
     if roadmap is None:
         raise NotFound("No such roadmap in this workspace.")
@@ -343,7 +369,7 @@ def import_items(*, member: Membership, roadmap_id: int, data: bytes) -> ImportR
                 )
             ]
         )
-    parsed = parse(data)
+    parsed = parse(data, options)
     lanes = {lane.name.lower(): lane for lane in Lane.objects.filter(roadmap=roadmap)}
     new_lanes: dict[str, str] = {}
     for row in parsed.rows:

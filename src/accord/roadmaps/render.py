@@ -24,12 +24,13 @@ FONT = "DejaVu Sans, Inter, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 DASH = "\u2013"
 CHAR_EM = 0.6  # a generous average advance of DejaVu Sans, so estimated labels never overlap
 
-# Status -> (bar fill, label colour on the bar). White text on every dark fill passes WCAG AA.
+# Status -> (bar fill, label colour on the bar). White text on every dark fill passes WCAG AA. The
+# fills are the app's status colours (app.css --st-<status>), so a status looks the same everywhere.
 STATUS_COLORS: dict[str, tuple[str, str]] = {
-    ItemStatus.PLANNED: ("#51607f", "#ffffff"),
-    ItemStatus.IN_PROGRESS: ("#4f46e5", "#ffffff"),
-    ItemStatus.AT_RISK: ("#b45309", "#ffffff"),
-    ItemStatus.DONE: ("#12704a", "#ffffff"),
+    ItemStatus.PLANNED: ("#52607a", "#ffffff"),
+    ItemStatus.IN_PROGRESS: ("#3563c9", "#ffffff"),
+    ItemStatus.AT_RISK: ("#a0630c", "#ffffff"),
+    ItemStatus.DONE: ("#2d8541", "#ffffff"),
     ItemStatus.CANCELLED: ("#c5cad6", "#2c3346"),
 }
 INK = "#161b2e"

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
+from accord.core import dates
 from accord.core.errors import Invalid, StaleVersion
 from accord.core.markdown import render_markdown
 from accord.core.overlays import finish, form_response
@@ -63,7 +64,8 @@ BUCKETS = [(b.value, b.label) for b in Bucket]
 COLOR_BY_LABELS = {"status": "Status", "lane": "Lane", "team": "Team", "roadmap": "Roadmap"}
 # Colour classes of the bars (app.css: .rm-c-0 ... .rm-c-7, .rm-c-muted), by status when coloured by status.
 PALETTE = 8
-STATUS_COLORS = {"planned": 0, "in_progress": 2, "at_risk": 4, "done": 3, "cancelled": "muted"}
+# Status -> palette index (app.css .rm-c-N), whose accent is the status colour (--st-<status>).
+STATUS_COLORS = {"planned": 7, "in_progress": 0, "at_risk": 4, "done": 3, "cancelled": "muted"}
 TABLE_SORTS = {
     "title": lambda i: i.title.lower(),
     "status": lambda i: list(ItemStatus.values).index(i.status),
@@ -634,6 +636,7 @@ def roadmap_timeline(request: HttpRequest, member, roadmap_id: int) -> HttpRespo
     ctx = _roadmap_context(request, member, roadmap_id, "timeline")
     ctx["payload"] = payload = _timeline_payload(ctx, member)
     ctx["legend"] = payload["colors"]["legend"]
+    ctx["flag_labels"] = [flag.label for flag in extensions.ITEM_FLAGS.values()]
     maps, color_by = payload["colors"]["maps"], ctx["roadmap"].color_by
     ctx["bucket_columns"] = []
     for value, label in BUCKETS:
@@ -1450,10 +1453,7 @@ def _last_monday(today: date) -> date:
 
 
 def _fmt(d: str | None) -> str:
-    if not d:
-        return ""
-    value = date.fromisoformat(d)
-    return value.strftime("%b %-d, %Y")
+    return dates.day(date.fromisoformat(d)) if d else ""
 
 
 def _span(state: dict) -> str:

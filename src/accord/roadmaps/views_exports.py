@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.core.csv_safety import safe_cell
 from accord.core.errors import Invalid
+from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODINGS
 from accord.core.overlays import finish, form_response
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
@@ -233,8 +234,10 @@ def roadmap_import(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
             if upload.size is not None and upload.size > importing.MAX_BYTES:
                 raise importing.ImportFailed([importing.too_big()])
             result = importing.import_items(
-                member=member, roadmap_id=roadmap.pk, data=upload.read(importing.MAX_BYTES + 1)
-            )
+                member=member, roadmap_id=roadmap.pk, data=upload.read(importing.MAX_BYTES + 1),
+                encoding=request.POST.get("encoding") or "auto", decimal=request.POST.get("decimal") or None,
+                date_format=request.POST.get("date_format") or "iso",
+            )  # fmt: skip
         except importing.ImportFailed as exc:
             report, status = exc, 422
         else:
@@ -253,6 +256,8 @@ def roadmap_import(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
             "columns": importing.COLUMNS,
             "max_mb": importing.MAX_BYTES // (1024 * 1024),
             "statuses": ItemStatus.values,
+            "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
+            "chosen": {k: request.POST.get(k, "") for k in ("encoding", "decimal", "date_format")},
         },
         title=f"Import items into {roadmap.name}",
         intro="From a CSV file: every row is checked first; when one has a problem, nothing is imported.",

@@ -22,7 +22,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accord.core import ratelimit
 from accord.core.errors import Invalid, NotFound
 from accord.core.tokens import hash_token
 
@@ -56,21 +56,12 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
 def _miss_key(request: HttpRequest) -> str:
     return f"share-miss:{client_ip(request)}"
 
 
 def _too_many_misses(request: HttpRequest) -> bool:
-    return (cache.get(_miss_key(request)) or 0) >= MISS_LIMIT
+    return ratelimit.hits(_miss_key(request)) >= MISS_LIMIT
 
 
 def public_headers(response: HttpResponse) -> HttpResponse:
@@ -82,7 +73,7 @@ def public_headers(response: HttpResponse) -> HttpResponse:
 
 def not_found(request: HttpRequest) -> HttpResponse:
     """The one 404 of every unknown, revoked or expired token (and of every URL derived from it)."""
-    _count(_miss_key(request), MISS_WINDOW)
+    ratelimit.hit(_miss_key(request), MISS_WINDOW)
     return render(request, "roadmaps/public/not_found.html", status=404)
 
 
@@ -370,7 +361,7 @@ def _password_form(request: HttpRequest, link: ShareLink) -> HttpResponse:
     ip = client_ip(request)
     mine, everyone = f"share-pw:{link.pk}:{ip}", f"share-pw:{link.pk}"
     error, status = "", 200
-    if (cache.get(mine) or 0) >= PASSWORD_LIMIT or (cache.get(everyone) or 0) >= PASSWORD_LINK_LIMIT:
+    if ratelimit.hits(mine) >= PASSWORD_LIMIT or ratelimit.hits(everyone) >= PASSWORD_LINK_LIMIT:
         return too_many(request, PASSWORD_WINDOW)
     if request.method == "POST":
         password = request.POST.get("password", "")
@@ -378,8 +369,8 @@ def _password_form(request: HttpRequest, link: ShareLink) -> HttpResponse:
             request.session.cycle_key()
             request.session[_session_key(link)] = _password_proof(link)
             return redirect(request.path)
-        _count(mine, PASSWORD_WINDOW)
-        _count(everyone, PASSWORD_WINDOW)
+        ratelimit.hit(mine, PASSWORD_WINDOW)
+        ratelimit.hit(everyone, PASSWORD_WINDOW)
         error, status = "That password is not right.", 401
     return render(
         request, "roadmaps/public/password.html", {"link": link, "error": error}, status=status

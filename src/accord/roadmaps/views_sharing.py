@@ -88,6 +88,15 @@ def _create_link(request: HttpRequest, member, roadmap_ids: set[int]) -> tuple[d
     return {}, raw
 
 
+def _view_choices(roadmaps, chosen: list[str]) -> list[tuple[str, str]]:
+    """Every view that can be shared, named by its roadmap, in rotation order: the views chosen on a
+    form that came back with an error first (in their order), then the others."""
+    choices = [(f"{r.pk}:{k}", f"{r.name} · {VIEW_LABELS[k]}") for r in roadmaps for k in VIEWS]
+    choices += [(k, v.label) for k, v in extensions.KIOSK_VIEWS.items()]
+    rank = {value: n for n, value in enumerate(chosen)}
+    return sorted(choices, key=lambda c: rank.get(c[0], len(rank)))
+
+
 def _state(link) -> str:
     if link.revoked_at:
         return "revoked"
@@ -176,17 +185,7 @@ def sharing(request: HttpRequest, member) -> HttpResponse:
             "links": links,
             "feeds": feeds,
             "roadmaps": roadmaps,
-            "view_choices": [
-                *(
-                    {"heading": r.name, "views": [(f"{r.pk}:{k}", VIEW_LABELS[k]) for k in VIEWS]}
-                    for r in roadmaps
-                ),
-                *(
-                    [{"heading": "Other views", "views": [(k, v.label) for k, v in extensions.KIOSK_VIEWS.items()]}]
-                    if extensions.KIOSK_VIEWS
-                    else []
-                ),
-            ],
+            "view_choices": _view_choices(roadmaps, posted.getlist("views") if posted else []),
             "can_manage": can_manage,
             "errors": errors,
             "form_errors": errors.get("__all__", []),

@@ -19,7 +19,7 @@ from accord.core.errors import Invalid
 
 from . import selectors, services
 from .auth import API_AUTH, member_for
-from .models import Role, TeamKind
+from .models import DecimalSeparator, Role, TeamKind
 from .permissions import require
 
 router = Router(auth=API_AUTH, tags=["workspaces"])
@@ -33,6 +33,7 @@ class WorkspaceOut(Schema):
     name: str
     slug: str
     description: str
+    decimal_separator: DecimalSeparator = Field(description="How numbers are typed and imported: point (1,234.5) or comma (1.234,5).")
     role: str = Field(description="The caller's role in this workspace.")
     version: int
     created_at: datetime
@@ -48,6 +49,7 @@ class WorkspacePatch(Schema):
     version: BodyInt
     name: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
+    decimal_separator: DecimalSeparator | None = Field(None, description="point (1,234.5) or comma (1.234,5).")
 
 
 class UserOut(Schema):
@@ -194,7 +196,7 @@ class TokenIn(Schema):
 
 def _workspace_out(membership) -> dict:
     ws = membership.workspace
-    return {**{f: getattr(ws, f) for f in ("id", "name", "slug", "description", "version", "created_at")}, "role": membership.role}
+    return {**{f: getattr(ws, f) for f in ("id", "name", "slug", "description", "decimal_separator", "version", "created_at")}, "role": membership.role}
 
 
 # ---------------------------------------------------------------- workspaces
@@ -227,7 +229,10 @@ def get_workspace(request: HttpRequest, slug: str):
 @router.patch("/workspaces/{slug}", response=responses(200, WorkspaceOut), summary="Rename or describe a workspace")
 def update_workspace(request: HttpRequest, slug: str, data: WorkspacePatch):
     member = member_for(request, slug)
-    member.workspace = services.workspace_update(member=member, version=data.version, name=data.name, description=data.description)
+    member.workspace = services.workspace_update(
+        member=member, version=data.version, name=data.name, description=data.description,
+        decimal_separator=data.decimal_separator,
+    )  # fmt: skip
     return _workspace_out(member)
 
 

@@ -15,10 +15,20 @@ class Role(models.TextChoices):
 ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
 
 
+class DecimalSeparator(models.TextChoices):
+    # How people of the workspace write numbers; the thousands separator is the other one.
+    POINT = "point", "Point: 1,234.5"
+    COMMA = "comma", "Comma: 1.234,5"
+
+
 class Workspace(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
+    decimal_separator = models.CharField(
+        max_length=5, choices=DecimalSeparator.choices, default=DecimalSeparator.POINT,
+        help_text="How numbers are typed and imported here (the thousands separator is the other one).",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

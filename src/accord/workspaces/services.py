@@ -18,11 +18,21 @@ from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, Forbidden, Invalid, NotFound
 from accord.core.tokens import derived_token, hash_token, new_derived_token, new_token
 
-from .models import ApiToken, Invitation, Membership, Person, Role, Team, TeamKind, Workspace
+from .models import (
+    ApiToken,
+    DecimalSeparator,
+    Invitation,
+    Membership,
+    Person,
+    Role,
+    Team,
+    TeamKind,
+    Workspace,
+)
 from .permissions import require
 from .tasks import send_invitation_email
 
-WORKSPACE_FIELDS = ["name", "slug", "description"]
+WORKSPACE_FIELDS = ["name", "slug", "description", "decimal_separator"]
 TEAM_FIELDS = ["name", "kind", "description"]
 PERSON_FIELDS = ["name", "email", "title", "skills", "interests"]
 RESERVED_SLUGS = {"new", "api", "admin", "static", "accounts", "invitations"}
@@ -82,7 +92,10 @@ def workspace_create(*, user, name: str, slug: str = "", description: str = "") 
 
 
 @transaction.atomic
-def workspace_update(*, member: Membership, version: int, name: str | None = None, description: str | None = None) -> Workspace:
+def workspace_update(
+    *, member: Membership, version: int, name: str | None = None, description: str | None = None,
+    decimal_separator: str | None = None,
+) -> Workspace:  # fmt: skip
     require(member, "workspace.update")
     workspace = Workspace.objects.select_for_update().get(pk=member.workspace_id)
     before = snapshot(workspace, WORKSPACE_FIELDS)
@@ -90,7 +103,11 @@ def workspace_update(*, member: Membership, version: int, name: str | None = Non
         workspace.name = clean_text(name, "name", required=True, max_length=120)
     if description is not None:
         workspace.description = clean_text(description, "description", max_length=5000, multiline=True)
-    save_versioned(workspace, version, ["name", "description"])
+    if decimal_separator is not None:
+        if decimal_separator not in DecimalSeparator.values:
+            raise Invalid.field("decimal_separator", "Choose point or comma.")
+        workspace.decimal_separator = decimal_separator
+    save_versioned(workspace, version, ["name", "description", "decimal_separator"])
     record(workspace=workspace, actor=member.user, action="updated", obj=workspace, before=before, after=snapshot(workspace, WORKSPACE_FIELDS))
     return workspace
 

@@ -22,7 +22,7 @@ from accord.core.web import (
 )
 
 from . import selectors, services
-from .models import Role, TeamKind
+from .models import DecimalSeparator, Role, TeamKind
 from .permissions import can
 from .web import workspace_page
 
@@ -68,9 +68,12 @@ def workspace_settings(request: HttpRequest, member) -> HttpResponse:
     errors, form = {}, None
     if request.method == "POST":
         try:
-            services.workspace_update(member=member, version=form_version(request), name=request.POST.get("name"), description=request.POST.get("description"))
+            services.workspace_update(
+                member=member, version=form_version(request), name=request.POST.get("name"),
+                description=request.POST.get("description"), decimal_separator=request.POST.get("decimal_separator"),
+            )  # fmt: skip
         except UserError as exc:
-            errors, form = field_errors(exc), _typed(request, exc, "name", "description")
+            errors, form = field_errors(exc), _typed(request, exc, "name", "description", "decimal_separator")
         else:
             messages.success(request, "Workspace settings saved.")
             return redirect("workspace_settings", slug=member.workspace.slug)
@@ -79,7 +82,8 @@ def workspace_settings(request: HttpRequest, member) -> HttpResponse:
     return render(request, "workspaces/settings.html", {
         "errors": errors,
         "can_edit": can(member, "workspace.update"),
-        "form": form or {"name": workspace.name, "description": workspace.description},
+        "form": form or {"name": workspace.name, "description": workspace.description, "decimal_separator": workspace.decimal_separator},
+        "decimal_choices": DecimalSeparator.choices,
     }, status=422 if errors else 200)
 
 

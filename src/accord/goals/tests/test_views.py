@@ -59,7 +59,7 @@ def test_goal_page_shows_charts_and_records_a_value(signed_in, company_goal, tod
         f"/w/acme/goals/{goal.pk}/measure",
         {"key_result_id": kr.pk, "date": (today - timedelta(days=1)).isoformat(), "value": "lots"},
     )
-    assert refused.status_code == 422 and b"A finite number is required" in refused.content
+    assert refused.status_code == 422 and b"Value: &#x27;lots&#x27; is not a number" in refused.content
     svg = signed_in.get(f"/w/acme/goals/key-results/{kr.pk}/chart.svg")
     assert svg.status_code == 200 and svg["Content-Disposition"].startswith("attachment")
     png = signed_in.get(f"/w/acme/goals/key-results/{kr.pk}/chart.png")
@@ -73,7 +73,7 @@ def test_csv_import_is_all_or_nothing(signed_in, company_goal, today):
     d1, d2 = (today - timedelta(days=2)).isoformat(), (today - timedelta(days=1)).isoformat()
     bad = SimpleUploadedFile("leads.csv", f"date,value,note\n{d1},120,ok\n{d2},n/a,broken\n".encode())
     response = signed_in.post(f"/w/acme/goals/{goal.pk}/import", {"key_result_id": kr.pk, "file": bad})
-    assert response.status_code == 422 and b"measurements.1.value" in response.content
+    assert response.status_code == 422 and b"Row 3, value: &#x27;n/a&#x27; is not a number" in response.content
     assert not Measurement.objects.exists()
     good = SimpleUploadedFile("leads.csv", f"date,value,note\n{d1},120,ok\n{d2},130,\n".encode())
     assert signed_in.post(f"/w/acme/goals/{goal.pk}/import", {"key_result_id": kr.pk, "file": good}).status_code == 302

@@ -10,6 +10,7 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text, one_line
 from accord.core.concurrency import save_versioned
 from accord.core.errors import FieldError, Invalid
+from accord.core.numbers import to_float
 from accord.ideas import evidence, scoring
 from accord.ideas.models import (
     Criterion,
@@ -101,8 +102,8 @@ def _clean_criteria(kind: str, rows: list[dict] | None) -> list[Criterion]:
                 FieldError(f"{where}.role", f"Unknown role {role!r}; use benefit, cost or input.")
             )
         try:
-            weight = float(row.get("weight", 1))
-            scale_min, scale_max = float(row.get("scale_min", 1)), float(row.get("scale_max", 5))
+            weight = to_float(row.get("weight", 1))
+            scale_min, scale_max = to_float(row.get("scale_min", 1)), to_float(row.get("scale_max", 5))
         except (TypeError, ValueError):
             errors.append(FieldError(where, "Weight and scale must be numbers."))
             continue
@@ -115,7 +116,7 @@ def _clean_criteria(kind: str, rows: list[dict] | None) -> list[Criterion]:
         allowed = row.get("allowed")
         if allowed is not None:
             try:
-                allowed = sorted({float(v) for v in allowed})
+                allowed = sorted({to_float(v) for v in allowed})
             except (TypeError, ValueError):
                 errors.append(FieldError(f"{where}.allowed", "Allowed values must be numbers."))
                 allowed = None
@@ -152,7 +153,7 @@ def _clean_source(row: dict, where: str, errors: list[FieldError]) -> tuple[str,
     if saturation in (None, ""):
         return source, None
     try:
-        saturation = float(saturation)
+        saturation = to_float(saturation)
     except (TypeError, ValueError):
         errors.append(FieldError(f"{where}.saturation", "The saturation must be a number."))
         return source, None
@@ -440,7 +441,7 @@ def clean_inputs(
             cleaned[key] = None
             continue
         try:
-            number = float(value)
+            number = to_float(value)
             scoring.validate_value(specs[key], number)
         except (TypeError, ValueError) as exc:
             errors.append(

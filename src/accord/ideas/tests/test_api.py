@@ -143,3 +143,19 @@ def test_is_default_takes_true_or_false_only(cast, api, model):
     patched = editor.patch(f"/workspaces/acme/scoring-models/{model.pk}", {"version": model.version, "is_default": "true"})
     assert patched.status_code == 422 and patched.json()["errors"][0]["field"] == "is_default"
     assert editor.post("/workspaces/acme/scoring-models", {"name": "ICE", "kind": "ice", "is_default": True}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("weight", "message"),
+    [("NaN", "NaN is not a JSON number"), ("Infinity", "Infinity is not a JSON number"),
+     ("1e400", "1e400 is out of range"), ('"1_0"', "valid number"), ('"12,5"', "valid number")],
+)  # fmt: skip
+def test_api_numbers_are_json_numbers_never_text_or_nan(client, cast, model, weight, message):
+    """'1_0' was read as 10 and NaN was refused as "not at most 1,000,000": say what is wrong instead."""
+    body = f'{{"name": "M2", "kind": "weighted", "criteria": [{{"key": "a", "weight": {weight}}}]}}'
+    response = client.post(
+        "/api/v1/workspaces/acme/scoring-models", body, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {cast.tokens['editor']}",
+    )  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert message in response.json()["detail"]

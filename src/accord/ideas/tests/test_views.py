@@ -231,7 +231,7 @@ def test_the_ideas_table_filters_sorts_and_answers_htmx_with_the_rows(as_role, w
     assert titles[:2] == ["Dark mode", "SSO setup"]
     assert 'id="bulk-form"' in page and 'form="bulk-form"' in page
     bad = client.get(url, {"score_min": "lots"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="idea-rows")
-    assert bad.status_code == 400 and "Enter a number." in _text(bad)
+    assert bad.status_code == 400 and "Lowest score: &#x27;lots&#x27; is not a number" in _text(bad)
 
 
 def test_a_score_range_with_its_minimum_above_its_maximum_says_so(as_role, world):

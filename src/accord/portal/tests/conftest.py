@@ -1,15 +1,6 @@
 """Fixtures of the portal tests: an enabled portal of "acme" with a published idea."""
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limits count per address in the cache; every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_png_and_pdf_render_the_timeline(cast, plan):
     assert image.format == "PNG" and image.width >= 1600 and image.height > 200
     # Not a blank picture: bars in the status colours are there.
     colors = {c for _n, c in image.convert("RGB").getcolors(1 << 20)}
-    assert (0x4F, 0x46, 0xE5) in colors  # in progress
+    assert (0x35, 0x63, 0xC9) in colors  # in progress (app.css --st-in_progress)
     pdf = client.get(url(plan, "pdf")).content
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
 

@@ -117,8 +117,11 @@ def test_empty_oversized_and_non_utf8_files_are_refused(cast, roadmap):
     assert len(big) > importing.MAX_BYTES
     _errors, failure = errors_of(cast, roadmap, big)
     assert "larger than 2 MB" in failure.errors[0].message
-    errors, failure = errors_of(cast, roadmap, (HEADER + "Caf\xe9,,,now,,,,,\n").encode("latin-1"))
-    assert errors == [(2, "file")] and "UTF-8" in failure.errors[0].message
+    latin = (HEADER + "Caf\xe9,,,now,,,,,\n").encode("latin-1")
+    with pytest.raises(importing.ImportFailed) as info:
+        importing.import_items(member=cast.members["editor"], roadmap_id=roadmap.pk, data=latin, encoding="utf-8")
+    assert [(e.row, e.column) for e in info.value.errors] == [(0, "file")]
+    assert info.value.file_error.startswith("The file is not UTF-8 text")
     errors, _ = errors_of(cast, roadmap, b"title\x00,bucket\n")
     assert errors == [(0, "file")]
     assert not RoadmapItem.objects.filter(roadmap=roadmap).exists()
@@ -310,3 +313,44 @@ def test_the_page_never_answers_500(cast, roadmap, data):
     client, path = page(cast, roadmap)
     response = client.post(path, upload(data))
     assert response.status_code in (302, 422)
+
+
+# ---------------------------------------------------------------- real encodings, dates, numbers
+
+
+def test_a_windows_1252_file_with_day_first_dates_imports_as_declared(cast, roadmap):
+    data = "Title;Start date;End date;Percent done\r\nCafé rollout;03/04/2026;30/04/2026;40\r\n".encode("cp1252")
+    errors, failure = errors_of(cast, roadmap, data)  # 03/04/2026 reads both ways: refused, not guessed
+    assert errors == [(2, "start_date")] and "choose day-first or month-first" in failure.errors[0].message
+    result = importing.import_items(member=cast.members["editor"], roadmap_id=roadmap.pk, data=data, date_format="dmy")
+    assert result.created == 1
+    item = RoadmapItem.objects.get(roadmap=roadmap)
+    assert (item.title, item.start_date, item.end_date, item.percent_done) == ("Café rollout", date(2026, 4, 3), date(2026, 4, 30), 40)
+
+
+def test_a_utf16_export_with_tabs_imports(cast, roadmap):
+    data = "title\tbucket\tpercent_done\nZoë's idea\tnow\t25 %\n".encode("utf-16")
+    assert run(cast, roadmap, data).created == 1
+    assert RoadmapItem.objects.get(roadmap=roadmap).percent_done == 25
+
+
+def test_a_fractional_percent_is_refused_not_truncated(cast, roadmap):
+    errors, failure = errors_of(cast, roadmap, b"title,bucket,percent_done\nA,now,\"12,5\"\n")
+    assert errors == [(2, "percent_done")]
+    assert failure.errors[0].message.startswith("'12,5' — use 12.5, or choose comma as the file's decimal separator.")
+
+
+def test_the_page_takes_the_file_options_and_says_one_sentence_when_unreadable(cast, roadmap):
+    client = Client()
+    client.force_login(cast.members["editor"].user)
+    url = f"/w/acme/roadmaps/{roadmap.pk}/import"
+    data = "title;start_date;end_date\nCafé;03/04/2026;30/04/2026\n".encode("cp1252")
+    upload = SimpleUploadedFile("items.csv", data, content_type="text/csv")
+    response = client.post(url, {"file": upload, "encoding": "cp1252", "date_format": "dmy"})
+    assert response.status_code == 302
+    assert RoadmapItem.objects.get(roadmap=roadmap).start_date == date(2026, 4, 3)
+    workbook = SimpleUploadedFile("items.xlsx", b"PK\x03\x04" + b"\x00" * 64)
+    page = client.post(url, {"file": workbook})
+    assert page.status_code == 422
+    assert "This is a spreadsheet workbook (.xlsx or .xls), not a CSV file" in page.content.decode()
+    assert 'data-testid="import-errors"' not in page.content.decode()  # one sentence, no row table

@@ -119,3 +119,23 @@ def test_bad_input_is_422_with_field_errors(cast, plan, url):
     short = create_link(editor, url, plan, password="short")
     assert short.status_code == 422 and "at least 8 characters" in short.content.decode()
     assert not ShareLink.objects.exists()
+
+
+def test_the_form_names_each_view_by_its_roadmap_and_keeps_the_rotation_order(cast, plan, url):
+    """Each checkbox says which roadmap it shares; the order of the list is the rotation's order
+    (arrows move a view up or down), kept when the form comes back with an error."""
+    editor = signed_in(cast, "editor")
+    html = editor.get(url).content.decode()
+    name = plan["roadmap"].name
+    assert re.search(rf'<input type="checkbox" name="views" value="{plan["roadmap"].pk}:board"[^>]*>\s*{name} · Board</label>', html), html
+    assert f'aria-label="Move {name} · Board up"' in html and f'aria-label="Move {name} · Board down"' in html
+
+    rid = plan["roadmap"].pk
+    response = create_link(editor, url, plan, views=[f"{rid}:table", f"{rid}:timeline"], rotate_seconds="5")
+    assert response.status_code == 422
+    again = response.content.decode()
+    table, timeline, board = (again.index(f'value="{rid}:{v}"') for v in ("table", "timeline", "board"))
+    assert table < timeline < board  # the chosen order first, then the views left out
+
+    create_link(editor, url, plan, views=[f"{rid}:table", f"{rid}:timeline"])
+    assert [v["view"] for v in ShareLink.objects.get().views] == ["table", "timeline"]

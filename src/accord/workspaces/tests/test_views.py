@@ -246,6 +246,31 @@ def test_settings_are_saved_by_an_admin(as_role, cast):
     assert (cast.workspace.name, cast.workspace.description) == ("Acme Inc", "Hi")
 
 
+def test_the_decimal_separator_is_a_workspace_setting_on_the_page_and_in_the_api(as_role, cast, api):
+    client = as_role("admin")
+    page = _text(client.get(reverse("workspace_settings", args=["acme"])))
+    assert re.search(r'<option value="point"\s+selected>Point: 1,234.5</option>', page)
+    response = client.post(
+        reverse("workspace_settings", args=["acme"]),
+        {"name": "Acme", "description": "", "decimal_separator": "comma", "version": 1},
+    )
+    assert response.status_code == 302
+    cast.workspace.refresh_from_db()
+    assert cast.workspace.decimal_separator == "comma"
+    bad = client.post(
+        reverse("workspace_settings", args=["acme"]),
+        {"name": "Acme", "decimal_separator": "semicolon", "version": cast.workspace.version},
+    )
+    assert bad.status_code == 422 and "Choose point or comma." in _text(bad)
+    admin = api(cast.tokens["admin"])
+    assert admin.get("/workspaces/acme").json()["decimal_separator"] == "comma"
+    patched = admin.patch("/workspaces/acme", {"version": cast.workspace.version, "decimal_separator": "point"})
+    assert patched.status_code == 200 and patched.json()["decimal_separator"] == "point"
+    assert admin.patch("/workspaces/acme", {"version": patched.json()["version"], "decimal_separator": "x"}).status_code == 422
+    editor = api(cast.tokens["editor"])
+    assert editor.patch("/workspaces/acme", {"version": patched.json()["version"], "decimal_separator": "comma"}).status_code == 403
+
+
 def test_an_admin_changes_a_role_from_the_members_page(as_role, cast):
     client = as_role("admin")
     viewer = cast.members["viewer"]

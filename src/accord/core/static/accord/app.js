@@ -57,11 +57,22 @@
     list[index].focus();
   });
 
-  // On narrow screens the navigation scrolls sideways: bring the current page's link into view.
-  var nav = document.querySelector(".sidebar .nav");
-  var current = nav && nav.querySelector("[aria-current=page]");
-  if (current && nav.scrollWidth > nav.clientWidth) {
-    nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  // On a narrow screen the navigation folds behind a menu button (app.css hides it until opened).
+  var sidebar = document.querySelector(".sidebar");
+  var navToggle = sidebar && sidebar.querySelector("[data-nav-toggle]");
+  function setNav(open) {
+    navToggle.setAttribute("aria-expanded", String(open));
+    sidebar.classList.toggle("is-open", open);
+  }
+  if (navToggle) {
+    navToggle.addEventListener("click", function () {
+      setNav(navToggle.getAttribute("aria-expanded") !== "true");
+    });
+    sidebar.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || navToggle.getAttribute("aria-expanded") !== "true") return;
+      setNav(false);
+      navToggle.focus();
+    });
   }
 
   // ---------------------------------------------------------------- ideas and prioritization
@@ -201,6 +212,73 @@
     var selection = window.getSelection ? window.getSelection().toString().trim() : "";
     var field = document.querySelector(source.getAttribute("data-quote-source"));
     if (selection && field) field.value = selection;
+  });
+
+  // A table wider than its box scrolls sideways in it: it becomes a tab stop, so a keyboard can scroll it.
+  function scrollableBoxes() {
+    document.querySelectorAll(".table-wrap, .preview-wrap, .gl-chart, .history-chart").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("data-scroll-focus", "");
+        if (!box.hasAttribute("role")) {
+          var caption = box.querySelector("caption");
+          box.setAttribute("role", "region");
+          var name = caption ? caption.textContent.trim() : box.matches(".gl-chart, .history-chart") ? "Chart" : "Table";
+          box.setAttribute("aria-label", name + " (scrolls sideways)");
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  scrollableBoxes();
+  window.addEventListener("resize", function () { window.requestAnimationFrame(scrollableBoxes); });
+  document.addEventListener("htmx:afterSettle", scrollableBoxes);
+  document.addEventListener("toggle", scrollableBoxes, true);
+
+  // Reorderable lists ([data-reorder], e.g. the views of a share link in rotation order): the arrow
+  // buttons move an item up or down (focus stays on the button, the new place is announced), or drag it.
+  function reorderAnnounce(list, item) {
+    var status = list.parentNode.querySelector("[data-reorder-status]");
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-reorder-item]"));
+    if (status) status.textContent = item.textContent.trim() + ": " + (items.indexOf(item) + 1) + " of " + items.length + ".";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-reorder-move]");
+    if (!button) return;
+    var item = button.closest("[data-reorder-item]"), list = item.parentNode;
+    var up = button.getAttribute("data-reorder-move") === "up";
+    var other = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!other) return;
+    list.insertBefore(item, up ? other : other.nextElementSibling);
+    button.focus();
+    reorderAnnounce(list, item);
+  });
+  var reordering = null;
+  document.querySelectorAll("[data-reorder-item]").forEach(function (item) { item.setAttribute("draggable", "true"); });
+  document.addEventListener("dragstart", function (event) {
+    reordering = event.target.closest && event.target.closest("[data-reorder-item]");
+    if (!reordering) return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", reordering.textContent.trim());
+    reordering.classList.add("is-dragging");
+  });
+  document.addEventListener("dragover", function (event) {
+    var over = reordering && event.target.closest && event.target.closest("[data-reorder-item]");
+    if (!over || over === reordering || over.parentNode !== reordering.parentNode) return;
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    over.parentNode.insertBefore(reordering, event.clientY < box.top + box.height / 2 ? over : over.nextElementSibling);
+  });
+  document.addEventListener("dragend", function () {
+    if (!reordering) return;
+    reordering.classList.remove("is-dragging");
+    reorderAnnounce(reordering.parentNode, reordering);
+    reordering = null;
   });
 
   // Auto-submit filter forms when a select changes (htmx handles the request).

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accord.audit.services import acting_via
 from accord.core.errors import ServiceError
+from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODINGS
 from accord.feedback.importing import FIELDS, ImportFailed, guess_mapping, read_table, run_import
 from accord.feedback.models import Source
 from accord.workspaces.models import Membership, Role
@@ -21,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                             help=f"Which column fills a field ({', '.join(f for f, _ in FIELDS)}); default: guessed from the headers.")
         parser.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows and report the bad ones.")
+        parser.add_argument("--encoding", default="auto", choices=[e for e, _ in ENCODINGS], help="The file's encoding (default: detect).")
+        parser.add_argument("--decimal", default=None, choices=[d for d, _ in DECIMALS], help="Decimal separator of its numbers (default: the workspace's).")
+        parser.add_argument("--date-format", default="iso", choices=[d for d, _ in DATE_FORMATS],
+                            help="iso; dmy (31/12/2026) or mdy (12/31/2026) for dates that could be read both ways.")
 
-    def handle(self, *args, file, workspace, email=None, source=Source.IMPORT, map=(), skip_bad_rows=False, **options):
+    def handle(self, *args, file, workspace, email=None, source=Source.IMPORT, map=(), skip_bad_rows=False,
+               encoding="auto", decimal=None, date_format="iso", **options):  # fmt: skip
         members = Membership.objects.select_related("workspace", "user").filter(workspace__slug=workspace)
         member = members.filter(user__email=email.strip().lower()).first() if email else members.filter(role=Role.ADMIN).order_by("pk").first()
         if member is None:
@@ -31,7 +37,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            table = read_table(path.read_bytes(), path.name)
+            table = read_table(path.read_bytes(), path.name, encoding)
             mapping = guess_mapping(table.headers)
             for pair in map:
                 field, _, column = pair.partition("=")
@@ -46,9 +52,11 @@ class Command(BaseCommand):
 
             with acting_via("cli"):
                 result = run_import(member=member, table=table, mapping=mapping, default_source=source,
-                                    skip_bad_rows=skip_bad_rows, progress=progress)
+                                    skip_bad_rows=skip_bad_rows, progress=progress, decimal=decimal, date_format=date_format)
             sys.stderr.write("\n")
         except ImportFailed as exc:
+            if exc.file_error:
+                raise CommandError(f"Nothing was imported. {exc.file_error}") from exc
             for err in exc.errors:
                 self.stderr.write(f"row {err.row}{', ' + err.column if err.column else ''}: {err.message}")
             more = f" (first {len(exc.errors)} shown)" if exc.truncated else ""

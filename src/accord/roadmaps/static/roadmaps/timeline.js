@@ -1,6 +1,7 @@
 // The roadmap timeline: lanes as rows, bars placed by date, containers around their children,
 // milestones, a today line, dependency arrows for the selected bar, and moves by mouse, keyboard
-// or the "edit dates" dialog. Drawn from the JSON document the page renders (#timeline-data);
+// or the "edit dates" dialog. It opens fitted to its items ("Fit"); the timeline is one tab stop
+// (roving tabindex): arrow keys go from bar to bar, M picks a bar up to move it by days or weeks. Drawn from the JSON document the page renders (#timeline-data);
 // positions are set through element.style (the CSP forbids style="" in HTML, not the CSSOM).
 (function () {
   "use strict";
@@ -10,7 +11,7 @@
 
   var DATA = JSON.parse(source.textContent);
   var DAY = 86400000;
-  var PPD = { weeks: 24, months: 6.5, quarters: 2.4 };   // pixels per day at each zoom
+  var PPD = { weeks: 24, months: 6.5, quarters: 2.4 };   // pixels per day at each zoom ("fit" computes its own)
   var ROW = 38, BAR = 30, PAD = 10, GAP = 12;            // a sub-row, a bar, lane padding, space between bars
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var FULL_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -40,9 +41,12 @@
     var last = new Date(Date.UTC(p.y, p.m + n + 1, 0)).getUTCDate();
     return fromParts(p.y, p.m + n, Math.min(p.d, last));
   }
+  // Dates as the page's language writes them ("Jan 5, 2027" in English), like the server's |day.
+  var LANG = document.documentElement.lang || undefined;
+  var DAY_FMT = new Intl.DateTimeFormat(LANG, { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+  var MONTH_DAY_FMT = new Intl.DateTimeFormat(LANG, { month: "short", day: "numeric", timeZone: "UTC" });
   function fmt(day, year) {
-    var p = parts(day);
-    return MONTHS[p.m] + " " + p.d + (year ? ", " + p.y : "");
+    return (year ? DAY_FMT : MONTH_DAY_FMT).format(new Date(day * DAY));
   }
   function fmtRange(s, e) {
     var ps = parts(s), pe = parts(e);
@@ -73,11 +77,6 @@
     months: { minor: "month", major: "quarter", step: "month" },
     quarters: { minor: "quarter", major: "year", step: "quarter" }
   };
-  function shiftBy(day, scale, n) {
-    if (scale === "weeks") return day + 7 * n;
-    if (scale === "months") return addMonths(day, n);
-    return addMonths(day, 3 * n);
-  }
 
   // ---------------------------------------------------------------- the data
 
@@ -94,7 +93,8 @@
   var lanes = DATA.lanes;
   var milestones = DATA.milestones.map(function (m) { m.day = toDay(m.d); return m; });
   var colors = DATA.colors.maps;
-  var state = { zoom: DATA.roadmap.scale in PPD ? DATA.roadmap.scale : "months", selected: null, start: 0, end: 0 };
+  var state = { zoom: "fit", fitPpd: 6.5, selected: null, active: null, start: 0, end: 0, width: 0 };
+  var grab = null;   // a bar picked up with the keyboard: {id, mode: "move"|"end", sd, ed, lane}
   var layout = { bars: {}, lanes: [] };   // after each render: bar boxes by item id, lane boxes
 
   function predsOf(id) { return deps.filter(function (d) { return d.s === id; }); }
@@ -136,21 +136,49 @@
 
   // ---------------------------------------------------------------- layout
 
-  function ppd() { return PPD[state.zoom]; }
+  function ppd() { return state.zoom === "fit" ? state.fitPpd : PPD[state.zoom]; }
+  // The units of the scale: the zoom's own, or for "fit" the ones its pixels per day can show.
+  function scaleName() {
+    if (state.zoom !== "fit") return state.zoom;
+    return state.fitPpd >= 10 ? "weeks" : state.fitPpd >= 2.2 ? "months" : "quarters";
+  }
   function x(day) { return Math.round((day - state.start) * ppd()); }
   function labelWidth() {
     return parseInt(window.getComputedStyle(root).getPropertyValue("--tl-label-w"), 10) || 200;
   }
 
-  function computeRange() {
-    var lo = today, hi = today;
+  // The days of the items and milestones; today too when it is near them.
+  function dataRange() {
+    var lo = null, hi = null;
+    function take(a, b) {
+      if (lo === null || a < lo) lo = a;
+      if (hi === null || b > hi) hi = b;
+    }
     Object.keys(items).forEach(function (id) {
       var it = items[id];
-      if (it.sd === null) return;
-      if (it.sd < lo) lo = it.sd;
-      if (it.ed > hi) hi = it.ed;
+      if (it.sd !== null) take(it.sd, it.ed);
     });
-    milestones.forEach(function (m) { if (m.day < lo) lo = m.day; if (m.day > hi) hi = m.day; });
+    milestones.forEach(function (m) { take(m.day, m.day); });
+    if (lo === null) return { lo: today - 30, hi: today + 90 };
+    var near = Math.max(14, (hi - lo + 1) / 4);
+    if (today < lo && lo - today <= near) lo = today;
+    if (today > hi && today - hi <= near) hi = today;
+    return { lo: lo, hi: hi };
+  }
+
+  function computeRange() {
+    var range = dataRange();
+    if (state.zoom === "fit") {
+      // Fit: the items fill the visible width, a few days of margin on each side.
+      var visible = Math.max(160, root.clientWidth - labelWidth() - 2);
+      var span = range.hi - range.lo + 1;
+      var margin = Math.max(3, Math.round(span * 0.03));
+      state.fitPpd = Math.min(40, Math.max(0.6, visible / (span + 2 * margin)));
+      state.start = range.lo - margin;
+      state.end = state.start + Math.max(span + 2 * margin, Math.floor(visible / state.fitPpd));
+      return;
+    }
+    var lo = Math.min(range.lo, today), hi = Math.max(range.hi, today);
     var scale = SCALES[state.zoom];
     var pad = { weeks: 14, months: 31, quarters: 92 }[state.zoom];
     state.start = unitStart(lo - pad, scale.major);
@@ -170,13 +198,25 @@
     }
     return widths[text];
   }
-  var OUTSIDE_MAX = 270;
+  var OUTSIDE_MAX = 480;
   function inside(it, width, container) {
-    var room = width - 24 - (it.blk ? (width > 170 ? 84 : 20) : it.late || container ? 20 : 0);
-    return textWidth(it.t) <= room || width >= 190;
+    var room = width - 24 - (it.blk ? (width > 170 ? 84 : 20) : it.late || container || it.st === "at_risk" ? 20 : 0);
+    return textWidth(it.t) <= room;
   }
   function labelRoom(it) {
     return Math.min(OUTSIDE_MAX, 10 + textWidth((it.blk ? "Blocked · " : "") + it.t));
+  }
+  // Where a bar's title goes: inside when it fits, else beside it on the right, or on the left near
+  // the end of the timeline; never past its edges (a title with no room on either side is shortened).
+  function labelSpot(it, left, width, container) {
+    width = Math.max(width, 6);
+    if (inside(it, width, container)) return { side: "in" };
+    var need = labelRoom(it);
+    var right = state.width - (left + width) - 6, before = left - 6;
+    if (need <= right) return { side: "right", w: need };
+    if (need <= before) return { side: "left", w: need };
+    if (width >= 72) return { side: "in" };
+    return right >= before ? { side: "right", w: Math.max(36, right) } : { side: "left", w: Math.max(36, before) };
   }
 
   function packLane(lane) {
@@ -194,7 +234,12 @@
     function span(id) {
       var it = items[id], x0 = x(it.sd), x1 = x(it.ed + 1);
       var w = Math.max(x1 - x0, 6);
-      return { x0: x0, x1: x1, reach: inside(it, w, !!kids[id]) ? x1 : x0 + w + labelRoom(it) };
+      var spot = labelSpot(it, x0, w, !!kids[id]);
+      return {
+        x0: spot.side === "left" ? x0 - spot.w - 6 : x0,
+        x1: x1,
+        reach: spot.side === "right" ? x0 + w + 6 + spot.w : x0 + w
+      };
     }
     dated.forEach(function (id) {
       var it = items[id];
@@ -278,7 +323,7 @@
     return bits.join("; ");
   }
 
-  function drawBar(it, laneKey, left, top, width, container) {
+  function drawBar(it, laneKey, left, top, width, container, narrow) {
     var bar = el("button", "tl-bar rm-c-" + colorOf(it, laneKey));
     bar.type = "button";
     bar.setAttribute("data-id", it.id);
@@ -295,11 +340,12 @@
     if (it.st === "done") bar.classList.add("is-done");
     if (it.st === "cancelled") bar.classList.add("is-cancelled");
     if (it.id === state.selected) bar.classList.add("is-selected");
+    if (grab && grab.id === it.id) bar.classList.add("is-grabbed");
+    bar.tabIndex = -1;   // one bar at a time is in the tab order (roving, see focusBar)
     if (editable) bar.classList.add("is-editable");
     bar.style.left = left + "px";
     bar.style.top = top + "px";
     bar.style.width = Math.max(width, 6) + "px";
-    var narrow = !inside(it, width, container);
     if (narrow) bar.classList.add("is-narrow");
     if (it.blk) {
       var flag = el("span", "tl-bar-flag");
@@ -310,6 +356,10 @@
       var late = el("span", "tl-bar-flag tl-bar-flag-late");
       late.appendChild(icon("clock"));
       bar.appendChild(late);
+    } else if (it.st === "at_risk") {
+      var risk = el("span", "tl-bar-flag tl-bar-flag-risk");
+      risk.appendChild(icon("alert"));
+      bar.appendChild(risk);
     } else if (container) {
       bar.appendChild(icon("layers"));
     }
@@ -328,15 +378,16 @@
 
   function render() {
     var keepFocus = document.activeElement && document.activeElement.closest && document.activeElement.closest(".tl-bar");
-    var focusId = keepFocus ? keepFocus.getAttribute("data-id") : null;
+    var focusKey = keepFocus ? barKey(keepFocus) : null;
     var scrollLeft = root.scrollLeft, scrollTop = root.scrollTop;
     computeRange();
+    root.classList.toggle("is-fit", state.zoom === "fit");
     var LABEL = labelWidth();
-    var width = x(state.end);
-    var scale = SCALES[state.zoom];
-    layout = { bars: {}, lanes: [] };
+    var width = state.width = x(state.end);
+    var scale = SCALES[scaleName()];
+    layout = { bars: {}, lanes: [], order: [] };
 
-    var canvas = el("div", "tl-canvas tl-zoom-" + state.zoom);
+    var canvas = el("div", "tl-canvas tl-zoom-" + scaleName());
     canvas.style.width = (LABEL + width) + "px";
 
     // Header: the major and minor units, milestones and the today marker.
@@ -346,36 +397,60 @@
     head.appendChild(corner);
     var scaleEl = el("div", "tl-scale");
     scaleEl.style.width = width + "px";
+    // Units cut by the edges of a fitted range are drawn in part; a label shows when it has room.
     var d, n;
-    for (d = state.start; d < state.end; d = n) {
+    function unitBox(cls, day, next, text, shortText) {
+      var left = Math.max(0, x(day)), right = Math.min(width, x(next));
+      if (right - left < 2) return null;
+      var box = el("div", cls);
+      var room = right - left - 12;
+      var label = textWidth(text) <= room ? text : (shortText && textWidth(shortText) <= room ? shortText : "");
+      box.style.left = left + "px";
+      box.style.width = (right - left) + "px";
+      box.title = text;
+      return { box: box, label: label };
+    }
+    for (d = unitStart(state.start, scale.major); d < state.end; d = n) {
       n = nextUnit(d, scale.major);
-      var major = el("div", "tl-major");
-      major.appendChild(el("span", "tl-major-label", unitLabel(d, scale.major, true)));
-      major.style.left = x(d) + "px";
-      major.style.width = (x(n) - x(d)) + "px";
-      scaleEl.appendChild(major);
+      var major = unitBox("tl-major", d, n, unitLabel(d, scale.major, true), unitLabel(d, scale.major, false));
+      if (!major) continue;
+      major.box.appendChild(el("span", "tl-major-label", major.label));
+      scaleEl.appendChild(major.box);
     }
     var minorDays = [];
     for (d = unitStart(state.start, scale.minor); d < state.end; d = n) {
       n = nextUnit(d, scale.minor);
-      if (d < state.start) continue;
-      minorDays.push(d);
-      var minor = el("div", "tl-minor", unitLabel(d, scale.minor, false));
-      minor.style.left = x(d) + "px";
-      minor.style.width = (x(n) - x(d)) + "px";
-      if (today >= d && today < n) minor.classList.add("is-current");
-      scaleEl.appendChild(minor);
+      if (d >= state.start) minorDays.push(d);
+      var minor = unitBox("tl-minor", d, n, unitLabel(d, scale.minor, false));
+      if (!minor) continue;
+      minor.box.textContent = minor.label;
+      if (today >= d && today < n) minor.box.classList.add("is-current");
+      scaleEl.appendChild(minor.box);
     }
-    var todayTag = el("div", "tl-today-tag", "Today");
-    todayTag.style.left = x(today) + "px";
-    scaleEl.appendChild(todayTag);
+    // Below the units, one row or more: the today tag and the milestones, packed so none covers another.
+    var marks = milestones.slice();
+    if (today >= state.start && today < state.end) marks.push({ today: true, day: today });
     var msRows = [];
-    milestones.slice().sort(function (a, b) { return a.day - b.day; }).forEach(function (m) {
-      var mark = el("div", "tl-ms");
-      var left = x(m.day), right = left + 24 + Math.min(textWidth(m.n), 190), row = 0;
+    marks.sort(function (a, b) { return a.day - b.day; }).forEach(function (m) {
+      var at = x(m.day), left, right, row = 0;
+      if (m.today) { left = at - 26; right = at + 26; }
+      else {
+        var w = 24 + Math.min(textWidth(m.n), 190);
+        left = at - 6; right = left + w;
+        if (right > width) { right = at + 6; left = Math.max(0, right - w); m.flip = true; }
+      }
       while (msRows[row] !== undefined && msRows[row] > left - 6) row += 1;
       msRows[row] = right;
-      mark.style.left = left + "px";
+      if (m.today) {
+        var todayTag = el("div", "tl-today-tag", "Today");
+        todayTag.style.left = at + "px";
+        todayTag.style.top = (53 + row * 21) + "px";
+        scaleEl.appendChild(todayTag);
+        return;
+      }
+      var mark = el("div", "tl-ms" + (m.flip ? " is-flipped" : ""));
+      mark.style.left = (m.flip ? left : at) + "px";
+      if (m.flip) mark.style.width = (right - left) + "px";
       mark.style.top = (52 + row * 21) + "px";
       mark.title = m.n + " · " + fmt(m.day, true) + (m.all ? " (all roadmaps)" : "");
       mark.appendChild(el("span", "tl-ms-diamond"));
@@ -436,25 +511,32 @@
       var track = el("div", "tl-track");
       track.style.width = width + "px";
       track.style.height = lane.height + "px";
+      var laneBars = [];
       lane.blocks.forEach(function (b) {
         var it = items[b.id];
         var y0 = PAD + b.row * ROW;
         if (b.group) {
           var box = el("div", "tl-group rm-c-" + colorOf(it, lane.k));
-          box.style.left = (b.x0 - 6) + "px";
+          var gx0 = Math.max(0, b.x0 - 6), gx1 = Math.min(width, b.x1 + 6);
+          box.style.left = gx0 + "px";
           box.style.top = (y0 - 5) + "px";
-          box.style.width = (b.x1 - b.x0 + 12) + "px";
+          box.style.width = (gx1 - gx0) + "px";
           box.style.height = (b.rows * ROW - (ROW - BAR) + 10) + "px";
           track.appendChild(box);
-          place(it, lane, track, y0, true, top);
-          b.kids.forEach(function (k) { place(items[k.id], lane, track, y0 + (k.row + 1) * ROW, false, top); });
+          laneBars.push(place(it, lane, track, y0, true, row));
+          b.kids.forEach(function (k) { laneBars.push(place(items[k.id], lane, track, y0 + (k.row + 1) * ROW, false, row)); });
         } else {
-          place(it, lane, track, y0, false, top);
+          laneBars.push(place(it, lane, track, y0, false, row));
         }
       });
       row.appendChild(track);
       body.appendChild(row);
       layout.lanes.push({ key: lane.k, lid: lane.lid, rm: lane.rm, top: top, height: lane.height, el: row });
+      // Keyboard order: the lane's bars from left to right (then top to bottom).
+      laneBars.sort(function (a, b) {
+        return (parseFloat(a.style.left) - parseFloat(b.style.left)) || (parseFloat(a.style.top) - parseFloat(b.style.top));
+      });
+      if (laneBars.length) layout.order.push({ key: lane.k, name: lane.n, bars: laneBars });
       top += lane.height;
       if (!linkedDrawn && lane.ids.indexOf(state.selected) >= 0) {
         top += drawLinkedLane(body, linked, width, top);
@@ -480,41 +562,68 @@
     if (loading) loading.remove();
     var old = root.querySelector(".tl-canvas");
     if (old) root.replaceChild(canvas, old); else root.appendChild(canvas);
+    // The arrows' ends from the lanes as laid out (a lane's label may make it taller than its bars).
+    Object.keys(layout.bars).forEach(function (k) { var b = layout.bars[k]; b.y = b.row.offsetTop + b.yIn; });
+    layout.lanes.forEach(function (lane) { lane.top = lane.el.offsetTop; });
+    svg.setAttribute("height", String(Math.max(body.offsetHeight, 1)));
     root.scrollLeft = scrollLeft;
     root.scrollTop = scrollTop;
     applySelection();
-    if (focusId) {
-      var again = root.querySelector('.tl-bar[data-id="' + focusId + '"]');
-      if (again) again.focus({ preventScroll: true });
+    applyRoving();
+    if (focusKey) {
+      var again = findBar(focusKey);
+      if (again) { setActive(again); again.focus({ preventScroll: !grab }); }
     }
   }
 
-  function place(it, lane, track, y0, container, laneTop) {
+  function place(it, lane, track, y0, container, laneRow) {
     var left = x(it.sd), width = x(it.ed + 1) - left;
-    var bar = drawBar(it, lane.k, left, y0, width, container);
+    var spot = labelSpot(it, left, width, container);
+    var bar = drawBar(it, lane.k, left, y0, width, container, spot.side !== "in");
     track.appendChild(bar);
-    if (!inside(it, Math.max(width, 6), container)) {
-      var outside = el("span", "tl-outside-label" + (it.blk ? " is-blocked" : ""), (it.blk ? "Blocked · " : "") + it.t);
+    if (spot.side !== "in") {
+      var outside = el("span", "tl-outside-label" + (it.blk ? " is-blocked" : "") + (spot.side === "left" ? " is-left" : ""), (it.blk ? "Blocked · " : "") + it.t);
       outside.setAttribute("aria-hidden", "true");
       outside.setAttribute("data-for", it.id);
-      outside.style.left = (left + Math.max(width, 6) + 6) + "px";
+      outside.style.left = (spot.side === "left" ? left - 6 - spot.w : left + Math.max(width, 6) + 6) + "px";
+      outside.style.width = spot.w + "px";
       outside.style.top = (y0 + 1) + "px";
       track.appendChild(outside);
     }
     if (!layout.bars[it.id]) {
-      layout.bars[it.id] = { x0: left, x1: left + Math.max(width, 6), y: laneTop + y0 + BAR / 2, lane: lane.k };
+      // y: set once the lane is on the page (a lane is as tall as its label when that is taller).
+      layout.bars[it.id] = { x0: left, x1: left + Math.max(width, 6), y: 0, yIn: y0 + BAR / 2, row: laneRow, lane: lane.k };
     }
+    return bar;
   }
 
   // ---------------------------------------------------------------- selection and dependency arrows
 
+  // The selected bar's chain: what it waits for, directly or through others, and what waits for it.
+  function chain(id) {
+    var up = {}, down = {};
+    function walk(seen, next) {
+      var stack = [id];
+      while (stack.length) {
+        var at = stack.pop();
+        deps.forEach(function (dep) {
+          var n = next(dep, at);
+          if (n !== null && n !== id && !seen[n]) { seen[n] = true; stack.push(n); }
+        });
+      }
+    }
+    walk(up, function (dep, at) { return dep.s === at ? dep.p : null; });
+    walk(down, function (dep, at) { return dep.p === at ? dep.s : null; });
+    return { up: up, down: down };
+  }
   function related(id) {
-    var out = {};
-    deps.forEach(function (dep) {
-      if (dep.s === id) out[dep.p] = true;
-      if (dep.p === id) out[dep.s] = true;
-    });
+    var c = chain(id), out = {};
+    Object.keys(c.up).concat(Object.keys(c.down)).forEach(function (k) { out[k] = true; });
     return out;
+  }
+  function inChain(dep, id, c) {
+    if (dep.p === id || dep.s === id) return true;
+    return (c.up[dep.p] && c.up[dep.s]) || (c.down[dep.p] && c.down[dep.s]);
   }
 
   function applySelection() {
@@ -541,8 +650,9 @@
     svg.querySelectorAll("path.tl-dep, circle.tl-dep-dot").forEach(function (p) { p.remove(); });
     var id = state.selected;
     if (!id) return;
+    var c = chain(id);
     deps.forEach(function (dep) {
-      if (dep.p !== id && dep.s !== id) return;
+      if (!inChain(dep, id, c)) return;
       var a = layout.bars[dep.p], b = layout.bars[dep.s];
       if (!a || !b) return;
       var sx = dep.k === "start_to_start" ? a.x0 : a.x1, sy = a.y;
@@ -601,9 +711,11 @@
     track.style.height = height + "px";
     ids.forEach(function (id, n) {
       var info = ext[id], s = toDay(info.s), e = toDay(info.e);
-      var left = x(s), w = Math.max(x(e + 1) - left, 6), y0 = PAD + n * ROW;
+      // Kept within the timeline's edges when its dates reach past the range shown.
+      var left = Math.min(Math.max(0, x(s)), width - 6), w = Math.max(Math.min(width, x(e + 1)) - left, 6), y0 = PAD + n * ROW;
       // A thin dashed outline at its dates, its name above it (arrows leave and arrive below).
       var ghost = el("a", "tl-ghost");
+      ghost.tabIndex = -1;   // the details panel lists the same item as a link
       ghost.href = itemUrl(id);
       ghost.style.left = left + "px";
       ghost.style.top = (y0 + 15) + "px";
@@ -614,10 +726,13 @@
       text.setAttribute("aria-hidden", "true");
       text.appendChild(el("strong", "", info.t));
       text.appendChild(document.createTextNode(" · " + info.rmn + " · " + fmtRange(s, e)));
-      text.style.left = left + "px";
+      var textRoom = textWidth(info.t + " · " + info.rmn + " · " + fmtRange(s, e)) + 8;
+      var textLeft = Math.max(0, Math.min(left, width - textRoom));
+      text.style.left = textLeft + "px";
+      text.style.maxWidth = (width - textLeft) + "px";
       text.style.top = (y0 - 3) + "px";
       track.appendChild(text);
-      layout.bars[id] = { x0: left, x1: left + w, y: top + y0 + 22, lane: "linked" };
+      layout.bars[id] = { x0: left, x1: left + w, y: 0, yIn: y0 + 22, row: row, lane: "linked" };
     });
     row.appendChild(track);
     body.appendChild(row);
@@ -995,15 +1110,134 @@
   });
   root.addEventListener("focusin", function (event) {
     var bar = barOf(event.target);
-    if (bar && !drag) select(+bar.getAttribute("data-id"));
+    if (!bar) return;
+    setActive(bar);
+    if (!drag) select(+bar.getAttribute("data-id"));
   });
 
   // ---------------------------------------------------------------- keyboard
+  // The timeline is one tab stop: the active bar has tabindex 0, the others -1 (roving tabindex).
+  // Arrow keys go to the next bar in the lane or to the nearest bar in the lane above or below; a
+  // bar picked up with M (or its end, with E) moves a day per arrow, a week with Shift.
 
+  function barKey(bar) { return bar.getAttribute("data-id") + "|" + bar.getAttribute("data-lane"); }
+  function findBar(key) {
+    var p = key.split("|");
+    return root.querySelector('.tl-bar[data-id="' + p[0] + '"][data-lane="' + p[1] + '"]') ||
+      root.querySelector('.tl-bar[data-id="' + p[0] + '"]');
+  }
+  function setActive(bar) {
+    root.querySelectorAll('.tl-bar[tabindex="0"]').forEach(function (b) { if (b !== bar) b.tabIndex = -1; });
+    bar.tabIndex = 0;
+    state.active = barKey(bar);
+  }
+  function applyRoving() {
+    var current = (state.active && findBar(state.active)) ||
+      (state.selected && root.querySelector('.tl-bar[data-id="' + state.selected + '"]')) ||
+      (layout.order.length && layout.order[0].bars[0]) || root.querySelector(".tl-bar");
+    if (current) setActive(current);
+  }
+  function laneOf(bar) {
+    for (var i = 0; i < layout.order.length; i++) if (layout.order[i].bars.indexOf(bar) >= 0) return i;
+    return -1;
+  }
+  function centre(bar) { return parseFloat(bar.style.left) + parseFloat(bar.style.width) / 2; }
+  function neighbour(bar, event) {
+    var li = laneOf(bar);
+    if (li < 0) return null;
+    var row = layout.order[li].bars, i = row.indexOf(bar);
+    if (event.key === "ArrowRight") return row[i + 1] || null;
+    if (event.key === "ArrowLeft") return row[i - 1] || null;
+    if (event.key === "Home") return event.ctrlKey ? layout.order[0].bars[0] : row[0];
+    if (event.key === "End") {
+      if (!event.ctrlKey) return row[row.length - 1];
+      var last = layout.order[layout.order.length - 1].bars;
+      return last[last.length - 1];
+    }
+    var other = layout.order[li + (event.key === "ArrowDown" ? 1 : -1)];
+    if (!other) return null;
+    var cx = centre(bar), best = null;
+    other.bars.forEach(function (b) { if (!best || Math.abs(centre(b) - cx) < Math.abs(centre(best) - cx)) best = b; });
+    return best;
+  }
+  function goTo(from, to, key) {
+    if (!to) {
+      announce(key === "ArrowDown" ? "No lane below." : key === "ArrowUp" ? "No lane above." : "No more items this way in this lane.");
+      return;
+    }
+    var before = laneOf(from), after = laneOf(to);
+    setActive(to);
+    to.focus();
+    if (after !== before) announce("Lane " + layout.order[after].name + ".");
+  }
+
+  function startGrab(id, mode) {
+    var it = items[id];
+    grab = { id: id, mode: mode, sd: it.sd, ed: it.ed, lane: it.lane };
+    render();
+    announce((mode === "move" ? "Moving “" : "Changing the end of “") + it.t + "”, " + fmtRange(it.sd, it.ed) +
+      ". Left or right arrow: one day; with Shift: one week" + (mode === "move" && customLanes ? "; up or down arrow: another lane" : "") +
+      ". Enter saves, Escape puts it back.");
+  }
+  function stepGrab(event) {
+    var it = items[grab.id];
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      var n = (event.key === "ArrowRight" ? 1 : -1) * (event.shiftKey ? 7 : 1);
+      if (grab.mode === "move") { it.sd += n; it.ed += n; }
+      else it.ed = Math.max(it.sd, it.ed + n);
+      render();
+      announce(fmtRange(it.sd, it.ed) + ", " + (it.ed - it.sd + 1) + " days.");
+      return;
+    }
+    if (grab.mode !== "move") return;
+    if (!customLanes) {
+      announce("Lanes are generated by " + DATA.roadmap.laneMode + " on this roadmap: change the item's " + DATA.roadmap.laneMode + " on its page instead.");
+      return;
+    }
+    var options = lanes.filter(function (l) { return l.lid === null || l.rm === it.rm; });
+    var here = options.map(function (l) { return l.k; }).indexOf(laneKeyOf(it.lane));
+    var next = options[here + (event.key === "ArrowDown" ? 1 : -1)];
+    if (!next) { announce("No lane " + (event.key === "ArrowDown" ? "below" : "above") + "."); return; }
+    moveToLane(it, next.lid);
+    render();
+    announce("Lane " + next.n + ".");
+  }
+  function dropGrab(save) {
+    var g = grab, it = items[g.id];
+    grab = null;
+    if (save && (it.sd !== g.sd || it.ed !== g.ed || it.lane !== g.lane)) {
+      change(it.id, it.sd, it.ed);   // redraws and saves (a new lane is already applied)
+      return;
+    }
+    it.sd = g.sd;
+    it.ed = g.ed;
+    if (it.lane !== g.lane) moveToLane(it, g.lane);
+    render();
+    announce(save ? "Not moved." : "Put back: “" + it.t + "” stays " + fmtRange(it.sd, it.ed) + ".");
+  }
+
+  var ARROWS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"];
   root.addEventListener("keydown", function (event) {
     var bar = barOf(event.target);
-    if (!bar) return;
-    var id = +bar.getAttribute("data-id"), it = items[id];
+    if (!bar || event.altKey || event.metaKey) return;
+    var id = +bar.getAttribute("data-id");
+    if (grab) {
+      if (ARROWS.indexOf(event.key) >= 0) { event.preventDefault(); stepGrab(event); return; }
+      if (event.key === "Enter" || event.key === " " || event.key === "m" || event.key === "M" || event.key === "e" || event.key === "E") {
+        event.preventDefault();
+        dropGrab(true);
+        return;
+      }
+      if (event.key === "Escape") { event.preventDefault(); dropGrab(false); return; }
+      if (event.key === "Tab") dropGrab(true);
+      return;
+    }
+    if (ARROWS.indexOf(event.key) >= 0 || event.key === "Home" || event.key === "End") {
+      if (event.shiftKey) return;
+      event.preventDefault();
+      goTo(bar, neighbour(bar, event), event.key);
+      return;
+    }
     if (event.key === "Escape") {
       select(null);
       return;
@@ -1013,33 +1247,11 @@
       if (editable) openDialog(id); else openItem(id, bar);
       return;
     }
-    if (!editable) return;
-    if ((event.key === "ArrowLeft" || event.key === "ArrowRight") && !event.altKey && !event.ctrlKey && !event.metaKey) {
-      event.preventDefault();
-      var n = event.key === "ArrowRight" ? 1 : -1;
-      if (event.shiftKey) {
-        var end = shiftBy(it.ed + 1, state.zoom, n) - 1;
-        if (end < it.sd) end = it.sd;
-        change(id, it.sd, end);
-      } else {
-        var start = shiftBy(it.sd, state.zoom, n);
-        change(id, start, start + (it.ed - it.sd));
-      }
-      return;
-    }
-    if ((event.key === "ArrowUp" || event.key === "ArrowDown") && event.altKey) {
-      event.preventDefault();
-      if (!customLanes) {
-        announce("Lanes are generated " + DATA.roadmap.laneMode + " on this roadmap: change the item's " + DATA.roadmap.laneMode + " on its page instead.");
-        return;
-      }
-      var options = lanes.filter(function (l) { return l.lid === null || l.rm === it.rm; });
-      var here = options.map(function (l) { return l.k; }).indexOf(laneKeyOf(it.lane));
-      var next = options[here + (event.key === "ArrowDown" ? 1 : -1)];
-      if (next) change(id, it.sd, it.ed, next.lid);
-      else announce("No lane " + (event.key === "ArrowDown" ? "below" : "above") + ".");
-    }
+    if (!editable || event.ctrlKey) return;
+    if (event.key === "m" || event.key === "M") { event.preventDefault(); startGrab(id, "move"); }
+    else if (event.key === "e" || event.key === "E") { event.preventDefault(); startGrab(id, "end"); }
   });
+  root.addEventListener("pointerdown", function () { if (grab) dropGrab(false); }, true);
 
   // ---------------------------------------------------------------- the "edit dates" dialog
 
@@ -1130,7 +1342,7 @@
       state.zoom = button.getAttribute("data-zoom");
       document.querySelectorAll("[data-zoom]").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
       render();
-      scrollToDay(center, 0.5);
+      if (state.zoom === "fit") root.scrollLeft = 0; else scrollToDay(center, 0.5);
       announce("Zoom: " + button.textContent.trim());
     });
   });
@@ -1138,16 +1350,17 @@
   if (todayButton) todayButton.addEventListener("click", function () { scrollToDay(today); });
 
   render();
-  scrollToDay(today);
+  root.scrollLeft = 0;   // fitted: everything is in view
   root.setAttribute("data-ready", "true");
-  // Positions depend on the zoom only, not on the window; a narrower screen changes the lane labels'
-  // width (app.css), and only then is the timeline drawn again.
-  var drawnLabelWidth = labelWidth(), resizeTimer = null;
+  // Fixed zooms place bars by date only; "fit" follows the window's width, and a narrower screen
+  // changes the lane labels' width (app.css): then the timeline is drawn again.
+  var drawnLabelWidth = labelWidth(), drawnWidth = root.clientWidth, resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
     resizeTimer = window.setTimeout(function () {
-      if (labelWidth() !== drawnLabelWidth) {
+      if (labelWidth() !== drawnLabelWidth || (state.zoom === "fit" && root.clientWidth !== drawnWidth)) {
         drawnLabelWidth = labelWidth();
+        drawnWidth = root.clientWidth;
         render();
       }
     }, 150);
