@@ -216,7 +216,7 @@ def test_a_revenue_weight_that_is_no_number_is_refused_next_to_its_field(cast, b
         "text": "Dark mode", "source": "survey", "name": "Ada", "revenue_weight": "lots",
     })  # fmt: skip
     body = page.content.decode()
-    assert page.status_code == 422 and re.search(r'id="err_revenue_weight"[^>]*>Enter a number', body)
+    assert page.status_code == 422 and re.search(r'id="err_revenue_weight"[^>]*>Revenue weight: &#x27;lots&#x27; is not a number', body)
     assert 'value="lots"' in body
 
 

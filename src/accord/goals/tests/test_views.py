@@ -155,7 +155,7 @@ def test_a_refused_measurement_keeps_what_was_typed_next_to_the_error(signed_in,
     body = refused.content.decode()
     assert refused.status_code == 422
     assert 'value="lots"' in body and 'value="week 3"' in body and f'value="{day}"' in body
-    assert 'aria-invalid="true"' in body and "A finite number is required" in body
+    assert 'aria-invalid="true"' in body and "Value: &#x27;lots&#x27; is not a number" in body
     assert not Measurement.objects.exists()
 
 
