@@ -61,7 +61,7 @@ def test_one_click_links_related_feedback_from_the_idea_page(new_page, workspace
     page = new_page()
     sign_in(page)
     idea = workspace["idea"]
-    page.goto(f"/w/acme/ideas/{idea.pk}")
+    page.goto(f"/w/acme/ideas/{idea.pk}#evidence")  # the idea page's Evidence tab
 
     related = page.get_by_test_id("related-item")
     expect(related.first).to_be_visible()

@@ -110,9 +110,15 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     page.get_by_text("2 ideas updated.").wait_for()
     assert page.locator(".chip", has_text="q3-shortlist").count() == 2
 
-    # An idea: every model's score, the breakdown per criterion and the formula.
+    # An idea: it opens in the side drawer over the table; its full page has every model's score,
+    # the breakdown per criterion and the formula, in the Scores tab.
     page.get_by_role("link", name="HubSpot two-way sync").click()
+    drawer = page.get_by_role("dialog", name="HubSpot two-way sync")
+    expect(drawer).to_be_visible()
+    with page.expect_navigation():
+        drawer.get_by_role("link", name="Open full page").click()
     page.wait_for_url(re.compile(r"/ideas/\d+$"))
+    page.get_by_role("tab", name=re.compile("^Scores")).click()
     block = page.get_by_test_id("score-weighted").filter(has_text="Customer value")  # the scorecard
     breakdown = block.locator("table.breakdown")
     breakdown.wait_for()
@@ -123,6 +129,7 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     assert page.locator(".score-block").count() == 7  # one per scoring model (with "Customer demand")
     page.get_by_role("heading", name="Score history").wait_for()
     assert page.locator(".history-chart polyline").count() == 1
+    page.get_by_role("tab", name="History").click()
     page.get_by_role("heading", name="History", exact=True).wait_for()
     shot(page, artifacts, "04-idea")
     assert console_errors == []
@@ -217,7 +224,10 @@ def test_park_an_idea_and_find_it_in_the_parking_lot(new_page, demo, artifacts, 
     sign_in(page, demo)
     page.goto("/w/lumen/ideas?q=Slack")
     page.get_by_role("link", name="Slack digest of key metrics").click()
-    page.wait_for_url(re.compile(r"/ideas/\d+$"))
+    drawer = page.get_by_role("dialog", name="Slack digest of key metrics")
+    with page.expect_navigation():  # from the drawer to the full page's Decisions tab
+        drawer.get_by_role("link", name="Decide, park or merge →").click()
+    page.wait_for_url(re.compile(r"/ideas/\d+#decisions$"))
     decide = page.locator("#decide")
     decide.get_by_label("Park", exact=True).check()
     decide.get_by_label("Reason").fill("Slack integrations wait for the new notification service.")

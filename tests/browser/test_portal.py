@@ -109,7 +109,10 @@ def test_feedback_and_comments_go_through_moderation(new_page, demo, artifacts, 
 
     # The idea page tells the product manager what customers said on the portal.
     admin.get_by_role("link", name="Ideas", exact=True).click()
-    admin.get_by_role("link", name="Self-serve SSO (SAML/OIDC) setup").first.click()
+    admin.get_by_role("link", name="Self-serve SSO (SAML/OIDC) setup").first.click()  # in the side drawer
+    with admin.expect_navigation():
+        admin.get_by_role("dialog", name="Self-serve SSO (SAML/OIDC) setup").get_by_role("link", name="Open full page").click()
+    admin.get_by_role("tab", name="Evidence").click()
     panel = admin.get_by_test_id("portal-panel")
     assert panel.get_by_test_id("portal-votes").inner_text() == "9"
     panel.scroll_into_view_if_needed()

@@ -60,7 +60,7 @@ def _pattern(decimal: str, thousands: str) -> re.Pattern:
     grouped = "|".join(
         rf"{digits}{{1,3}}(?:{re.escape(g)}{digits}{{3}})+(?:{d}{digits}+)?" for g in (thousands, *_SPACES)
     )
-    exponent = rf"{digits}+(?:{d}{digits}+)?[eE][+-]?{digits}{{1,4}}"
+    exponent = rf"{digits}+(?:{d}{digits}+)?[eE][+-]?[0-9]{{1,4}}"
     return re.compile(rf"(?:{exponent}|{grouped}|{plain})", re.ASCII)
 
 

@@ -25,5 +25,5 @@ def evidence_context(request: HttpRequest, member: Membership, idea: Idea) -> di
 def register() -> None:
     register_panel(
         IdeaPanel(key="feedback.evidence", template="feedback/_idea_evidence.html",
-                  context=evidence_context, order=10)
+                  context=evidence_context, order=10, tab="evidence")
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("w/<slug:slug>/feedback/bulk", views.bulk, name="feedback_bulk"),
     path("w/<slug:slug>/feedback/import", views.feedback_import, name="feedback_import"),
     path("w/<slug:slug>/feedback/<int:feedback_id>", views.feedback_detail, name="feedback_detail"),
+    path("w/<slug:slug>/feedback/<int:feedback_id>/drawer", views.feedback_drawer, name="feedback_drawer"),
     path("w/<slug:slug>/feedback/<int:feedback_id>/edit", views.feedback_edit, name="feedback_edit"),
     path("w/<slug:slug>/feedback/<int:feedback_id>/status", views.feedback_status, name="feedback_status"),
     path("w/<slug:slug>/feedback/<int:feedback_id>/delete", views.feedback_delete, name="feedback_delete"),

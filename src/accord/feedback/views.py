@@ -19,6 +19,7 @@ from accord.audit.selectors import audit_entries
 from accord.core.errors import Invalid
 from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODING_LABELS, ENCODINGS
 from accord.core.markdown import render_markdown
+from accord.core.overlays import drawer_response, finish, form_response
 from accord.core.web import (
     UserError,
     field_errors,
@@ -144,10 +145,25 @@ def _customer_from(values: dict) -> dict | None:
     return customer or None
 
 
+def _form_errors(exc: UserError) -> dict[str, list[str]]:
+    """The service names the customer's fields "customer.email"; the form calls them "email"."""
+    return {key.removeprefix("customer."): msgs for key, msgs in field_errors(exc).items()}
+
+
+TITLES = {"new": "Capture feedback", "capture": "Capture from e-mail or chat", "edit": "Edit feedback"}
+INTROS = {
+    "new": "What did the customer say, in their words? Name the customer when you know them.",
+    "capture": "Paste an e-mail or a chat: Accord fills in the customer from its From: line and keeps what "
+    "they wrote. Check the fields, then save.",
+    "edit": "Changes are recorded in the item's history.",
+}
+
+
 def _form_page(request, member, values: dict, *, fb=None, errors=None, mode="new", status=200) -> HttpResponse:
-    return render(
+    slug = member.workspace.slug
+    return form_response(
         request,
-        "feedback/form.html",
+        "feedback/_form.html",
         {
             "values": values,
             "fb": fb,
@@ -157,6 +173,10 @@ def _form_page(request, member, values: dict, *, fb=None, errors=None, mode="new
             "segment_choices": Segment.choices,
             "segments": selectors.segments(workspace=member.workspace),
         },
+        title=TITLES[mode],
+        intro=INTROS[mode],
+        back_url=reverse("feedback_detail", args=[slug, fb.pk]) if fb else reverse("feedback_inbox", args=[slug]),
+        back_label=str(fb)[:48] if fb else "Feedback",
         status=status,
     )
 
@@ -187,11 +207,11 @@ def feedback_new(request: HttpRequest, member) -> HttpResponse:
             customer=_customer_from(values), received_at=values["received_at"] or None,
         )
     except UserError as exc:
-        return _form_page(request, member, values, errors=field_errors(exc), mode=mode, status=422)
+        return _form_page(request, member, values, errors=_form_errors(exc), mode=mode, status=422)
     messages.success(request, "Feedback captured.")
     if request.POST.get("another"):
         return redirect(reverse("feedback_new", args=[member.workspace.slug]) + ("?capture=1" if mode == "capture" else ""))
-    return redirect("feedback_detail", slug=member.workspace.slug, feedback_id=fb.pk)
+    return finish(request, reverse("feedback_detail", args=[member.workspace.slug, fb.pk]))
 
 
 @workspace_page("feedback.create")
@@ -218,9 +238,9 @@ def feedback_edit(request: HttpRequest, member, feedback_id: int) -> HttpRespons
             customer=customer, clear_customer=customer is None,
         )
     except UserError as exc:
-        return _form_page(request, member, values, fb=fb, errors=field_errors(exc), mode="edit", status=422)
+        return _form_page(request, member, values, fb=fb, errors=_form_errors(exc), mode="edit", status=422)
     messages.success(request, "Feedback saved.")
-    return redirect("feedback_detail", slug=member.workspace.slug, feedback_id=fb.pk)
+    return finish(request, reverse("feedback_detail", args=[member.workspace.slug, fb.pk]))
 
 
 # ---------------------------------------------------------------- one item
@@ -246,6 +266,24 @@ def feedback_detail(request: HttpRequest, member, feedback_id: int) -> HttpRespo
             "can_unlink_any": can(member, "feedback_link.delete"),
             "errors": {},
         },
+    )
+
+
+@workspace_page("feedback.view")
+def feedback_drawer(request: HttpRequest, member, feedback_id: int) -> HttpResponse:
+    """The item over the inbox: what they said, who, the linked ideas, triage."""
+    fb = selectors.feedback(workspace=member.workspace, feedback_id=feedback_id)
+    return drawer_response(
+        request,
+        "feedback/_drawer.html",
+        {
+            "fb": fb,
+            "text_html": render_markdown(fb.text),
+            "links": list(selectors.links(workspace=member.workspace, feedback_id=fb.pk)),
+            "can_edit": can(member, "feedback.edit") or (fb.captured_by_id == member.user_id and can(member, "feedback.create")),
+            "can_triage": can(member, "feedback.edit"),
+        },
+        page_url=reverse("feedback_detail", args=[member.workspace.slug, fb.pk]),
     )
 
 
@@ -451,7 +489,7 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
                     context["skipped"] = result
                 messages.success(request, note + ".")
                 if not result.skipped:
-                    return redirect("feedback_inbox", slug=member.workspace.slug)
+                    return finish(request, reverse("feedback_inbox", args=[member.workspace.slug]))
                 context.pop("table")
             else:
                 upload = request.FILES.get("file")
@@ -470,4 +508,15 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
         context["encoding_label"] = ENCODING_LABELS[context["table"].encoding]
         context["sample"] = context["table"].sample(5)
         context["row_count"] = sum(1 for r in context["table"].rows if r)
-    return render(request, "feedback/import.html", context, status=status)
+    return form_response(
+        request,
+        "feedback/_import.html",
+        context,
+        title="Import feedback",
+        intro="From a CSV or JSON file (survey results, app reviews, a support tool's export, up to 20,000 rows). "
+        "Choose which column holds what, check the preview, then import: all rows or none, unless you ask to "
+        "skip the bad ones.",
+        back_url=reverse("feedback_inbox", args=[member.workspace.slug]),
+        back_label="Feedback",
+        status=status,
+    )

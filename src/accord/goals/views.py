@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +33,7 @@ from accord.core.importfiles import (
 )
 from accord.core.markdown import render_markdown
 from accord.core.numbers import NumberError, parse_number
+from accord.core.overlays import drawer_response, finish, form_response
 from accord.core.web import UserError, field_errors, form_date, form_int, form_number
 from accord.workspaces.models import Person
 from accord.workspaces.permissions import can
@@ -78,33 +81,30 @@ def _goal_fields(post) -> dict:
 @require_http_methods(["GET", "POST"])
 def goal_list(request: HttpRequest, member) -> HttpResponse:
     """The goals tree (company, then the department and team goals that support each)."""
-    errors, values = {}, {}
-    if request.method == "POST":
-        if not can(member, "goal.manage"):
-            raise PermissionDenied("Only editors set goals.")
-        values = request.POST
-        try:
-            goal = services.goal_create(member=member, **_goal_fields(values))
-        except UserError as exc:
-            errors = field_errors(exc)
-            errors["form"] = errors.pop("__all__", [])
-        else:
-            messages.success(request, f"Goal “{goal.title}” created. Add its key results.")
-            return redirect("goal", slug=member.workspace.slug, goal_id=goal.pk)
+    if request.method == "POST":  # the form of the New goal dialog, posted here by older pages
+        return _create_goal(request, member)
     roots = selectors.tree(workspace=member.workspace)
-    flat = list(selectors.goals(workspace=member.workspace).select_related(None).prefetch_related(None).only("id", "title", "level"))
     return render(
         request,
         "goals/list.html",
         {
             **_form_context(member),
             "roots": roots,
-            "all_goals": flat,
-            "errors": errors,
-            "values": values,
-            "this_year": timezone.localdate().year,
         },
     )
+
+
+def _decorate(k, goal) -> None:
+    """A key result's chart, latest numbers and formatted values, as its card and drawer show them."""
+    k.chart = mark_safe(charts.trend_svg(k, goal.start_date, goal.end_date))  # noqa: S308 (escaped)
+    k.numbers = list(reversed(k.series[-12:]))
+    k.fmt = {
+        "latest": charts.fmt_value(k.latest[1] if k.latest else None, k.kr.unit, k.kr.currency),
+        "baseline": charts.fmt_value(k.kr.baseline, k.kr.unit, k.kr.currency),
+        "target": charts.fmt_value(k.kr.target, k.kr.unit, k.kr.currency),
+        "target_min": charts.fmt_value(k.kr.target_min, k.kr.unit, k.kr.currency),
+        "projection": charts.fmt_value(k.projection[1] if k.projection else None, k.kr.unit, k.kr.currency),
+    }
 
 
 def _goal_page(request: HttpRequest, member, goal_id: int, errors: dict | None = None, status: int = 200):
@@ -112,15 +112,7 @@ def _goal_page(request: HttpRequest, member, goal_id: int, errors: dict | None =
     view = data["view"]
     goal = view.goal
     for k in view.key_results:
-        k.chart = mark_safe(charts.trend_svg(k, goal.start_date, goal.end_date))  # noqa: S308 (escaped)
-        k.numbers = list(reversed(k.series[-12:]))
-        k.fmt = {
-            "latest": charts.fmt_value(k.latest[1] if k.latest else None, k.kr.unit, k.kr.currency),
-            "baseline": charts.fmt_value(k.kr.baseline, k.kr.unit, k.kr.currency),
-            "target": charts.fmt_value(k.kr.target, k.kr.unit, k.kr.currency),
-            "target_min": charts.fmt_value(k.kr.target_min, k.kr.unit, k.kr.currency),
-            "projection": charts.fmt_value(k.projection[1] if k.projection else None, k.kr.unit, k.kr.currency),
-        }
+        _decorate(k, goal)
     return render(
         request,
         "goals/detail.html",
@@ -214,42 +206,15 @@ def goal_action(request: HttpRequest, member, goal_id: int, action: str) -> Http
     """Every form of a goal's page: key results, numbers (one or a CSV), links, deletion."""
     post = request.POST
     slug = member.workspace.slug
-    decimal = member.workspace.decimal_separator
     try:
-        if action == "key-result":
-            services.key_result_create(
-                member=member, goal_id=goal_id, name=post.get("name", ""),
-                unit=post.get("unit", Unit.NUMBER), direction=post.get("direction", Direction.INCREASE),
-                baseline=form_number(post.get("baseline"), "baseline", decimal=decimal, label="Baseline"),
-                target=form_number(post.get("target"), "target", decimal=decimal, label="Target"),
-                target_min=form_number(post.get("target_min"), "target_min", decimal=decimal, label="Lower bound"),
-                currency=post.get("currency", ""), owner_id=form_int(post.get("owner_id"), "owner_id"),
-            )  # fmt: skip
-            messages.success(request, "Key result added.")
-        elif action in ("measure", "import"):
+        if action == "key-result":  # the forms of the dialogs, posted here by older pages
+            return _create_key_result(request, member, goal_id)
+        if action in ("measure", "import"):
             kr = services.get_key_result(member, form_int(post.get("key_result_id"), "key_result_id") or 0)
             if kr.goal_id != goal_id:
                 raise Http404("No such key result on this goal.")
-            lines: list[int] = []
-            if action == "measure":
-                value = form_number(post.get("value"), "value", decimal=decimal, label="Value")
-                rows = [{"key_result_id": kr.pk, "date": post.get("date", ""), "value": value,
-                         "note": post.get("note", "")}]  # fmt: skip
-                source = MeasurementSource.MANUAL
-            else:
-                rows, lines = _csv_rows(request.FILES.get("file"), kr.pk, post, decimal)
-                source = MeasurementSource.CSV
-            try:
-                result = services.measurements_record(
-                    member=member, rows=rows, source=source,
-                    on_duplicate="replace" if post.get("replace") else "reject",
-                )  # fmt: skip
-            except Invalid as exc:
-                raise _by_file_row(exc, lines) if lines else exc from None
-            messages.success(
-                request, f"{result.created} value(s) recorded, {result.replaced} replaced for {kr.name}."
-            )
-        elif action == "link-idea":
+            return _record(request, member, kr, csv_file=action == "import")
+        if action == "link-idea":
             services.goal_link_idea(member=member, goal_id=goal_id, idea_id=form_int(post.get("idea_id"), "idea_id") or 0)
         elif action == "unlink-idea":
             services.goal_unlink_idea(member=member, goal_id=goal_id, idea_id=form_int(post.get("idea_id"), "idea_id") or 0)
@@ -357,4 +322,199 @@ def scoreboard(request: HttpRequest, member) -> HttpResponse:
             "errors": errors,
         },
         status=422 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- dialogs and the key result drawer
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _form_errors(exc: UserError) -> dict[str, list[str]]:
+    errors = field_errors(exc)
+    errors["form"] = errors.pop("__all__", [])
+    return {k: v for k, v in errors.items() if v}
+
+
+def _create_goal(request: HttpRequest, member) -> HttpResponse:
+    """The New goal form (GET) and the goal (POST)."""
+    if not can(member, "goal.manage"):
+        raise PermissionDenied("Only editors set goals.")
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            goal = services.goal_create(member=member, **_goal_fields(values))
+        except UserError as exc:
+            errors = _form_errors(exc)
+        else:
+            messages.success(request, f"Goal “{goal.title}” created. Add its key results.")
+            return finish(request, reverse("goal", args=[member.workspace.slug, goal.pk]))
+    goals = selectors.goals(workspace=member.workspace).select_related(None).prefetch_related(None)
+    return form_response(
+        request,
+        "goals/_goal_form.html",
+        {
+            **_form_context(member),
+            "errors": errors,
+            "values": values,
+            "all_goals": list(goals.only("id", "title", "level")),
+            "chosen_teams": values.getlist("team_ids") if values else [],
+            "this_year": timezone.localdate().year,
+        },
+        title="New goal",
+        intro="A company goal both product and marketing work toward, or a department or team goal that supports one.",
+        back_url=reverse("goals", args=[member.workspace.slug]),
+        back_label="Goals",
+        status=422 if errors else 200,
+    )
+
+
+@workspace_page("goal.manage")
+@require_http_methods(["GET", "POST"])
+def goal_new(request: HttpRequest, member) -> HttpResponse:
+    return _create_goal(request, member)
+
+
+def _create_key_result(request: HttpRequest, member, goal_id: int) -> HttpResponse:
+    goal = selectors.goals(workspace=member.workspace).filter(pk=goal_id).first()
+    if goal is None:
+        raise Http404("No such goal in this workspace.")
+    if not can(member, "goal.manage"):
+        raise PermissionDenied("Only editors add key results.")
+    goal_url = reverse("goal", args=[member.workspace.slug, goal.pk])
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        post = request.POST
+        decimal = member.workspace.decimal_separator
+        try:
+            kr = services.key_result_create(
+                member=member, goal_id=goal.pk, name=post.get("name", ""),
+                unit=post.get("unit", Unit.NUMBER), direction=post.get("direction", Direction.INCREASE),
+                baseline=form_number(post.get("baseline"), "baseline", decimal=decimal, label="Baseline"),
+                target=form_number(post.get("target"), "target", decimal=decimal, label="Target"),
+                target_min=form_number(post.get("target_min"), "target_min", decimal=decimal, label="Lower bound"),
+                currency=post.get("currency", ""), owner_id=form_int(post.get("owner_id"), "owner_id"),
+            )  # fmt: skip
+        except UserError as exc:
+            errors = _form_errors(exc)
+        else:
+            messages.success(request, "Key result added.")
+            return finish(request, f"{goal_url}#kr-{kr.pk}")
+    return form_response(
+        request,
+        "goals/_kr_form.html",
+        {**_form_context(member), "goal": goal, "errors": errors, "values": values},
+        title="Add a key result",
+        intro=f"A measurable result that says whether “{goal.title}” is met: a baseline, a target and a unit.",
+        back_url=goal_url,
+        back_label=goal.title,
+        status=422 if errors else 200,
+    )
+
+
+@workspace_page("goal.manage")
+@require_http_methods(["GET", "POST"])
+def key_result_new(request: HttpRequest, member, goal_id: int) -> HttpResponse:
+    return _create_key_result(request, member, goal_id)
+
+
+def _key_result_url(member, kr) -> str:
+    return reverse("goal", args=[member.workspace.slug, kr.goal_id]) + f"#kr-{kr.pk}"
+
+
+def _measure_form(request: HttpRequest, member, kr, *, values, errors: dict, how: str = "value", status: int = 200):
+    return form_response(
+        request,
+        "goals/_measure_form.html",
+        {
+            "kr": kr,
+            "how": how,
+            "values": values,
+            "errors": errors,
+            "today": timezone.localdate(),
+            "next": _next(request, ""),
+            "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
+            "chosen": {key: values.get(key, "") for key in ("encoding", "decimal", "date_format")},
+        },
+        title=f"Record a measurement of {kr.name}",
+        intro="One value on a day, or many from a CSV file (date,value,note). Other tools can send them through the API.",
+        back_url=_key_result_url(member, kr),
+        back_label=kr.goal.title,
+        status=status,
+    )
+
+
+def _record(request: HttpRequest, member, kr, *, csv_file: bool) -> HttpResponse:
+    """One value, or a CSV of them: all recorded, or none and the form again with what was typed."""
+    post = request.POST
+    decimal = member.workspace.decimal_separator
+    lines: list[int] = []
+    try:
+        if csv_file:
+            rows, lines = _csv_rows(request.FILES.get("file"), kr.pk, post, decimal)
+            source = MeasurementSource.CSV
+        else:
+            value = form_number(post.get("value"), "value", decimal=decimal, label="Value")
+            rows = [{"key_result_id": kr.pk, "date": post.get("date", ""), "value": value,
+                     "note": post.get("note", "")}]  # fmt: skip
+            source = MeasurementSource.MANUAL
+        try:
+            result = services.measurements_record(
+                member=member, rows=rows, source=source, on_duplicate="replace" if post.get("replace") else "reject",
+            )  # fmt: skip
+        except Invalid as exc:
+            raise _by_file_row(exc, lines) if lines else exc from None
+    except UserError as exc:
+        errors: dict[str, list[str]] = {}
+        for e in exc.errors or []:
+            if csv_file:  # a row of the file: its number and column
+                key, text = "file", f"{e.field}: {e.message}" if e.field.startswith("measurements.") else e.message
+            else:  # measurements.0.value -> value, next to its field
+                key, text = e.field.removeprefix("measurements.0."), e.message
+                key = key if key in ("date", "value", "note") else "form"
+            errors.setdefault(key, []).append(text)
+        if not errors:
+            errors["file" if csv_file else "form"] = [exc.detail]
+        return _measure_form(request, member, kr, values=post, errors=errors, how="csv" if csv_file else "value",
+                             status=422)
+    messages.success(request, f"{result.created} value(s) recorded, {result.replaced} replaced for {kr.name}.")
+    return finish(request, _next(request, _key_result_url(member, kr)))
+
+
+@workspace_page("measurement.record")
+@require_http_methods(["GET", "POST"])
+def measurement_new(request: HttpRequest, member, key_result_id: int) -> HttpResponse:
+    kr = services.get_key_result(member, key_result_id)
+    if request.method == "POST":
+        return _record(request, member, kr, csv_file=request.POST.get("how") == "csv")
+    return _measure_form(request, member, kr, values={"date": timezone.localdate().isoformat()}, errors={})
+
+
+@workspace_page("goal.view")
+@require_GET
+def key_result_page(request: HttpRequest, member, key_result_id: int) -> HttpResponse:
+    """A key result's own address: its card on its goal's page (the drawer's "Open full page")."""
+    return redirect(_key_result_url(member, services.get_key_result(member, key_result_id)))
+
+
+@workspace_page("goal.view")
+@require_GET
+def key_result_drawer(request: HttpRequest, member, key_result_id: int) -> HttpResponse:
+    kr = services.get_key_result(member, key_result_id)
+    data = selectors.goal(workspace=member.workspace, goal_id=kr.goal_id)
+    goal = data["view"].goal
+    k = next(k for k in data["view"].key_results if k.kr.pk == kr.pk)
+    _decorate(k, goal)
+    return drawer_response(
+        request,
+        "goals/_kr_drawer.html",
+        {"k": k, "goal": goal, "can_measure": can(member, "measurement.record")},
+        page_url=reverse("key_result", args=[member.workspace.slug, kr.pk]),
     )

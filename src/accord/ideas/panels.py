@@ -1,7 +1,11 @@
-"""Panels other capabilities add to the idea page (ideas knows nothing of them).
+"""Panels and actions other capabilities add to the idea page (ideas knows nothing of them).
 
 A higher app registers an IdeaPanel in its AppConfig.ready(); the idea page renders every panel
-whose context function returns a dict (None hides the panel, e.g. for a member who may not see it).
+whose context function returns a dict (None hides the panel, e.g. for a member who may not see it),
+in the tab it names ("overview", "scores", "evidence", "decisions" or "history").
+
+An IdeaAction is a button on the idea page and in its drawer that opens a form in a dialog (e.g.
+roadmaps' "Promote to a roadmap"); its url function returns None where the member may not use it.
 """
 
 from collections.abc import Callable
@@ -23,9 +27,19 @@ class IdeaPanel:
     template: str
     context: PanelContext
     order: int = 100  # lower first
+    tab: str = "overview"  # the tab of the idea page it shows in
+
+
+@dataclass(frozen=True)
+class IdeaAction:
+    key: str  # "<app>.<name>", unique
+    label: str
+    url: Callable[[Membership, Idea], str | None]  # the form's address; None hides the button
+    order: int = 100
 
 
 PANELS: dict[str, IdeaPanel] = {}
+ACTIONS: dict[str, IdeaAction] = {}
 
 
 def register(panel: IdeaPanel) -> None:
@@ -35,10 +49,30 @@ def register(panel: IdeaPanel) -> None:
     PANELS[panel.key] = panel
 
 
-def render_panels(request: HttpRequest, member: Membership, idea: Idea) -> list[SafeString]:
-    html = []
+def register_action(action: IdeaAction) -> None:
+    existing = ACTIONS.get(action.key)
+    if existing is not None and existing != action:
+        raise ValueError(f"Idea action {action.key} is registered twice.")
+    ACTIONS[action.key] = action
+
+
+def render_panels(request: HttpRequest, member: Membership, idea: Idea) -> dict[str, list[SafeString]]:
+    """The panels this member sees, by tab."""
+    html: dict[str, list[SafeString]] = {}
     for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
         context = panel.context(request, member, idea)
         if context is not None:
-            html.append(render_to_string(panel.template, {"idea": idea, **context}, request=request))
+            html.setdefault(panel.tab, []).append(
+                render_to_string(panel.template, {"idea": idea, **context}, request=request)
+            )
     return html
+
+
+def actions_for(member: Membership, idea: Idea) -> list[dict]:
+    """[{"key", "label", "url"}] of the actions this member may take on the idea."""
+    found = []
+    for action in sorted(ACTIONS.values(), key=lambda a: (a.order, a.key)):
+        url = action.url(member, idea)
+        if url:
+            found.append({"key": action.key, "label": action.label, "url": url})
+    return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_workflow
 
 urlpatterns = [
     path("w/<slug:slug>/ideas", views.ideas_list, name="ideas"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("w/<slug:slug>/ideas/new", views.idea_new, name="idea_new"),
     path("w/<slug:slug>/ideas/bulk", views.ideas_bulk, name="ideas_bulk"),
     path("w/<slug:slug>/ideas/<int:idea_id>", views.idea_detail, name="idea_detail"),
+    path("w/<slug:slug>/ideas/<int:idea_id>/drawer", views_workflow.idea_drawer, name="idea_drawer"),
     path("w/<slug:slug>/ideas/<int:idea_id>/edit", views.idea_edit, name="idea_edit"),
     path("w/<slug:slug>/ideas/<int:idea_id>/status", views.idea_status, name="idea_status"),
     path("w/<slug:slug>/ideas/<int:idea_id>/decide", views.idea_decide, name="idea_decide"),

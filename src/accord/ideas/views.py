@@ -12,6 +12,7 @@ from accord.audit.selectors import audit_entries
 from accord.core.errors import FieldError, Invalid
 from accord.core.markdown import render_markdown
 from accord.core.numbers import COMMA, POINT, NumberError, number_field, parse_number
+from accord.core.overlays import finish, form_response
 from accord.core.web import (
     UserError,
     field_errors,
@@ -30,7 +31,9 @@ from accord.workspaces.web import workspace_page
 
 from . import charts, evidence, panels, scoring, selectors, services
 from .models import DecisionKind, IdeaStatus, ModelKind, RoundStatus
+from .views_workflow import round_from_selection
 
+TAB_OF_ERRORS = {"decision": "decisions", "scores": "scores"}
 BOARD_COLUMNS = [
     IdeaStatus.NEW,
     IdeaStatus.UNDER_REVIEW,
@@ -95,6 +98,7 @@ def ideas_list(request: HttpRequest, member) -> HttpResponse:
         "statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
         "can_edit": can(member, "idea.edit"),
         "can_create": can(member, "idea.create"),
+        "can_open_rounds": can(member, "round.manage"),
         "query": request.GET.urlencode(),
     }
     template = (
@@ -150,6 +154,8 @@ def idea_status(request: HttpRequest, member, idea_id: int) -> HttpResponse:
 @require_POST
 def ideas_bulk(request: HttpRequest, member) -> HttpResponse:
     post = request.POST
+    if post.get("action") == "round":
+        return round_from_selection(request, member)
     try:
         count = services.ideas_bulk(
             member=member,
@@ -178,7 +184,19 @@ def _idea_form(request: HttpRequest, member, idea, values, errors: dict) -> Http
         "teams": workspace_teams(workspace=member.workspace),
         "idea": idea,
     }
-    return render(request, "ideas/form.html", context, status=422 if errors else 200)
+    slug = member.workspace.slug
+    return form_response(
+        request,
+        "ideas/_form.html",
+        context,
+        title="Edit idea" if idea else "Submit an idea",
+        intro="Changes are recorded in the idea's history."
+        if idea
+        else "Describe the problem first: the best ideas start from one. It starts as New; editors score it in a round.",
+        back_url=reverse("idea_detail", args=[slug, idea.pk]) if idea else reverse("ideas", args=[slug]),
+        back_label=idea.title if idea else "Ideas",
+        status=422 if errors else 200,
+    )
 
 
 @workspace_page("idea.create")
@@ -201,7 +219,7 @@ def idea_new(request: HttpRequest, member) -> HttpResponse:
             errors = field_errors(exc)
         else:
             messages.success(request, "Idea submitted.")
-            return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
+            return finish(request, reverse("idea_detail", args=[member.workspace.slug, idea.pk]))
     return _idea_form(request, member, None, values, errors)
 
 
@@ -239,7 +257,7 @@ def idea_edit(request: HttpRequest, member, idea_id: int) -> HttpResponse:
             errors = field_errors(exc)
         else:
             messages.success(request, "Idea saved.")
-            return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea.pk)
+            return finish(request, reverse("idea_detail", args=[member.workspace.slug, idea.pk]))
     return _idea_form(request, member, idea, values, errors)
 
 
@@ -317,6 +335,9 @@ def _idea_page(request, member, idea, *, errors=None, status=200) -> HttpRespons
             "can_score": can(member, "idea.edit"),
             "errors": errors or {},
             "panels": panels.render_panels(request, member, idea),
+            "idea_actions": panels.actions_for(member, idea),
+            # After a refused form, the tab that shows its messages.
+            "active_tab": next((tab for key, tab in TAB_OF_ERRORS.items() if key in (errors or {})), "overview"),
         },
         status=status,
     )
@@ -339,7 +360,7 @@ def idea_decide(request: HttpRequest, member, idea_id: int) -> HttpResponse:
         idea = selectors.idea(workspace=member.workspace, idea_id=idea_id)
         return _idea_page(request, member, idea, errors={"decision": field_errors(exc)}, status=422)
     messages.success(request, "Decision recorded.")
-    return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea_id)
+    return redirect(reverse("idea_detail", args=[member.workspace.slug, idea_id]) + "#decisions")
 
 
 @workspace_page("idea.decide")
@@ -375,7 +396,7 @@ def idea_scores(request: HttpRequest, member, idea_id: int, model_id: int) -> Ht
             status=422,
         )
     messages.success(request, "Scores saved.")
-    return redirect("idea_detail", slug=member.workspace.slug, idea_id=idea_id)
+    return redirect(reverse("idea_detail", args=[member.workspace.slug, idea_id]) + "#scores")
 
 
 # ---------------------------------------------------------------- scoring models
@@ -781,6 +802,9 @@ def round_close(request: HttpRequest, member, round_id: int) -> HttpResponse:
 @workspace_page("idea.view")
 def parking_lot(request: HttpRequest, member) -> HttpResponse:
     rows = selectors.parking_lot(workspace=member.workspace)
+    for r in rows:  # the scores kept with the park decision (the models that had one then)
+        snapshot = r["decision"].score_snapshot if r["decision"] else {}
+        r["snapshot"] = [(name, snap) for name, snap in snapshot.items() if snap.get("value") is not None]
     return render(
         request,
         "ideas/parking_lot.html",

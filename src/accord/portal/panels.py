@@ -33,5 +33,6 @@ def portal_context(request: HttpRequest, member: Membership, idea: Idea) -> dict
 
 def register() -> None:
     register_panel(
-        IdeaPanel(key="portal.votes", template="portal/_idea_panel.html", context=portal_context, order=20)
+        IdeaPanel(key="portal.votes", template="portal/_idea_panel.html", context=portal_context, order=20,
+                  tab="evidence")
     )

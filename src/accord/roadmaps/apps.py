@@ -6,4 +6,6 @@ class RoadmapsConfig(AppConfig):
     label = "roadmaps"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+        from . import idea_actions, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+
+        idea_actions.register()  # "Promote to a roadmap" on the idea page and drawer

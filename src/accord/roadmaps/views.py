@@ -26,6 +26,7 @@ from accord.audit.selectors import audit_entries
 from accord.core import dates
 from accord.core.errors import Invalid, StaleVersion
 from accord.core.markdown import render_markdown
+from accord.core.overlays import finish, form_response
 from accord.core.web import (
     UserError,
     field_errors,
@@ -161,33 +162,10 @@ def _roadmap_stats(workspace, roadmaps: list[Roadmap]) -> dict[int, dict]:
 @workspace_page("roadmap.view")
 @require_http_methods(["GET", "POST"])
 def roadmap_list(request: HttpRequest, member) -> HttpResponse:
-    errors, values = {}, {}
-    if request.method == "POST":
-        if not can(member, "roadmap.manage"):
-            raise PermissionDenied("Only editors create roadmaps.")
-        values = request.POST
-        try:
-            kind = values.get("kind", RoadmapKind.PRODUCT)
-            rm = services.roadmap_create(
-                member=member,
-                name=values.get("name", ""),
-                kind=kind,
-                description=values.get("description", ""),
-                time_scale=values.get("time_scale", TimeScale.MONTHS),
-                lanes=[
-                    line.strip()
-                    for line in values.get("lanes", "").replace(",", "\n").splitlines()
-                    if line.strip()
-                ],
-                includes=[form_int(v, "includes") for v in values.getlist("includes") if v]
-                if kind == RoadmapKind.PORTFOLIO
-                else None,
-            )
-        except UserError as exc:
-            errors = _errors(exc)
-        else:
-            messages.success(request, f"Roadmap {rm.name} created.")
-            return redirect("roadmap", slug=member.workspace.slug, roadmap_id=rm.pk)
+    if request.method == "POST":  # the form of the New roadmap dialog (views_forms), posted here
+        from .views_forms import create_roadmap
+
+        return create_roadmap(request, member)
     roadmaps = list(selectors.roadmaps(workspace=member.workspace).select_related("owner"))
     stats = _roadmap_stats(member.workspace, roadmaps)
     for rm in roadmaps:
@@ -198,14 +176,7 @@ def roadmap_list(request: HttpRequest, member) -> HttpResponse:
         {
             "roadmaps": roadmaps,
             "can_manage": can(member, "roadmap.manage"),
-            "errors": errors,
-            "values": values,
-            "kinds": RoadmapKind.choices,
-            "scales": TimeScale.choices,
-            "includable": [r for r in roadmaps if r.kind != RoadmapKind.PORTFOLIO],
-            "chosen_includes": values.getlist("includes") if values else [],
         },
-        status=422 if errors else 200,
     )
 
 
@@ -844,28 +815,6 @@ def lane_edit(request: HttpRequest, member, roadmap_id: int, lane_id: int) -> Ht
 
 @workspace_page("roadmap.manage")
 @require_POST
-def milestone_add(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
-    post = request.POST
-    try:
-        when = form_date(post.get("date"), "date")
-        if when is None:
-            raise Invalid.field("date", "Give the milestone a date.")
-        ms = services.milestone_create(
-            member=member,
-            name=post.get("name", ""),
-            date_=when,
-            roadmap_id=None if post.get("scope") == "all" else roadmap_id,
-            description=post.get("description", ""),
-        )
-    except UserError as exc:
-        messages.error(request, f"Milestone not added: {exc.detail}")
-    else:
-        messages.success(request, f"Milestone {ms.name} added.")
-    return _back(request, _roadmap_url(member, roadmap_id))
-
-
-@workspace_page("roadmap.manage")
-@require_POST
 def milestone_remove(
     request: HttpRequest, member, roadmap_id: int, milestone_id: int
 ) -> HttpResponse:
@@ -1039,7 +988,7 @@ def item_new(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
             errors = _errors(exc)
         else:
             messages.success(request, f"{item.title} added to the roadmap.")
-            return redirect(_roadmap_url(member, rm.pk, request.POST.get("view") or "timeline"))
+            return finish(request, _roadmap_url(member, rm.pk, request.POST.get("view") or "timeline"))
     ctx = {
         "roadmap": rm,
         "errors": errors,
@@ -1051,7 +1000,16 @@ def item_new(request: HttpRequest, member, roadmap_id: int) -> HttpResponse:
         else "timeline",
         **_item_form_context(member, rm),
     }
-    return render(request, "roadmaps/item_form.html", ctx, status=422 if errors else 200)
+    return form_response(
+        request,
+        "roadmaps/_item_new_form.html",
+        ctx,
+        title="New item",
+        intro="A bar on the timeline (with dates) or a card in Now, Next or Later. Add its dependencies on its page once it exists.",
+        back_url=_roadmap_url(member, rm.pk, ctx["back_view"]),
+        back_label=rm.name,
+        status=422 if errors else 200,
+    )
 
 
 @workspace_page("roadmap.manage")

@@ -14,7 +14,8 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accord.core.csv_safety import safe_cell
 from accord.core.errors import Invalid
 from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODINGS
+from accord.core.overlays import finish, form_response
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
@@ -244,10 +246,10 @@ def roadmap_import(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
                 note += f" and created the lane{'s' if len(result.lanes_created) != 1 else ''} "
                 note += ", ".join(result.lanes_created)
             messages.success(request, note + ".")
-            return redirect("roadmap_import", slug=member.workspace.slug, roadmap_id=roadmap.pk)
-    return render(
+            return finish(request, reverse("roadmap", args=[member.workspace.slug, roadmap.pk]))
+    return form_response(
         request,
-        "roadmaps/import.html",
+        "roadmaps/_import.html",
         {
             "roadmap": roadmap,
             "report": report,
@@ -257,5 +259,9 @@ def roadmap_import(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
             "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS, "date_formats": DATE_FORMATS},
             "chosen": {k: request.POST.get(k, "") for k in ("encoding", "decimal", "date_format")},
         },
+        title=f"Import items into {roadmap.name}",
+        intro="From a CSV file: every row is checked first; when one has a problem, nothing is imported.",
+        back_url=reverse("roadmap", args=[member.workspace.slug, roadmap.pk]),
+        back_label=roadmap.name,
         status=status,
     )

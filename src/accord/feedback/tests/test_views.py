@@ -195,3 +195,82 @@ def test_filtering_with_htmx_brings_export_links_for_what_the_table_shows(cast, 
     assert "<html" not in body
     assert 'id="feedback-export" hx-swap-oob="true"' in body
     assert "/api/v1/workspaces/acme/feedback/export?q=R%26D&amp;format=csv" in body
+
+
+def test_a_refused_capture_says_why_next_to_the_field_and_keeps_what_was_typed(cast, browser):
+    """Pasted, parsed, then saved with a bad e-mail address: the form stays, with the message."""
+    page = browser("contributor").post("/w/acme/feedback/new", {
+        "mode": "capture", "text": "We need Excel export.", "title": "Reports", "source": "support_ticket",
+        "name": "Jane Doe", "email": "jane-at-northwind", "company": "Northwind",
+    })  # fmt: skip
+    body = page.content.decode()
+    assert page.status_code == 422
+    assert re.search(r'id="err_email"[^>]*>[^<]*is not an e-mail address', body)
+    assert 'role="alert"' in body  # the summary is announced
+    assert "We need Excel export.</textarea>" in body and 'value="jane-at-northwind"' in body
+    assert 'value="Northwind"' in body and not Feedback.objects.exists()
+
+
+def test_a_revenue_weight_that_is_no_number_is_refused_next_to_its_field(cast, browser):
+    page = browser("contributor").post("/w/acme/feedback/new", {
+        "text": "Dark mode", "source": "survey", "name": "Ada", "revenue_weight": "lots",
+    })  # fmt: skip
+    body = page.content.decode()
+    assert page.status_code == 422 and re.search(r'id="err_revenue_weight"[^>]*>Revenue weight: &#x27;lots&#x27; is not a number', body)
+    assert 'value="lots"' in body
+
+
+# ---------------------------------------------------------------- the drawer and the dialogs
+
+DRAWER = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "accord-drawer-body"}
+DIALOG = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "accord-dialog-body"}
+
+
+def test_an_item_opens_in_the_drawer_from_the_inbox(cast, browser, make_feedback, make_idea):
+    fb = make_feedback("We need an Excel export.", title="Excel", customer={"name": "Ada", "email": "ada@example.com"})
+    services.link_create(member=cast.members["editor"], feedback_id=fb.pk, idea_id=make_idea().pk, quote="an Excel export")
+    viewer = browser("viewer")
+    assert f'href="/w/acme/feedback/{fb.pk}" data-drawer' in viewer.get("/w/acme/feedback").content.decode()
+    response = viewer.get(f"/w/acme/feedback/{fb.pk}/drawer", **DRAWER)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="accord-drawer-title" tabindex="-1">Excel<' in html and "<mark>an Excel export</mark>" in html
+    assert "Mark reviewed" not in html  # a viewer reads
+    fresh = make_feedback("Dark mode")
+    editor = browser("editor").get(f"/w/acme/feedback/{fresh.pk}/drawer", **DRAWER).content.decode()
+    assert "Mark reviewed" in editor and 'name="next" value="" data-return-here' in editor
+    assert viewer.get(f"/w/acme/feedback/{fb.pk}/drawer")["Location"] == f"/w/acme/feedback/{fb.pk}"
+
+
+def test_the_drawer_of_another_workspaces_feedback_is_404(cast, browser):
+    theirs = services.feedback_create(member=cast.outsider, text="Secret", source="survey")
+    assert browser("admin").get(f"/w/acme/feedback/{theirs.pk}/drawer", **DRAWER).status_code == 404
+    outsider = Client()
+    outsider.force_login(cast.outsider.user)
+    assert outsider.get(f"/w/acme/feedback/{theirs.pk}/drawer", **DRAWER).status_code == 404
+
+
+def test_capture_and_import_open_in_the_dialog(cast, browser):
+    client = browser("editor")
+    inbox = client.get("/w/acme/feedback").content.decode()
+    assert 'href="/w/acme/feedback/new" data-dialog' in inbox and 'href="/w/acme/feedback/import" data-dialog' in inbox
+    capture = client.get("/w/acme/feedback/new?capture=1", **DIALOG).content.decode()
+    assert "<html" not in capture and 'id="accord-dialog-title"' in capture and "Pasted e-mail or chat" in capture
+    parsed = client.post("/w/acme/feedback/new", {"mode": "capture", "action": "parse", "pasted": "From: Jo <jo@acme.example>\n\nDark mode please"}, **DIALOG)
+    assert parsed.status_code == 200 and 'value="jo@acme.example"' in parsed.content.decode()
+    saved = client.post("/w/acme/feedback/new", {"mode": "capture", "text": "Dark mode please", "source": "support_ticket"}, **DIALOG)
+    fb = Feedback.objects.get()
+    assert saved.status_code == 204 and saved["HX-Redirect"] == f"/w/acme/feedback/{fb.pk}"
+    upload = client.get("/w/acme/feedback/import", **DIALOG).content.decode()
+    assert "<html" not in upload and 'enctype="multipart/form-data"' in upload and "overlay-wide" in upload
+    assert browser("contributor").get("/w/acme/feedback/import", **DIALOG).status_code == 403
+
+
+def test_the_feedback_drawer_reads_a_constant_number_of_queries(cast, browser, make_feedback, make_idea, django_assert_max_num_queries):
+    fb = make_feedback("We need an Excel export and a PDF one.")
+    for n in range(4):
+        services.link_create(member=cast.members["editor"], feedback_id=fb.pk, idea_id=make_idea(f"Idea {n}").pk)
+    client = browser("editor")
+    client.get("/w/acme/feedback")  # signed in and in the workspace already
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/w/acme/feedback/{fb.pk}/drawer", **DRAWER).status_code == 200

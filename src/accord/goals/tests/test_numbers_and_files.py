@@ -186,3 +186,33 @@ def test_a_csv_cell_over_128_kib_is_a_422_naming_the_row_and_column(signed_in, c
     assert response.status_code == 422
     assert "Row 3, note: at most 500 characters" in response.content.decode()
     assert not Measurement.objects.exists()
+
+
+# ---------------------------------------------------------------- the same through the dialogs
+
+
+def test_the_dialogs_read_numbers_and_files_as_the_pages_do(signed_in, cast, company_goal, today):
+    from django.urls import reverse
+
+    goal, kr = company_goal
+    _comma(cast)
+    measure_url = reverse("measurement_new", args=["acme", kr.pk])
+    form = signed_in.get(measure_url).content.decode()
+    assert 'name="encoding"' in form and 'name="date_format"' in form and 'name="decimal"' in form
+    assert signed_in.post(measure_url, {"how": "value", "date": days_ago(today, 3), "value": "12,5"}).status_code == 302
+    assert Measurement.objects.get().value == 12.5
+    d1, d2 = today - timedelta(days=2), today - timedelta(days=1)
+    csv = f"date;value\n{d1:%d/%m/%Y};1.234,5\n{d2:%d/%m/%Y};oops\n".encode("cp1252")
+    refused = signed_in.post(measure_url, {"how": "csv", "date_format": "dmy", "file": SimpleUploadedFile("m.csv", csv)})
+    assert refused.status_code == 422 and "Row 3, value: &#x27;oops&#x27; is not a number" in refused.content.decode()
+    assert Measurement.objects.count() == 1
+    good = f"date;value\n{d1:%d/%m/%Y};1.234,5\n{d2:%d/%m/%Y};7\n".encode("cp1252")
+    done = signed_in.post(measure_url, {"how": "csv", "date_format": "dmy", "file": SimpleUploadedFile("m.csv", good)})
+    assert done.status_code == 302
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [7, 12.5, 1234.5]
+    created = signed_in.post(
+        reverse("key_result_new", args=["acme", goal.pk]),
+        {"name": "Revenue", "unit": "number", "direction": "increase", "baseline": "1.000,5", "target": "2.500"},
+    )
+    assert created.status_code == 302
+    assert KeyResult.objects.filter(name="Revenue").values_list("baseline", "target").get() == (1000.5, 2500)

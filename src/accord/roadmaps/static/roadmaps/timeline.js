@@ -111,6 +111,11 @@
   }
 
   function itemUrl(id) { return DATA.urls.item.replace(/\/0(\/|$)/, "/" + id + "$1") + "?from=" + DATA.roadmap.id; }
+  // The item in the side drawer over the timeline (core overlays.js), or its page without it.
+  function openItem(id, opener) {
+    if (window.AccordOverlays) window.AccordOverlays.openDrawer(itemUrl(id), opener);
+    else window.location.href = itemUrl(id);
+  }
   function moveUrl(id) { return DATA.urls.move.replace(/\/0\/move$/, "/" + id + "/move"); }
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
@@ -817,6 +822,7 @@
     var actions = el("div", "tl-details-actions");
     var open = el("a", "btn btn-sm", "Open item");
     open.href = itemUrl(id);
+    open.setAttribute("data-drawer", "");
     actions.appendChild(open);
     if (editable) {
       var edit = el("button", "btn btn-sm", "Edit dates");
@@ -1100,7 +1106,7 @@
   });
   root.addEventListener("dblclick", function (event) {
     var bar = barOf(event.target);
-    if (bar) window.location.href = itemUrl(+bar.getAttribute("data-id"));
+    if (bar) openItem(+bar.getAttribute("data-id"), bar);
   });
   root.addEventListener("focusin", function (event) {
     var bar = barOf(event.target);
@@ -1238,7 +1244,7 @@
     }
     if (event.key === "Enter") {
       event.preventDefault();
-      if (editable) openDialog(id); else window.location.href = itemUrl(id);
+      if (editable) openDialog(id); else openItem(id, bar);
       return;
     }
     if (!editable || event.ctrlKey) return;
