@@ -6,4 +6,6 @@ class RoadmapsConfig(AppConfig):
     label = "roadmaps"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+        from . import history, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+
+        history.register()  # how roadmaps and their items read in the history
