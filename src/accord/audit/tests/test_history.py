@@ -150,3 +150,13 @@ def test_the_audit_trail_team_and_person_pages_read_in_plain_language(client, ca
     for html in (trail, page):
         body = re.sub(r"<[^>]+>", " ", html.split('id="content"')[1])
         assert "team_ids" not in body and not re.search(r"\bFalse\b|\bTrue\b|\{'", body)
+
+
+def test_the_audit_api_carries_each_entry_in_plain_words(cast, api, admin):
+    design = services.team_create(member=admin, name="Design")
+    services.person_create(member=admin, name="Noah", team_ids=[design.pk])
+    body = api(cast.tokens["viewer"]).get("/workspaces/acme/audit", {"limit": 2}).json()
+    assert [i["summary"] for i in body["items"]] == [
+        "Ada Admin created person Noah\n  - Teams: Design",
+        "Ada Admin created team Design\n  - Kind: Custom",
+    ]
