@@ -27,7 +27,7 @@ def _tell_link(entry, lookup: h.Lookup) -> h.Told | None:
     before, after = entry.before or {}, entry.after or {}
     state = {**before, **after}
     # The label says "<feedback> -> <idea>" as they were; an update keeps only what changed.
-    recorded = entry.object_label.rsplit(" -> ", 1) + [""]
+    recorded = [*entry.object_label.rsplit(" -> ", 1), ""]
     feedback = lookup.name("feedback", state.get("feedback_id")) or h.excerpt(recorded[0], 80)
     idea = lookup.name("idea", state.get("idea_id")) or recorded[1] or "a deleted idea"
     what = f"feedback “{feedback}”"

@@ -219,3 +219,22 @@ def inbox_counts(*, workspace: Workspace) -> dict[str, int]:
     counts["all"] = sum(counts.values())
     return counts
 
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+
+def new_links_on(*, idea_ids: list[int], since, by_others_than: int, limit: int = 6) -> list[FeedbackLink]:
+    """Feedback linked to these ideas since a moment, by someone else, newest first. One query."""
+    if not idea_ids:
+        return []
+    return list(
+        FeedbackLink.objects.filter(idea_id__in=idea_ids, created_at__gte=since)
+        .exclude(created_by_id=by_others_than)
+        .select_related("feedback__customer", "idea")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def untriaged_count(*, workspace: Workspace) -> int:
+    return Feedback.objects.filter(workspace=workspace, status=FeedbackStatus.NEW).count()

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean, median, pstdev
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accord.audit.selectors import audit_entries
 from accord.core.errors import FieldError, Invalid, NotFound
 from accord.workspaces.models import Person, Team, Workspace
 
@@ -553,3 +555,44 @@ def moscow_balance(*, model: ScoringModel) -> moscow.EffortBalance:
     return moscow.effort_balance(
         (values.get("category"), values.get(effort_key)) for values in inputs if values
     )
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+
+def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
+    """Open rounds the member has not submitted scores to, oldest first, each with `idea_count`
+    and `rated` (how many of its ideas the member has scored so far). One query."""
+    submitted = Participation.objects.filter(round=OuterRef("pk"), rater_id=member.user_id, submitted_at__isnull=False)
+    rated = (
+        Rating.objects.filter(round=OuterRef("pk"), rater_id=member.user_id)
+        .order_by().values("round").annotate(n=Count("idea", distinct=True)).values("n")
+    )  # fmt: skip
+    return list(
+        ScoringRound.objects.filter(workspace_id=member.workspace_id, status=RoundStatus.OPEN)
+        .exclude(Exists(submitted))
+        .annotate(idea_count=Count("ideas", distinct=True), rated=Coalesce(Subquery(rated), 0))
+        .select_related("model")
+        .order_by("opened_at", "id")[:limit]
+    )
+
+
+def followed_idea_ids(*, member, sources, limit: int = 1000) -> list[int]:
+    """The ideas a member follows: the union of what each source (a function of the member giving
+    a queryset of idea ids) names, newest first, at most `limit`. One query per source."""
+    ids: set[int] = set()
+    for source in sources:
+        ids.update(source(member))
+    return sorted(ids, reverse=True)[:limit]
+
+
+def changes_on_ideas(*, workspace, idea_ids: list[int], since, by_others_than: int, limit: int = 6):
+    """The latest audit entries on these ideas since a moment, made by someone else. One query."""
+    if not idea_ids:
+        return []
+    entries = audit_entries(workspace=workspace, object_type="idea", since=since)
+    return list(entries.filter(object_id__in=[str(i) for i in idea_ids]).exclude(actor_id=by_others_than)[:limit])
+
+
+def unscored_count(*, workspace) -> int:
+    return Idea.objects.filter(workspace=workspace, status__in=[IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW]).count()

@@ -6,6 +6,7 @@ class RoadmapsConfig(AppConfig):
     label = "roadmaps"
 
     def ready(self) -> None:
-        from . import history, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+        from . import history, home, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
 
         history.register()  # how roadmaps and their items read in the history
+        home.register()  # conflicts on my roadmaps and coming milestones on the home page

@@ -1,0 +1,79 @@
+"""What ideas add to the workspace home (accord.workspaces.home): scoring rounds waiting for my
+scores, what changed lately on the ideas I follow, and the count of unscored ideas.
+
+The ideas I follow: those I submitted, scored (in a round or by setting values) and, through the
+sources other capabilities register here, those I linked feedback to. (Accord has no "watch" yet:
+this is what following means until it does.)
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from accord.audit.history import tell
+from accord.audit.models import AuditEntry
+from accord.workspaces import home
+from accord.workspaces.models import Membership
+from accord.workspaces.permissions import can
+
+from . import selectors
+from .models import Idea, Rating
+
+FollowSource = Callable[[Membership], QuerySet | list[int]]
+FOLLOW_SOURCES: dict[str, FollowSource] = {}
+
+
+def register_follow_source(key: str, source: FollowSource) -> None:
+    """source(member) -> a queryset of the ids of ideas the member follows (one query)."""
+    FOLLOW_SOURCES[key] = source
+
+
+def followed(me: home.Me) -> list[int]:
+    return me.remember("ideas.followed", lambda: selectors.followed_idea_ids(member=me.member, sources=FOLLOW_SOURCES.values()))
+
+
+def _submitted_or_rated(member: Membership) -> QuerySet:
+    rated = Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id).values("idea_id")
+    return (
+        Idea.objects.filter(workspace_id=member.workspace_id)
+        .filter(Q(submitter_id=member.user_id) | Q(pk__in=rated))
+        .values_list("pk", flat=True)
+    )
+
+
+def _scored(member: Membership) -> list[int]:
+    """Ideas whose values the member set by hand (recorded as "scored" in the audit trail)."""
+    ids = (
+        AuditEntry.objects.filter(workspace_id=member.workspace_id, actor_id=member.user_id, object_type="idea", action="scored")
+        .order_by().values_list("object_id", flat=True).distinct()
+    )  # fmt: skip
+    return [int(i) for i in ids if i.isdigit()]
+
+
+def rounds_card(me: home.Me) -> dict | None:
+    if not can(me.member, "rating.submit"):
+        return None
+    return {"rounds": selectors.rounds_awaiting(member=me.member)}
+
+
+def ideas_card(me: home.Me) -> dict | None:
+    ids = followed(me)
+    if not ids and not can(me.member, "idea.create"):
+        return None  # a viewer who follows nothing: nothing to say
+    entries = selectors.changes_on_ideas(workspace=me.workspace, idea_ids=ids, since=me.since, by_others_than=me.user.pk)
+    return {"followed": len(ids), "stories": tell(entries, slug=me.workspace.slug), "days": home.RECENT_DAYS}
+
+
+def unscored(me: home.Me) -> home.Figure:
+    n = selectors.unscored_count(workspace=me.workspace)
+    return home.Figure(label="Unscored ideas", value=n, hint="new or under review", tone="warn" if n else "ok",
+                       url=reverse("ideas", args=[me.workspace.slug]) + "?status=new")  # fmt: skip
+
+
+def register() -> None:
+    register_follow_source("ideas.submitted_or_rated", _submitted_or_rated)
+    register_follow_source("ideas.scored", _scored)
+    home.register_card(home.HomeCard(key="ideas.rounds", template="ideas/home/_rounds.html", context=rounds_card, order=10))
+    home.register_card(home.HomeCard(key="ideas.followed", template="ideas/home/_followed.html", context=ideas_card, order=30))
+    home.register_figure(home.HealthFigure(key="ideas.unscored", measure=unscored, order=30))
