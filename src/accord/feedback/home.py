@@ -12,9 +12,12 @@ from . import selectors
 from .models import FeedbackLink
 
 
-def linked_by(member: Membership):
+def linked_by(member: Membership, limit: int):
     """The ideas a member linked feedback to: they follow them."""
-    return FeedbackLink.objects.filter(created_by_id=member.user_id, idea__workspace_id=member.workspace_id).values_list("idea_id", flat=True)
+    return (
+        FeedbackLink.objects.filter(created_by_id=member.user_id, idea__workspace_id=member.workspace_id)
+        .order_by("-idea_id").values_list("idea_id", flat=True).distinct()[:limit]
+    )  # fmt: skip
 
 
 def feedback_card(me: home.Me) -> dict | None:

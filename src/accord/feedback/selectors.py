@@ -224,7 +224,7 @@ def inbox_counts(*, workspace: Workspace) -> dict[str, int]:
 # ---------------------------------------------------------------- the home: what needs me now
 
 
-def new_links_on(*, idea_ids: list[int], since, by_others_than: int, limit: int = 6) -> list[FeedbackLink]:
+def new_links_on(*, idea_ids: list[int], since, by_others_than: int, limit: int = 4) -> list[FeedbackLink]:
     """Feedback linked to these ideas since a moment, by someone else, newest first. One query."""
     if not idea_ids:
         return []

@@ -8,7 +8,7 @@ this is what following means until it does.)
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from accord.audit.history import tell
@@ -20,12 +20,13 @@ from accord.workspaces.permissions import can
 from . import selectors
 from .models import Idea, Rating
 
-FollowSource = Callable[[Membership], QuerySet | list[int]]
+FollowSource = Callable[[Membership, int], QuerySet | list[int]]
 FOLLOW_SOURCES: dict[str, FollowSource] = {}
 
 
 def register_follow_source(key: str, source: FollowSource) -> None:
-    """source(member) -> a queryset of the ids of ideas the member follows (one query)."""
+    """source(member, limit) -> the ids of at most `limit` ideas the member follows, newest first
+    (one query)."""
     FOLLOW_SOURCES[key] = source
 
 
@@ -33,22 +34,24 @@ def followed(me: home.Me) -> list[int]:
     return me.remember("ideas.followed", lambda: selectors.followed_idea_ids(member=me.member, sources=FOLLOW_SOURCES.values()))
 
 
-def _submitted_or_rated(member: Membership) -> QuerySet:
-    rated = Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id).values("idea_id")
+def _submitted(member: Membership, limit: int) -> QuerySet:
+    return Idea.objects.filter(workspace_id=member.workspace_id, submitter_id=member.user_id).order_by("-pk").values_list("pk", flat=True)[:limit]
+
+
+def _rated(member: Membership, limit: int) -> QuerySet:
     return (
-        Idea.objects.filter(workspace_id=member.workspace_id)
-        .filter(Q(submitter_id=member.user_id) | Q(pk__in=rated))
-        .values_list("pk", flat=True)
-    )
+        Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id)
+        .order_by("-idea_id").values_list("idea_id", flat=True).distinct()[:limit]
+    )  # fmt: skip
 
 
-def _scored(member: Membership) -> list[int]:
+def _scored(member: Membership, limit: int) -> list[int]:
     """Ideas whose values the member set by hand (recorded as "scored" in the audit trail)."""
     ids = (
         AuditEntry.objects.filter(workspace_id=member.workspace_id, actor_id=member.user_id, object_type="idea", action="scored")
-        .order_by().values_list("object_id", flat=True).distinct()
+        .order_by("-id").values_list("object_id", flat=True)[: limit * 4]
     )  # fmt: skip
-    return [int(i) for i in ids if i.isdigit()]
+    return list(dict.fromkeys(int(i) for i in ids if i.isdigit()))[:limit]
 
 
 def rounds_card(me: home.Me) -> dict | None:
@@ -72,7 +75,8 @@ def unscored(me: home.Me) -> home.Figure:
 
 
 def register() -> None:
-    register_follow_source("ideas.submitted_or_rated", _submitted_or_rated)
+    register_follow_source("ideas.submitted", _submitted)
+    register_follow_source("ideas.rated", _rated)
     register_follow_source("ideas.scored", _scored)
     home.register_card(home.HomeCard(key="ideas.rounds", template="ideas/home/_rounds.html", context=rounds_card, order=10))
     home.register_card(home.HomeCard(key="ideas.followed", template="ideas/home/_followed.html", context=ideas_card, order=30))

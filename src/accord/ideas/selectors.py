@@ -578,11 +578,12 @@ def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
 
 
 def followed_idea_ids(*, member, sources, limit: int = 1000) -> list[int]:
-    """The ideas a member follows: the union of what each source (a function of the member giving
-    a queryset of idea ids) names, newest first, at most `limit`. One query per source."""
+    """The ideas a member follows: the union of what each source names (a function of the member
+    and the limit giving at most that many idea ids, newest first), newest first, at most `limit`.
+    One query per source."""
     ids: set[int] = set()
     for source in sources:
-        ids.update(source(member))
+        ids.update(source(member, limit))
     return sorted(ids, reverse=True)[:limit]
 
 

@@ -83,3 +83,6 @@ def test_the_histories_of_ideas_items_feedback_teams_and_people(signed_in):
     urls += [reverse("feedback_detail", args=["lumen", i]) for i in sorted(updated)[:15] + touched["feedback"][:5] if i.isdigit()]
     for url in urls:
         check(signed_in, url)
+    for item_id in touched["roadmap item"]:  # nor on the item's details
+        html = signed_in.get(reverse("roadmap_item", args=["lumen", item_id])).content.decode()
+        assert not re.search(r"\bVersion\b", re.sub(r"<[^>]+>", " ", html.split('id="content"')[1]))
