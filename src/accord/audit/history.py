@@ -84,6 +84,8 @@ class ObjectType:
     needs: Callable[[Any], Iterable[tuple[str, Any]]] | None = None  # ids a custom teller resolves
     by_name: bool = False  # say the resolved (current) name rather than the recorded label
     nobody: str = "Accord"  # the actor of entries nobody signed in made (a portal visitor, ...)
+    title: str = ""  # in the audit trail's filter; the noun (or the key) by default
+    action_titles: Mapping[str, str] = field(default_factory=dict)  # e.g. {"decision_park": "Parked"}
 
 
 TYPES: dict[str, ObjectType] = {}
@@ -102,6 +104,20 @@ def extend(key: str, *, fields: Mapping[str, Field] | None = None, actions: Mapp
     base = TYPES[key]
     TYPES[key] = ObjectType(**{**base.__dict__, "fields": {**base.fields, **(fields or {})},
                                "actions": {**base.actions, **(actions or {})}})  # fmt: skip
+
+
+def type_title(key: str) -> str:
+    """How the audit trail's filter names an object type: "Roadmap item", "Feedback link"."""
+    t = TYPES.get(key)
+    return capfirst((t.title or t.noun) if t is not None and (t.title or t.noun) else humanize(key))
+
+
+def action_title(action: str) -> str:
+    """How the filter names an action, by the first type that gives it a title: "Parked"."""
+    for t in TYPES.values():
+        if action in t.action_titles:
+            return t.action_titles[action]
+    return humanize(action)
 
 
 def register_resolver(name: str, resolve: Callable[[int, set], dict]) -> None:

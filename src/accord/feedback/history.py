@@ -50,7 +50,7 @@ def _link_needs(entry):
 
 
 LINK = h.ObjectType(
-    key="feedbacklink", noun="", resolver="feedbacklink", tell=_tell_link, needs=_link_needs,
+    key="feedbacklink", noun="", title="Feedback link", resolver="feedbacklink", tell=_tell_link, needs=_link_needs,
     fields={"quote": h.Field("Quote"), "importance": h.Field("Importance", kind="choice", choices=IMPORTANCE),
             "feedback_id": h.Field("Feedback", kind="hidden"), "idea_id": h.Field("Idea", kind="hidden")},
 )
@@ -72,6 +72,7 @@ def register() -> None:
             "received_at": h.Field("Received", kind="date"), "unverified_email": h.Field("Sender (not confirmed yet)"),
         },
         actions={"sender_verified": f"confirmed the sender of {h.OBJ}", "imported": "imported {label}"},
+        action_titles={"sender_verified": "Sender confirmed"},
     ))
     h.register(h.ObjectType(
         key="customer", noun="customer", resolver="customer", url=lambda slug, pk: reverse("customer_detail", args=[slug, pk]),

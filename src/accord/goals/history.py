@@ -71,10 +71,10 @@ def register() -> None:
             "target_min": h.Field("Lowest target", kind="number"), "owner_id": h.Field("Owner", kind="ref", ref="person"),
         },
     ))
-    h.register(h.ObjectType(key="measurements", noun="", tell=_tell_measured,
+    h.register(h.ObjectType(key="measurements", noun="", title="Measurements", tell=_tell_measured,
                             needs=lambda entry: [("key result", k) for k in _key_results(entry)]))
     h.register(h.ObjectType(
-        key="measurement", noun="", actions={"deleted": f"deleted the measurement of {h.NAME}"},
+        key="measurement", noun="", title="Measurement", actions={"deleted": f"deleted the measurement of {h.NAME}"},
         fields={"date": h.Field("Date", kind="date"), "value": h.Field("Value", kind="number"), "note": h.Field("Note")},
     ))
     h.register(h.ObjectType(

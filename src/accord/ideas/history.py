@@ -133,6 +133,8 @@ def register() -> None:
             "decision_reject": f"rejected {h.OBJ}", "decision_reopen": f"reopened {h.OBJ}",
         },
         quiet={"status", "title"},
+        action_titles={"decision_promote": "Promoted", "decision_park": "Parked", "decision_reject": "Rejected",
+                       "decision_reopen": "Reopened", "kano_answer": "Kano answer", "merged_in": "Merged into"},
     ))
     h.register(h.ObjectType(
         key="scoring model", noun="scoring model", resolver="scoring model", url=_url("scoring_model"),

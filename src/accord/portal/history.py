@@ -25,7 +25,7 @@ def register() -> None:
         actions={"published": f"published {h.OBJ} on the portal", "unpublished": f"took {h.OBJ} off the portal"},
     )
     h.register(h.ObjectType(
-        key="portal", noun="", tell=_tell_portal,
+        key="portal", noun="", title="Portal", tell=_tell_portal,
         fields={"enabled": h.Field("the portal", kind="bool"), "title": h.Field("Title"), "intro": h.Field("Introduction", kind="markdown"),
                 "moderate_comments": h.Field("moderation of comments", kind="bool"),
                 "moderate_submissions": h.Field("moderation of feedback", kind="bool")},
@@ -34,9 +34,11 @@ def register() -> None:
         h.register(h.ObjectType(
             key=key, noun=noun, nobody="A portal visitor", quiet={"status"},
             fields={"status": h.Field("Status", kind="choice", choices=MODERATION)},
+            action_titles={"moderated_approve": "Approved", "moderated_reject": "Rejected by a moderator", "moderated_spam": "Marked as spam"},
             actions={
                 "commented": f"commented on the portal idea {h.NAME}", "submitted": f"sent {h.OBJ} through the portal",
                 **{action: f"{verb} {h.OBJ}" for action, verb in MODERATED.items()},
             },
         ))
-    h.register(h.ObjectType(key="vote", noun="", actions={"voted_for_customer": f"recorded a portal vote: {h.NAME}"}))
+    h.register(h.ObjectType(key="vote", noun="", title="Portal vote", actions={"voted_for_customer": f"recorded a portal vote: {h.NAME}"},
+                            action_titles={"voted_for_customer": "Vote recorded"}))

@@ -171,7 +171,7 @@ def register() -> None:
                 "description": h.Field("Description", kind="markdown")},
     ))
     h.register(h.ObjectType(
-        key="dependency", noun="", actions={"created": f"added the dependency {h.NAME}", "deleted": f"removed the dependency {h.NAME}"},
+        key="dependency", noun="", title="Dependency", actions={"created": f"added the dependency {h.NAME}", "deleted": f"removed the dependency {h.NAME}"},
         fields={"predecessor": h.Field("Predecessor", kind="hidden"), "successor": h.Field("Successor", kind="hidden"),
                 "kind": h.Field("Kind", kind="choice", choices=dict(DependencyKind.choices))},
     ))
@@ -188,5 +188,5 @@ def register() -> None:
         },
     ))
     h.register(h.ObjectType(
-        key="calendar feed", noun="", actions={"created": f"created a calendar feed of {h.NAME}", "revoked": f"revoked a calendar feed of {h.NAME}"},
+        key="calendar feed", noun="", title="Calendar feed", actions={"created": f"created a calendar feed of {h.NAME}", "revoked": f"revoked a calendar feed of {h.NAME}"},
     ))

@@ -47,11 +47,12 @@ def register() -> None:
         fields={"name": h.Field("Name"), "slug": h.Field("Address"), "description": h.Field("Description", kind="markdown")},
     ))
     h.register(h.ObjectType(
-        key="membership", noun="", resolver="membership", by_name=True, tell=_membership,
+        key="membership", noun="", title="Member", resolver="membership",
+        action_titles={"joined": "Joined", "role_changed": "Role changed", "removed": "Removed"}, by_name=True, tell=_membership,
         fields={"role": h.Field("Role", kind="choice", choices=ROLES)},
     ))
     h.register(h.ObjectType(
-        key="invitation", noun="", actions={"invited": f"invited {h.NAME}", "revoked": f"revoked the invitation of {h.NAME}"},
+        key="invitation", noun="", title="Invitation", actions={"invited": f"invited {h.NAME}", "revoked": f"revoked the invitation of {h.NAME}"},
         fields={"email": h.Field("E-mail"), "role": h.Field("Role", kind="choice", choices=ROLES)}, quiet={"email"},
     ))
     h.register(h.ObjectType(

@@ -18,3 +18,13 @@ def told(context, entries):
 def about_one_object(stories) -> bool:
     """All of them about the same object (an idea's own history): "this idea" reads better."""
     return bool(stories) and len({(s.entry.object_type, s.entry.object_id) for s in stories}) == 1
+
+
+@register.filter
+def object_title(key: str) -> str:
+    return history.type_title(key)
+
+
+@register.filter
+def action_title(action: str) -> str:
+    return history.action_title(action)

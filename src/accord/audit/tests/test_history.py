@@ -160,3 +160,14 @@ def test_the_audit_api_carries_each_entry_in_plain_words(cast, api, admin):
         "Ada Admin created person Noah\n  - Teams: Design",
         "Ada Admin created team Design\n  - Kind: Custom",
     ]
+
+
+def test_the_trail_filters_name_object_types_and_actions_in_words(client, cast, admin):
+    viewer = cast.members["viewer"]
+    services.member_change_role(member=admin, membership_id=viewer.pk, role="editor", version=viewer.version)
+    client.force_login(admin.user)
+    html = client.get(reverse("audit", args=["acme"])).content.decode()
+    assert '<option value="membership" >Member</option>' in html and '<option value="api token" >API token</option>' in html
+    assert '<option value="role_changed" >Role changed</option>' in html
+    assert history.type_title("feedbacklink") == "Feedback link" and history.action_title("decision_park") == "Parked"
+    assert history.type_title("never heard of") == "Never heard of"
