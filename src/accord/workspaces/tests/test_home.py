@@ -12,9 +12,8 @@ def registry(monkeypatch):
     monkeypatch.setattr(home, "FIGURES", {})
 
 
-def test_cards_render_in_order_and_none_hides_a_card(registry, cast, settings, tmp_path):
-    (tmp_path / "card.html").write_text("[{{ card_key }}:{{ word }}]")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path]
+def test_cards_render_in_order_and_none_hides_a_card(registry, cast, monkeypatch):
+    monkeypatch.setattr(home, "render_to_string", lambda template, context, request=None: f"[{context['card_key']}:{context['word']}]")
     home.register_card(home.HomeCard(key="b.second", template="card.html", context=lambda me: {"word": "two"}, order=20))
     home.register_card(home.HomeCard(key="a.first", template="card.html", context=lambda me: {"word": "one"}, order=10))
     home.register_card(home.HomeCard(key="c.hidden", template="card.html", context=lambda me: None, order=5))
