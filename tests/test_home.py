@@ -155,3 +155,21 @@ def test_a_new_member_of_an_empty_workspace_is_told_what_will_show(client, cast)
 def test_the_home_of_another_workspace_is_404(client, cast):
     client.force_login(cast.outsider.user)
     assert client.get(reverse("workspace_home", args=["acme"])).status_code == 404
+
+
+def test_ideas_i_scored_in_a_round_or_linked_feedback_to_are_followed(client, cast, world):
+    admin, editor, contributor = world["admin"], world["editor"], cast.members["contributor"]
+    rated = idea_services.idea_create(member=admin, title="Rated by the contributor")
+    linked = idea_services.idea_create(member=admin, title="Linked by the contributor")
+    other = idea_services.idea_create(member=admin, title="Nobody's business")
+    scoring_round = idea_services.round_open(member=admin, model_id=world["model"].pk, title="Q3", idea_ids=[rated.pk])
+    idea_services.ratings_save(member=contributor, round_id=scoring_round.pk, idea_id=rated.pk, values={"value": 4})
+    fb = feedback_services.feedback_create(member=contributor, text="We need this.", source="sales_call")
+    feedback_services.link_create(member=contributor, feedback_id=fb.pk, idea_id=linked.pk)
+    assert "No new feedback on your ideas" in section(page(client, contributor), "home-feedback")  # their own link
+    for idea in (rated, linked, other):
+        idea = idea.__class__.objects.get(pk=idea.pk)
+        idea_services.idea_update(member=editor, idea_id=idea.pk, version=idea.version, title=f"{idea.title}!")
+    ideas = section(page(client, contributor), "home-ideas")
+    assert "Rated by the contributor!" in ideas and "Linked by the contributor!" in ideas
+    assert "Nobody's business" not in ideas

@@ -11,23 +11,26 @@ from accord.workspaces.permissions import can
 from . import selectors
 from .models import FeedbackLink
 
+SHOWN = 4
 
-def linked_by(member: Membership, limit: int):
+
+def linked_by(member: Membership, candidates: list[int] | None):
     """The ideas a member linked feedback to: they follow them."""
-    return (
-        FeedbackLink.objects.filter(created_by_id=member.user_id, idea__workspace_id=member.workspace_id)
-        .order_by("-idea_id").values_list("idea_id", flat=True).distinct()[:limit]
-    )  # fmt: skip
+    links = FeedbackLink.objects.filter(created_by_id=member.user_id, feedback__workspace_id=member.workspace_id)
+    if candidates is not None:
+        links = links.filter(idea_id__in=candidates)
+    return links.order_by().values_list("idea_id", flat=True).distinct()
 
 
 def feedback_card(me: home.Me) -> dict | None:
     if not can(me.member, "feedback.view"):
         return None
-    ids = ideas_home.followed(me)
-    if not ids and not can(me.member, "idea.create"):
+    recent = selectors.recent_links(workspace=me.workspace, since=me.since, by_others_than=me.user.pk)
+    mine = ideas_home.followed_among(me, [idea for _link, idea in recent])
+    links = selectors.links_by_id(ids=[link for link, idea in recent if idea in mine][:SHOWN])
+    if not links and not ideas_home.follows_any(me) and not can(me.member, "idea.create"):
         return None  # a viewer who follows no idea
-    links = selectors.new_links_on(idea_ids=ids, since=me.since, by_others_than=me.user.pk)
-    return {"links": links, "followed": len(ids), "days": home.RECENT_DAYS}
+    return {"links": links, "follows": bool(links) or ideas_home.follows_any(me), "days": home.RECENT_DAYS}
 
 
 def untriaged_figure(me: home.Me) -> home.Figure | None:

@@ -224,16 +224,20 @@ def inbox_counts(*, workspace: Workspace) -> dict[str, int]:
 # ---------------------------------------------------------------- the home: what needs me now
 
 
-def new_links_on(*, idea_ids: list[int], since, by_others_than: int, limit: int = 4) -> list[FeedbackLink]:
-    """Feedback linked to these ideas since a moment, by someone else, newest first. One query."""
-    if not idea_ids:
-        return []
+def recent_links(*, workspace: Workspace, since, by_others_than: int, limit: int = 300) -> list[tuple[int, int]]:
+    """(link id, idea id) of the feedback linked to ideas since a moment, by someone else, newest
+    first (the home keeps those on ideas the member follows). Bounded by recent activity. One query."""
     return list(
-        FeedbackLink.objects.filter(idea_id__in=idea_ids, created_at__gte=since)
+        FeedbackLink.objects.filter(feedback__workspace=workspace, created_at__gte=since)
         .exclude(created_by_id=by_others_than)
-        .select_related("feedback__customer", "idea")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id").values_list("pk", "idea_id")[:limit]
     )
+
+
+def links_by_id(*, ids: list[int]) -> list[FeedbackLink]:
+    """These links with their feedback, customer and idea, in the order given. One query."""
+    found = {link.pk: link for link in FeedbackLink.objects.filter(pk__in=ids).select_related("feedback__customer", "idea")}
+    return [found[i] for i in ids if i in found]
 
 
 def untriaged_count(*, workspace: Workspace) -> int:

@@ -20,38 +20,49 @@ from accord.workspaces.permissions import can
 from . import selectors
 from .models import Idea, Rating
 
-FollowSource = Callable[[Membership, int], QuerySet | list[int]]
+FollowSource = Callable[[Membership, list[int] | None], QuerySet]
 FOLLOW_SOURCES: dict[str, FollowSource] = {}
+SHOWN = 6
 
 
 def register_follow_source(key: str, source: FollowSource) -> None:
-    """source(member, limit) -> the ids of at most `limit` ideas the member follows, newest first
-    (one query)."""
+    """source(member, candidates) -> a queryset of the ids of those candidate ideas (all ideas when
+    None) the member follows; one query on an index, however many ideas they follow."""
     FOLLOW_SOURCES[key] = source
 
 
-def followed(me: home.Me) -> list[int]:
-    return me.remember("ideas.followed", lambda: selectors.followed_idea_ids(member=me.member, sources=FOLLOW_SOURCES.values()))
+def followed_among(me: home.Me, candidates: list[int]) -> set[int]:
+    """Which of these ideas the member follows (remembered for the other cards of the page)."""
+    known: dict[int, bool] = me.memo.setdefault("ideas.follows", {})
+    missing = [i for i in dict.fromkeys(candidates) if i not in known]
+    if missing:
+        found = selectors.followed_among(member=me.member, candidates=missing, sources=FOLLOW_SOURCES.values())
+        known.update({i: i in found for i in missing})
+    return {i for i in candidates if known[i]}
 
 
-def _submitted(member: Membership, limit: int) -> QuerySet:
-    return Idea.objects.filter(workspace_id=member.workspace_id, submitter_id=member.user_id).order_by("-pk").values_list("pk", flat=True)[:limit]
+def follows_any(me: home.Me) -> bool:
+    return me.remember("ideas.follows_any", lambda: selectors.follows_any(member=me.member, sources=FOLLOW_SOURCES.values()))
 
 
-def _rated(member: Membership, limit: int) -> QuerySet:
-    return (
-        Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id)
-        .order_by("-idea_id").values_list("idea_id", flat=True).distinct()[:limit]
-    )  # fmt: skip
+def _submitted(member: Membership, candidates: list[int] | None) -> QuerySet:
+    ideas = Idea.objects.filter(workspace_id=member.workspace_id, submitter_id=member.user_id)
+    return (ideas if candidates is None else ideas.filter(pk__in=candidates)).values_list("pk", flat=True)
 
 
-def _scored(member: Membership, limit: int) -> list[int]:
+def _rated(member: Membership, candidates: list[int] | None) -> QuerySet:
+    ratings = Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id)
+    if candidates is not None:
+        ratings = ratings.filter(idea_id__in=candidates)
+    return ratings.order_by().values_list("idea_id", flat=True).distinct()
+
+
+def _scored(member: Membership, candidates: list[int] | None) -> QuerySet:
     """Ideas whose values the member set by hand (recorded as "scored" in the audit trail)."""
-    ids = (
-        AuditEntry.objects.filter(workspace_id=member.workspace_id, actor_id=member.user_id, object_type="idea", action="scored")
-        .order_by("-id").values_list("object_id", flat=True)[: limit * 4]
-    )  # fmt: skip
-    return list(dict.fromkeys(int(i) for i in ids if i.isdigit()))[:limit]
+    entries = AuditEntry.objects.filter(workspace_id=member.workspace_id, actor_id=member.user_id, object_type="idea", action="scored")
+    if candidates is not None:
+        entries = entries.filter(object_id__in=[str(i) for i in candidates])
+    return entries.order_by().values_list("object_id", flat=True).distinct()
 
 
 def rounds_card(me: home.Me) -> dict | None:
@@ -61,11 +72,12 @@ def rounds_card(me: home.Me) -> dict | None:
 
 
 def ideas_card(me: home.Me) -> dict | None:
-    ids = followed(me)
-    if not ids and not can(me.member, "idea.create"):
+    recent = selectors.recent_idea_changes(workspace=me.workspace, since=me.since, by_others_than=me.user.pk)
+    mine = followed_among(me, [idea for _entry, idea in recent])
+    entries = selectors.audit_entries_by_id(workspace=me.workspace, ids=[e for e, idea in recent if idea in mine][:SHOWN])
+    if not entries and not follows_any(me) and not can(me.member, "idea.create"):
         return None  # a viewer who follows nothing: nothing to say
-    entries = selectors.changes_on_ideas(workspace=me.workspace, idea_ids=ids, since=me.since, by_others_than=me.user.pk)
-    return {"followed": len(ids), "stories": tell(entries, slug=me.workspace.slug), "days": home.RECENT_DAYS}
+    return {"follows": bool(entries) or follows_any(me), "stories": tell(entries, slug=me.workspace.slug), "days": home.RECENT_DAYS}
 
 
 def unscored(me: home.Me) -> home.Figure:

@@ -577,22 +577,32 @@ def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
     )
 
 
-def followed_idea_ids(*, member, sources, limit: int = 1000) -> list[int]:
-    """The ideas a member follows: the union of what each source names (a function of the member
-    and the limit giving at most that many idea ids, newest first), newest first, at most `limit`.
-    One query per source."""
-    ids: set[int] = set()
+def followed_among(*, member, candidates: list[int] | None, sources) -> set[int]:
+    """Which of the candidate ideas the member follows (each source, a function of the member and
+    the candidates, names those it knows of; None as candidates: any). One query per source."""
+    found: set[int] = set()
     for source in sources:
-        ids.update(source(member, limit))
-    return sorted(ids, reverse=True)[:limit]
+        found.update(int(i) for i in source(member, candidates))
+    return found
 
 
-def changes_on_ideas(*, workspace, idea_ids: list[int], since, by_others_than: int, limit: int = 6):
-    """The latest audit entries on these ideas since a moment, made by someone else. One query."""
-    if not idea_ids:
-        return []
-    entries = audit_entries(workspace=workspace, object_type="idea", since=since)
-    return list(entries.filter(object_id__in=[str(i) for i in idea_ids]).exclude(actor_id=by_others_than)[:limit])
+def follows_any(*, member, sources) -> bool:
+    """Whether the member follows any idea at all. At most one (LIMIT 1) query per source."""
+    return any(source(member, None).exists() for source in sources)
+
+
+def recent_idea_changes(*, workspace, since, by_others_than: int, limit: int = 500) -> list[tuple[int, int]]:
+    """(entry id, idea id) of the latest audit entries on ideas since a moment, by someone else,
+    newest first: what the home then keeps of those on the ideas a member follows. Bounded by
+    recent activity, not by how many ideas anyone follows. One query."""
+    entries = audit_entries(workspace=workspace, object_type="idea", since=since).exclude(actor_id=by_others_than)
+    return [(pk, int(idea)) for pk, idea in entries.values_list("pk", "object_id")[:limit] if idea.isdigit()]
+
+
+def audit_entries_by_id(*, workspace, ids: list[int]) -> list:
+    """These audit entries, in the order given. One query."""
+    found = {e.pk: e for e in audit_entries(workspace=workspace).filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
 
 
 def unscored_count(*, workspace) -> int:
