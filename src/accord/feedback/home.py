@@ -17,9 +17,9 @@ SHOWN = 4
 def linked_by(member: Membership, candidates: list[int] | None):
     """The ideas a member linked feedback to: they follow them."""
     links = FeedbackLink.objects.filter(created_by_id=member.user_id, feedback__workspace_id=member.workspace_id)
-    if candidates is not None:
-        links = links.filter(idea_id__in=candidates)
-    return links.order_by().values_list("idea_id", flat=True).distinct()
+    if candidates is None:
+        return links.values_list("idea_id", flat=True)
+    return links.filter(idea_id__in=candidates).order_by().values_list("idea_id", flat=True).distinct()
 
 
 def feedback_card(me: home.Me) -> dict | None:

@@ -52,17 +52,17 @@ def _submitted(member: Membership, candidates: list[int] | None) -> QuerySet:
 
 def _rated(member: Membership, candidates: list[int] | None) -> QuerySet:
     ratings = Rating.objects.filter(rater_id=member.user_id, round__workspace_id=member.workspace_id)
-    if candidates is not None:
-        ratings = ratings.filter(idea_id__in=candidates)
-    return ratings.order_by().values_list("idea_id", flat=True).distinct()
+    if candidates is None:  # "any?": no DISTINCT, which would read all of a rater's ratings first
+        return ratings.values_list("idea_id", flat=True)
+    return ratings.filter(idea_id__in=candidates).order_by().values_list("idea_id", flat=True).distinct()
 
 
 def _scored(member: Membership, candidates: list[int] | None) -> QuerySet:
     """Ideas whose values the member set by hand (recorded as "scored" in the audit trail)."""
     entries = AuditEntry.objects.filter(workspace_id=member.workspace_id, actor_id=member.user_id, object_type="idea", action="scored")
-    if candidates is not None:
-        entries = entries.filter(object_id__in=[str(i) for i in candidates])
-    return entries.order_by().values_list("object_id", flat=True).distinct()
+    if candidates is None:
+        return entries.values_list("object_id", flat=True)
+    return entries.filter(object_id__in=[str(i) for i in candidates]).order_by().values_list("object_id", flat=True).distinct()
 
 
 def rounds_card(me: home.Me) -> dict | None:

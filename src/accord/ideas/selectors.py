@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean, median, pstdev
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.audit.selectors import audit_entries
@@ -562,19 +561,25 @@ def moscow_balance(*, model: ScoringModel) -> moscow.EffortBalance:
 
 def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
     """Open rounds the member has not submitted scores to, oldest first, each with `idea_count`
-    and `rated` (how many of its ideas the member has scored so far). One query."""
+    and `rated` (how many of its ideas the member has scored so far). Two queries: the counts of
+    the member's ratings apart, as a correlated subquery per joined row would make PostgreSQL
+    estimate the query dear enough to JIT-compile it (hundreds of milliseconds)."""
     submitted = Participation.objects.filter(round=OuterRef("pk"), rater_id=member.user_id, submitted_at__isnull=False)
-    rated = (
-        Rating.objects.filter(round=OuterRef("pk"), rater_id=member.user_id)
-        .order_by().values("round").annotate(n=Count("idea", distinct=True)).values("n")
-    )  # fmt: skip
-    return list(
+    rounds = list(
         ScoringRound.objects.filter(workspace_id=member.workspace_id, status=RoundStatus.OPEN)
         .exclude(Exists(submitted))
-        .annotate(idea_count=Count("ideas", distinct=True), rated=Coalesce(Subquery(rated), 0))
+        .annotate(idea_count=Count("ideas"))
         .select_related("model")
         .order_by("opened_at", "id")[:limit]
     )
+    if rounds:
+        rated = dict(
+            Rating.objects.filter(rater_id=member.user_id, round_id__in=[r.pk for r in rounds])
+            .order_by().values("round").annotate(n=Count("idea", distinct=True)).values_list("round", "n")
+        )  # fmt: skip
+        for r in rounds:
+            r.rated = rated.get(r.pk, 0)
+    return rounds
 
 
 def followed_among(*, member, candidates: list[int] | None, sources) -> set[int]:
