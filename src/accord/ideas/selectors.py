@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean, median, pstdev
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accord.audit.selectors import audit_entries
@@ -573,12 +573,17 @@ def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
         .order_by("opened_at", "id")[:limit]
     )
     if rounds:
-        rated = dict(
-            Rating.objects.filter(rater_id=member.user_id, round_id__in=[r.pk for r in rounds])
-            .order_by().values("round").annotate(n=Count("idea", distinct=True)).values_list("round", "n")
+        # Per round (on the round's index): an IN list of rounds would have SQLite read all of a
+        # rater's ratings through the rater's index instead.
+        mine = (
+            Rating.objects.filter(round=OuterRef("pk"), rater_id=member.user_id)
+            .order_by().values("round").annotate(n=Count("idea", distinct=True)).values("n")
         )  # fmt: skip
+        rated = dict(
+            ScoringRound.objects.filter(pk__in=[r.pk for r in rounds]).annotate(n=Subquery(mine)).values_list("pk", "n")
+        )
         for r in rounds:
-            r.rated = rated.get(r.pk, 0)
+            r.rated = rated.get(r.pk) or 0
     return rounds
 
 
