@@ -8,6 +8,7 @@ from accord.core.api_support import DateTimeIn, Id, Page, PageParams, paginate, 
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
 
+from .history import tell
 from .selectors import audit_entries
 
 router = Router(auth=API_AUTH, tags=["audit"])
@@ -25,6 +26,7 @@ class AuditEntryOut(Schema):
     object_label: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    summary: str = Field(description="The change in plain words, as the audit trail says it (names, not ids).")
 
 
 class AuditFilter(Schema):
@@ -41,4 +43,7 @@ class AuditFilter(Schema):
 def list_audit(request: HttpRequest, slug: str, page: Query[PageParams], filters: Query[AuditFilter]):
     member = member_for(request, slug)
     require(member, "audit.view")
-    return paginate(audit_entries(workspace=member.workspace, **filters.dict()), page)
+    result = paginate(audit_entries(workspace=member.workspace, **filters.dict()), page)
+    for story in tell(result["items"], slug=member.workspace.slug):
+        story.entry.summary = story.as_text()
+    return result

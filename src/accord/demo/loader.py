@@ -25,12 +25,19 @@ def load_demo() -> tuple[str, bool]:
 
     if Workspace.objects.filter(slug=DEMO_SLUG).exists():
         return DEMO_SLUG, False
+    build(slug=DEMO_SLUG, admin_email=ADMIN_EMAIL)
+    return DEMO_SLUG, True
+
+
+def build(*, slug: str, admin_email: str, domain: str | None = None, password: str = DEMO_PASSWORD) -> None:
+    """The demo under another slug and e-mail domain (the bench builds one among its own data)."""
     with transaction.atomic(), acting_via("demo"):
         User = get_user_model()
-        admin = User.objects.filter(email=ADMIN_EMAIL).first() or User.objects.create_superuser(
-            ADMIN_EMAIL, DEMO_PASSWORD, name="Avery Admin"
+        admin = User.objects.filter(email=admin_email).first() or User.objects.create_superuser(
+            admin_email, password, name="Avery Admin"
         )
-        context = {"admin": admin, "slug": DEMO_SLUG, "password": DEMO_PASSWORD}
+        context = {"admin": admin, "slug": slug, "password": password}
+        if domain:
+            context["domain"] = domain
         for step in STEPS:
             step(context)
-    return DEMO_SLUG, True

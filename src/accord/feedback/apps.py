@@ -6,9 +6,11 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
 
     def ready(self) -> None:
-        from . import evidence, panels, permissions  # noqa: F401  (permission rows)
+        from . import evidence, history, home, panels, permissions  # noqa: F401  (permission rows)
 
         evidence.register()  # feedback.linked, feedback.customers, feedback.revenue
+        history.register()  # how feedback and its links read in the history
+        home.register()  # new feedback on my ideas, untriaged feedback on the home page
         panels.register()  # the evidence panel on the idea page
         from accord.ideas.signals import idea_status_changed
 

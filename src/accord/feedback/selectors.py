@@ -219,3 +219,27 @@ def inbox_counts(*, workspace: Workspace) -> dict[str, int]:
     counts["all"] = sum(counts.values())
     return counts
 
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+
+def recent_links(*, workspace: Workspace, since, by_others_than: int, limit: int = 300) -> list[tuple[int, int]]:
+    """(link id, idea id) of the feedback linked to ideas since a moment, by someone else, newest
+    first (the home keeps those on ideas the member follows). The latest links by id (the primary
+    key's index, read backwards; no index on the date), then the date: bounded by `limit`. One query."""
+    rows = (
+        FeedbackLink.objects.filter(feedback__workspace=workspace)
+        .order_by("-id").values_list("pk", "idea_id", "created_at", "created_by_id")[:limit]
+    )  # fmt: skip
+    return [(pk, idea) for pk, idea, at, by in rows if at >= since and by != by_others_than]
+
+
+def links_by_id(*, ids: list[int]) -> list[FeedbackLink]:
+    """These links with their feedback, customer and idea, in the order given. One query."""
+    found = {link.pk: link for link in FeedbackLink.objects.filter(pk__in=ids).select_related("feedback__customer", "idea")}
+    return [found[i] for i in ids if i in found]
+
+
+def untriaged_count(*, workspace: Workspace) -> int:
+    return Feedback.objects.filter(workspace=workspace, status=FeedbackStatus.NEW).count()

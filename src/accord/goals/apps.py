@@ -6,6 +6,8 @@ class GoalsConfig(AppConfig):
     label = "goals"
 
     def ready(self) -> None:
-        from . import hooks, permissions  # noqa: F401  (permission rows)
+        from . import history, home, hooks, permissions  # noqa: F401  (permission rows)
 
         hooks.register_all()  # the goal-alignment evidence source, goal lanes and the "no goal" marker
+        history.register()  # how goals and key results read in the history
+        home.register()  # my goals at risk on the home page

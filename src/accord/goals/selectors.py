@@ -267,3 +267,28 @@ def linkable_items(*, workspace: Workspace, goal: Goal) -> QuerySet[RoadmapItem]
         .order_by("roadmap__name", "title")
         .only("id", "title", "roadmap__name")[:500]
     )
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+TROUBLE = (calc.OFF_TRACK, calc.AT_RISK)
+
+
+def active_goal_views(*, workspace: Workspace, today: date) -> list[GoalView]:
+    """Goals whose period includes today, with their key results' status. Three queries."""
+    return goal_views(list(goals(workspace=workspace, active_on=today)), today)
+
+
+def in_trouble(views: list[GoalView], person_id: int | None) -> list[dict]:
+    """The goals (and key results) a person owns that are at risk or off track, worst first:
+    [{"goal": GoalView, "mine": owns the goal, "key_results": [its KeyResultViews in trouble that
+    matter to them]}]. No query."""
+    if person_id is None:
+        return []
+    rows = []
+    for view in views:
+        own_goal = view.goal.owner_id == person_id
+        bad = [k for k in view.key_results if k.status in TROUBLE and (own_goal or k.kr.owner_id == person_id)]
+        if bad or (own_goal and view.status in TROUBLE):
+            rows.append({"goal": view, "mine": own_goal, "key_results": bad})
+    return sorted(rows, key=lambda r: (calc.STATUS_ORDER[r["goal"].status], r["goal"].goal.title.lower()))

@@ -6,4 +6,7 @@ class IdeasConfig(AppConfig):
     label = "ideas"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (adds the ideas rows to the permission table)
+        from . import history, home, permissions  # noqa: F401  (adds the ideas rows to the permission table)
+
+        history.register()  # how ideas, scoring models and rounds read in the history
+        home.register()  # rounds waiting for my scores, my ideas, unscored ideas on the home page

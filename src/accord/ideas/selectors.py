@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import fmean, median, pstdev
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accord.audit.selectors import audit_entries
 from accord.core.errors import FieldError, Invalid, NotFound
 from accord.workspaces.models import Person, Team, Workspace
 
@@ -553,3 +554,66 @@ def moscow_balance(*, model: ScoringModel) -> moscow.EffortBalance:
     return moscow.effort_balance(
         (values.get("category"), values.get(effort_key)) for values in inputs if values
     )
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+
+def rounds_awaiting(*, member, limit: int = 6) -> list[ScoringRound]:
+    """Open rounds the member has not submitted scores to, oldest first, each with `idea_count`
+    and `rated` (how many of its ideas the member has scored so far). Two queries: the counts of
+    the member's ratings apart, as a correlated subquery per joined row would make PostgreSQL
+    estimate the query dear enough to JIT-compile it (hundreds of milliseconds)."""
+    submitted = Participation.objects.filter(round=OuterRef("pk"), rater_id=member.user_id, submitted_at__isnull=False)
+    rounds = list(
+        ScoringRound.objects.filter(workspace_id=member.workspace_id, status=RoundStatus.OPEN)
+        .exclude(Exists(submitted))
+        .annotate(idea_count=Count("ideas"))
+        .select_related("model")
+        .order_by("opened_at", "id")[:limit]
+    )
+    if rounds:
+        # Per round (on the round's index): an IN list of rounds would have SQLite read all of a
+        # rater's ratings through the rater's index instead.
+        mine = (
+            Rating.objects.filter(round=OuterRef("pk"), rater_id=member.user_id)
+            .order_by().values("round").annotate(n=Count("idea", distinct=True)).values("n")
+        )  # fmt: skip
+        rated = dict(
+            ScoringRound.objects.filter(pk__in=[r.pk for r in rounds]).annotate(n=Subquery(mine)).values_list("pk", "n")
+        )
+        for r in rounds:
+            r.rated = rated.get(r.pk) or 0
+    return rounds
+
+
+def followed_among(*, member, candidates: list[int] | None, sources) -> set[int]:
+    """Which of the candidate ideas the member follows (each source, a function of the member and
+    the candidates, names those it knows of; None as candidates: any). One query per source."""
+    found: set[int] = set()
+    for source in sources:
+        found.update(int(i) for i in source(member, candidates))
+    return found
+
+
+def follows_any(*, member, sources) -> bool:
+    """Whether the member follows any idea at all. At most one (LIMIT 1) query per source."""
+    return any(source(member, None).exists() for source in sources)
+
+
+def recent_idea_changes(*, workspace, since, by_others_than: int, limit: int = 500) -> list[tuple[int, int]]:
+    """(entry id, idea id) of the latest audit entries on ideas since a moment, by someone else,
+    newest first: what the home then keeps of those on the ideas a member follows. Bounded by
+    recent activity, not by how many ideas anyone follows. One query."""
+    entries = audit_entries(workspace=workspace, object_type="idea", since=since).exclude(actor_id=by_others_than)
+    return [(pk, int(idea)) for pk, idea in entries.values_list("pk", "object_id")[:limit] if idea.isdigit()]
+
+
+def audit_entries_by_id(*, workspace, ids: list[int]) -> list:
+    """These audit entries, in the order given. One query."""
+    found = {e.pk: e for e in audit_entries(workspace=workspace).filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def unscored_count(*, workspace) -> int:
+    return Idea.objects.filter(workspace=workspace, status__in=[IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW]).count()

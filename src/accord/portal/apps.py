@@ -6,8 +6,9 @@ class PortalConfig(AppConfig):
     label = "portal"
 
     def ready(self) -> None:
-        from . import evidence, notices, panels, permissions  # noqa: F401  (permission rows)
+        from . import evidence, history, notices, panels, permissions  # noqa: F401  (permission rows)
 
         evidence.register_source()  # portal.votes
+        history.register()  # how the portal reads in the history
         notices.connect()  # status-change mails to voters and submitters
         panels.register()  # the portal panel on the idea page

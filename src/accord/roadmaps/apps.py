@@ -6,6 +6,8 @@ class RoadmapsConfig(AppConfig):
     label = "roadmaps"
 
     def ready(self) -> None:
-        from . import idea_actions, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
+        from . import history, home, idea_actions, permissions  # noqa: F401  (adds the roadmap rows to the permission table)
 
         idea_actions.register()  # "Promote to a roadmap" on the idea page and drawer
+        history.register()  # how roadmaps and their items read in the history
+        home.register()  # conflicts on my roadmaps and coming milestones on the home page

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accord.core.errors import Invalid, NotFound
@@ -353,6 +353,11 @@ def _what_happened(old: dict, new: dict) -> list[str]:
     return parts
 
 
+_LINK_FIELDS = (
+    "kind", "predecessor_id", "successor_id", "predecessor__roadmap_id", "predecessor__roadmap__name",
+)  # fmt: skip
+
+
 def upstream_changes(
     *, roadmap: Roadmap, since: datetime, until: datetime, before: dict, after: dict
 ) -> list[dict]:
@@ -368,35 +373,63 @@ def upstream_changes(
             successor__roadmap_id__in=shown,
         )
         .exclude(predecessor__roadmap_id__in=shown)
-        .values(
-            "kind", "predecessor_id", "successor_id", "predecessor__roadmap_id",
-            "predecessor__roadmap__name",
-        )
+        .values(*_LINK_FIELDS)
         .order_by("id")
-    )  # fmt: skip
+    )
     if not links:
         return []
+    then, now = _states_between({link["predecessor_id"] for link in links}, since, until)
+    return _upstream_rows(links, then, now, before, after, since, until)
+
+
+def upstream_changes_for(
+    *, workspace: Workspace, roadmap_ids: set[int], since: datetime, until: datetime
+) -> list[dict]:
+    """upstream_changes() for the items of several roadmaps at once (the home page: "on the
+    roadmaps I own"): changes to the items on another roadmap they wait for. Two queries."""
+    if not roadmap_ids:
+        return []
+    links = list(
+        Dependency.objects.filter(workspace_id=workspace.pk, successor__roadmap_id__in=roadmap_ids)
+        .exclude(predecessor__roadmap_id=F("successor__roadmap_id"))
+        .values(*_LINK_FIELDS)
+        .order_by("id")
+    )
+    if not links:
+        return []
+    ids = {link["predecessor_id"] for link in links} | {link["successor_id"] for link in links}
+    then, now = _states_between(ids, since, until)
+    return _upstream_rows(links, then, now, then, now, since, until)
+
+
+def _states_between(item_ids: set[int], since: datetime, until: datetime) -> tuple[dict, dict]:
+    """Each item's state at `since` and at `until`, from its snapshots (one query); items that
+    did not exist (or were removed) at a moment are missing from its dict."""
     then: dict[int, dict] = {}
     now: dict[int, dict] = {}
     for snap in (
-        ItemSnapshot.objects.filter(
-            item_id__in={link["predecessor_id"] for link in links}, at__lte=until
-        )
+        ItemSnapshot.objects.filter(item_id__in=item_ids, at__lte=until)
         .order_by("at", "id")
         .values("item_id", "data", "removed", "at")
     ):
-        state = now if snap["at"] > since else then
-        if snap["removed"]:
-            state.pop(snap["item_id"], None)
-            now.pop(snap["item_id"], None)
-        else:
-            state[snap["item_id"]] = snap["data"]
+        states = (now,) if snap["at"] > since else (then, now)
+        for state in states:
+            if snap["removed"]:
+                state.pop(snap["item_id"], None)
+            else:
+                state[snap["item_id"]] = snap["data"]
+    return then, now
+
+
+def _upstream_rows(
+    links: list[dict], then: dict, now: dict, before: dict, after: dict, since: datetime, until: datetime
+) -> list[dict]:
+    """The rows of upstream_changes(): predecessors' states `then`/`now`, successors' `before`/`after`."""
     day_then, day_now = timezone.localdate(since), timezone.localdate(until)
     rows = []
     for link in links:
         pred_id, succ_id = link["predecessor_id"], link["successor_id"]
-        old = then.get(pred_id)
-        new = now.get(pred_id, old)
+        old, new = then.get(pred_id), now.get(pred_id)
         succ_old, succ_new = before.get(succ_id), after.get(succ_id)
         if old is None or new is None or succ_new is None:
             continue  # added in the period, or gone: no change of an item both moments knew
@@ -435,6 +468,78 @@ def upstream_changes(
         key=lambda r: (EFFECTS.index(r["effect"]), -abs(r["days"] or r["end_days"] or 0),
                        r["item_title"].lower()),
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- the home: what needs me now
+
+
+def roadmaps_of(
+    *, workspace: Workspace, user_id: int, person_id: int | None, team_ids: frozenset[int] | set[int]
+) -> list[Roadmap]:
+    """The roadmaps that concern someone: those they own (and what their portfolios include),
+    and those with items they or their teams are responsible for. One query."""
+    concern = Q(owner_id=user_id) | Q(
+        pk__in=Roadmap.includes.through.objects.filter(from_roadmap__owner_id=user_id).values("to_roadmap_id")
+    )
+    if person_id:
+        concern |= Q(pk__in=RoadmapItem.objects.filter(people__id=person_id).values("roadmap_id"))
+    if team_ids:
+        concern |= Q(pk__in=RoadmapItem.objects.filter(team_id__in=team_ids).values("roadmap_id"))
+    return list(
+        Roadmap.objects.filter(workspace=workspace).filter(concern).exclude(kind=RoadmapKind.PORTFOLIO)
+        .only("id", "name", "kind").order_by("name")
+    )  # fmt: skip
+
+
+@dataclass
+class Conflict:
+    """A dependency in trouble: `item` waits for `waits_for`, whose dates conflict or which is late."""
+
+    item: RoadmapItem
+    waits_for: RoadmapItem
+    kind: str
+    violated: bool
+    late: bool
+    downstream: bool = False  # the waiting item is on someone else's roadmap: mine holds it up
+
+    @property
+    def upstream(self) -> bool:
+        """Caused on another roadmap than the waiting item's."""
+        return self.waits_for.roadmap_id != self.item.roadmap_id
+
+    @property
+    def reason(self) -> str:
+        pred = self.waits_for
+        if self.violated and self.kind == DependencyKind.START_TO_START:
+            return f"starts before {pred.title} starts"
+        if self.violated:
+            return f"starts before {pred.title} ends"
+        return f"{pred.title} is late"
+
+
+def conflicts_on(*, state: DependencyState, roadmap_ids: set[int]) -> list[Conflict]:
+    """The conflicting or late dependencies (of a dependency_state()) that touch these roadmaps,
+    from either side, soonest waiting item first. No query."""
+    rows = []
+    for dep in state.dependencies:
+        violated, late = dep.pk in state.violated, dep.predecessor_id in state.late
+        if not (violated or late):
+            continue
+        if dep.successor.roadmap_id in roadmap_ids or dep.predecessor.roadmap_id in roadmap_ids:
+            downstream = dep.successor.roadmap_id not in roadmap_ids
+            rows.append(Conflict(dep.successor, dep.predecessor, dep.kind, violated, late, downstream))
+    return sorted(rows, key=lambda c: (c.item.start_date or date.max, c.item.title.lower()))
+
+
+def milestones_between(*, workspace: Workspace, start: date, end: date, limit: int = 8) -> list[Milestone]:
+    return list(
+        Milestone.objects.filter(workspace=workspace, date__gte=start, date__lte=end)
+        .select_related("roadmap").order_by("date", "id")[:limit]
+    )  # fmt: skip
+
+
+def next_milestone_after(*, workspace: Workspace, day: date) -> Milestone | None:
+    return Milestone.objects.filter(workspace=workspace, date__gt=day).select_related("roadmap").order_by("date", "id").first()
 
 
 def share_links(*, workspace: Workspace) -> QuerySet[ShareLink]:

@@ -54,7 +54,7 @@ def load(context: dict) -> None:
     owner = Membership.objects.select_related("workspace", "user").get(workspace=workspace, user=admin)
     teams = {name: services.team_create(member=owner, name=name, kind=kind, description=desc) for name, kind, desc in TEAMS}
     for name, local, title, team_names, skills, interests, role in PEOPLE:
-        email = f"{local}@{DOMAIN}"
+        email = f"{local}@{context.get('domain', DOMAIN)}"
         if role is not None:
             user = User.objects.filter(email=email).first() or User.objects.create_user(email, context["password"], name=name)
             services.member_add(member=owner, user=user, role=role)

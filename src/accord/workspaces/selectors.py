@@ -99,10 +99,3 @@ def tokens(*, member: Membership) -> QuerySet[ApiToken]:
         qs = qs.filter(membership=member)
     return qs.order_by("-created_at")
 
-
-def workspace_stats(*, workspace: Workspace) -> dict[str, int]:
-    return {
-        "members": Membership.objects.filter(workspace=workspace).count(),
-        "teams": Team.objects.filter(workspace=workspace).count(),
-        "people": Person.objects.filter(workspace=workspace).count(),
-    }

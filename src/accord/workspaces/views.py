@@ -21,6 +21,7 @@ from accord.core.web import (
     words,
 )
 
+from . import home as homepage
 from . import selectors, services
 from .models import DecimalSeparator, Role, TeamKind
 from .permissions import can
@@ -54,11 +55,12 @@ def workspace_new(request: HttpRequest) -> HttpResponse:
 
 @workspace_page()
 def workspace_home(request: HttpRequest, member) -> HttpResponse:
-    workspace = member.workspace
+    """What needs me now: cards the capabilities register (home.py), the plan's health for
+    admins and viewers."""
+    me = homepage.me_of(member)
     return render(request, "workspaces/home.html", {
-        "stats": selectors.workspace_stats(workspace=workspace),
-        "teams": selectors.teams(workspace=workspace),
-        "recent": audit_entries(workspace=workspace)[:8],
+        "cards": homepage.render_cards(request, me),
+        "health": homepage.health(me) if homepage.shows_summary(member) else [],
     })
 
 

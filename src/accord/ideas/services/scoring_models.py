@@ -496,7 +496,8 @@ def idea_set_inputs(*, member: Membership, idea_id: int, model_id: int, values: 
         actor=member.user,
         action="scored",
         obj=idea,
-        before={"model": model.name, "inputs": before},
+        # The model only in `after`: the entry keeps what changed, and the model never does.
+        before={"inputs": before},
         after={"model": model.name, "inputs": score.inputs, "score": score.value},
     )
     return score
