@@ -182,6 +182,13 @@ AXE_RUN = """async () => {
 }"""
 
 
+# The elements that reach past the right edge of the screen (the deepest ones), to name in a failure.
+WIDER_THAN_SCREEN = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : ""))"""
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     # node_modules comes from package-lock.json (`make assets`, part of `make test`): axe-core is pinned there.
@@ -198,7 +205,8 @@ def page_check(axe_source):
         width = page.viewport_size["width"]
         if fits:
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
-            assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
+            culprits = page.evaluate(WIDER_THAN_SCREEN) if overflow > 0 else []
+            assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px: {culprits}"
         if accessible:
             if not page.evaluate("typeof window.axe === 'object'"):
                 page.evaluate(axe_source + "\n;0")  # run by the test harness: the page's CSP does not apply
