@@ -56,7 +56,7 @@ def test_triage_capture_link_and_see_demand_rise(demo, new_page, artifacts, cons
     sign_in(page, demo)
 
     # The inbox: every channel and segment; filter to unlinked enterprise feedback.
-    page.get_by_role("link", name="Inbox").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("heading", name="Feedback inbox")).to_be_visible()
     expect(page.get_by_test_id("feedback-table").locator("tbody tr")).to_have_count(50)
     shot(page, artifacts, "feedback-inbox")
