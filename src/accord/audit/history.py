@@ -31,11 +31,37 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accord.core.markdown import render_markdown
+from accord.core.registry import Registry
 
-OBJ = "{obj}"  # in a phrase: "idea Dark mode" (linked) in a list, "this idea" on the idea's own page
+OBJ = (
+    "{obj}"  # in a phrase: "idea Dark mode" (linked) in a list, "this idea" on the idea's own page
+)
 NAME = "{name}"  # in a phrase: the object's name alone (linked); "this <noun>" on its own page
-ALWAYS_HIDDEN = {"id", "version", "position", "created_at", "updated_at", "password_hash", "token_hash", "embedding"}
-KINDS = {"text", "markdown", "date", "datetime", "bool", "number", "choice", "ref", "refs", "list", "secret", "flag", "hidden"}
+ALWAYS_HIDDEN = {
+    "id",
+    "version",
+    "position",
+    "created_at",
+    "updated_at",
+    "password_hash",
+    "token_hash",
+    "embedding",
+}
+KINDS = {
+    "text",
+    "markdown",
+    "date",
+    "datetime",
+    "bool",
+    "number",
+    "choice",
+    "ref",
+    "refs",
+    "list",
+    "secret",
+    "flag",
+    "hidden",
+}
 TEXT_LIMIT = 160
 
 
@@ -78,28 +104,31 @@ class ObjectType:
     hidden: frozenset[str] | set[str] = frozenset()
     resolver: str = ""  # its own ids to current names: links only go to objects that still exist
     url: Callable[[str, str], str] | None = None  # (workspace slug, object id) -> its page
-    actions: Mapping[str, str] = field(default_factory=dict)  # action -> phrase, e.g. "parked {obj}"
+    actions: Mapping[str, str] = field(
+        default_factory=dict
+    )  # action -> phrase, e.g. "parked {obj}"
     quiet: frozenset[str] | set[str] = frozenset()  # fields an action's details leave out (implied)
     tell: Callable[[Any, "Lookup"], Told | None] | None = None  # a custom sentence; None: the usual
     needs: Callable[[Any], Iterable[tuple[str, Any]]] | None = None  # ids a custom teller resolves
     by_name: bool = False  # say the resolved (current) name rather than the recorded label
     nobody: str = "Accord"  # the actor of entries nobody signed in made (a portal visitor, ...)
     title: str = ""  # in the audit trail's filter; the noun (or the key) by default
-    action_titles: Mapping[str, str] = field(default_factory=dict)  # e.g. {"decision_park": "Parked"}
+    action_titles: Mapping[str, str] = field(
+        default_factory=dict
+    )  # e.g. {"decision_park": "Parked"}
 
 
-TYPES: dict[str, ObjectType] = {}
+TYPES: Registry[ObjectType] = Registry("The history of")
 RESOLVERS: dict[str, Callable[[int, set], dict]] = {}
 
 
 def register(obj_type: ObjectType) -> None:
-    existing = TYPES.get(obj_type.key)
-    if existing is not None and existing != obj_type:
-        raise ValueError(f"The history of {obj_type.key!r} is declared twice.")
-    TYPES[obj_type.key] = obj_type
+    TYPES.add(obj_type)
 
 
-def extend(key: str, *, fields: Mapping[str, Field] | None = None, actions: Mapping[str, str] | None = None) -> None:
+def extend(
+    key: str, *, fields: Mapping[str, Field] | None = None, actions: Mapping[str, str] | None = None
+) -> None:
     """A higher capability adds fields or actions to a lower one's type (the portal to ideas)."""
     base = TYPES[key]
     TYPES[key] = ObjectType(**{**base.__dict__, "fields": {**base.fields, **(fields or {})},
@@ -168,7 +197,9 @@ def short_date(value: date | str | None, today: date | None = None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
+            value = (
+                datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
+            )
         except ValueError:
             return value
     if isinstance(value, datetime):
@@ -243,7 +274,11 @@ def any_text(value: Any) -> str:
     if isinstance(value, int | float):
         return number(value)
     if isinstance(value, dict):
-        return "; ".join(f"{humanize(str(k))}: {any_text(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+        return "; ".join(
+            f"{humanize(str(k))}: {any_text(v)}"
+            for k, v in value.items()
+            if v not in (None, "", [], {})
+        )
     if isinstance(value, list | tuple):
         return ", ".join(any_text(v) for v in value)
     return _plain(value)
@@ -260,7 +295,11 @@ class Detail:
     def html(self) -> SafeString:
         line = format_html("<span>{}</span>", self.text) if self.text else mark_safe("")
         if self.markdown:
-            return format_html('{}<div class="history-md prose">{}</div>', line, mark_safe(render_markdown(self.markdown)))  # noqa: S308 (sanitised)
+            return format_html(
+                '{}<div class="history-md prose">{}</div>',
+                line,
+                mark_safe(render_markdown(self.markdown)),  # noqa: S308 (sanitised)
+            )
         return line
 
 
@@ -276,10 +315,14 @@ def _field(t: ObjectType, key: str) -> Field | None:
 
 def _ordered(t: ObjectType, keys: Iterable[str]) -> list[str]:
     declared = list(t.fields)
-    return sorted(set(keys), key=lambda k: (declared.index(k) if k in declared else len(declared), k))
+    return sorted(
+        set(keys), key=lambda k: (declared.index(k) if k in declared else len(declared), k)
+    )
 
 
-def values_details(t: ObjectType, values: Mapping | None, lookup: Lookup, skip: Iterable[str] = ()) -> list[Detail]:
+def values_details(
+    t: ObjectType, values: Mapping | None, lookup: Lookup, skip: Iterable[str] = ()
+) -> list[Detail]:
     """The non-empty values of a created (or deleted) object, one "Label: value" line each."""
     out = []
     for key in _ordered(t, (values or {}).keys()):
@@ -317,10 +360,18 @@ def change_phrase(f: Field, old: Any, new: Any, lookup: Lookup) -> Detail | None
         if not new:
             return Detail(f"cleared the {label}")
         return Detail(f"{'edited' if old else 'wrote'} the {label}", markdown=str(new))
-    if f.kind in ("list", "refs") and isinstance(old or [], list) and isinstance(new or [], list) and f.show is None:
+    if (
+        f.kind in ("list", "refs")
+        and isinstance(old or [], list)
+        and isinstance(new or [], list)
+        and f.show is None
+    ):
         item = (lambda v: lookup.ref(f.ref, v)) if f.kind == "refs" else any_text
         before, after = [item(v) for v in old or []], [item(v) for v in new or []]
-        added, removed = [v for v in after if v not in before], [v for v in before if v not in after]
+        added, removed = (
+            [v for v in after if v not in before],
+            [v for v in before if v not in after],
+        )
         if added and not removed:
             return Detail(f"added {', '.join(added)} to {label}")
         if removed and not added:
@@ -335,7 +386,13 @@ def change_phrase(f: Field, old: Any, new: Any, lookup: Lookup) -> Detail | None
     return Detail(f"changed {label} from {was} to {now}")
 
 
-def change_details(t: ObjectType, before: Mapping | None, after: Mapping | None, lookup: Lookup, skip: Iterable[str] = ()) -> list[Detail]:
+def change_details(
+    t: ObjectType,
+    before: Mapping | None,
+    after: Mapping | None,
+    lookup: Lookup,
+    skip: Iterable[str] = (),
+) -> list[Detail]:
     before, after = before or {}, after or {}
     out = []
     for key in _ordered(t, set(before) | set(after)):
@@ -351,7 +408,10 @@ def change_details(t: ObjectType, before: Mapping | None, after: Mapping | None,
 def changes_told(details: list[Detail], lead: str = "") -> Told:
     """One change: said in the sentence; several: "updated …" with a line each."""
     if len(details) == 1:
-        return Told(f"{lead}{details[0].text} on {OBJ}", [Detail("", details[0].markdown)] if details[0].markdown else [])
+        return Told(
+            f"{lead}{details[0].text} on {OBJ}",
+            [Detail("", details[0].markdown)] if details[0].markdown else [],
+        )
     if not details:
         return Told(f"{lead}saved {OBJ} without changes")
     return Told(f"{lead}updated {OBJ}", [Detail(capfirst(d.text), d.markdown) for d in details])
@@ -389,7 +449,11 @@ class Story:
         else:
             label = self.label or "(unnamed)"
             if html:
-                name = format_html('<a href="{}">{}</a>', self.url, label) if self.url else format_html("<strong>{}</strong>", label)
+                name = (
+                    format_html('<a href="{}">{}</a>', self.url, label)
+                    if self.url
+                    else format_html("<strong>{}</strong>", label)
+                )
                 obj = format_html("{} {}", self.noun, name) if self.noun else name
             else:
                 name = label
@@ -404,7 +468,9 @@ class Story:
                 out.append(conditional_escape(self.label) if html else self.label)
             else:
                 out.append(conditional_escape(chunk) if html else chunk)
-        actor = format_html('<span class="story-actor">{}</span>', self.actor) if html else self.actor
+        actor = (
+            format_html('<span class="story-actor">{}</span>', self.actor) if html else self.actor
+        )
         return mark_safe(f"{actor} {''.join(out)}") if html else f"{actor} {''.join(out)}"  # noqa: S308 (escaped above)
 
     @property
@@ -429,7 +495,9 @@ class Story:
         for d in self.details:
             lines.append(f"  - {d.text}" if d.text else "")
             if d.markdown:
-                lines.extend(f"    {line}" for line in d.markdown.strip().splitlines() if line.strip())
+                lines.extend(
+                    f"    {line}" for line in d.markdown.strip().splitlines() if line.strip()
+                )
         return "\n".join(line for line in lines if line)
 
 
@@ -444,7 +512,7 @@ def _split(phrase: str) -> list[str]:
         if at:
             out.append(rest[:at])
         out.append(marker)
-        rest = rest[at + len(marker):]
+        rest = rest[at + len(marker) :]
     return out
 
 
@@ -453,7 +521,9 @@ def _generic(t: ObjectType, entry, lookup: Lookup) -> Told:
     before, after = entry.before or {}, entry.after or {}
     if action == "updated":
         return changes_told(change_details(t, before, after, lookup))
-    phrase = t.actions.get(action) or DEFAULT_ACTIONS.get(action) or f"{humanize(action).lower()} {OBJ}"
+    phrase = (
+        t.actions.get(action) or DEFAULT_ACTIONS.get(action) or f"{humanize(action).lower()} {OBJ}"
+    )
     if action == "deleted":
         return Told(phrase, values_details(t, before, lookup))
     return Told(phrase, values_details(t, after, lookup, skip=t.quiet))
@@ -501,7 +571,13 @@ def tell(entries: Iterable, *, slug: str | None = None) -> list[Story]:
     if slug is None:
         from django.apps import apps
 
-        slug = apps.get_model("workspaces", "Workspace").objects.filter(pk=workspace_id).values_list("slug", flat=True).first() or ""
+        slug = (
+            apps.get_model("workspaces", "Workspace")
+            .objects.filter(pk=workspace_id)
+            .values_list("slug", flat=True)
+            .first()
+            or ""
+        )
     lookup = Lookup(workspace_id, _wanted(entries))
     stories = []
     for entry in entries:

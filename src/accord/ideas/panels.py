@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from accord.core.registry import Registry
 from accord.ideas.models import Idea
 from accord.workspaces.models import Membership
 
@@ -38,28 +39,24 @@ class IdeaAction:
     order: int = 100
 
 
-PANELS: dict[str, IdeaPanel] = {}
-ACTIONS: dict[str, IdeaAction] = {}
+PANELS: Registry[IdeaPanel] = Registry("Idea panel")
+ACTIONS: Registry[IdeaAction] = Registry("Idea action")
 
 
 def register(panel: IdeaPanel) -> None:
-    existing = PANELS.get(panel.key)
-    if existing is not None and existing != panel:
-        raise ValueError(f"Idea panel {panel.key} is registered twice.")
-    PANELS[panel.key] = panel
+    PANELS.add(panel)
 
 
 def register_action(action: IdeaAction) -> None:
-    existing = ACTIONS.get(action.key)
-    if existing is not None and existing != action:
-        raise ValueError(f"Idea action {action.key} is registered twice.")
-    ACTIONS[action.key] = action
+    ACTIONS.add(action)
 
 
-def render_panels(request: HttpRequest, member: Membership, idea: Idea) -> dict[str, list[SafeString]]:
+def render_panels(
+    request: HttpRequest, member: Membership, idea: Idea
+) -> dict[str, list[SafeString]]:
     """The panels this member sees, by tab."""
     html: dict[str, list[SafeString]] = {}
-    for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
+    for panel in PANELS.ordered():
         context = panel.context(request, member, idea)
         if context is not None:
             html.setdefault(panel.tab, []).append(
@@ -71,7 +68,7 @@ def render_panels(request: HttpRequest, member: Membership, idea: Idea) -> dict[
 def actions_for(member: Membership, idea: Idea) -> list[dict]:
     """[{"key", "label", "url"}] of the actions this member may take on the idea."""
     found = []
-    for action in sorted(ACTIONS.values(), key=lambda a: (a.order, a.key)):
+    for action in ACTIONS.ordered():
         url = action.url(member, idea)
         if url:
             found.append({"key": action.key, "label": action.label, "url": url})

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from accord.core.registry import Registry
+
 from .models import Membership, Person, Role
 
 RECENT_DAYS = 14  # "what changed lately" on my ideas, new feedback on them
@@ -84,28 +86,26 @@ class HealthFigure:
     order: int = 100
 
 
-CARDS: dict[str, HomeCard] = {}
-FIGURES: dict[str, HealthFigure] = {}
+CARDS: Registry[HomeCard] = Registry("Home card")
+FIGURES: Registry[HealthFigure] = Registry("Plan-health figure")
 
 
 def register_card(card: HomeCard) -> None:
-    existing = CARDS.get(card.key)
-    if existing is not None and existing != card:
-        raise ValueError(f"Home card {card.key} is registered twice.")
-    CARDS[card.key] = card
+    CARDS.add(card)
 
 
 def register_figure(figure: HealthFigure) -> None:
-    existing = FIGURES.get(figure.key)
-    if existing is not None and existing != figure:
-        raise ValueError(f"Plan-health figure {figure.key} is registered twice.")
-    FIGURES[figure.key] = figure
+    FIGURES.add(figure)
 
 
 def me_of(member: Membership, now: datetime | None = None) -> Me:
     """The member and the person they are in planning (owner of goals, on teams, on items)."""
     now = now or timezone.now()
-    person = Person.objects.filter(workspace_id=member.workspace_id, user_id=member.user_id).order_by("id").first()
+    person = (
+        Person.objects.filter(workspace_id=member.workspace_id, user_id=member.user_id)
+        .order_by("id")
+        .first()
+    )
     team_ids = frozenset(person.teams.values_list("pk", flat=True)) if person else frozenset()
     return Me(member=member, person_id=person.pk if person else None, team_ids=team_ids,
               today=timezone.localdate(now), now=now)  # fmt: skip
@@ -116,14 +116,18 @@ def shows_summary(member: Membership) -> bool:
 
 
 def health(me: Me) -> list[Figure]:
-    figures = (f.measure(me) for f in sorted(FIGURES.values(), key=lambda f: (f.order, f.key)))
+    figures = (f.measure(me) for f in FIGURES.ordered())
     return [f for f in figures if f is not None]
 
 
 def render_cards(request: HttpRequest, me: Me) -> list[SafeString]:
     html = []
-    for card in sorted(CARDS.values(), key=lambda c: (c.order, c.key)):
+    for card in CARDS.ordered():
         context = card.context(me)
         if context is not None:
-            html.append(render_to_string(card.template, {"me": me, "card_key": card.key, **context}, request=request))
+            html.append(
+                render_to_string(
+                    card.template, {"me": me, "card_key": card.key, **context}, request=request
+                )
+            )
     return html

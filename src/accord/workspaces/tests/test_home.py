@@ -3,13 +3,14 @@
 import pytest
 from django.test import RequestFactory
 
+from accord.core.registry import Registry
 from accord.workspaces import home
 
 
 @pytest.fixture
 def registry(monkeypatch):
-    monkeypatch.setattr(home, "CARDS", {})
-    monkeypatch.setattr(home, "FIGURES", {})
+    monkeypatch.setattr(home, "CARDS", Registry("Home card"))
+    monkeypatch.setattr(home, "FIGURES", Registry("Plan-health figure"))
 
 
 def test_cards_render_in_order_and_none_hides_a_card(registry, cast, monkeypatch):
