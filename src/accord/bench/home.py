@@ -142,12 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     if ns.what == "seed":
-        from .seed import foreign_data
+        from .seed import migrated_and_free
 
-        call_command("migrate", interactive=False, verbosity=0)
-        refusal = foreign_data(SLUG)
-        if refusal:
-            print(f"bench: {refusal}", file=sys.stderr)
+        if not migrated_and_free(SLUG):
             return 2
         result = seed_home()
     else:

@@ -419,14 +419,10 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     if ns.what == "seed":
-        from django.core.management import call_command
 
-        from .seed import foreign_data
+        from .seed import migrated_and_free
 
-        call_command("migrate", interactive=False, verbosity=0)
-        refusal = foreign_data(SLUG)
-        if refusal:
-            print(f"bench: {refusal}", file=sys.stderr)
+        if not migrated_and_free(SLUG):
             return 2
         result = seed_roadmap(items=ns.items, lanes=ns.lanes, dependencies=ns.dependencies)
     elif ns.what == "export":

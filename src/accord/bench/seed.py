@@ -133,6 +133,17 @@ def foreign_data(slug: str) -> str | None:
     return None
 
 
+def migrated_and_free(slug: str) -> bool:
+    """Migrate the bench database; False (said on stderr) when workspace `slug` may not be seeded."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    refusal = foreign_data(slug)
+    if refusal:
+        print(f"bench: {refusal}", file=sys.stderr)
+    return refusal is None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m accord.bench.seed")
     parser.add_argument("--people", type=int, default=1000)
@@ -141,12 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    refusal = foreign_data(BENCH_SLUG)
-    if refusal:
-        print(f"bench: {refusal}", file=sys.stderr)
+    if not migrated_and_free(BENCH_SLUG):
         return 2
     workspace, raw = seed_people(ns.people)
     print(json.dumps({"slug": workspace.slug, "token": raw, "people": ns.people}))

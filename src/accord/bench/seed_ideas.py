@@ -36,7 +36,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
-from accord.bench.seed import foreign_data, seed_people
+from accord.bench.seed import migrated_and_free, seed_people
 
 SLUG = "bench-ideas"
 IDEAS = 100_000
@@ -405,12 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    refusal = foreign_data(SLUG)
-    if refusal:
-        print(f"bench: {refusal}", file=sys.stderr)
+    if not migrated_and_free(SLUG):
         return 2
     started = time.perf_counter()
     seeded = seed_ideas(
