@@ -112,8 +112,10 @@ def _serve(ns: argparse.Namespace) -> int:
     if not ns.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
     # Outside debug, static files are served under hashed names from a manifest that collectstatic
-    # writes; without it every page fails to render.
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # writes; without it every page fails to render. Collected again only when they changed.
+    from accord.core.static_files import collect_if_changed
+
+    collect_if_changed()
     commands = [[
         sys.executable, "-m", "gunicorn", "accord.wsgi:application",
         "--bind", f"{ns.host}:{ns.port}", "--workers", str(ns.workers), "--threads", "4",

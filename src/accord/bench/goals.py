@@ -172,12 +172,13 @@ def run_batch(token: str) -> dict:
 def run_scoreboard(requests: int) -> dict:
     from django.conf import settings
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from .roadmaps import _signed_in_client
 
     if not settings.DEBUG:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from accord.core.static_files import collect_if_changed
+
+        collect_if_changed()
     client = _signed_in_client(SLUG)
     path = f"/w/{SLUG}/goals/scoreboard"
     timings, size = [], 0

@@ -139,7 +139,6 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
     if ns.what == "seed":
         from .seed import migrated_and_free
@@ -151,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         from django.conf import settings
 
         if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            from accord.core.static_files import collect_if_changed
+
+            collect_if_changed()
         if ns.what == "large":  # a rater of the ideas bench: open rounds, tens of thousands of ratings
             result = run(ns.requests, ns.slug, {"rater": f"{ns.slug}-rater-1@bench.invalid"})
         else:

@@ -157,7 +157,6 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     if ns.what == "seed":
-        from django.core.management import call_command
 
         from .seed import migrated_and_free
 
@@ -166,10 +165,11 @@ def main(argv: list[str] | None = None) -> int:
         result = seed_portal()
     elif ns.what == "home":
         from django.conf import settings
-        from django.core.management import call_command
 
         if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            from accord.core.static_files import collect_if_changed
+
+            collect_if_changed()
         result = run_home(ns.requests)
     else:
         result = run_api(ns.requests)

@@ -359,12 +359,13 @@ def run_move(slug: str, roadmap_id: int, token: str, requests: int) -> dict:
 
 def run_timeline(slug: str, roadmap_id: int, requests: int) -> dict:
     from django.conf import settings
-    from django.core.management import call_command
 
     from accord.roadmaps.models import RoadmapItem
 
     if not settings.DEBUG:  # as `accord serve` does: pages name static files from the manifest
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from accord.core.static_files import collect_if_changed
+
+        collect_if_changed()
     client = _signed_in_client(slug)
     path = f"/w/{slug}/roadmaps/{roadmap_id}"
     sample = list(

@@ -46,6 +46,15 @@ _token, api = workspaces.token_create(member=member, name="serve test")
 print(json.dumps({"email": owner.email, "password": "a-Strong-serve-passw0rd", "share": share, "api": api}))
 """
 
+COLLECT = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+import django
+django.setup()
+from accord.core.static_files import collect_if_changed
+collect_if_changed()
+"""
+
 
 def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a child process: none of the test run's settings, this checkout's code."""
@@ -99,6 +108,14 @@ def make_migrated_data_dir(path: Path) -> Path:
             check=True,
             timeout=300,
         )
+    # Static files collected once for every server started from a copy (`accord serve` skips
+    # collecting when its data dir already holds these sources).
+    subprocess.run(
+        [sys.executable, "-c", COLLECT],
+        env=child_env(path),
+        check=True,
+        timeout=300,
+    )
     return path
 
 
