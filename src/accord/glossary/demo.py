@@ -522,7 +522,7 @@ def load(context: dict) -> None:
         return m if m is not None and m.role != "viewer" else owner
 
     terms = {}
-    for name, synonyms, owner_name, agreed, definitions, examples, _related in TERMS:
+    for name, synonyms, owner_name, _agreed, definitions, examples, _related in TERMS:
         person = people.get(owner_name)
         proposer = member_of(person)
         terms[name] = services.term_create(

@@ -167,7 +167,7 @@ def _term_form(request: HttpRequest, member, term: Term | None) -> HttpResponse:
             "audiences": [
                 (a, AUDIENCE_LABELS[a], values.get(f"def_{a}", ""), a in mine) for a in AUDIENCES
             ],
-        },  # fmt: skip
+        },
         title="Propose a term" if term is None else f"Edit “{term.name}”",
         intro="One word, what it means for each department that uses it. Leave out the departments it does not concern.",
         back_url=reverse("glossary", args=[member.workspace.slug])
