@@ -162,12 +162,12 @@ class ImportOut(Schema):
     ids: list[int]
 
 
-class MarkIn(Schema):
+class MarkParams(Schema):
     text: str = Field(
-        max_length=100_000, description="Markdown, as ideas, roadmap items and goals hold it."
+        max_length=8000, description="Markdown, as ideas, roadmap items and goals hold it."
     )
-    audiences: list[Audience] | None = Field(
-        None, max_length=7, description="Whose definitions; default: the caller's departments."
+    audience: Audience | None = Field(
+        None, description="Whose definitions; default: the caller's departments."
     )
 
 
@@ -326,16 +326,16 @@ def export_terms(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@router.post(
+@router.get(
     f"{WS}/mark",
     response=responses(200, MarkOut),
     summary="Render a text with its glossary terms marked, as Accord shows it",
 )
-def mark_text(request: HttpRequest, slug: str, data: MarkIn):
+def mark_text(request: HttpRequest, slug: str, params: Query[MarkParams]):
     member = _viewer(request, slug)
     compiled = compiled_for(member.workspace_id)
-    audiences = set(data.audiences) if data.audiences is not None else reader_audiences(member)
+    audiences = {params.audience} if params.audience else reader_audiences(member)
     reader = Reader(compiled, audiences)
-    html = mark_html(render_markdown(data.text), reader)
+    html = mark_html(render_markdown(params.text), reader)
     found = sorted(reader.tips, key=lambda i: compiled.entries[i].name.casefold())
     return {"html": html, "terms": [{"id": i, "name": compiled.entries[i].name} for i in found]}
