@@ -164,7 +164,7 @@ class ImportOut(Schema):
 
 class MarkParams(Schema):
     text: str = Field(
-        max_length=8000, description="Markdown, as ideas, roadmap items and goals hold it."
+        max_length=4000, description="Markdown, as texts hold it (up to 4,000 characters; a GET)."
     )
     audience: Audience | None = Field(
         None, description="Whose definitions; default: the caller's departments."

@@ -112,7 +112,7 @@ TERMS = [
         "Pipeline",
         [],
         "James Carter",
-        True,
+        False,
         {
             "marketing": "Open sales opportunities and their expected value: what the quarter's revenue forecast rests on.",
             "it": "The CI/CD pipeline: the automated steps that build, test and deploy every change.",
