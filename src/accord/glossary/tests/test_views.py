@@ -37,6 +37,7 @@ def test_the_term_page_and_its_actions(cast, client, term):
     response = client.post(f"/w/acme/glossary/{term.pk}/agree", {"version": term.version})
     assert response.status_code == 302
     assert Term.objects.get(pk=term.pk).status == "agreed"
+    assert "agreed the definitions of" in client.get(f"/w/acme/glossary/{term.pk}").content.decode()
     client.post(f"/w/acme/glossary/{term.pk}/flag", {"note": "Marketing counts logins"})
     page = client.get(f"/w/acme/glossary/{term.pk}").content.decode()
     assert (
@@ -92,3 +93,17 @@ def test_export_and_import_through_the_page(cast, client, term):
     assert Term.objects.filter(name="Uptime").exists()
     _login(client, cast, "contributor")
     assert client.post("/w/acme/glossary/import", {}).status_code == 403
+
+
+def test_the_list_reads_in_a_constant_number_of_queries(cast, admin, django_assert_max_num_queries):
+    from accord.glossary import selectors
+
+    for n in range(6):
+        other = services.term_create(
+            member=admin, name=f"Term {n}", definitions={"it": f"Meaning {n}"}
+        )
+        other.related.add(*Term.objects.exclude(pk=other.pk)[:2])
+    with django_assert_max_num_queries(3):
+        terms = list(selectors.terms(workspace=cast.workspace))
+        assert all(len(list(t.related.all())) >= 1 for t in terms)
+        assert [t.owner for t in terms]
