@@ -80,9 +80,9 @@ def test_flag_review_mark_import_and_export(cast, api, term):
     ).json()["needs_review"]
     marked = (
         api(cast.tokens["viewer"])
-        .post(
+        .get(
             "/workspaces/acme/glossary/mark",
-            {"text": "Our *activated accounts*", "audiences": ["it"]},
+            {"text": "Our *activated accounts*", "audience": "it"},
         )
         .json()
     )

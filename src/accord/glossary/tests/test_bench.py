@@ -11,7 +11,7 @@ def test_the_figure_is_registered():
 
 def test_a_tiny_run_marks_terms_in_the_text():
     result = bench.run(terms=50, words=400, runs=2)
-    assert result["terms"] == 50 and result["words"] == 400
+    assert result["terms"] == 50 and result["words"] >= 400
     assert 0 < result["marked"] <= 50 and result["p50_ms"] > 0
 
 
