@@ -395,7 +395,7 @@ TERMS = [
         True,
         {
             "marketing": "Undoing a change customers saw; launch messages about it are paused.",
-            "it": "Undoing a change by redeploying the previous version after a failed deployment, within minutes.",
+            "it": "Undoing a change by redeploying the previous build after a failed deployment, within minutes.",
         },
         "",
         ["Deployment"],
