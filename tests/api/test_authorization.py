@@ -1358,6 +1358,90 @@ LIST_PARAMS[f"{WS}/key-results/{{key_result_id}}/measurements"] = lambda ws: {
 }
 
 
+# ------------ glossary
+# Reads need glossary.view (every member); proposing and flagging glossary.propose (contributors
+# up); editing any term, deleting and importing glossary.manage (editors); agreeing and settling a
+# review the term's owner or glossary.agree_any (admins). The builders' terms are the admin's, with
+# no owner, so only admins agree them.
+
+
+def _glossary():
+    from accord.glossary import services
+
+    return services
+
+
+def _term(cast, name="Activation", member=None, flagged=False):
+    member = member or _admin(cast)
+    term = _glossary().term_create(
+        member=member, name=name, synonyms=[f"{name} rate"],
+        definitions={"marketing": "A trial sharing its first dashboard.", "it": "The activated_at timestamp of a trial."},
+    )  # fmt: skip
+    if flagged:
+        term = _glossary().term_flag(member=member, term_id=term.pk, note="Two meanings")
+    return term
+
+
+def b_term(cast):
+    return Req(params={"term_id": _term(cast).pk})
+
+
+def b_term_patch(cast):
+    term = _term(cast)
+    return Req(params={"term_id": term.pk}, body={"version": term.version, "examples": "March"})
+
+
+def b_term_agree(cast):
+    term = _term(cast)
+    return Req(params={"term_id": term.pk}, body={"version": term.version})
+
+
+def b_term_list(cast):
+    _term(cast)
+    return Req(query={"status": "draft"})
+
+
+def b_term_mark(cast):
+    _term(cast)
+    return Req(query={"text": "Our activation rate"})
+
+
+GLOSSARY = f"{WS}/glossary"
+EXPECTED.update(
+    {
+        ("GET", f"{GLOSSARY}/terms"): Row(read(), b_term_list),
+        ("POST", f"{GLOSSARY}/terms"): Row(contributor_up(201), lambda cast: Req(body={"name": "Churn", "definitions": {"marketing": "Customers who leave"}})),
+        ("GET", f"{GLOSSARY}/terms/{{term_id}}"): Row(read(), b_term),
+        ("PATCH", f"{GLOSSARY}/terms/{{term_id}}"): Row(editor_up(200), b_term_patch),
+        ("DELETE", f"{GLOSSARY}/terms/{{term_id}}"): Row(editor_up(204), b_term),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/agree"): Row(admin_only(200), b_term_agree),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/flag"): Row(contributor_up(200), lambda cast: Req(params={"term_id": _term(cast).pk}, body={"note": "They disagree"})),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/review"): Row(admin_only(200), lambda cast: Req(params={"term_id": _term(cast, flagged=True).pk}, body={"note": "Settled"})),
+        ("POST", f"{GLOSSARY}/import"): Row(editor_up(201), lambda cast: Req(body={"csv": "name,marketing\nUptime,Share of the month the app works\n"})),
+        ("GET", f"{GLOSSARY}/export"): Row(read(), b_term),
+        ("GET", f"{GLOSSARY}/mark"): Row(read(), b_term_mark),
+    }
+)  # fmt: skip
+FOREIGN_IDS["term_id"] = lambda cast: _term(cast, "Other term", member=cast.outsider).pk
+LIST_SCOPES[f"{GLOSSARY}/terms"] = lambda ws: set(ws.glossary_terms.values_list("pk", flat=True))
+
+
+def _populate_glossary(cast):
+    """A term in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _term(cast, f"Term of {member.workspace.slug}", member=member)
+
+
+WATCHED.extend(
+    [
+        ("glossary.Term", ["workspace_id", "name", "synonyms", "definitions", "examples", "owner_id", "status", "flag_note", "needs_review", "version"]),
+        ("glossary.TermName", ["workspace_id", "term_id", "key"]),
+        ("glossary.Term_related", ["from_term_id", "to_term_id"]),
+        ("glossary.GlossaryState", ["workspace_id", "version", "stamp"]),
+    ]
+)  # fmt: skip
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -1663,6 +1747,7 @@ def _populate(cast):
     _populate_ideas(cast)
     _populate_feedback(cast)
     _populate_goals(cast)
+    _populate_glossary(cast)
     _populate_portal(cast)
 
 

@@ -374,6 +374,39 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED.update({"goal_id": "goals.Goal", "key_result_id": "goals.KeyResult"})
 
 
+# ---------------------------------------------------------------- glossary
+
+
+def seed_glossary(cast) -> None:
+    """Terms in "acme": agreed and draft ones, one flagged (for review), related terms."""
+    from accord.glossary import services
+
+    admin = cast.members["admin"]
+    terms = [
+        services.term_create(
+            member=admin, name=name, synonyms=[f"{name} rate"],
+            definitions={"marketing": f"{name} as marketing counts it", "it": f"{name} as the system records it"},
+        )
+        for name in ("Activation", "Churn", "Conversion", "Uptime", "Release", "Lead")
+    ]  # fmt: skip
+    for term in terms[:2]:
+        services.term_agree(member=admin, term_id=term.pk, version=term.version)
+    for term in terms[2:4]:
+        services.term_flag(member=admin, term_id=term.pk, note="Two meanings")
+    terms[0].related.add(terms[1])
+
+
+SEEDERS.append(seed_glossary)
+ID_SOURCES["term_id"] = lambda cast: cast.workspace.glossary_terms.all()
+ID_SOURCES_BY_PATH.update(
+    {
+        **{(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
+        **{(end, "related_id"): lambda cast: cast.workspace.glossary_terms.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
+    }
+)  # fmt: skip
+VERSIONED["term_id"] = "glossary.Term"
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

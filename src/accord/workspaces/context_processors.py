@@ -17,6 +17,8 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Operate: the glossary.
+    "glossary": "glossary", "glossary_term": "glossary", "glossary_term_new": "glossary", "glossary_term_edit": "glossary",
 }
 
 
