@@ -111,10 +111,7 @@ def import_and_embed(ctx: BenchContext) -> Measured:
         "importer, then every row embedded (all-MiniLM-L6-v2 int8 ONNX, CPU) and full-text indexed"
     )
     return Measured(
-        values={
-            "feedback_import_10k_s": result["total_s"],
-            "feedback_embed_per_s": result["per_s"],
-        },
+        values={"feedback_import_10k_s": result["total_s"], "feedback_embed_per_s": result["per_s"]},
         size=size,
     )
 
@@ -153,9 +150,7 @@ def _workspace(slug: str):
         raise SystemExit(f"bench: {refusal}")
     admin = User.objects.create_user(f"{slug}-admin@bench.invalid", None, name="Bench Admin")
     workspace = services.workspace_create(user=admin, name=f"Bench {slug}", slug=slug)
-    return Membership.objects.select_related("workspace", "user").get(
-        workspace=workspace, user=admin
-    )
+    return Membership.objects.select_related("workspace", "user").get(workspace=workspace, user=admin)
 
 
 def run_quality() -> dict:
@@ -185,16 +180,8 @@ def run_import(rows: int) -> dict:
         text = feedback_text(rng)
         words += len(text.split())
         company = f"Company {n % 700:03d}"
-        writer.writerow(
-            [
-                text,
-                f"Contact {n % 700}",
-                f"c{n % 700}@example.test",
-                company,
-                ("enterprise", "smb", "mid-market")[n % 700 % 3],
-                f"2026-{1 + n % 11:02d}-15",
-            ]
-        )
+        writer.writerow([text, f"Contact {n % 700}", f"c{n % 700}@example.test", company,
+                         ("enterprise", "smb", "mid-market")[n % 700 % 3], f"2026-{1 + n % 11:02d}-15"])
     data = out.getvalue().encode()
     member = _workspace("bench-feedback-import")
     engine.embedder()  # the model loads once per process, before the clock starts

@@ -40,9 +40,7 @@ COLD_REQUESTS = 5
 
 def seed(ctx: BenchContext) -> dict:
     def make() -> dict:
-        ctx.log(
-            f"bench: seeding {GOALS} goals, {KEY_RESULTS} key results, {DAYS} days of measurements each"
-        )
+        ctx.log(f"bench: seeding {GOALS} goals, {KEY_RESULTS} key results, {DAYS} days of measurements each")
         out = ctx.python("accord.bench.goals", "seed", timeout=900)
         return json.loads(out.strip().splitlines()[-1])
 
@@ -59,11 +57,7 @@ def _size(seeded: dict) -> str:
 @measures(measurements_10k_s="s")
 def batch(ctx: BenchContext) -> Measured:
     seeded = seed(ctx)
-    out = json.loads(
-        ctx.python("accord.bench.goals", "batch", "--token", seeded["token"], timeout=600)
-        .strip()
-        .splitlines()[-1]
-    )
+    out = json.loads(ctx.python("accord.bench.goals", "batch", "--token", seeded["token"], timeout=600).strip().splitlines()[-1])
     ctx.log("bench: 10k batches took " + ", ".join(f"{s:.2f}" for s in out["seconds"]) + " s")
     size = (
         f"{_size(seeded)}; POST {out['path']} with {BATCH:,} points (Bearer token), median of "
@@ -77,9 +71,7 @@ def scoreboard(ctx: BenchContext) -> Measured:
     seeded = seed(ctx)
     requests = ctx.scaled(SCOREBOARD_REQUESTS, minimum=5)
     out = json.loads(
-        ctx.python("accord.bench.goals", "scoreboard", "--requests", str(requests), timeout=600)
-        .strip()
-        .splitlines()[-1]
+        ctx.python("accord.bench.goals", "scoreboard", "--requests", str(requests), timeout=600).strip().splitlines()[-1]
     )
     ctx.log(
         f"bench: GET {out['path']}: p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, {out['kib']} KiB; "
@@ -112,19 +104,13 @@ def seed_goals() -> dict:
     with transaction.atomic(), acting_via("bench"):
         admin = User.objects.create_user(f"{SLUG}-admin@bench.invalid", None, name="Bench Admin")
         workspace = ws_services.workspace_create(user=admin, name="Bench goals", slug=SLUG)
-        owner = Membership.objects.select_related("workspace", "user").get(
-            workspace=workspace, user=admin
-        )
+        owner = Membership.objects.select_related("workspace", "user").get(workspace=workspace, user=admin)
         product = ws_services.team_create(member=owner, name="Product", kind="product")
         marketing = ws_services.team_create(member=owner, name="Marketing", kind="marketing")
         krs = []
         per_goal = KEY_RESULTS // GOALS
         for n in range(GOALS):
-            level, teams = (
-                ("company", [])
-                if n < 10
-                else ("department", [product.pk if n % 2 else marketing.pk])
-            )
+            level, teams = ("company", []) if n < 10 else ("department", [product.pk if n % 2 else marketing.pk])
             goal = services.goal_create(
                 member=owner, title=f"Goal {n + 1:02d}", level=level, team_ids=teams, period_kind="custom",
                 start_date=start, end_date=today + timedelta(days=90),
@@ -137,25 +123,14 @@ def seed_goals() -> dict:
         rows = []
         for kr_id in krs:
             for d in range(DAYS):
-                rows.append(
-                    {
-                        "key_result_id": kr_id,
-                        "date": start + timedelta(days=d),
-                        "value": 100 + d * 0.1 + (d % 7),
-                    }
-                )
+                rows.append({"key_result_id": kr_id, "date": start + timedelta(days=d), "value": 100 + d * 0.1 + (d % 7)})
                 if len(rows) == services.MAX_BATCH:
                     services.measurements_record(member=owner, rows=rows)
                     rows = []
         if rows:
             services.measurements_record(member=owner, rows=rows)
         token = ws_services.token_create(member=owner, name="bench")[1]
-    return {
-        "goals": GOALS,
-        "key_results": len(krs),
-        "measurements": len(krs) * DAYS,
-        "token": token,
-    }
+    return {"goals": GOALS, "key_results": len(krs), "measurements": len(krs) * DAYS, "token": token}
 
 
 def run_batch(token: str) -> dict:
@@ -166,9 +141,7 @@ def run_batch(token: str) -> dict:
     from accord.goals.models import Goal
     from accord.workspaces.models import Membership
 
-    owner = Membership.objects.select_related("workspace", "user").get(
-        workspace__slug=SLUG, role="admin"
-    )
+    owner = Membership.objects.select_related("workspace", "user").get(workspace__slug=SLUG, role="admin")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
     goal = Goal.objects.filter(workspace__slug=SLUG).order_by("pk").first()
     today = timezone.localdate()
@@ -181,9 +154,7 @@ def run_batch(token: str) -> dict:
         goal.start_date = today - timedelta(days=1200)
         Goal.objects.filter(pk=goal.pk).update(start_date=goal.start_date)
         kr_ids = [
-            services.key_result_create(
-                member=owner, goal_id=goal.pk, name=f"Batch {run}.{i}", baseline=0, target=1
-            ).pk
+            services.key_result_create(member=owner, goal_id=goal.pk, name=f"Batch {run}.{i}", baseline=0, target=1).pk
             for i in range(10)
         ]
         body = json.dumps({"measurements": [
@@ -194,9 +165,7 @@ def run_batch(token: str) -> dict:
         response = client.post(path, body, content_type="application/json")
         seconds.append(time.perf_counter() - started)
         if response.status_code != 201 or response.json()["created"] != BATCH:
-            raise SystemExit(
-                f"bench: POST {path} answered {response.status_code}: {response.content[:300]!r}"
-            )
+            raise SystemExit(f"bench: POST {path} answered {response.status_code}: {response.content[:300]!r}")
     return {"path": path, "seconds": seconds, "median_s": statistics.median(seconds)}
 
 

@@ -42,11 +42,7 @@ def seed(ctx: BenchContext) -> dict:
 def home_page(ctx: BenchContext) -> Measured:
     seeded = seed(ctx)
     requests = ctx.scaled(REQUESTS, minimum=5)
-    out = json.loads(
-        ctx.python("accord.bench.home", "home", "--requests", str(requests), timeout=600)
-        .strip()
-        .splitlines()[-1]
-    )
+    out = json.loads(ctx.python("accord.bench.home", "home", "--requests", str(requests), timeout=600).strip().splitlines()[-1])
     for role, row in out["roles"].items():
         ctx.log(f"bench: GET {out['path']} as {row['who']} ({role}): p50 {row['p50_ms']:.1f} ms, p99 "
                 f"{row['p99_ms']:.1f} ms, {row['queries']} queries")  # fmt: skip
@@ -69,9 +65,7 @@ def home_large(ctx: BenchContext) -> Measured:
     out = json.loads(ctx.python("accord.bench.home", "large", "--slug", seeded["slug"], "--requests", str(requests),
                                 timeout=600).strip().splitlines()[-1])  # fmt: skip
     row = out["roles"]["rater"]
-    ctx.log(
-        f"bench: GET {out['path']} as {row['who']}: p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, {row['queries']} queries"
-    )
+    ctx.log(f"bench: GET {out['path']} as {row['who']}: p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, {row['queries']} queries")
     size = (
         f"the ideas bench's workspace ({seeded['ideas']} ideas, {seeded['ratings']} ratings by {ideas.RATERS} raters); "
         f"{row['requests']} x GET {out['path']} as {row['who']} after {WARMUP} warm-up, {row['queries']} queries; "
@@ -118,14 +112,10 @@ def run(requests: int, slug: str = SLUG, who: dict[str, str] | None = None) -> d
             response = client.get(path)
             took = (time.perf_counter() - started) * 1000
             body = response.content
-            if (
-                response.status_code != 200
-                or b'data-testid="home-cards"' not in body
-                or (role in ("admin", "viewer") and b'data-testid="plan-health"' not in body)
+            if response.status_code != 200 or b'data-testid="home-cards"' not in body or (
+                role in ("admin", "viewer") and b'data-testid="plan-health"' not in body
             ):
-                raise SystemExit(
-                    f"bench: GET {path} as {user.email} answered {response.status_code}"
-                )
+                raise SystemExit(f"bench: GET {path} as {user.email} answered {response.status_code}")
             size = len(body)
             if n >= WARMUP:
                 timings.append(took)
@@ -165,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        if (
-            ns.what == "large"
-        ):  # a rater of the ideas bench: open rounds, tens of thousands of ratings
+        if ns.what == "large":  # a rater of the ideas bench: open rounds, tens of thousands of ratings
             result = run(ns.requests, ns.slug, {"rater": f"{ns.slug}-rater-1@bench.invalid"})
         else:
             result = run(ns.requests)

@@ -50,11 +50,7 @@ def _size(seeded: dict, out: dict) -> str:
 def _measure(ctx: BenchContext, figure: str, what: str) -> Measured:
     seeded = seed(ctx)
     requests = ctx.scaled(REQUESTS, minimum=5)
-    out = json.loads(
-        ctx.python("accord.bench.portal", what, "--requests", str(requests), timeout=600)
-        .strip()
-        .splitlines()[-1]
-    )
+    out = json.loads(ctx.python("accord.bench.portal", what, "--requests", str(requests), timeout=600).strip().splitlines()[-1])
     ctx.log(f"bench: GET {out['path']}: p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms")
     return Measured(values={figure: out["p50_ms"]}, size=_size(seeded, out))
 
@@ -90,34 +86,22 @@ def seed_portal() -> dict:
     with transaction.atomic(), acting_via("bench"):
         admin = User.objects.create_user(f"{SLUG}-admin@bench.invalid", None, name="Bench Admin")
         workspace = ws_services.workspace_create(user=admin, name="Bench portal", slug=SLUG)
-        owner = Membership.objects.select_related("workspace", "user").get(
-            workspace=workspace, user=admin
-        )
-        services.portal_update(
-            member=owner, version=1, enabled=True, title="Bench ideas", moderate_comments=False
-        )
+        owner = Membership.objects.select_related("workspace", "user").get(workspace=workspace, user=admin)
+        services.portal_update(member=owner, version=1, enabled=True, title="Bench ideas", moderate_comments=False)
         ideas = []
         for n in range(IDEAS):
             idea = idea_services.idea_create(
-                member=owner,
-                title=f"Idea {n + 1:03d}",
-                description=f"What customers asked for, **number {n + 1}**.",
+                member=owner, title=f"Idea {n + 1:03d}", description=f"What customers asked for, **number {n + 1}**."
             )
             services.idea_publish(member=owner, idea_id=idea.pk)
             ideas.append(idea)
         contacts = Contact.objects.bulk_create(
-            Contact(workspace=workspace, email=f"customer{c}@bench.invalid", verified_at=now)
-            for c in range(CUSTOMERS)
+            Contact(workspace=workspace, email=f"customer{c}@bench.invalid", verified_at=now) for c in range(CUSTOMERS)
         )
         per_contact = VOTES // CUSTOMERS
         Vote.objects.bulk_create(
             (
-                Vote(
-                    workspace=workspace,
-                    idea=ideas[(c * 7 + k * 13) % IDEAS],
-                    contact=contact,
-                    verified_at=now,
-                )
+                Vote(workspace=workspace, idea=ideas[(c * 7 + k * 13) % IDEAS], contact=contact, verified_at=now)
                 for c, contact in enumerate(contacts)
                 for k in range(per_contact)
             ),
@@ -128,12 +112,7 @@ def seed_portal() -> dict:
                     author_name=f"Customer {n}", body="Yes, *please*.", status=Moderation.APPROVED)
             for n in range(COMMENTS)
         )  # fmt: skip
-    return {
-        "ideas": IDEAS,
-        "customers": CUSTOMERS,
-        "votes": CUSTOMERS * per_contact,
-        "comments": COMMENTS,
-    }
+    return {"ideas": IDEAS, "customers": CUSTOMERS, "votes": CUSTOMERS * per_contact, "comments": COMMENTS}
 
 
 def run(path: str, requests: int, check) -> dict:
@@ -158,16 +137,12 @@ def run(path: str, requests: int, check) -> dict:
 
 def run_home(requests: int) -> dict:
     shown = min(IDEAS, 50)
-    return run(
-        f"/portal/{SLUG}/", requests, lambda r: r.content.count(b'class="portal-card"') == shown
-    )
+    return run(f"/portal/{SLUG}/", requests, lambda r: r.content.count(b'class="portal-card"') == shown)
 
 
 def run_api(requests: int) -> dict:
     shown = min(IDEAS, 50)
-    return run(
-        f"/api/v1/portal/{SLUG}/ideas?limit=50", requests, lambda r: len(r.json()["items"]) == shown
-    )
+    return run(f"/api/v1/portal/{SLUG}/ideas?limit=50", requests, lambda r: len(r.json()["items"]) == shown)
 
 
 def main(argv: list[str] | None = None) -> int:

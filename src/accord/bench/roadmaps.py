@@ -98,9 +98,7 @@ def move_item(ctx: BenchContext) -> Measured:
     seeded = seed(ctx)
     requests = ctx.scaled(MOVE_REQUESTS, minimum=20)
     result = _child(ctx, "move", seeded, "--token", seeded["token"], "--requests", str(requests))
-    ctx.log(
-        f"bench: {result['requests']} moves: p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
-    )
+    ctx.log(f"bench: {result['requests']} moves: p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
     size = (
         f"{_size(seeded)}; {result['requests']} x POST {result['path']} (Bearer token, a bar a "
         f"day later or earlier, each with its current version) after {MOVE_WARMUP} warm-up; "
@@ -342,10 +340,7 @@ def run_move(slug: str, roadmap_id: int, token: str, requests: int) -> dict:
         if response.status_code != 200:
             _fail(f"POST {path} answered {response.status_code}: {response.content[:300]!r}")
         data = response.json()
-        if (
-            data.get("start_date") != body["start_date"]
-            or data.get("version") != bar["version"] + 1
-        ):
+        if data.get("start_date") != body["start_date"] or data.get("version") != bar["version"] + 1:
             _fail(f"POST {path} did not move the bar: {data!r}")
         bar.update(
             version=data["version"],
@@ -373,9 +368,7 @@ def run_timeline(slug: str, roadmap_id: int, requests: int) -> dict:
     client = _signed_in_client(slug)
     path = f"/w/{slug}/roadmaps/{roadmap_id}"
     sample = list(
-        RoadmapItem.objects.filter(roadmap_id=roadmap_id)
-        .order_by("?")
-        .values_list("title", flat=True)[:5]
+        RoadmapItem.objects.filter(roadmap_id=roadmap_id).order_by("?").values_list("title", flat=True)[:5]
     )
     timings: list[float] = []
     size = 0
