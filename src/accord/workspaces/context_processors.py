@@ -17,6 +17,8 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Roles: the role definitions (an initiative's RACI page belongs to initiatives' section).
+    "roles": "roles",
 }
 
 
