@@ -19,7 +19,6 @@ from . import interaction_map, selectors, services
 from .checks import TITLES
 from .models import RaciValue
 
-
 # ---------------------------------------------------------------- role definitions
 
 
