@@ -39,7 +39,9 @@ def _child(ctx: BenchContext, *args: str) -> dict:
 def raci_check(ctx: BenchContext) -> Measured:
     ctx.once(("roles",), lambda: _child(ctx, "seed"))
     out = _child(ctx, "check", "--runs", str(ctx.scaled(RUNS, minimum=5)))
-    ctx.log(f"bench: RACI checks p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, {out['queries']} queries, {out['checks']} checks found")
+    ctx.log(
+        f"bench: RACI checks p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, {out['queries']} queries, {out['checks']} checks found"
+    )
     size = (
         f"{out['activities']} activities x {out['people']} people ({out['cells']:,} cells, {out['assignments']} role "
         f"assignments) on one initiative, another active initiative for the load; {out['runs']} x load + all checks "
@@ -65,16 +67,31 @@ def suggest_quality(path: Path = CASES) -> dict:
     from accord.roles.suggest import rank
 
     data = json.loads(path.read_text())
-    people = [PersonRow(i, p["name"], frozenset(), tuple(p["skills"]), tuple(p["interests"])) for i, p in enumerate(data["people"])]
+    people = [
+        PersonRow(i, p["name"], frozenset(), tuple(p["skills"]), tuple(p["interests"]))
+        for i, p in enumerate(data["people"])
+    ]
     load = {i: p["load"] for i, p in enumerate(data["people"])}
     hits, misses = 0, []
     for case in data["cases"]:
-        top = rank(name=case["activity"], skills=case["skills"], people=people, load=load, threshold=data["threshold"], limit=3)
+        top = rank(
+            name=case["activity"],
+            skills=case["skills"],
+            people=people,
+            load=load,
+            threshold=data["threshold"],
+            limit=3,
+        )
         if any(s.name in case["right"] for s in top):
             hits += 1
         else:
             misses.append(f"{case['activity']}: {[s.name for s in top]} (right: {case['right']})")
-    return {"p3": round(hits / len(data["cases"]), 3), "cases": len(data["cases"]), "people": len(people), "misses": misses}
+    return {
+        "p3": round(hits / len(data["cases"]), 3),
+        "cases": len(data["cases"]),
+        "people": len(people),
+        "misses": misses,
+    }
 
 
 def seed(activities: int = ACTIVITIES, people: int = PEOPLE, slug: str = SLUG) -> dict:
@@ -86,7 +103,9 @@ def seed(activities: int = ACTIVITIES, people: int = PEOPLE, slug: str = SLUG) -
     from accord.workspaces import services as ws
     from accord.workspaces.models import Person, Team
 
-    user = get_user_model().objects.create_user(f"{slug}-admin@bench.invalid", "bench-Passw0rd-long", name="Bench Admin")
+    user = get_user_model().objects.create_user(
+        f"{slug}-admin@bench.invalid", "bench-Passw0rd-long", name="Bench Admin"
+    )
     workspace = ws.workspace_create(user=user, name="Bench roles", slug=slug)
     kinds = ["product", "marketing", "it", "design", "analytics", "sales"]
     teams = [Team.objects.create(workspace=workspace, name=f"Team {k}", kind=k) for k in kinds]
@@ -95,7 +114,10 @@ def seed(activities: int = ACTIVITIES, people: int = PEOPLE, slug: str = SLUG) -
         for n in range(people)
     ])  # fmt: skip
     Person.teams.through.objects.bulk_create(
-        [Person.teams.through(person_id=p.pk, team_id=teams[n % len(teams)].pk) for n, p in enumerate(folks)]
+        [
+            Person.teams.through(person_id=p.pk, team_id=teams[n % len(teams)].pk)
+            for n, p in enumerate(folks)
+        ]
     )
     services.ensure_defaults(workspace)
     stages = stages_of(workspace)
@@ -117,13 +139,32 @@ def seed(activities: int = ACTIVITIES, people: int = PEOPLE, slug: str = SLUG) -
             cells.append(RaciCell(activity=a, person=p, value=value))
     RaciCell.objects.bulk_create(cells, batch_size=2000)
     other_acts = Activity.objects.bulk_create(
-        [Activity(workspace=workspace, initiative=other, stage=stages["discovery"], name=f"Other {n}", position=n) for n in range(20)]
+        [
+            Activity(
+                workspace=workspace,
+                initiative=other,
+                stage=stages["discovery"],
+                name=f"Other {n}",
+                position=n,
+            )
+            for n in range(20)
+        ]
     )
-    RaciCell.objects.bulk_create([RaciCell(activity=a, person=folks[n % people], value="R") for n, a in enumerate(other_acts)])
+    RaciCell.objects.bulk_create(
+        [
+            RaciCell(activity=a, person=folks[n % people], value="R")
+            for n, a in enumerate(other_acts)
+        ]
+    )
     roles = list(RoleDefinition.objects.filter(workspace=workspace))
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(workspace=workspace, initiative=main, role=r, person=folks[n % people]) for n, r in enumerate(roles)]
-        + [RoleAssignment(workspace=workspace, initiative=main, role=roles[1], person=folks[-1])]  # a second holder
+        [
+            RoleAssignment(workspace=workspace, initiative=main, role=r, person=folks[n % people])
+            for n, r in enumerate(roles)
+        ]
+        + [
+            RoleAssignment(workspace=workspace, initiative=main, role=roles[1], person=folks[-1])
+        ]  # a second holder
     )
     return {"slug": slug, "initiative": main.pk, "cells": len(cells)}
 
@@ -135,7 +176,9 @@ def check(runs: int = RUNS, slug: str = SLUG) -> dict:
     from accord.initiatives.models import Initiative
     from accord.roles import checks, selectors
 
-    initiative = Initiative.objects.select_related("workspace").get(workspace__slug=slug, name="Big initiative")
+    initiative = Initiative.objects.select_related("workspace").get(
+        workspace__slug=slug, name="Big initiative"
+    )
     timings = []
     found = []
     for n in range(runs + WARMUP):

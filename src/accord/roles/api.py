@@ -10,7 +10,15 @@ from typing import Annotated, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import BodyId, BodyInt, Id, JsonInteger, PatchSchema, StrictBool, responses
+from accord.core.api_support import (
+    BodyId,
+    BodyInt,
+    Id,
+    JsonInteger,
+    PatchSchema,
+    StrictBool,
+    responses,
+)
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.models import TeamKind
 from accord.workspaces.permissions import require
@@ -125,7 +133,9 @@ class ActivityIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     stage_id: BodyId | None = Field(None, description="The initiative's current stage when empty.")
     skills: list[Annotated[str, Field(max_length=80)]] = Field(default_factory=list, max_length=20)
-    gate_approval: StrictBool = Field(False, description="This activity signs off the stage's gate.")
+    gate_approval: StrictBool = Field(
+        False, description="This activity signs off the stage's gate."
+    )
 
 
 class ActivityPatch(PatchSchema):

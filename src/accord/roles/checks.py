@@ -7,6 +7,7 @@ same list.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MARKETING = "marketing"
 IT = "it"
@@ -31,8 +32,7 @@ class StageRow:
     position: int
 
 
-@dataclass(frozen=True)
-class CellRow:
+class CellRow(NamedTuple):  # a tuple, not a dataclass: thousands are made per load
     activity_id: int
     value: str
     person_id: int | None = None
@@ -204,9 +204,14 @@ def run(m: Matrix) -> list[Check]:
     # Departments by stage: marketing early, IT in build.
     stage_ids = {a.stage_id for a in m.activities}
     involved: dict[int, set[str]] = defaultdict(set)
+    departments_of: dict[tuple, set[str]] = {}  # per column, not per cell
     for a in m.activities:
+        found = involved[a.stage_id]
         for cell in by_activity[a.id]:
-            involved[a.stage_id] |= _departments(cell, m)
+            key = (cell.person_id, cell.role_id)
+            if key not in departments_of:
+                departments_of[key] = _departments(cell, m)
+            found |= departments_of[key]
     launch = next((s for s in m.stages.values() if s.key == LAUNCH_KEY), None)
     if launch is not None:
         for sid in sorted(stage_ids, key=lambda s: m.stages[s].position if s in m.stages else 0):

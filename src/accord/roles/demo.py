@@ -3,7 +3,7 @@ the demo's two initiatives (made by the initiatives step; made here, minimally, 
 with one deliberate conflict (a product owner who is also scrum master) and an activity with two
 Accountables, so the checks have something to say."""
 
-from accord.initiatives.models import Initiative
+from accord.initiatives.models import Initiative, LifecycleStage
 from accord.workspaces.models import Person
 
 from . import services
@@ -42,17 +42,28 @@ def load(context: dict) -> None:
     services.ensure_defaults(workspace)
     roles = {r.key: r.pk for r in RoleDefinition.objects.filter(workspace=workspace)}
     people = {p.name: p.pk for p in Person.objects.filter(workspace=workspace)}
-    found = list(Initiative.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("pk")[:2])
-    for n, (name, stage) in enumerate(DEFAULT_NAMES[len(found) :], start=len(found)):
+    found = list(
+        Initiative.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("pk")[:2]
+    )
+    for name, stage in DEFAULT_NAMES[len(found) :]:
         found.append(minimal_initiative(workspace, name, stage=stage, owner_id=None))
-    stages = {s.key: s.pk for s in found[0].stage.__class__.objects.filter(workspace=workspace)}
+    stages = {s.key: s.pk for s in LifecycleStage.objects.filter(workspace=workspace)}
     for initiative, (assignments, activities) in zip(found, PLANS, strict=False):
         for key, name in assignments:
             if key in roles and name in people:
-                services.assignment_create(member=owner, initiative_id=initiative.pk, role_id=roles[key], person_id=people[name])
+                services.assignment_create(
+                    member=owner,
+                    initiative_id=initiative.pk,
+                    role_id=roles[key],
+                    person_id=people[name],
+                )
         cells = []
         for stage, name, skills, gate, values in activities:
             activity = services.activity_create(member=owner, initiative_id=initiative.pk, name=name,
                                                 stage_id=stages.get(stage), skills=skills, gate_approval=gate)  # fmt: skip
-            cells += [{"activity_id": activity.pk, "person_id": people[p], "value": v} for p, v in values.items() if p in people]
+            cells += [
+                {"activity_id": activity.pk, "person_id": people[p], "value": v}
+                for p, v in values.items()
+                if p in people
+            ]
         services.cells_set(member=owner, initiative_id=initiative.pk, cells=cells)

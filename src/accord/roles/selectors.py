@@ -4,6 +4,7 @@ checks and suggestions, and the load of people across active initiatives."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count
 
 from accord.initiatives.models import Initiative, LifecycleStage
@@ -109,11 +110,19 @@ def matrix(*, initiative: Initiative) -> Loaded:
     activities = list(
         Activity.objects.filter(initiative=initiative).order_by("stage__position", "position", "id")
     )
-    cells = list(
-        RaciCell.objects.filter(activity__initiative=initiative).values_list(
-            "activity_id", "value", "person_id", "role_id"
-        )
+    # By the activities' ids, unordered: no join and no sort; the rows straight from the cursor
+    # (no per-row converters: plain ints and one-letter strings), 8,000 cells in a few ms.
+    cell_query = (
+        RaciCell.objects.filter(activity_id__in=[a.pk for a in activities])
+        .order_by()
+        .values_list("activity_id", "value", "person_id", "role_id")
     )
+    cells = []
+    if activities:  # an empty IN () has no SQL
+        sql, params = cell_query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cells = cursor.fetchall()
     assignments = list(
         RoleAssignment.objects.filter(initiative=initiative).select_related("role", "person")
     )
@@ -134,7 +143,7 @@ def matrix(*, initiative: Initiative) -> Loaded:
             for a in activities
         ],
         stages={s.pk: checks.StageRow(s.pk, s.key, s.name, s.position) for s in stages},
-        cells=[checks.CellRow(aid, value, pid, rid) for aid, value, pid, rid in cells],
+        cells=list(map(checks.CellRow._make, cells)),
         roles={r.pk: checks.RoleRow(r.pk, r.key, r.name, r.department) for r in role_list},
         people=people,
         holders=dict(holders),

@@ -18,7 +18,9 @@ def stages_of(workspace) -> dict[str, LifecycleStage]:
     return existing
 
 
-def initiative(workspace, name: str, stage: str = "discovery", owner=None, owner_id: int | None = None) -> Initiative:
+def initiative(
+    workspace, name: str, stage: str = "discovery", owner=None, owner_id: int | None = None
+) -> Initiative:
     found = Initiative.objects.filter(workspace=workspace, name=name).first()
     if found is not None:
         return found

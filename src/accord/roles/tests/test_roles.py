@@ -306,3 +306,33 @@ def test_api_round_trip_and_history(team, api):
     ]
     assert AuditEntry.objects.filter(object_type="raci cells").count() == 1
     assert Activity.objects.get(pk=aid).name == "Launch plan"
+
+
+# ---------------------------------------------------------------- history
+
+
+def _told(workspace, **filters):
+    from accord.audit import history
+    from accord.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(workspace=workspace, **filters).order_by("-id").first()
+    return history.tell([entry], slug=workspace.slug)[0]
+
+
+def test_history_reads_in_words(team):
+    ws = team.cast.workspace
+    po = team.roles["product-owner"]
+    services.role_update(member=team.admin, role_id=po.pk, version=po.version, parent_id=None)
+    story = _told(ws, object_type="role", action="updated")
+    assert story.text == "Ada Admin cleared Reports to (was Product manager) on role Product owner"
+    a = services.activity_create(
+        member=team.editor, initiative_id=team.initiative.pk, name="Positioning"
+    )
+    services.cells_set(
+        member=team.editor, initiative_id=team.initiative.pk, cells=[_cell(a, "A", team.mia)]
+    )
+    story = _told(ws, object_type="raci cells")
+    assert story.text == "Editor changed 1 RACI cell of Reporting 2.0"
+    assert [d.text for d in story.details] == [
+        "Mia Marketing on “Positioning”: nothing → Accountable"
+    ]
