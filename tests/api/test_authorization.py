@@ -1371,7 +1371,7 @@ def _roles_ws(cast, member=None):
     return {r.key: r for r in RoleDefinition.objects.filter(workspace=member.workspace)}
 
 
-def _initiative(cast, member=None, name="Reporting 2.0"):
+def _raci_initiative(cast, member=None, name="Reporting 2.0"):
     from accord.roles.testing import initiative
 
     return initiative((member or _admin(cast)).workspace, name)
@@ -1386,7 +1386,7 @@ def _raci_activity(cast, member=None):
     from accord.roles import services as rs
 
     member = member or _admin(cast)
-    return rs.activity_create(member=member, initiative_id=_initiative(cast, member).pk, name="Positioning", skills=["positioning"])
+    return rs.activity_create(member=member, initiative_id=_raci_initiative(cast, member).pk, name="Positioning", skills=["positioning"])
 
 
 def _raci_assignment(cast, member=None):
@@ -1394,7 +1394,7 @@ def _raci_assignment(cast, member=None):
 
     member = member or _admin(cast)
     role = _roles_ws(cast, member)["product-owner"]
-    return rs.assignment_create(member=member, initiative_id=_initiative(cast, member).pk, role_id=role.pk,
+    return rs.assignment_create(member=member, initiative_id=_raci_initiative(cast, member).pk, role_id=role.pk,
                                 person_id=_raci_person(cast, member).pk)  # fmt: skip
 
 
@@ -1442,7 +1442,7 @@ def b_raci_suggestions(cast):
 
 
 def b_raci_assignment_create(cast):
-    return Req(params={"initiative_id": _initiative(cast).pk},
+    return Req(params={"initiative_id": _raci_initiative(cast).pk},
                body={"role_id": _roles_ws(cast)["scrum-master"].pk, "person_id": _raci_person(cast).pk})  # fmt: skip
 
 
@@ -1452,7 +1452,7 @@ def b_raci_assignment(cast):
 
 
 def b_raci_activity_create(cast):
-    return Req(params={"initiative_id": _initiative(cast).pk}, body={"name": "Pitch deck", "skills": ["messaging"]})
+    return Req(params={"initiative_id": _raci_initiative(cast).pk}, body={"name": "Pitch deck", "skills": ["messaging"]})
 
 
 def b_raci_activity(cast):
@@ -1504,7 +1504,7 @@ FOREIGN_IDS.update(
         "role_id": lambda cast: _roles_ws(cast, cast.outsider)["product-owner"].pk,
         "pair_id": lambda cast: _role_pair(cast, cast.outsider).pk,
         # The initiatives app may name this too: both create an initiative of "other".
-        "initiative_id": lambda cast: _initiative(cast, cast.outsider, "Other initiative").pk,
+        "initiative_id": lambda cast: _raci_initiative(cast, cast.outsider, "Other initiative").pk,
         "activity_id": lambda cast: _raci_activity(cast, cast.outsider).pk,
         "assignment_id": lambda cast: _raci_assignment(cast, cast.outsider).pk,
     }

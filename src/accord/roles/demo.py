@@ -34,6 +34,7 @@ PLANS = [
         ],
     ),
 ]  # fmt: skip
+DEMO_NAMES = ["Lumen Insights 2.0", "Spring campaign"]  # made by accord.initiatives.demo
 DEFAULT_NAMES = [("Scheduled reports", "build"), ("Self-serve onboarding", "discovery")]
 
 
@@ -42,9 +43,10 @@ def load(context: dict) -> None:
     services.ensure_defaults(workspace)
     roles = {r.key: r.pk for r in RoleDefinition.objects.filter(workspace=workspace)}
     people = {p.name: p.pk for p in Person.objects.filter(workspace=workspace)}
-    found = list(
-        Initiative.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("pk")[:2]
-    )
+    # The initiatives step's two (by name), else the workspace's first two, else minimal ones.
+    active = Initiative.objects.filter(workspace=workspace, archived_at__isnull=True).order_by("pk")
+    by_name = {i.name: i for i in active.filter(name__in=DEMO_NAMES)}
+    found = [by_name[n] for n in DEMO_NAMES if n in by_name] or list(active[:2])
     for name, stage in DEFAULT_NAMES[len(found) :]:
         found.append(minimal_initiative(workspace, name, stage=stage, owner_id=None))
     stages = {s.key: s.pk for s in LifecycleStage.objects.filter(workspace=workspace)}

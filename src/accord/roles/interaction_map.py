@@ -147,7 +147,8 @@ def render_svg(graph: Graph, *, title: str) -> str:
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<text x="24" y="36" font-size="20" font-weight="700" fill="{INK}">{esc(fit(title, 20, width - 48, True))}</text>',
         f'<text x="24" y="60" font-size="13" fill="{MUTED}">{len(graph.nodes)} roles and departments, '
-        f"{len(graph.links)} links, {len(graph.gaps)} gaps, {sum(1 for x in graph.nodes if x.overloaded)} overloaded hubs</text>",
+        f"{_count(len(graph.links), 'link')}, {_count(len(graph.gaps), 'gap')}, "
+        f"{_count(sum(1 for x in graph.nodes if x.overloaded), 'overloaded hub')}</text>",
     ]
     if not graph.nodes:
         parts.append(f'<text x="{cx}" y="{cy}" font-size="15" fill="{MUTED}" text-anchor="middle">No one takes part yet: '
@@ -180,7 +181,7 @@ def render_svg(graph: Graph, *, title: str) -> str:
                      f'<rect x="{x0:.1f}" y="{y0:.1f}" width="7" height="{NODE_H}" rx="3" fill="{color}"/>'
                      f'<text x="{x0 + 16:.1f}" y="{y0 + 19:.1f}" font-size="13" font-weight="700" fill="{INK}">{esc(fit(node.name, 13, NODE_W - 24, True))}</text>'
                      f'<text x="{x0 + 16:.1f}" y="{y0 + 36:.1f}" font-size="11" fill="{MUTED}">'
-                     f'{esc(fit(DEPT_NAMES.get(node.department, node.department) + (" · overloaded hub" if node.overloaded else ""), 11, NODE_W - 24))}</text></g>')  # fmt: skip
+                     f'{esc(fit(DEPT_NAMES.get(node.department, node.department) + (" · overloaded" if node.overloaded else ""), 11, NODE_W - 24))}</text></g>')  # fmt: skip
     ly = height - 36
     parts.append(f'<g font-size="12" fill="{MUTED}"><line x1="24" y1="{ly}" x2="60" y2="{ly}" stroke="#7b8499" stroke-width="3"/>'
                  f'<text x="68" y="{ly + 4}">works together (thicker: more shared activities)</text>'
@@ -205,3 +206,7 @@ def _describe(graph: Graph) -> str:
             "Overloaded hubs: " + "; ".join(f"{n.name} ({', '.join(n.why)})" for n in hubs) + "."
         )
     return " ".join(bits)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
