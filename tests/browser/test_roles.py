@@ -68,7 +68,9 @@ def test_keyboard_raci_grid_with_live_checks(new_page, demo, page_check, console
 
     api_row = grid.locator("tbody tr", has_text="Build the report scheduler API")
     api_row.get_by_role("button", name="Suggest").click()
-    expect(page.get_by_test_id("raci-suggestions")).to_contain_text("Mei Chen")  # has APIs, not yet on the row
+    expect(page.get_by_test_id("raci-suggestions")).to_contain_text(
+        "Mei Chen"
+    )  # has APIs, not yet on the row
     expect(page.get_by_test_id("raci-suggestions")).to_contain_text("has APIs")
     shot(page, "roles-3-cleared-and-suggested")
     page_check(page, "RACI grid after edits")
