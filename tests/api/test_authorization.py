@@ -1442,6 +1442,170 @@ WATCHED.extend(
 )  # fmt: skip
 
 
+# ---------------------------------------------------------------- roles (rows, ids, lists, watched models)
+
+
+def _roles_ws(cast, member=None):
+    """The default roles of the member's workspace (seeded lazily), by key."""
+    from accord.roles import services as rs
+    from accord.roles.models import RoleDefinition
+
+    member = member or _admin(cast)
+    rs.ensure_defaults(member.workspace)
+    return {r.key: r for r in RoleDefinition.objects.filter(workspace=member.workspace)}
+
+
+def _raci_initiative(cast, member=None, name="Reporting 2.0"):
+    from accord.roles.testing import initiative
+
+    return initiative((member or _admin(cast)).workspace, name)
+
+
+def _raci_person(cast, member=None):
+    member = member or _admin(cast)
+    return _services().person_create(member=member, name="Rae Raci")
+
+
+def _raci_activity(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    return rs.activity_create(member=member, initiative_id=_raci_initiative(cast, member).pk, name="Positioning", skills=["positioning"])
+
+
+def _raci_assignment(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    role = _roles_ws(cast, member)["product-owner"]
+    return rs.assignment_create(member=member, initiative_id=_raci_initiative(cast, member).pk, role_id=role.pk,
+                                person_id=_raci_person(cast, member).pk)  # fmt: skip
+
+
+def _role_pair(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    roles = _roles_ws(cast, member)
+    return rs.pair_create(member=member, role_a_id=roles["channel-marketing"].pk, role_b_id=roles["product-analyst"].pk)
+
+
+def b_roles(cast):
+    _roles_ws(cast)
+    return Req()
+
+
+def b_role(cast):
+    return Req(params={"role_id": _roles_ws(cast)["channel-marketing"].pk})
+
+
+def b_role_patch(cast):
+    role = _roles_ws(cast)["channel-marketing"]
+    return Req(params={"role_id": role.pk}, body={"version": role.version, "description": "Copy, social, PR and ads."})
+
+
+def b_role_pair_create(cast):
+    roles = _roles_ws(cast)
+    return Req(body={"role_a_id": roles["product-designer"].pk, "role_b_id": roles["it-operations"].pk, "reason": "Test"})
+
+
+def b_role_settings_patch(cast):
+    from accord.roles import services as rs
+
+    return Req(body={"version": rs.ensure_defaults(cast.workspace).version, "load_threshold": 9})
+
+
+def b_raci(cast):
+    activity = _raci_activity(cast)
+    return Req(params={"initiative_id": activity.initiative_id})
+
+
+def b_raci_suggestions(cast):
+    activity = _raci_activity(cast)
+    return Req(params={"initiative_id": activity.initiative_id}, query={"activity_id": activity.pk})
+
+
+def b_raci_assignment_create(cast):
+    return Req(params={"initiative_id": _raci_initiative(cast).pk},
+               body={"role_id": _roles_ws(cast)["scrum-master"].pk, "person_id": _raci_person(cast).pk})  # fmt: skip
+
+
+def b_raci_assignment(cast):
+    a = _raci_assignment(cast)
+    return Req(params={"initiative_id": a.initiative_id, "assignment_id": a.pk})
+
+
+def b_raci_activity_create(cast):
+    return Req(params={"initiative_id": _raci_initiative(cast).pk}, body={"name": "Pitch deck", "skills": ["messaging"]})
+
+
+def b_raci_activity(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id, "activity_id": a.pk})
+
+
+def b_raci_activity_patch(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id, "activity_id": a.pk}, body={"version": a.version, "name": "Pitch"})
+
+
+def b_raci_cells(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id},
+               body={"cells": [{"activity_id": a.pk, "person_id": _raci_person(cast).pk, "value": "A"}]})  # fmt: skip
+
+
+RACI = f"{WS}/initiatives/{{initiative_id}}/raci"
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/roles"): Row(read(), b_roles),
+        ("POST", f"{WS}/roles"): Row(admin_only(201), lambda cast: Req(body={"name": "Growth marketer", "department": "marketing"})),
+        ("GET", f"{WS}/roles/{{role_id}}"): Row(read(), b_role),
+        ("PATCH", f"{WS}/roles/{{role_id}}"): Row(admin_only(200), b_role_patch),
+        ("DELETE", f"{WS}/roles/{{role_id}}"): Row(admin_only(204), b_role),
+        ("GET", f"{WS}/role-pairs"): Row(read(), b_roles),
+        ("POST", f"{WS}/role-pairs"): Row(admin_only(201), b_role_pair_create),
+        ("DELETE", f"{WS}/role-pairs/{{pair_id}}"): Row(admin_only(204), lambda cast: Req(params={"pair_id": _role_pair(cast).pk})),
+        ("GET", f"{WS}/role-settings"): Row(read(), b_roles),
+        ("PATCH", f"{WS}/role-settings"): Row(admin_only(200), b_role_settings_patch),
+        ("GET", RACI): Row(read(), b_raci),
+        ("POST", f"{RACI}/assignments"): Row(editor_up(201), b_raci_assignment_create),
+        ("DELETE", f"{RACI}/assignments/{{assignment_id}}"): Row(editor_up(204), b_raci_assignment),
+        ("POST", f"{RACI}/activities"): Row(editor_up(201), b_raci_activity_create),
+        ("PATCH", f"{RACI}/activities/{{activity_id}}"): Row(editor_up(200), b_raci_activity_patch),
+        ("DELETE", f"{RACI}/activities/{{activity_id}}"): Row(editor_up(204), b_raci_activity),
+        ("POST", f"{RACI}/cells"): Row(editor_up(200), b_raci_cells),
+        ("GET", f"{RACI}/checks"): Row(read(), b_raci),
+        ("GET", f"{RACI}/suggestions"): Row(read(), b_raci_suggestions),
+        ("GET", f"{RACI}/map.svg"): Row(read(), b_raci),
+        ("GET", f"{RACI}/map.png"): Row(read(), b_raci),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "role_id": lambda cast: _roles_ws(cast, cast.outsider)["product-owner"].pk,
+        "pair_id": lambda cast: _role_pair(cast, cast.outsider).pk,
+        # The initiatives app may name this too: both create an initiative of "other".
+        "initiative_id": lambda cast: _raci_initiative(cast, cast.outsider, "Other initiative").pk,
+        "activity_id": lambda cast: _raci_activity(cast, cast.outsider).pk,
+        "assignment_id": lambda cast: _raci_assignment(cast, cast.outsider).pk,
+    }
+)
+
+WATCHED.extend(
+    [
+        ("roles.RoleDefinition", ["workspace_id", "key", "name", "department", "description", "parent_id", "version"]),
+        ("roles.IncompatiblePair", ["workspace_id", "role_a_id", "role_b_id", "reason"]),
+        ("roles.RoleSettings", ["workspace_id", "load_threshold", "version"]),
+        ("roles.RoleAssignment", ["initiative_id", "role_id", "person_id"]),
+        ("roles.Activity", ["initiative_id", "stage_id", "name", "skills", "gate_approval", "version"]),
+        ("roles.RaciCell", ["activity_id", "person_id", "role_id", "value"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):

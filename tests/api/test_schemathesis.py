@@ -407,6 +407,55 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED["term_id"] = "glossary.Term"
 
 
+# ---------------------------------------------------------------- roles (RACI)
+
+RACI_ENDS = ("/raci", "/raci/assignments", "/raci/assignments/{assignment_id}", "/raci/activities",
+             "/raci/activities/{activity_id}", "/raci/cells", "/raci/checks", "/raci/suggestions", "/raci/map.svg",
+             "/raci/map.png")  # fmt: skip
+
+
+def _raci_initiative(cast):
+    return apps.get_model("initiatives.Initiative").objects.filter(workspace=cast.workspace, name="RACI seeded")
+
+
+def seed_roles(cast) -> None:
+    """An initiative of "acme" with activities, role assignments and cells (a product owner who is
+    also scrum master), the default roles and an extra incompatible pair."""
+    from accord.roles import services
+    from accord.roles.testing import initiative
+
+    admin = cast.members["admin"]
+    services.ensure_defaults(cast.workspace)
+    roles = {r.key: r for r in cast.workspace.role_definitions.all()}
+    ini = initiative(cast.workspace, "RACI seeded", stage="discovery")
+    people = list(cast.workspace.people.order_by("pk")[:3])
+    for key in ("product-owner", "scrum-master"):
+        services.assignment_create(member=admin, initiative_id=ini.pk, role_id=roles[key].pk, person_id=people[0].pk)
+    cells = []
+    for n, name in enumerate(["Positioning", "Backlog", "Release runbook"]):
+        a = services.activity_create(member=admin, initiative_id=ini.pk, name=name, skills=["python"], gate_approval=n == 2)
+        cells += [{"activity_id": a.pk, "person_id": people[n].pk, "value": "A"},
+                  {"activity_id": a.pk, "role_id": roles["product-manager"].pk, "value": "R"}]  # fmt: skip
+    services.cells_set(member=admin, initiative_id=ini.pk, cells=cells)
+    services.pair_create(member=admin, role_a_id=roles["product-designer"].pk, role_b_id=roles["channel-marketing"].pk)
+    services.role_create(member=admin, name="Spare role", department="custom")
+
+
+SEEDERS.append(seed_roles)
+ID_SOURCES.update(
+    {
+        "role_id": lambda cast: cast.workspace.role_definitions.all(),
+        "pair_id": lambda cast: cast.workspace.incompatible_role_pairs.all(),
+        "initiative_id": lambda cast: cast.workspace.initiatives.all(),
+        "activity_id": lambda cast: cast.workspace.raci_activities.all(),
+        "assignment_id": lambda cast: cast.workspace.role_assignments.all(),
+    }
+)
+ID_SOURCES_BY_PATH.update({(end, "initiative_id"): _raci_initiative for end in RACI_ENDS})
+ID_ALIASES.update({"role_a_id": "role_id", "role_b_id": "role_id"})
+VERSIONED.update({"role_id": "roles.RoleDefinition", "activity_id": "roles.Activity"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 
@@ -472,6 +521,8 @@ def _current_version(path: str, params: dict) -> int | None:
             if type(value) is not int or not 1 <= value <= MAX_ID:
                 return None
             return apps.get_model(label).objects.filter(pk=value).values_list("version", flat=True).first()
+    if path.endswith("/role-settings"):  # one per workspace, no id in the path
+        return apps.get_model("roles.RoleSettings").objects.filter(workspace__slug=str(params.get("slug"))).values_list("version", flat=True).first()
     if path == "/api/v1/workspaces/{slug}":
         Workspace = apps.get_model("workspaces.Workspace")
         return Workspace.objects.filter(slug=str(params.get("slug"))).values_list("version", flat=True).first()
@@ -517,7 +568,7 @@ def _aim_fields(path: str, data: dict, *, text: bool = False) -> dict:
             data[name] = _aim_ids(path, name[:-4] + "_id", value)
         elif name != "version":
             data[name] = _aim_id(path, name, value, text=text)
-    for nested in ("views", "measurements"):  # lists of objects: share-link views, measurement rows
+    for nested in ("views", "measurements", "cells"):  # lists of objects: share-link views, measurement rows, RACI cells
         rows = data.get(nested)
         if isinstance(rows, list):
             data[nested] = [_aim_fields(path, v) if isinstance(v, dict) else v for v in rows]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "accord.roles"
     label = "roles"
+
+    def ready(self) -> None:
+        from . import history, permissions  # noqa: F401  (permission rows)
+
+        history.register()  # how roles, assignments, activities and RACI cells read in the history

@@ -19,6 +19,8 @@ _SECTIONS = {
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
     # Operate: the glossary.
     "glossary": "glossary", "glossary_term": "glossary", "glossary_term_new": "glossary", "glossary_term_edit": "glossary",
+    # Roles: the role definitions (an initiative's RACI page belongs to initiatives' section).
+    "roles": "roles",
 }
 
 
