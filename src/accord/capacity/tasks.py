@@ -56,6 +56,7 @@ def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, tim
         "value": round(plan.value, 2),
         "bound": round(plan.bound, 2) if plan.bound is not None else None,
         "gap": plan.gap,
+        "gap_pct": round(100.0 * plan.gap, 3) if plan.gap is not None else None,
         "seconds": round(plan.seconds, 2),
         "time_limit": time_limit,
         "note": plan.note,
@@ -86,6 +87,8 @@ def run_plan(run_id: int) -> str:
                 return False
             last["at"] = now
             finite = {k: (v if math.isfinite(v) else None) for k, v in info.items()}
+            if finite.get("gap") is not None:
+                finite["gap_pct"] = round(100.0 * finite["gap"], 2)
             PlanRun.objects.filter(pk=run.pk).update(progress={"stage": "solving", **finite, "time_limit": run.scenario.time_limit})
             return PlanRun.objects.filter(pk=run.pk, cancel_requested=True).exists()
 

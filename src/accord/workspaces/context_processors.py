@@ -17,6 +17,8 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Capacity: load, scenarios and plans, the comparison.
+    "capacity": "capacity", "capacity_scenario": "capacity", "capacity_compare": "capacity",
 }
 
 
