@@ -1446,7 +1446,7 @@ def b_scenario_copy(cast):
 
 
 def b_scenario_change(cast):
-    team, period, _idea_, scenario = _cap_world(cast)
+    team, period, _, scenario = _cap_world(cast)
     return Req(params={"scenario_id": scenario.pk}, body={"team_id": team.pk, "period_id": period.pk, "people": 1})
 
 

@@ -16,10 +16,14 @@ import time
 from .registry import Measured, measures
 
 
-def measure(*, ideas: int, teams: int, periods: int, dependencies: int, time_limit: float, gap: float) -> dict:
+def measure(
+    *, ideas: int, teams: int, periods: int, dependencies: int, time_limit: float, gap: float
+) -> dict:
     from accord.capacity import generate, solver
 
-    instance = generate.instance(ideas=ideas, teams=teams, periods=periods, dependencies=dependencies)
+    instance = generate.instance(
+        ideas=ideas, teams=teams, periods=periods, dependencies=dependencies
+    )
     started = time.perf_counter()
     greedy = solver.greedy(instance)
     plan = solver.solve(instance, time_limit=time_limit, gap=gap, warm=greedy)
@@ -28,7 +32,9 @@ def measure(*, ideas: int, teams: int, periods: int, dependencies: int, time_lim
         "seconds": round(seconds, 2),
         "gap_pct": round(100 * (plan.gap or 0.0), 3),
         "status": plan.status,
-        "vs_greedy_pct": round(100 * (plan.value - greedy.value) / greedy.value, 2) if greedy.value else 0.0,
+        "vs_greedy_pct": round(100 * (plan.value - greedy.value) / greedy.value, 2)
+        if greedy.value
+        else 0.0,
         "planned": len(plan.starts),
     }
 
@@ -42,7 +48,11 @@ def plan_2k(ctx) -> Measured:
     out = measure(ideas=2000, teams=8, periods=4, dependencies=300, time_limit=10, gap=0.005)
     ctx.log(f"bench: plan 2k {out}")
     return Measured(
-        values={"plan_2k_s": out["seconds"], "plan_2k_gap": out["gap_pct"], "plan_vs_greedy_pct": out["vs_greedy_pct"]},
+        values={
+            "plan_2k_s": out["seconds"],
+            "plan_2k_gap": out["gap_pct"],
+            "plan_vs_greedy_pct": out["vs_greedy_pct"],
+        },
         size=_size(2000, 8, 4, 300),
     )
 
@@ -51,11 +61,17 @@ def plan_2k(ctx) -> Measured:
 def plan_200(ctx) -> Measured:
     out = measure(ideas=200, teams=3, periods=4, dependencies=30, time_limit=10, gap=1e-4)
     ctx.log(f"bench: plan 200 {out}")
-    return Measured(values={"plan_200_s": out["seconds"]}, size=_size(200, 3, 4, 30) + f"; {out['status']}, gap {out['gap_pct']} %")
+    return Measured(
+        values={"plan_200_s": out["seconds"]},
+        size=_size(200, 3, 4, 30) + f"; {out['status']}, gap {out['gap_pct']} %",
+    )
 
 
 @measures(plan_5k_s="s")
 def plan_5k(ctx) -> Measured:
     out = measure(ideas=5000, teams=50, periods=12, dependencies=750, time_limit=60, gap=0.005)
     ctx.log(f"bench: plan 5k {out}")
-    return Measured(values={"plan_5k_s": out["seconds"]}, size=_size(5000, 50, 12, 750) + f"; {out['status']}, gap {out['gap_pct']} %")
+    return Measured(
+        values={"plan_5k_s": out["seconds"]},
+        size=_size(5000, 50, 12, 750) + f"; {out['status']}, gap {out['gap_pct']} %",
+    )

@@ -9,12 +9,33 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accord.core.api_support import BodyId, BodyInt, DateIn, Id, Number, Page, PageParams, PatchSchema, paginate, responses
+from accord.core.api_support import (
+    BodyId,
+    BodyInt,
+    DateIn,
+    Id,
+    Number,
+    Page,
+    PageParams,
+    PatchSchema,
+    paginate,
+    responses,
+)
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
 
 from . import selectors, services
-from .models import Constraint, ConstraintKind, Effort, GroupKind, Period, PeriodKind, PlanRun, RunStatus, Scenario
+from .models import (
+    Constraint,
+    ConstraintKind,
+    Effort,
+    GroupKind,
+    Period,
+    PeriodKind,
+    PlanRun,
+    RunStatus,
+    Scenario,
+)
 
 router = Router(auth=API_AUTH, tags=["capacity"])
 
@@ -39,7 +60,11 @@ class PeriodOut(Schema):
 
 
 class PeriodIn(Schema):
-    model_config = {"json_schema_extra": {"examples": [{"name": "2031-Q1", "start_date": "2031-01-01", "end_date": "2031-03-31"}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"name": "2031-Q1", "start_date": "2031-01-01", "end_date": "2031-03-31"}]
+        }
+    }
     name: str = Field(min_length=1, max_length=40)
     kind: PeriodKind = PeriodKind.QUARTER
     start_date: DateIn
@@ -55,7 +80,9 @@ class CellOut(Schema):
     days_per_person: float | None
     holidays: float | None = Field(description="Person-days off.")
     capacity: float = Field(description="Person-days: people x days - holidays.")
-    allocated: float = Field(description="Person-days the dated roadmap items with effort ask of the team.")
+    allocated: float = Field(
+        description="Person-days the dated roadmap items with effort ask of the team."
+    )
     overbooked_by: float = Field(description="Person-days over capacity (0: fits).")
     version: int | None
 
@@ -66,12 +93,20 @@ class CapacityIn(Schema):
     people: Number = Field(ge=0, description="Full-time equivalents, e.g. 2.5.")
     days_per_person: Number = Field(ge=0, le=366)
     holidays: Number = Field(0, ge=0)
-    version: BodyInt | None = Field(None, description="The row's version when changing it (409 if stale).")
+    version: BodyInt | None = Field(
+        None, description="The row's version when changing it (409 if stale)."
+    )
 
 
 class ImportIn(Schema):
-    csv: str = Field(min_length=1, max_length=2_000_000, description="team,period,people,days_per_person,holidays with a header row.")
-    decimal: Literal["point", "comma"] | None = Field(None, description="Decimal separator (default: the workspace's).")
+    csv: str = Field(
+        min_length=1,
+        max_length=2_000_000,
+        description="team,period,people,days_per_person,holidays with a header row.",
+    )
+    decimal: Literal["point", "comma"] | None = Field(
+        None, description="Decimal separator (default: the workspace's)."
+    )
 
 
 class ImportOut(Schema):
@@ -92,7 +127,9 @@ class EffortIn(Schema):
     item_id: BodyId | None = None
     team_id: BodyId
     person_days: Number = Field(gt=0)
-    periods: BodyInt = Field(1, ge=1, le=52, description="Consecutive periods the effort is spread over.")
+    periods: BodyInt = Field(
+        1, ge=1, le=52, description="Consecutive periods the effort is spread over."
+    )
 
 
 class ChangeOut(Schema):
@@ -154,7 +191,9 @@ class ScenarioIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field("", max_length=5000)
     scoring_model_id: BodyId | None = None
-    discount: Number = Field(0, ge=0, le=100, description="Percent of value lost per period of delay.")
+    discount: Number = Field(
+        0, ge=0, le=100, description="Percent of value lost per period of delay."
+    )
     time_limit: Number = Field(10, ge=0.1, le=600, description="Seconds the solver may take.")
 
 
@@ -179,7 +218,19 @@ class ChangeIn(Schema):
 
 
 class ConstraintIn(Schema):
-    model_config = {"json_schema_extra": {"examples": [{"kind": "max_share", "team_id": 1, "group_kind": "department", "department": "it", "share": 50}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "kind": "max_share",
+                    "team_id": 1,
+                    "group_kind": "department",
+                    "department": "it",
+                    "share": 50,
+                }
+            ]
+        }
+    }
     kind: ConstraintKind
     idea_id: BodyId | None = None
     other_idea_id: BodyId | None = None
@@ -189,12 +240,16 @@ class ConstraintIn(Schema):
     goal_id: BodyId | None = None
     department: str = Field("", max_length=20)
     tag: str = Field("", max_length=60)
-    share: Number | None = Field(None, ge=0, le=100, description="Percent of the team's capacity over the horizon.")
+    share: Number | None = Field(
+        None, ge=0, le=100, description="Percent of the team's capacity over the horizon."
+    )
     weight: Number | None = Field(None, ge=0, le=1000, description="Multiplies the idea's value.")
 
 
 class PlanOut(RunSummary):
-    result: dict[str, Any] = Field(description="periods, status, value, gap, bound, greedy, difference, planned, left_out (each with its reason), load.")
+    result: dict[str, Any] = Field(
+        description="periods, status, value, gap, bound, greedy, difference, planned, left_out (each with its reason), load."
+    )
 
 
 class ApplyIn(Schema):
@@ -205,7 +260,9 @@ class ApplicationOut(Schema):
     id: int
     plan_id: int
     roadmap_id: int
-    changes: dict[str, Any] = Field(description="created, moved, skipped (changed by hand since the solve), unchanged.")
+    changes: dict[str, Any] = Field(
+        description="created, moved, skipped (changed by hand since the solve), unchanged."
+    )
     applied_at: datetime
     undone_at: datetime | None
 
@@ -260,47 +317,81 @@ def _cells(member) -> list[dict]:
 # ---------------------------------------------------------------- periods and capacity
 
 
-@router.get(f"{WS}/capacity/periods", response=responses(200, Page[PeriodOut]), summary="List planning periods")
+@router.get(
+    f"{WS}/capacity/periods",
+    response=responses(200, Page[PeriodOut]),
+    summary="List planning periods",
+)
 def list_periods(request: HttpRequest, slug: str, page: Query[PageParams]):
     member = _viewer(request, slug)
-    return paginate(Period.objects.filter(workspace=member.workspace).order_by("start_date", "id"), page)
+    return paginate(
+        Period.objects.filter(workspace=member.workspace).order_by("start_date", "id"), page
+    )
 
 
-@router.post(f"{WS}/capacity/periods", response=responses(201, PeriodOut), summary="Add a planning period")
+@router.post(
+    f"{WS}/capacity/periods", response=responses(201, PeriodOut), summary="Add a planning period"
+)
 def create_period(request: HttpRequest, slug: str, data: PeriodIn):
     return Status(201, services.period_create(member=member_for(request, slug), **data.dict()))
 
 
-@router.get(f"{WS}/capacity", response=responses(200, list[CellOut]), summary="Each team's capacity and load per period")
+@router.get(
+    f"{WS}/capacity",
+    response=responses(200, list[CellOut]),
+    summary="Each team's capacity and load per period",
+)
 def get_capacity(request: HttpRequest, slug: str):
     return _cells(_viewer(request, slug))
 
 
-@router.post(f"{WS}/capacity", response=responses(200, list[CellOut]), summary="Set one team's capacity in one period")
+@router.post(
+    f"{WS}/capacity",
+    response=responses(200, list[CellOut]),
+    summary="Set one team's capacity in one period",
+)
 def set_capacity(request: HttpRequest, slug: str, data: CapacityIn):
     member = member_for(request, slug)
     services.capacity_set(member=member, **data.dict())
     return _cells(member)
 
 
-@router.post(f"{WS}/capacity/import", response=responses(200, ImportOut), summary="Import team capacity from CSV (all rows or none)")
+@router.post(
+    f"{WS}/capacity/import",
+    response=responses(200, ImportOut),
+    summary="Import team capacity from CSV (all rows or none)",
+)
 def import_capacity(request: HttpRequest, slug: str, data: ImportIn):
     member = member_for(request, slug)
-    return {"imported": services.capacity_import(member=member, data=data.csv.encode("utf-8"), encoding="utf-8", decimal=data.decimal)}
+    return {
+        "imported": services.capacity_import(
+            member=member, data=data.csv.encode("utf-8"), encoding="utf-8", decimal=data.decimal
+        )
+    }
 
 
-@router.get(f"{WS}/capacity/efforts", response=responses(200, Page[EffortOut]), summary="List efforts per team on ideas and roadmap items")
+@router.get(
+    f"{WS}/capacity/efforts",
+    response=responses(200, Page[EffortOut]),
+    summary="List efforts per team on ideas and roadmap items",
+)
 def list_efforts(request: HttpRequest, slug: str, page: Query[PageParams]):
     member = _viewer(request, slug)
     return paginate(Effort.objects.filter(workspace=member.workspace).order_by("id"), page)
 
 
-@router.post(f"{WS}/capacity/efforts", response=responses(201, EffortOut), summary="Set a team's effort on an idea or a roadmap item")
+@router.post(
+    f"{WS}/capacity/efforts",
+    response=responses(201, EffortOut),
+    summary="Set a team's effort on an idea or a roadmap item",
+)
 def set_effort(request: HttpRequest, slug: str, data: EffortIn):
     return Status(201, services.effort_set(member=member_for(request, slug), **data.dict()))
 
 
-@router.delete(f"{WS}/capacity/efforts/{{effort_id}}", response=responses(204), summary="Remove an effort")
+@router.delete(
+    f"{WS}/capacity/efforts/{{effort_id}}", response=responses(204), summary="Remove an effort"
+)
 def delete_effort(request: HttpRequest, slug: str, effort_id: Id):
     services.effort_delete(member=member_for(request, slug), effort_id=effort_id)
     return Status(204, None)
@@ -309,53 +400,108 @@ def delete_effort(request: HttpRequest, slug: str, effort_id: Id):
 # ---------------------------------------------------------------- scenarios
 
 
-@router.get(f"{WS}/scenarios", response=responses(200, Page[ScenarioOut]), summary="List plan scenarios")
+@router.get(
+    f"{WS}/scenarios", response=responses(200, Page[ScenarioOut]), summary="List plan scenarios"
+)
 def list_scenarios(request: HttpRequest, slug: str, page: Query[PageParams]):
     member = _viewer(request, slug)
-    qs = Scenario.objects.filter(workspace=member.workspace).order_by("created_at", "id").prefetch_related("capacity_changes")
+    qs = (
+        Scenario.objects.filter(workspace=member.workspace)
+        .order_by("created_at", "id")
+        .prefetch_related("capacity_changes")
+    )
     return paginate(qs, page, _scenario_out)
 
 
-@router.post(f"{WS}/scenarios", response=responses(201, ScenarioOut), summary="Create a plan scenario")
+@router.post(
+    f"{WS}/scenarios", response=responses(201, ScenarioOut), summary="Create a plan scenario"
+)
 def create_scenario(request: HttpRequest, slug: str, data: ScenarioIn):
-    return Status(201, _scenario_out(services.scenario_create(member=member_for(request, slug), **data.dict())))
+    return Status(
+        201,
+        _scenario_out(services.scenario_create(member=member_for(request, slug), **data.dict())),
+    )
 
 
-@router.get(f"{WS}/scenarios/{{scenario_id}}", response=responses(200, ScenarioOut), summary="Get a scenario")
+@router.get(
+    f"{WS}/scenarios/{{scenario_id}}",
+    response=responses(200, ScenarioOut),
+    summary="Get a scenario",
+)
 def get_scenario(request: HttpRequest, slug: str, scenario_id: Id):
     return _scenario_out(services.get_scenario(_viewer(request, slug), scenario_id))
 
 
-@router.patch(f"{WS}/scenarios/{{scenario_id}}", response=responses(200, ScenarioOut), summary="Change a scenario")
+@router.patch(
+    f"{WS}/scenarios/{{scenario_id}}",
+    response=responses(200, ScenarioOut),
+    summary="Change a scenario",
+)
 def update_scenario(request: HttpRequest, slug: str, scenario_id: Id, data: ScenarioPatch):
     member = member_for(request, slug)
-    return _scenario_out(services.scenario_update(member=member, scenario_id=scenario_id, **data.dict(exclude_unset=True)))
+    return _scenario_out(
+        services.scenario_update(
+            member=member, scenario_id=scenario_id, **data.dict(exclude_unset=True)
+        )
+    )
 
 
-@router.delete(f"{WS}/scenarios/{{scenario_id}}", response=responses(204), summary="Delete a scenario and its plans")
+@router.delete(
+    f"{WS}/scenarios/{{scenario_id}}",
+    response=responses(204),
+    summary="Delete a scenario and its plans",
+)
 def delete_scenario(request: HttpRequest, slug: str, scenario_id: Id):
     services.scenario_delete(member=member_for(request, slug), scenario_id=scenario_id)
     return Status(204, None)
 
 
-@router.post(f"{WS}/scenarios/{{scenario_id}}/copy", response=responses(201, ScenarioOut), summary="Copy a scenario (capacity changes and constraints)")
+@router.post(
+    f"{WS}/scenarios/{{scenario_id}}/copy",
+    response=responses(201, ScenarioOut),
+    summary="Copy a scenario (capacity changes and constraints)",
+)
 def copy_scenario(request: HttpRequest, slug: str, scenario_id: Id, data: CopyIn):
-    return Status(201, _scenario_out(services.scenario_copy(member=member_for(request, slug), scenario_id=scenario_id, name=data.name)))
+    return Status(
+        201,
+        _scenario_out(
+            services.scenario_copy(
+                member=member_for(request, slug), scenario_id=scenario_id, name=data.name
+            )
+        ),
+    )
 
 
-@router.post(f"{WS}/scenarios/{{scenario_id}}/capacity-changes", response=responses(200, ScenarioOut), summary="Add or remove people/person-days for a team and period in this scenario")
+@router.post(
+    f"{WS}/scenarios/{{scenario_id}}/capacity-changes",
+    response=responses(200, ScenarioOut),
+    summary="Add or remove people/person-days for a team and period in this scenario",
+)
 def change_capacity(request: HttpRequest, slug: str, scenario_id: Id, data: ChangeIn):
     member = member_for(request, slug)
     services.capacity_change_set(member=member, scenario_id=scenario_id, **data.dict())
     return _scenario_out(services.get_scenario(member, scenario_id))
 
 
-@router.post(f"{WS}/scenarios/{{scenario_id}}/constraints", response=responses(201, ConstraintOut), summary="Add a constraint (pin, deadline, earliest start, exclusion, share, weight)")
+@router.post(
+    f"{WS}/scenarios/{{scenario_id}}/constraints",
+    response=responses(201, ConstraintOut),
+    summary="Add a constraint (pin, deadline, earliest start, exclusion, share, weight)",
+)
 def add_constraint(request: HttpRequest, slug: str, scenario_id: Id, data: ConstraintIn):
-    return Status(201, services.constraint_add(member=member_for(request, slug), scenario_id=scenario_id, **data.dict()))
+    return Status(
+        201,
+        services.constraint_add(
+            member=member_for(request, slug), scenario_id=scenario_id, **data.dict()
+        ),
+    )
 
 
-@router.delete(f"{WS}/scenarios/{{scenario_id}}/constraints/{{constraint_id}}", response=responses(204), summary="Remove a constraint")
+@router.delete(
+    f"{WS}/scenarios/{{scenario_id}}/constraints/{{constraint_id}}",
+    response=responses(204),
+    summary="Remove a constraint",
+)
 def delete_constraint(request: HttpRequest, slug: str, scenario_id: Id, constraint_id: Id):
     member = member_for(request, slug)
     services.get_scenario(member, scenario_id)
@@ -363,7 +509,11 @@ def delete_constraint(request: HttpRequest, slug: str, scenario_id: Id, constrai
     return Status(204, None)
 
 
-@router.post(f"{WS}/scenarios/{{scenario_id}}/solve", response=responses(202, RunSummary), summary="Solve the scenario in the background (poll the plan)")
+@router.post(
+    f"{WS}/scenarios/{{scenario_id}}/solve",
+    response=responses(202, RunSummary),
+    summary="Solve the scenario in the background (poll the plan)",
+)
 def solve_scenario(request: HttpRequest, slug: str, scenario_id: Id):
     run = services.solve(member=member_for(request, slug), scenario_id=scenario_id)
     run.refresh_from_db()
@@ -373,34 +523,68 @@ def solve_scenario(request: HttpRequest, slug: str, scenario_id: Id):
 # ---------------------------------------------------------------- plans
 
 
-@router.get(f"{WS}/plans", response=responses(200, Page[RunSummary]), summary="List plans (solves), newest first")
+@router.get(
+    f"{WS}/plans",
+    response=responses(200, Page[RunSummary]),
+    summary="List plans (solves), newest first",
+)
 def list_plans(request: HttpRequest, slug: str, page: Query[PageParams]):
     member = _viewer(request, slug)
-    return paginate(PlanRun.objects.filter(workspace=member.workspace).defer("result").order_by("-created_at", "-id"), page)
+    return paginate(
+        PlanRun.objects.filter(workspace=member.workspace)
+        .defer("result")
+        .order_by("-created_at", "-id"),
+        page,
+    )
 
 
-@router.get(f"{WS}/plans/compare", response=responses(200, CompareOut), summary="Compare two plans: value, ideas in and out, moves, load")
+@router.get(
+    f"{WS}/plans/compare",
+    response=responses(200, CompareOut),
+    summary="Compare two plans: value, ideas in and out, moves, load",
+)
 def compare_plans(request: HttpRequest, slug: str, q: Query[CompareQuery]):
     member = _viewer(request, slug)
     out = selectors.compare(services.get_run(member, q.a), services.get_run(member, q.b))
     return {k: v for k, v in out.items() if k not in ("a", "b")}
 
 
-@router.get(f"{WS}/plans/{{plan_id}}", response=responses(200, PlanOut), summary="A plan: progress, then the plan with its reasons")
+@router.get(
+    f"{WS}/plans/{{plan_id}}",
+    response=responses(200, PlanOut),
+    summary="A plan: progress, then the plan with its reasons",
+)
 def get_plan(request: HttpRequest, slug: str, plan_id: Id):
     return services.get_run(_viewer(request, slug), plan_id)
 
 
-@router.post(f"{WS}/plans/{{plan_id}}/cancel", response=responses(200, RunSummary), summary="Cancel a solve (keeps the best plan so far)")
+@router.post(
+    f"{WS}/plans/{{plan_id}}/cancel",
+    response=responses(200, RunSummary),
+    summary="Cancel a solve (keeps the best plan so far)",
+)
 def cancel_plan(request: HttpRequest, slug: str, plan_id: Id):
     return services.cancel(member=member_for(request, slug), run_id=plan_id)
 
 
-@router.post(f"{WS}/plans/{{plan_id}}/apply", response=responses(201, ApplicationOut), summary="Apply a plan to a roadmap (one undoable operation)")
+@router.post(
+    f"{WS}/plans/{{plan_id}}/apply",
+    response=responses(201, ApplicationOut),
+    summary="Apply a plan to a roadmap (one undoable operation)",
+)
 def apply_plan(request: HttpRequest, slug: str, plan_id: Id, data: ApplyIn):
-    return Status(201, services.apply(member=member_for(request, slug), run_id=plan_id, roadmap_id=data.roadmap_id))
+    return Status(
+        201,
+        services.apply(
+            member=member_for(request, slug), run_id=plan_id, roadmap_id=data.roadmap_id
+        ),
+    )
 
 
-@router.post(f"{WS}/plans/applications/{{application_id}}/undo", response=responses(200, ApplicationOut), summary="Undo an applied plan")
+@router.post(
+    f"{WS}/plans/applications/{{application_id}}/undo",
+    response=responses(200, ApplicationOut),
+    summary="Undo an applied plan",
+)
 def undo_application(request: HttpRequest, slug: str, application_id: Id):
     return services.undo(member=member_for(request, slug), application_id=application_id)

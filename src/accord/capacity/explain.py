@@ -27,7 +27,9 @@ class Explainer:
         self.used = plan.load(instance)
         self.rank = {
             c.key: n
-            for n, c in enumerate(sorted(instance.candidates, key=lambda c: (-ratio(instance, c), c.key)), start=1)
+            for n, c in enumerate(
+                sorted(instance.candidates, key=lambda c: (-ratio(instance, c), c.key)), start=1
+            )
         }
         self.excl: dict[str, set[str]] = {}
         for a, b in instance.exclusive:
@@ -75,7 +77,8 @@ class Explainer:
                     "on": b,
                 }
         ready = max(
-            [self.plan.starts[b] + i.by_key[b].duration for b in c.after if b in self.plan.starts], default=0
+            [self.plan.starts[b] + i.by_key[b].duration for b in c.after if b in self.plan.starts],
+            default=0,
         )
         options = [p for p in window if p >= ready]
         if not options:
@@ -95,7 +98,15 @@ class Explainer:
                     need = c.load(t)
                     free = max(0.0, self.free(t, q))
                     if need > free + EPS:
-                        short.append({"team": t, "period": q, "need": need, "free": free, "more": need - free})
+                        short.append(
+                            {
+                                "team": t,
+                                "period": q,
+                                "need": need,
+                                "free": free,
+                                "more": need - free,
+                            }
+                        )
             total = sum(s["more"] for s in short)
             if best is None or total < best[0] - EPS:
                 best = (total, p, short)
@@ -122,7 +133,9 @@ class Explainer:
             }
             for s in short
         ]
-        fix = "; ".join(f"{_pd(m['person_days'])} more for {m['team_label']} in {m['period']}" for m in more)
+        fix = "; ".join(
+            f"{_pd(m['person_days'])} more for {m['team_label']} in {m['period']}" for m in more
+        )
         floor = [
             (s, c.load(s["team"]) - i.cap(s["team"], s["period"]))
             for s in short
@@ -131,9 +144,14 @@ class Explainer:
         for s, least in floor:
             more[short.index(s)]["at_least"] = round(least, 1)
         if floor:
-            fix += " (at least " + "; ".join(
-                f"{_pd(least)} more for {self.team(s['team'])} in {i.periods[s['period']]}" for s, least in floor
-            ) + " even if other ideas move out: it needs more than the whole capacity)"
+            fix += (
+                " (at least "
+                + "; ".join(
+                    f"{_pd(least)} more for {self.team(s['team'])} in {i.periods[s['period']]}"
+                    for s, least in floor
+                )
+                + " even if other ideas move out: it needs more than the whole capacity)"
+            )
         displaced, lost = self._displace(c, short)
         text = "Capacity of " + "; ".join(cells) + f". It would fit with {fix}."
         out = {
@@ -141,7 +159,14 @@ class Explainer:
             "text": text,
             "start": i.periods[p],
             "more": more,
-            "displace": [{"key": k, "label": self.label(k), "value": round(i.worth(i.by_key[k], self.plan.starts[k]), 2)} for k in displaced],
+            "displace": [
+                {
+                    "key": k,
+                    "label": self.label(k),
+                    "value": round(i.worth(i.by_key[k], self.plan.starts[k]), 2),
+                }
+                for k in displaced
+            ],
             "value_lost": round(lost, 2),
             "value_gained": round(i.worth(c, p), 2),
         }
@@ -156,14 +181,20 @@ class Explainer:
     def _window(self, c: Candidate) -> dict:
         i = self.i
         if c.pin is not None:
-            return {"kind": "window", "text": f"Pinned to {i.periods[c.pin] if c.pin < len(i.periods) else c.pin}, outside its window."}
+            return {
+                "kind": "window",
+                "text": f"Pinned to {i.periods[c.pin] if c.pin < len(i.periods) else c.pin}, outside its window.",
+            }
         if c.deadline is not None:
             return {
                 "kind": "window",
                 "text": f"Needs {c.duration} period(s) between {i.periods[min(c.earliest, len(i.periods) - 1)]} "
                 f"and its deadline {i.periods[c.deadline]}: there is no such slot.",
             }
-        return {"kind": "window", "text": f"Needs {c.duration} period(s): more than the horizon leaves after its earliest start."}
+        return {
+            "kind": "window",
+            "text": f"Needs {c.duration} period(s): more than the horizon leaves after its earliest start.",
+        }
 
     def _displace(self, c: Candidate, short: list[dict]) -> tuple[list[str], float]:
         """The least valuable planned ideas whose removal frees the missing person-days."""
@@ -175,7 +206,11 @@ class Explainer:
             if need <= EPS:
                 continue
             pool = sorted(
-                (k for k in self.occupants.get(cell, []) if k not in chosen and self.i.by_key[k].pin is None),
+                (
+                    k
+                    for k in self.occupants.get(cell, [])
+                    if k not in chosen and self.i.by_key[k].pin is None
+                ),
                 key=lambda k: (self.i.worth(self.i.by_key[k], self.plan.starts[k]), k),
             )
             for k in pool:
@@ -201,7 +236,9 @@ class Explainer:
         suffix = f" Meets its deadline {i.periods[c.deadline]}." if c.deadline is not None else ""
         if c.pin is not None:
             return {"kind": "pinned", "text": f"Pinned to {i.periods[p]}.{suffix}"}
-        ready_from = {b: self.plan.starts[b] + i.by_key[b].duration for b in c.after if b in self.plan.starts}
+        ready_from = {
+            b: self.plan.starts[b] + i.by_key[b].duration for b in c.after if b in self.plan.starts
+        }
         ready = max(ready_from.values(), default=0)
         floor = max(c.earliest, c.not_before, ready)
         if ready and p == ready:
@@ -221,7 +258,10 @@ class Explainer:
             + (f" ({per:.2f})." if per != float("inf") else ".")
         )
         if p == floor:
-            return {"kind": "value", "text": f"{value_text} Starts as early as possible, in {i.periods[p]}.{suffix}"}
+            return {
+                "kind": "value",
+                "text": f"{value_text} Starts as early as possible, in {i.periods[p]}.{suffix}",
+            }
         full = []
         for q in range(floor, p):
             for t in sorted(c.effort):
@@ -237,5 +277,6 @@ class Explainer:
 def explain(instance: Instance, plan: Plan) -> dict[str, dict]:
     ex = Explainer(instance, plan)
     return {
-        c.key: (ex.planned(c) if c.key in plan.starts else ex.left_out(c)) for c in instance.candidates
+        c.key: (ex.planned(c) if c.key in plan.starts else ex.left_out(c))
+        for c in instance.candidates
     }

@@ -16,7 +16,7 @@ def instance(
     days_per_period: float = 60.0,
 ) -> Instance:  # fmt: skip
     """About `load` times more work than the capacity (so the plan has to choose)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible instances, not secrets)
     team_keys = [f"t{n:02d}" for n in range(teams)]
     people = {t: rng.randint(4, 12) for t in team_keys}
     capacity = {}

@@ -15,7 +15,16 @@ from accord.ideas.models import Idea, IdeaScore, IdeaStatus, ScoringModel
 from accord.roadmaps.models import Dependency, DependencyKind, RoadmapItem
 from accord.workspaces.models import Team
 
-from .models import CapacityChange, Constraint, ConstraintKind, Effort, GroupKind, Period, Scenario, TeamCapacity
+from .models import (
+    CapacityChange,
+    Constraint,
+    ConstraintKind,
+    Effort,
+    GroupKind,
+    Period,
+    Scenario,
+    TeamCapacity,
+)
 from .solver import Candidate, Instance, Share, conflict, find_cycle
 
 CLOSED = {IdeaStatus.MERGED, IdeaStatus.REJECTED, IdeaStatus.DONE}
@@ -26,7 +35,9 @@ class Built:
     instance: Instance
     periods: list[Period]
     teams: dict[int, Team]
-    items: dict[str, list[dict]]  # candidate key -> the roadmap items it is on {id, roadmap_id, version, start, end}
+    items: dict[
+        str, list[dict]
+    ]  # candidate key -> the roadmap items it is on {id, roadmap_id, version, start, end}
     base_capacity: dict[tuple[str, int], float]
 
 
@@ -45,7 +56,9 @@ def scoring_model_of(scenario: Scenario) -> ScoringModel | None:
     return ScoringModel.objects.filter(workspace_id=scenario.workspace_id, is_default=True).first()
 
 
-def capacity_of(workspace_id: int, periods: list[Period], changes=()) -> dict[tuple[str, int], float]:
+def capacity_of(
+    workspace_id: int, periods: list[Period], changes=()
+) -> dict[tuple[str, int], float]:
     index = {p.pk: n for n, p in enumerate(periods)}
     days: dict[int, list[float]] = {}
     cap: dict[tuple[str, int], float] = {}
@@ -56,7 +69,11 @@ def capacity_of(workspace_id: int, periods: list[Period], changes=()) -> dict[tu
         if ch.period_id not in index:
             continue
         cell = (str(ch.team_id), index[ch.period_id])
-        per_person = TeamCapacity.objects.filter(team_id=ch.team_id, period_id=ch.period_id).values_list("days_per_person", flat=True).first()
+        per_person = (
+            TeamCapacity.objects.filter(team_id=ch.team_id, period_id=ch.period_id)
+            .values_list("days_per_person", flat=True)
+            .first()
+        )
         if per_person is None:
             got = sorted(days.get(ch.period_id, [0.0]))
             per_person = got[len(got) // 2]
@@ -80,10 +97,17 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
                 f"{teams[int(t)].name} in {periods[q].name} would have {v:,.1f} person-days: capacity cannot be negative.",
             )
     model = scoring_model_of(scenario)
-    scores = dict(IdeaScore.objects.filter(model=model).values_list("idea_id", "value")) if model else {}
+    scores = (
+        dict(IdeaScore.objects.filter(model=model).values_list("idea_id", "value")) if model else {}
+    )
     efforts = list(Effort.objects.filter(workspace_id=ws).order_by("id"))
     idea_ids = {e.idea_id for e in efforts if e.idea_id}
-    ideas = {i.pk: i for i in Idea.objects.filter(pk__in=idea_ids).exclude(status__in=CLOSED).select_related("department")}
+    ideas = {
+        i.pk: i
+        for i in Idea.objects.filter(pk__in=idea_ids)
+        .exclude(status__in=CLOSED)
+        .select_related("department")
+    }
     items = {
         i.pk: i
         for i in RoadmapItem.objects.filter(workspace_id=ws).only(
@@ -128,13 +152,21 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
     on_roadmap: dict[str, list[dict]] = {}
     key_of_item: dict[int, str] = {}
     for item in items.values():
-        key = f"idea:{item.idea_id}" if item.idea_id and f"idea:{item.idea_id}" in cands else f"item:{item.pk}"
+        key = (
+            f"idea:{item.idea_id}"
+            if item.idea_id and f"idea:{item.idea_id}" in cands
+            else f"item:{item.pk}"
+        )
         if key in cands:
             key_of_item[item.pk] = key
             on_roadmap.setdefault(key, []).append(
-                {"id": item.pk, "roadmap_id": item.roadmap_id, "version": item.version,
-                 "start": item.start_date.isoformat() if item.start_date else None,
-                 "end": item.end_date.isoformat() if item.end_date else None}  # fmt: skip
+                {
+                    "id": item.pk,
+                    "roadmap_id": item.roadmap_id,
+                    "version": item.version,
+                    "start": item.start_date.isoformat() if item.start_date else None,
+                    "end": item.end_date.isoformat() if item.end_date else None,
+                }
             )
             if key.startswith("item:") and item.start_date and item.end_date:
                 first = period_index(periods, item.start_date)
@@ -146,7 +178,9 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
                     if last is not None and last >= first:
                         c.duration = max(c.duration, last - first + 1)
                     c.value = 0.0
-    for dep in Dependency.objects.filter(workspace_id=ws, kind=DependencyKind.FINISH_TO_START).order_by("id"):
+    for dep in Dependency.objects.filter(
+        workspace_id=ws, kind=DependencyKind.FINISH_TO_START
+    ).order_by("id"):
         succ = key_of_item.get(dep.successor_id)
         if succ is None:
             continue
@@ -209,8 +243,13 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
         cycle = find_cycle(instance)
         if cycle:
             names = " → ".join(f"“{instance.by_key[k].label}”" for k in cycle)
-            raise Invalid.field("dependencies", f"The dependencies go round in a cycle: {names}. Remove one of them.")
-    return Built(instance=instance, periods=periods, teams=teams, items=on_roadmap, base_capacity=base)
+            raise Invalid.field(
+                "dependencies",
+                f"The dependencies go round in a cycle: {names}. Remove one of them.",
+            )
+    return Built(
+        instance=instance, periods=periods, teams=teams, items=on_roadmap, base_capacity=base
+    )
 
 
 def _group(con: Constraint, ideas: dict[int, Idea]) -> set[int]:
@@ -219,7 +258,9 @@ def _group(con: Constraint, ideas: dict[int, Idea]) -> set[int]:
     if con.group_kind == GroupKind.TAG and con.tag_id:
         return set(con.tag.ideas.values_list("pk", flat=True))
     if con.group_kind == GroupKind.DEPARTMENT:
-        return {i.pk for i in ideas.values() if i.department and i.department.kind == con.department}
+        return {
+            i.pk for i in ideas.values() if i.department and i.department.kind == con.department
+        }
     return set()
 
 
@@ -261,7 +302,9 @@ def check_feasible(instance: Instance) -> None:
         return
     parts = [describe(instance, item) for item in found]
     text = (
-        "These constraints cannot all hold with the teams' capacity: " + "; ".join(parts) + ". Change or remove one of them."
+        "These constraints cannot all hold with the teams' capacity: "
+        + "; ".join(parts)
+        + ". Change or remove one of them."
         if parts
         else "No plan meets the constraints with the teams' capacity."
     )

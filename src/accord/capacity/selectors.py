@@ -25,9 +25,15 @@ def load(*, workspace) -> dict:
     by_item: dict[int, list[Effort]] = {}
     by_idea: dict[int, list[Effort]] = {}
     for e in efforts:
-        (by_item.setdefault(e.item_id, []) if e.item_id else by_idea.setdefault(e.idea_id, [])).append(e)
-    items = RoadmapItem.objects.filter(workspace=workspace, start_date__isnull=False, end_date__isnull=False).exclude(status="cancelled").only(
-        "id", "title", "idea_id", "start_date", "end_date", "roadmap_id"
+        (
+            by_item.setdefault(e.item_id, []) if e.item_id else by_idea.setdefault(e.idea_id, [])
+        ).append(e)
+    items = (
+        RoadmapItem.objects.filter(
+            workspace=workspace, start_date__isnull=False, end_date__isnull=False
+        )
+        .exclude(status="cancelled")
+        .only("id", "title", "idea_id", "start_date", "end_date", "roadmap_id")
     )
     allocated: dict[tuple[int, int], float] = {}
     who: dict[tuple[int, int], list[str]] = {}
@@ -36,9 +42,13 @@ def load(*, workspace) -> dict:
         days = (item.end_date - item.start_date).days + 1
         for e in mine:
             for p in ps:
-                share = _overlap_days(item.start_date, item.end_date, p.start_date, p.end_date) / days
+                share = (
+                    _overlap_days(item.start_date, item.end_date, p.start_date, p.end_date) / days
+                )
                 if share > 0:
-                    allocated[(e.team_id, p.pk)] = allocated.get((e.team_id, p.pk), 0.0) + e.person_days * share
+                    allocated[(e.team_id, p.pk)] = (
+                        allocated.get((e.team_id, p.pk), 0.0) + e.person_days * share
+                    )
                     who.setdefault((e.team_id, p.pk), []).append(item.title)
     rows = []
     for t in teams:
@@ -55,17 +65,32 @@ def load(*, workspace) -> dict:
             })  # fmt: skip
         if any(c["row"] or c["allocated"] for c in cells):
             rows.append({"team": t, "cells": cells})
-    return {"periods": ps, "rows": rows, "teams": teams, "unset": [t for t in teams if not any(c["row"] for r in rows if r["team"] == t for c in r["cells"])]}
+    return {
+        "periods": ps,
+        "rows": rows,
+        "teams": teams,
+        "unset": [
+            t
+            for t in teams
+            if not any(c["row"] for r in rows if r["team"] == t for c in r["cells"])
+        ],
+    }
 
 
 def efforts(*, workspace) -> list[dict]:
     """Efforts grouped by idea or item, for the efforts table."""
     rows: dict[str, dict] = {}
-    qs = Effort.objects.filter(workspace=workspace).select_related("idea", "item", "team").order_by("id")
+    qs = (
+        Effort.objects.filter(workspace=workspace)
+        .select_related("idea", "item", "team")
+        .order_by("id")
+    )
     for e in qs:
         target = e.idea or e.item
         key = f"{'idea' if e.idea_id else 'item'}:{target.pk}"
-        row = rows.setdefault(key, {"key": key, "title": target.title, "idea": e.idea, "item": e.item, "efforts": []})
+        row = rows.setdefault(
+            key, {"key": key, "title": target.title, "idea": e.idea, "item": e.item, "efforts": []}
+        )
         row["efforts"].append(e)
     return sorted(rows.values(), key=lambda r: r["title"].lower())
 
@@ -73,7 +98,9 @@ def efforts(*, workspace) -> list[dict]:
 def scenarios(*, workspace) -> list[Scenario]:
     out = list(Scenario.objects.filter(workspace=workspace).order_by("created_at", "id"))
     latest: dict[int, PlanRun] = {}
-    for run in PlanRun.objects.filter(workspace=workspace).defer("result").order_by("-created_at", "-id"):
+    for run in (
+        PlanRun.objects.filter(workspace=workspace).defer("result").order_by("-created_at", "-id")
+    ):
         latest.setdefault(run.scenario_id, run)
     for s in out:
         s.latest = latest.get(s.pk)
@@ -95,13 +122,25 @@ def compare(a: PlanRun, b: PlanRun) -> dict:
     only_a = sorted((pa[k] for k in pa.keys() - pb.keys()), key=lambda r: r["label"])
     only_b = sorted((pb[k] for k in pb.keys() - pa.keys()), key=lambda r: r["label"])
     moved = sorted(
-        ({"label": pa[k]["label"], "from": pa[k]["start"], "to": pb[k]["start"]} for k in pa.keys() & pb.keys() if pa[k]["start"] != pb[k]["start"]),
+        (
+            {"label": pa[k]["label"], "from": pa[k]["start"], "to": pb[k]["start"]}
+            for k in pa.keys() & pb.keys()
+            if pa[k]["start"] != pb[k]["start"]
+        ),
         key=lambda r: r["label"],
     )
     la = {(r["team"], r["period"]): r for r in ra.get("load", [])}
     lb = {(r["team"], r["period"]): r for r in rb.get("load", [])}
     cells = []
-    for key in sorted(la.keys() | lb.keys(), key=lambda k: (la.get(k, lb.get(k))["team_name"], [p["name"] for p in ra["periods"]].index(k[1]) if k[1] in [p["name"] for p in ra["periods"]] else 0)):
+    for key in sorted(
+        la.keys() | lb.keys(),
+        key=lambda k: (
+            la.get(k, lb.get(k))["team_name"],
+            [p["name"] for p in ra["periods"]].index(k[1])
+            if k[1] in [p["name"] for p in ra["periods"]]
+            else 0,
+        ),
+    ):
         x, y = la.get(key), lb.get(key)
         cells.append({"team_name": (x or y)["team_name"], "period": key[1], "a": x, "b": y})
     return {"a": a, "b": b, "value_a": ra.get("value", 0), "value_b": rb.get("value", 0),
@@ -110,5 +149,7 @@ def compare(a: PlanRun, b: PlanRun) -> dict:
 
 
 def idea_choices(*, workspace) -> list[Idea]:
-    ids = Effort.objects.filter(workspace=workspace, idea__isnull=False).values_list("idea_id", flat=True)
+    ids = Effort.objects.filter(workspace=workspace, idea__isnull=False).values_list(
+        "idea_id", flat=True
+    )
     return list(Idea.objects.filter(pk__in=ids).order_by("title").only("id", "title"))

@@ -15,7 +15,14 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, FieldError, Invalid, NotFound
-from accord.core.importfiles import FileUnreadable, check_choice, csv_reader, decode, ENCODINGS, DECIMALS
+from accord.core.importfiles import (
+    DECIMALS,
+    ENCODINGS,
+    FileUnreadable,
+    check_choice,
+    csv_reader,
+    decode,
+)
 from accord.core.numbers import NumberError, check_number, parse_number
 from accord.goals.models import Goal
 from accord.ideas.models import Idea, ScoringModel, Tag
@@ -44,7 +51,14 @@ MAX_PERSON_DAYS = 1_000_000
 CSV_MAX_BYTES = 2 * 1024 * 1024
 
 
-def _num(value, field: str, *, minimum: float | None = 0.0, maximum: float = MAX_PERSON_DAYS, integer=False) -> float:
+def _num(
+    value,
+    field: str,
+    *,
+    minimum: float | None = 0.0,
+    maximum: float = MAX_PERSON_DAYS,
+    integer=False,
+) -> float:
     try:
         return check_number(value, integer=integer, minimum=minimum, maximum=maximum)
     except NumberError as exc:
@@ -77,7 +91,14 @@ def _audit(member, action, obj, object_type, before=None, after=None, label=None
 
 
 @transaction.atomic
-def period_create(*, member: Membership, name: str, start_date: date, end_date: date, kind: str = PeriodKind.QUARTER) -> Period:
+def period_create(
+    *,
+    member: Membership,
+    name: str,
+    start_date: date,
+    end_date: date,
+    kind: str = PeriodKind.QUARTER,
+) -> Period:
     require(member, "capacity.manage")
     if kind not in PeriodKind.values:
         raise Invalid.field("kind", f"Use one of {', '.join(PeriodKind.values)}.")
@@ -86,11 +107,25 @@ def period_create(*, member: Membership, name: str, start_date: date, end_date: 
         raise Invalid.field("end_date", "The end date is before the start date.")
     if Period.objects.filter(workspace_id=member.workspace_id, name=name).exists():
         raise Conflict(f"A period named “{name}” exists already.", [FieldError("name", "taken")])
-    overlap = Period.objects.filter(workspace_id=member.workspace_id, start_date__lte=end_date, end_date__gte=start_date).first()
+    overlap = Period.objects.filter(
+        workspace_id=member.workspace_id, start_date__lte=end_date, end_date__gte=start_date
+    ).first()
     if overlap:
         raise Invalid.field("start_date", f"Overlaps the period “{overlap.name}”.")
-    period = Period.objects.create(workspace_id=member.workspace_id, name=name, kind=kind, start_date=start_date, end_date=end_date)
-    _audit(member, "created", period, "planning period", after=snapshot(period, ["name", "kind", "start_date", "end_date"]))
+    period = Period.objects.create(
+        workspace_id=member.workspace_id,
+        name=name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    _audit(
+        member,
+        "created",
+        period,
+        "planning period",
+        after=snapshot(period, ["name", "kind", "start_date", "end_date"]),
+    )
     return period
 
 
@@ -98,7 +133,13 @@ def period_create(*, member: Membership, name: str, start_date: date, end_date: 
 def period_delete(*, member: Membership, period_id: int) -> None:
     require(member, "capacity.manage")
     period = _get(Period, member, period_id, "period")
-    _audit(member, "deleted", period, "planning period", before=snapshot(period, ["name", "start_date", "end_date"]))
+    _audit(
+        member,
+        "deleted",
+        period,
+        "planning period",
+        before=snapshot(period, ["name", "start_date", "end_date"]),
+    )
     period.delete()
 
 
@@ -128,22 +169,42 @@ def capacity_set(
     days = _num(days_per_person, "days_per_person", maximum=366)
     holidays = _num(holidays, "holidays")
     if holidays > people * days:
-        raise Invalid.field("holidays", f"{holidays:g} person-days off is more than the {people * days:g} the team has.")
+        raise Invalid.field(
+            "holidays",
+            f"{holidays:g} person-days off is more than the {people * days:g} the team has.",
+        )
     row = TeamCapacity.objects.filter(team=team, period=period).first()
     if row is None:
         row = TeamCapacity.objects.create(workspace_id=member.workspace_id, team=team, period=period, people=people,
                                           days_per_person=days, holidays=holidays)  # fmt: skip
-        _audit(member, "created", row, "team capacity", after=snapshot(row, CAPACITY_FIELDS), label=f"{team.name} · {period.name}")
+        _audit(
+            member,
+            "created",
+            row,
+            "team capacity",
+            after=snapshot(row, CAPACITY_FIELDS),
+            label=f"{team.name} · {period.name}",
+        )
         return row
     before = snapshot(row, CAPACITY_FIELDS)
     row.people, row.days_per_person, row.holidays = people, days, holidays
     save_versioned(row, row.version if version is None else version, CAPACITY_FIELDS)
-    _audit(member, "updated", row, "team capacity", before=before, after=snapshot(row, CAPACITY_FIELDS), label=f"{team.name} · {period.name}")
+    _audit(
+        member,
+        "updated",
+        row,
+        "team capacity",
+        before=before,
+        after=snapshot(row, CAPACITY_FIELDS),
+        label=f"{team.name} · {period.name}",
+    )
     return row
 
 
 @transaction.atomic
-def capacity_import(*, member: Membership, data: bytes, encoding: str = "auto", decimal: str | None = None) -> int:
+def capacity_import(
+    *, member: Membership, data: bytes, encoding: str = "auto", decimal: str | None = None
+) -> int:
     """CSV with columns team, period, people, days_per_person[, holidays] (a header row is
     required): every row is checked first, and any problem (with its row) refuses the whole file."""
     require(member, "capacity.manage")
@@ -164,7 +225,10 @@ def capacity_import(*, member: Membership, data: bytes, encoding: str = "auto", 
     need = ["team", "period", "people", "days_per_person"]
     missing = [h for h in need if h not in header]
     if missing:
-        raise Invalid.field("file", f"The header row lacks the column(s) {', '.join(missing)} (expected team, period, people, days_per_person, holidays).")
+        raise Invalid.field(
+            "file",
+            f"The header row lacks the column(s) {', '.join(missing)} (expected team, period, people, days_per_person, holidays).",
+        )
     teams = {t.name.lower(): t for t in Team.objects.filter(workspace_id=member.workspace_id)}
     periods = {p.name.lower(): p for p in Period.objects.filter(workspace_id=member.workspace_id)}
     errors, rows = [], []
@@ -175,13 +239,28 @@ def capacity_import(*, member: Membership, data: bytes, encoding: str = "auto", 
         team = teams.get(cell.get("team", "").strip().lower())
         period = periods.get(cell.get("period", "").strip().lower())
         if team is None:
-            errors.append(FieldError("file", f"Row {n}, team: no team named “{cell.get('team', '').strip()[:60]}”."))
+            errors.append(
+                FieldError(
+                    "file", f"Row {n}, team: no team named “{cell.get('team', '').strip()[:60]}”."
+                )
+            )
         if period is None:
-            errors.append(FieldError("file", f"Row {n}, period: no period named “{cell.get('period', '').strip()[:40]}”."))
+            errors.append(
+                FieldError(
+                    "file",
+                    f"Row {n}, period: no period named “{cell.get('period', '').strip()[:40]}”.",
+                )
+            )
         values = {}
-        for col, top in (("people", 10_000), ("days_per_person", 366), ("holidays", MAX_PERSON_DAYS)):
+        for col, top in (
+            ("people", 10_000),
+            ("days_per_person", 366),
+            ("holidays", MAX_PERSON_DAYS),
+        ):
             try:
-                v = parse_number(cell.get(col, ""), decimal=decimal, hint="import", minimum=0, maximum=top)
+                v = parse_number(
+                    cell.get(col, ""), decimal=decimal, hint="import", minimum=0, maximum=top
+                )
                 values[col] = 0.0 if v is None and col == "holidays" else v
                 if values[col] is None:
                     errors.append(FieldError("file", f"Row {n}, {col}: a number is required."))
@@ -219,8 +298,14 @@ def effort_set(
         raise Invalid.field("person_days", "Effort must be more than 0 person-days.")
     periods = int(_num(periods, "periods", minimum=1, maximum=52, integer=True))
     if not TeamCapacity.objects.filter(team=team).exists():
-        raise Invalid.field("team_id", f"{team.name} has no capacity in any period: set its capacity first.")
-    target = {"idea": _get(Idea, member, idea_id, "idea", "idea_id")} if idea_id else {"item": _get(RoadmapItem, member, item_id, "roadmap item", "item_id")}
+        raise Invalid.field(
+            "team_id", f"{team.name} has no capacity in any period: set its capacity first."
+        )
+    target = (
+        {"idea": _get(Idea, member, idea_id, "idea", "idea_id")}
+        if idea_id
+        else {"item": _get(RoadmapItem, member, item_id, "roadmap item", "item_id")}
+    )
     effort = Effort.objects.filter(team=team, **target).first()
     before = snapshot(effort, ["person_days", "periods"]) if effort else None
     if effort is None:
@@ -237,7 +322,13 @@ def effort_set(
 def effort_delete(*, member: Membership, effort_id: int) -> None:
     require(member, "capacity.manage")
     effort = _get(Effort, member, effort_id, "effort")
-    _audit(member, "deleted", effort, "effort", before=snapshot(effort, ["idea_id", "item_id", "team_id", "person_days"]))
+    _audit(
+        member,
+        "deleted",
+        effort,
+        "effort",
+        before=snapshot(effort, ["idea_id", "item_id", "team_id", "person_days"]),
+    )
     effort.delete()
 
 
@@ -247,7 +338,9 @@ def effort_delete(*, member: Membership, effort_id: int) -> None:
 SCENARIO_FIELDS = ["name", "description", "scoring_model_id", "discount", "time_limit"]
 
 
-def _scenario_fields(member, name, description, scoring_model_id, discount, time_limit, scenario=None) -> dict:
+def _scenario_fields(
+    member, name, description, scoring_model_id, discount, time_limit, scenario=None
+) -> dict:
     out = {}
     if name is not None:
         name = clean_text(name, "name", required=True, max_length=120)
@@ -255,12 +348,16 @@ def _scenario_fields(member, name, description, scoring_model_id, discount, time
         if scenario is not None:
             clash = clash.exclude(pk=scenario.pk)
         if clash.exists():
-            raise Conflict(f"A scenario named “{name}” exists already.", [FieldError("name", "taken")])
+            raise Conflict(
+                f"A scenario named “{name}” exists already.", [FieldError("name", "taken")]
+            )
         out["name"] = name
     if description is not None:
         out["description"] = clean_text(description, "description", max_length=5000, multiline=True)
     if scoring_model_id is not None:
-        out["scoring_model_id"] = _get(ScoringModel, member, scoring_model_id, "scoring model", "scoring_model_id").pk
+        out["scoring_model_id"] = _get(
+            ScoringModel, member, scoring_model_id, "scoring model", "scoring_model_id"
+        ).pk
     if discount is not None:
         out["discount"] = _num(discount, "discount", maximum=100)
     if time_limit is not None:
@@ -275,7 +372,9 @@ def scenario_create(
 ) -> Scenario:  # fmt: skip
     require(member, "capacity.manage")
     fields = _scenario_fields(member, name, description, scoring_model_id, discount, time_limit)
-    scenario = Scenario.objects.create(workspace_id=member.workspace_id, created_by=member.user, **fields)
+    scenario = Scenario.objects.create(
+        workspace_id=member.workspace_id, created_by=member.user, **fields
+    )
     _audit(member, "created", scenario, "plan scenario", after=snapshot(scenario, SCENARIO_FIELDS))
     return scenario
 
@@ -288,10 +387,19 @@ def scenario_update(
     require(member, "capacity.manage")
     scenario = get_scenario(member, scenario_id)
     before = snapshot(scenario, SCENARIO_FIELDS)
-    for k, v in _scenario_fields(member, name, description, scoring_model_id, discount, time_limit, scenario).items():
+    for k, v in _scenario_fields(
+        member, name, description, scoring_model_id, discount, time_limit, scenario
+    ).items():
         setattr(scenario, k, v)
     save_versioned(scenario, version, SCENARIO_FIELDS)
-    _audit(member, "updated", scenario, "plan scenario", before=before, after=snapshot(scenario, SCENARIO_FIELDS))
+    _audit(
+        member,
+        "updated",
+        scenario,
+        "plan scenario",
+        before=before,
+        after=snapshot(scenario, SCENARIO_FIELDS),
+    )
     return scenario
 
 
@@ -305,7 +413,13 @@ def scenario_copy(*, member: Membership, scenario_id: int, name: str) -> Scenari
     copy.copied_from = source
     copy.save(update_fields=["copied_from"])
     for ch in source.capacity_changes.all():
-        CapacityChange.objects.create(scenario=copy, team_id=ch.team_id, period_id=ch.period_id, people=ch.people, person_days=ch.person_days)
+        CapacityChange.objects.create(
+            scenario=copy,
+            team_id=ch.team_id,
+            period_id=ch.period_id,
+            people=ch.people,
+            person_days=ch.person_days,
+        )
     for con in source.constraints.all():
         con.pk = None
         con.scenario = copy
@@ -335,13 +449,22 @@ def capacity_change_set(
     if people == 0 and person_days == 0:
         if change:
             change.delete()
-        _audit(member, "updated", scenario, "plan scenario", after={"capacity": f"{team.name} · {period.name}: no change"})
+        _audit(
+            member,
+            "updated",
+            scenario,
+            "plan scenario",
+            after={"capacity": f"{team.name} · {period.name}: no change"},
+        )
         return None
     change = change or CapacityChange(scenario=scenario, team=team, period=period)
     change.people, change.person_days = people, person_days
     base = planning.capacity_of(member.workspace_id, [period], [change]).get((str(team.pk), 0), 0.0)
     if base < 0:
-        raise Invalid.field("people", f"{team.name} would have {base:,.1f} person-days in {period.name}: capacity cannot be negative.")
+        raise Invalid.field(
+            "people",
+            f"{team.name} would have {base:,.1f} person-days in {period.name}: capacity cannot be negative.",
+        )
     change.save()
     _audit(member, "updated", scenario, "plan scenario",
            after={"capacity": f"{team.name} · {period.name}: {people:+g} people, {person_days:+g} person-days"})  # fmt: skip
@@ -359,12 +482,21 @@ def constraint_add(
     if kind not in ConstraintKind.values:
         raise Invalid.field("kind", f"Use one of {', '.join(ConstraintKind.values)}.")
     con = Constraint(scenario=scenario, kind=kind)
-    if kind in (ConstraintKind.PIN, ConstraintKind.EARLIEST, ConstraintKind.DEADLINE, ConstraintKind.EXCLUSIVE, ConstraintKind.WEIGHT):
+    if kind in (
+        ConstraintKind.PIN,
+        ConstraintKind.EARLIEST,
+        ConstraintKind.DEADLINE,
+        ConstraintKind.EXCLUSIVE,
+        ConstraintKind.WEIGHT,
+    ):
         if idea_id is None:
             raise Invalid.field("idea_id", "Name the idea.")
         con.idea = _get(Idea, member, idea_id, "idea", "idea_id")
         if not Effort.objects.filter(idea=con.idea).exists():
-            raise Invalid.field("idea_id", f"“{con.idea.title}” has no effort yet: give it an effort per team first.")
+            raise Invalid.field(
+                "idea_id",
+                f"“{con.idea.title}” has no effort yet: give it an effort per team first.",
+            )
     if kind in (ConstraintKind.PIN, ConstraintKind.EARLIEST, ConstraintKind.DEADLINE):
         if period_id is None:
             raise Invalid.field("period_id", "Name the period.")
@@ -393,7 +525,9 @@ def constraint_add(
                 raise Invalid.field("goal_id", "Name the goal.")
             con.goal = _get(Goal, member, goal_id, "goal", "goal_id")
         elif group_kind == GroupKind.TAG:
-            con.tag = Tag.objects.filter(workspace_id=member.workspace_id, name__iexact=(tag or "").strip()).first()
+            con.tag = Tag.objects.filter(
+                workspace_id=member.workspace_id, name__iexact=(tag or "").strip()
+            ).first()
             if con.tag is None:
                 raise Invalid.field("tag", "No such tag in this workspace.")
         else:
@@ -404,15 +538,27 @@ def constraint_add(
             opposite = Constraint.objects.filter(scenario=scenario, kind=ConstraintKind.MAX_SHARE, team=con.team,
                                                  group_kind=con.group_kind, goal=con.goal, tag=con.tag, department=con.department).first()  # fmt: skip
             if opposite and opposite.share < con.share:
-                raise Invalid.field("share", f"Contradicts the maximum of {opposite.share:g} % for the same team and group.")
+                raise Invalid.field(
+                    "share",
+                    f"Contradicts the maximum of {opposite.share:g} % for the same team and group.",
+                )
         else:
             opposite = Constraint.objects.filter(scenario=scenario, kind=ConstraintKind.MIN_SHARE, team=con.team,
                                                  group_kind=con.group_kind, goal=con.goal, tag=con.tag, department=con.department).first()  # fmt: skip
             if opposite and opposite.share > con.share:
-                raise Invalid.field("share", f"Contradicts the minimum of {opposite.share:g} % for the same team and group.")
+                raise Invalid.field(
+                    "share",
+                    f"Contradicts the minimum of {opposite.share:g} % for the same team and group.",
+                )
     con.save()
     _check_constraints(scenario, con)
-    _audit(member, "updated", scenario, "plan scenario", after={"constraint added": describe_constraint(con)})
+    _audit(
+        member,
+        "updated",
+        scenario,
+        "plan scenario",
+        after={"constraint added": describe_constraint(con)},
+    )
     return con
 
 
@@ -422,7 +568,11 @@ def _check_constraints(scenario: Scenario, con: Constraint) -> None:
     built = planning.build(scenario, check=False)
     inst = built.instance
     c = inst.by_key.get(f"idea:{con.idea_id}") if con.idea_id else None
-    if c is not None and con.kind in (ConstraintKind.PIN, ConstraintKind.EARLIEST, ConstraintKind.DEADLINE) and not inst.starts(c):
+    if (
+        c is not None
+        and con.kind in (ConstraintKind.PIN, ConstraintKind.EARLIEST, ConstraintKind.DEADLINE)
+        and not inst.starts(c)
+    ):
         parts = []
         if c.pin is not None:
             parts.append(f"pinned to {inst.periods[c.pin]}")
@@ -434,7 +584,13 @@ def _check_constraints(scenario: Scenario, con: Constraint) -> None:
             parts.append(f"waits for work that ends in {inst.periods[c.not_before - 1]}")
         text = f"“{c.label}” needs {c.duration} period(s); these leave it no slot: {', '.join(parts) or 'the horizon'}."
         raise Invalid(text, [FieldError("period_id", text)])
-    if con.kind in (ConstraintKind.PIN, ConstraintKind.MIN_SHARE, ConstraintKind.EXCLUSIVE, ConstraintKind.DEADLINE, ConstraintKind.EARLIEST):
+    if con.kind in (
+        ConstraintKind.PIN,
+        ConstraintKind.MIN_SHARE,
+        ConstraintKind.EXCLUSIVE,
+        ConstraintKind.DEADLINE,
+        ConstraintKind.EARLIEST,
+    ):
         planning.check_feasible(inst)
 
 
@@ -448,17 +604,27 @@ def describe_constraint(con: Constraint) -> str:
     if con.kind == ConstraintKind.EXCLUSIVE:
         return f"“{con.idea.title}” or “{con.other_idea.title}”, not both"
     if con.kind == ConstraintKind.WEIGHT:
-        return f"value of “{con.idea.title}” × {con.weight:g}"
+        return f"value of “{con.idea.title}” times {con.weight:g}"
     return planning.describe_share(con, {con.team_id: con.team})
 
 
 @transaction.atomic
 def constraint_delete(*, member: Membership, constraint_id: int) -> None:
     require(member, "capacity.manage")
-    con = Constraint.objects.filter(pk=constraint_id, scenario__workspace_id=member.workspace_id).select_related("scenario").first()
+    con = (
+        Constraint.objects.filter(pk=constraint_id, scenario__workspace_id=member.workspace_id)
+        .select_related("scenario")
+        .first()
+    )
     if con is None:
         raise NotFound("No such constraint in this workspace.")
-    _audit(member, "updated", con.scenario, "plan scenario", after={"constraint removed": describe_constraint(con)})
+    _audit(
+        member,
+        "updated",
+        con.scenario,
+        "plan scenario",
+        after={"constraint removed": describe_constraint(con)},
+    )
     con.delete()
 
 
@@ -470,11 +636,15 @@ def solve(*, member: Membership, scenario_id: int) -> PlanRun:
     """Check the scenario (bad input is refused here, nothing queued), then queue the solve."""
     require(member, "capacity.manage")
     scenario = get_scenario(member, scenario_id)
-    if PlanRun.objects.filter(scenario=scenario, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    if PlanRun.objects.filter(
+        scenario=scenario, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).exists():
         raise Conflict("This scenario is being solved already; wait for it or cancel it.")
     built = planning.build(scenario)
     planning.check_feasible(built.instance)
-    run = PlanRun.objects.create(workspace_id=member.workspace_id, scenario=scenario, requested_by=member.user)
+    run = PlanRun.objects.create(
+        workspace_id=member.workspace_id, scenario=scenario, requested_by=member.user
+    )
     _audit(member, "solve requested", scenario, "plan scenario", after={"plan": run.pk})
     from .tasks import solve_plan
 
@@ -487,7 +657,9 @@ def cancel(*, member: Membership, run_id: int) -> PlanRun:
     require(member, "capacity.manage")
     run = get_run(member, run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
-        raise Conflict(f"This plan is {run.get_status_display().lower()}: there is nothing to cancel.")
+        raise Conflict(
+            f"This plan is {run.get_status_display().lower()}: there is nothing to cancel."
+        )
     run.cancel_requested = True
     if run.status == RunStatus.QUEUED:
         run.status = RunStatus.CANCELLED
@@ -514,7 +686,9 @@ def apply(*, member: Membership, run_id: int, roadmap_id: int) -> Application:
         raise Conflict("Only a finished plan can be applied.")
     roadmap = _get(Roadmap, member, roadmap_id, "roadmap", "roadmap_id")
     if roadmap.kind == "portfolio":
-        raise Invalid.field("roadmap_id", "A portfolio shows other roadmaps' items: apply the plan to one of those.")
+        raise Invalid.field(
+            "roadmap_id", "A portfolio shows other roadmaps' items: apply the plan to one of those."
+        )
     periods = {p["name"]: p for p in run.result["periods"]}
     created, moved, skipped, kept = [], [], [], []
     for row in run.result["planned"]:
@@ -534,22 +708,34 @@ def apply(*, member: Membership, run_id: int, roadmap_id: int) -> Application:
         for seen in on_roadmap:
             item = RoadmapItem.objects.filter(pk=seen["id"]).first()
             if item is None:
-                skipped.append({"id": seen["id"], "title": row["label"], "why": "deleted since the solve"})
+                skipped.append(
+                    {"id": seen["id"], "title": row["label"], "why": "deleted since the solve"}
+                )
                 continue
             if item.version != seen["version"]:
-                skipped.append({"id": item.pk, "title": item.title, "why": "changed by hand since the solve"})
+                skipped.append(
+                    {"id": item.pk, "title": item.title, "why": "changed by hand since the solve"}
+                )
                 continue
             if item.start_date == start and item.end_date == end:
                 kept.append({"id": item.pk, "title": item.title})
                 continue
             before = {"start": item.start_date.isoformat() if item.start_date else None,
                       "end": item.end_date.isoformat() if item.end_date else None, "bucket": item.bucket}  # fmt: skip
-            item = roadmap_services.item_update(member=member, item_id=item.pk, version=item.version, start_date=start, end_date=end)
+            item = roadmap_services.item_update(
+                member=member, item_id=item.pk, version=item.version, start_date=start, end_date=end
+            )
             moved.append({"id": item.pk, "title": item.title, "before": before, "after": {"start": start.isoformat(), "end": end.isoformat()},
                           "version": item.version})  # fmt: skip
     changes = {"created": created, "moved": moved, "skipped": skipped, "unchanged": kept,
                "versions": {str(c["id"]): RoadmapItem.objects.get(pk=c["id"]).version for c in created}}  # fmt: skip
-    application = Application.objects.create(workspace_id=member.workspace_id, run=run, roadmap=roadmap, changes=changes, applied_by=member.user)
+    application = Application.objects.create(
+        workspace_id=member.workspace_id,
+        run=run,
+        roadmap=roadmap,
+        changes=changes,
+        applied_by=member.user,
+    )
     _audit(member, "plan applied", run.scenario, "plan scenario",
            after={"roadmap": roadmap.name, "created": len(created), "moved": len(moved), "skipped": len(skipped), "application": application.pk})  # fmt: skip
     return application
@@ -586,7 +772,13 @@ def undo(*, member: Membership, application_id: int) -> Application:
             roadmap_services.item_update(member=member, item_id=item.pk, version=item.version,
                                          start_date=date.fromisoformat(b["start"]), end_date=date.fromisoformat(b["end"]))  # fmt: skip
         else:
-            roadmap_services.item_update(member=member, item_id=item.pk, version=item.version, undate=True, bucket=b["bucket"] or "later")
+            roadmap_services.item_update(
+                member=member,
+                item_id=item.pk,
+                version=item.version,
+                undate=True,
+                bucket=b["bucket"] or "later",
+            )
     application.undone_at = timezone.now()
     application.changes = {**changes, "left_on_undo": left}
     application.save(update_fields=["undone_at", "changes"])

@@ -124,7 +124,7 @@ def find_cycle(instance: Instance) -> list[str] | None:
             if before not in instance.by_key:
                 continue
             if state.get(before) == 1:
-                return stack[stack.index(before) :] + [before]
+                return [*stack[stack.index(before) :], before]
             if before not in state:
                 found = visit(before)
                 if found:
@@ -186,7 +186,9 @@ def greedy(
     used: dict[tuple[str, int], float] = {}
     starts: dict[str, int] = {}
     share_used = [0.0 for _ in instance.shares]
-    horizon = {t: sum(instance.cap(t, q) for q in range(len(instance.periods))) for t in instance.teams}
+    horizon = {
+        t: sum(instance.cap(t, q) for q in range(len(instance.periods))) for t in instance.teams
+    }
     excluded: dict[str, set[str]] = {}
     for a, b in instance.exclusive:
         excluded.setdefault(a, set()).add(b)
@@ -198,11 +200,15 @@ def greedy(
         if any(b not in starts for b in c.after if b in instance.by_key):
             return False
         ready = max(
-            [starts[b] + instance.by_key[b].duration for b in c.after if b in instance.by_key], default=0
+            [starts[b] + instance.by_key[b].duration for b in c.after if b in instance.by_key],
+            default=0,
         )
         for s, share in enumerate(instance.shares):
             if not share.minimum and c.key in share.members:
-                if share_used[s] + c.effort.get(share.team, 0.0) > share.share * horizon.get(share.team, 0.0) + EPS:
+                if (
+                    share_used[s] + c.effort.get(share.team, 0.0)
+                    > share.share * horizon.get(share.team, 0.0) + EPS
+                ):
                     return False
         options = instance.starts(c)
         if prefer and c.key in prefer and prefer[c.key] in options:
@@ -237,7 +243,8 @@ def greedy(
     pinned = [c for c in instance.candidates if c.pin is not None and c.key not in starts]
     ok = all(try_place(c) for c in _topological(instance, pinned))
     rest = sorted(
-        (c for c in instance.candidates if c.pin is None), key=lambda c: (-ratio(instance, c), c.key)
+        (c for c in instance.candidates if c.pin is None),
+        key=lambda c: (-ratio(instance, c), c.key),
     )
     if order is not None:
         rank = {k: n for n, k in enumerate(order)}
@@ -294,7 +301,6 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
 
     columns: list[tuple[str, int]] = []
     cost: list[float] = []
-    lower: list[float] = []
     of: dict[str, list[int]] = {}
     for c in instance.candidates:
         for p in instance.starts(c, relax):
@@ -380,8 +386,19 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
     h.setOptionValue("threads", 1)
     n = len(columns)
     if n:
-        h.addCols(n, np.array(cost), np.zeros(n), np.ones(n), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+        h.addCols(
+            n,
+            np.array(cost),
+            np.zeros(n),
+            np.ones(n),
+            0,
+            np.array([], dtype=np.int32),
+            np.array([], dtype=np.int32),
+            np.array([]),
+        )
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+        )
     if rows_lo:
         h.addRows(
             len(rows_lo), np.array(rows_lo), np.array(rows_hi), len(index),
@@ -401,11 +418,15 @@ def lp_guided(instance: Instance, model: Model) -> Plan | None:
 
     h = model.highs
     n = len(model.columns)
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n))
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n)
+    )
     h.run()
     ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     x = list(h.getSolution().col_value) if ok else []
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+    )
     h.clearSolver()
     if not ok:
         return None
@@ -416,7 +437,8 @@ def lp_guided(instance: Instance, model: Model) -> Plan | None:
         if x[j] > prefer.get(key, (-1.0, 0))[0] + EPS:
             prefer[key] = (x[j], p)
     order = sorted(
-        instance.by_key, key=lambda k: (-round(taken.get(k, 0.0), 6), -ratio(instance, instance.by_key[k]), k)
+        instance.by_key,
+        key=lambda k: (-round(taken.get(k, 0.0), 6), -ratio(instance, instance.by_key[k]), k),
     )
     return greedy(instance, order=order, prefer={k: v[1] for k, v in prefer.items()})
 
@@ -442,7 +464,11 @@ def solve(
     if not model.columns:
         return Plan(starts={}, value=0.0, status="optimal", gap=0.0, bound=0.0, seconds=0.0)
     rounded = lp_guided(instance, model)
-    if rounded is not None and rounded.status != "infeasible" and (warm.status == "infeasible" or rounded.value > warm.value):
+    if (
+        rounded is not None
+        and rounded.status != "infeasible"
+        and (warm.status == "infeasible" or rounded.value > warm.value)
+    ):
         warm = rounded
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -487,13 +513,21 @@ def solve(
     info = h.getInfo()
     seconds = time.perf_counter() - started
     if status == highspy.HighsModelStatus.kInfeasible:
-        return Plan(starts={}, value=0.0, status="infeasible", seconds=seconds, note="No plan meets every constraint.")
+        return Plan(
+            starts={},
+            value=0.0,
+            status="infeasible",
+            seconds=seconds,
+            note="No plan meets every constraint.",
+        )
     if info.primal_solution_status != 2:  # no feasible solution found
         fallback = warm if warm.status != "infeasible" else Plan(starts={}, value=0.0)
         return Plan(starts=dict(fallback.starts), value=fallback.value, status="feasible",
                     seconds=seconds, note="The solver stopped before finding a plan; this is the greedy plan.")  # fmt: skip
     x = h.getSolution().col_value
-    starts = {model.columns[j][0]: model.columns[j][1] for j in range(len(model.columns)) if x[j] > 0.5}
+    starts = {
+        model.columns[j][0]: model.columns[j][1] for j in range(len(model.columns)) if x[j] > 0.5
+    }
     if status != highspy.HighsModelStatus.kOptimal:  # stopped early: add what still fits
         starts = greedy(instance, fixed=starts).starts
     value = _value(instance, starts)
@@ -516,7 +550,9 @@ def solve(
     )
 
 
-def feasible(instance: Instance, relax: frozenset = frozenset(), time_limit: float = 5.0) -> bool | None:
+def feasible(
+    instance: Instance, relax: frozenset = frozenset(), time_limit: float = 5.0
+) -> bool | None:
     """Whether some plan meets every constraint not relaxed (None: could not tell in time)."""
     import highspy
 

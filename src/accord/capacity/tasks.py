@@ -12,7 +12,9 @@ from .explain import explain
 from .models import PlanRun, RunStatus
 
 
-def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, time_limit: float) -> dict:
+def result_of(
+    built: planning.Built, plan: solver.Plan, greedy: solver.Plan, time_limit: float
+) -> dict:
     inst = built.instance
     reasons = explain(inst, plan)
     names = inst.periods
@@ -30,7 +32,11 @@ def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, tim
             "items": built.items.get(c.key, []),
         }
         if start is not None:
-            out.update(start=names[start], finish=names[start + c.duration - 1], worth=round(inst.worth(c, start), 2))
+            out.update(
+                start=names[start],
+                finish=names[start + c.duration - 1],
+                worth=round(inst.worth(c, start), 2),
+            )
         if c.key in greedy.starts:
             out["greedy_start"] = names[greedy.starts[c.key]]
         return out
@@ -39,7 +45,10 @@ def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, tim
         (row(inst.by_key[k], p) for k, p in plan.starts.items()),
         key=lambda r: (names.index(r["start"]), -r["value"], r["key"]),
     )
-    left = sorted((row(c) for c in inst.candidates if c.key not in plan.starts), key=lambda r: (-r["value"], r["key"]))
+    left = sorted(
+        (row(c) for c in inst.candidates if c.key not in plan.starts),
+        key=lambda r: (-r["value"], r["key"]),
+    )
     load = []
     for t in inst.teams:
         for q, name in enumerate(names):
@@ -51,7 +60,14 @@ def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, tim
                          "allocated": round(used.get((t, q), 0.0), 1)})  # fmt: skip
     diff = plan.value - greedy.value
     return {
-        "periods": [{"name": p.name, "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat()} for p in built.periods],
+        "periods": [
+            {
+                "name": p.name,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat(),
+            }
+            for p in built.periods
+        ],
         "status": plan.status,
         "value": round(plan.value, 2),
         "bound": round(plan.bound, 2) if plan.bound is not None else None,
@@ -60,7 +76,11 @@ def result_of(built: planning.Built, plan: solver.Plan, greedy: solver.Plan, tim
         "seconds": round(plan.seconds, 2),
         "time_limit": time_limit,
         "note": plan.note,
-        "greedy": {"value": round(greedy.value, 2), "status": greedy.status, "count": len(greedy.starts)},
+        "greedy": {
+            "value": round(greedy.value, 2),
+            "status": greedy.status,
+            "count": len(greedy.starts),
+        },
         "difference": round(diff, 2),
         "difference_pct": round(100.0 * diff / greedy.value, 2) if greedy.value else None,
         "planned": planned,
@@ -74,7 +94,9 @@ def run_plan(run_id: int) -> str:
     run = PlanRun.objects.select_related("scenario").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.QUEUED:
         return "skipped"
-    PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress={"stage": "reading"})
+    PlanRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress={"stage": "reading"}
+    )
     try:
         built = planning.build(run.scenario)
         inst = built.instance
@@ -89,12 +111,18 @@ def run_plan(run_id: int) -> str:
             finite = {k: (v if math.isfinite(v) else None) for k, v in info.items()}
             if finite.get("gap") is not None:
                 finite["gap_pct"] = round(100.0 * finite["gap"], 2)
-            PlanRun.objects.filter(pk=run.pk).update(progress={"stage": "solving", **finite, "time_limit": run.scenario.time_limit})
+            PlanRun.objects.filter(pk=run.pk).update(
+                progress={"stage": "solving", **finite, "time_limit": run.scenario.time_limit}
+            )
             return PlanRun.objects.filter(pk=run.pk, cancel_requested=True).exists()
 
-        plan = solver.solve(inst, time_limit=run.scenario.time_limit, gap=1e-4, warm=greedy, progress=progress)
+        plan = solver.solve(
+            inst, time_limit=run.scenario.time_limit, gap=1e-4, warm=greedy, progress=progress
+        )
     except Exception as exc:  # a bug or bad data: the run says so instead of hanging "running"
-        PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000])
+        PlanRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
+        )
         raise
     with transaction.atomic():
         current = PlanRun.objects.select_for_update().get(pk=run.pk)

@@ -49,7 +49,12 @@ def capacity_home(request: HttpRequest, member) -> HttpResponse:
 def _ideas(member):
     from accord.ideas.models import Idea
 
-    return Idea.objects.filter(workspace=member.workspace).exclude(status__in=["merged", "rejected", "done"]).order_by("title").only("id", "title")
+    return (
+        Idea.objects.filter(workspace=member.workspace)
+        .exclude(status__in=["merged", "rejected", "done"])
+        .order_by("title")
+        .only("id", "title")
+    )
 
 
 @workspace_page("capacity.manage")
@@ -72,14 +77,21 @@ def capacity_action(request: HttpRequest, member, action: str) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 raise Invalid.field("file", "Choose a CSV file.")
-            n = services.capacity_import(member=member, data=upload.read(), encoding=post.get("encoding", "auto"), decimal=post.get("decimal") or None)
+            n = services.capacity_import(
+                member=member,
+                data=upload.read(),
+                encoding=post.get("encoding", "auto"),
+                decimal=post.get("decimal") or None,
+            )
             messages.success(request, f"Imported {n} capacity row(s).")
         elif action == "effort":
             services.effort_set(member=member, idea_id=form_int(post.get("idea_id"), "idea_id"), team_id=form_int(post.get("team_id"), "team_id"),
                                 person_days=_num(request, "person_days"), periods=form_int(post.get("periods"), "periods", 1))  # fmt: skip
             messages.success(request, "Effort saved.")
         elif action == "effort-delete":
-            services.effort_delete(member=member, effort_id=form_int(post.get("effort_id"), "effort_id"))
+            services.effort_delete(
+                member=member, effort_id=form_int(post.get("effort_id"), "effort_id")
+            )
             messages.success(request, "Effort removed.")
         elif action == "scenario":
             s = services.scenario_create(member=member, name=post.get("name", ""), scoring_model_id=form_int(post.get("scoring_model_id"), "scoring_model_id"),
@@ -114,11 +126,16 @@ def _load_rows(result: dict) -> list[dict]:
     names = [p["name"] for p in result["periods"]]
     rows: dict[str, dict] = {}
     for cell in result["load"]:
-        row = rows.setdefault(cell["team"], {"team": cell["team_name"], "cells": {n: None for n in names}})
+        row = rows.setdefault(
+            cell["team"], {"team": cell["team_name"], "cells": {n: None for n in names}}
+        )
         cap = cell["capacity"]
         row["cells"][cell["period"]] = {**cell, "percent": round(100 * cell["allocated"] / cap) if cap else 0,
                                         "extra": round(cap - cell["base_capacity"], 1)}  # fmt: skip
-    return [{"team": r["team"], "cells": [r["cells"][n] for n in names]} for r in sorted(rows.values(), key=lambda r: r["team"])]
+    return [
+        {"team": r["team"], "cells": [r["cells"][n] for n in names]}
+        for r in sorted(rows.values(), key=lambda r: r["team"])
+    ]
 
 
 @workspace_page("capacity.view")
@@ -132,7 +149,11 @@ def scenario_page(request: HttpRequest, member, scenario_id: int) -> HttpRespons
 def run_status(request: HttpRequest, member, run_id: int) -> HttpResponse:
     """The progress panel htmx polls while a solve runs; when it is over the page reloads."""
     run = services.get_run(member, run_id)
-    response = render(request, "capacity/_progress.html", {"run": run, "scenario": run.scenario, "can_manage": can(member, "capacity.manage")})
+    response = render(
+        request,
+        "capacity/_progress.html",
+        {"run": run, "scenario": run.scenario, "can_manage": can(member, "capacity.manage")},
+    )
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         response["HX-Refresh"] = "true"
     return response
@@ -149,7 +170,9 @@ def scenario_action(request: HttpRequest, member, scenario_id: int, action: str)
             services.solve(member=member, scenario_id=scenario_id)
             messages.success(request, "The optimizer is working on it.")
         elif action == "copy":
-            copy = services.scenario_copy(member=member, scenario_id=scenario_id, name=post.get("name", ""))
+            copy = services.scenario_copy(
+                member=member, scenario_id=scenario_id, name=post.get("name", "")
+            )
             messages.success(request, f"Copied to “{copy.name}”.")
             return redirect("capacity_scenario", slug, copy.pk)
         elif action == "capacity":
@@ -168,22 +191,44 @@ def scenario_action(request: HttpRequest, member, scenario_id: int, action: str)
             messages.success(request, "Constraint added.")
         elif action == "constraint-delete":
             services.get_scenario(member, scenario_id)
-            services.constraint_delete(member=member, constraint_id=form_int(post.get("constraint_id"), "constraint_id"))
+            services.constraint_delete(
+                member=member, constraint_id=form_int(post.get("constraint_id"), "constraint_id")
+            )
             messages.success(request, "Constraint removed.")
         elif action == "cancel":
             services.cancel(member=member, run_id=form_int(post.get("run_id"), "run_id"))
             messages.success(request, "Cancelled.")
         elif action == "apply":
-            app = services.apply(member=member, run_id=form_int(post.get("run_id"), "run_id"), roadmap_id=form_int(post.get("roadmap_id"), "roadmap_id"))
+            app = services.apply(
+                member=member,
+                run_id=form_int(post.get("run_id"), "run_id"),
+                roadmap_id=form_int(post.get("roadmap_id"), "roadmap_id"),
+            )
             c = app.changes
             text = f"Applied to {app.roadmap.name}: {len(c['created'])} item(s) created, {len(c['moved'])} moved."
             if c["skipped"]:
-                text += " Not overwritten (changed by hand since the solve): " + ", ".join(s["title"] for s in c["skipped"]) + "."
+                text += (
+                    " Not overwritten (changed by hand since the solve): "
+                    + ", ".join(s["title"] for s in c["skipped"])
+                    + "."
+                )
             messages.success(request, text)
         elif action == "undo":
-            app = services.undo(member=member, application_id=form_int(post.get("application_id"), "application_id"))
+            app = services.undo(
+                member=member, application_id=form_int(post.get("application_id"), "application_id")
+            )
             left = app.changes.get("left_on_undo", [])
-            messages.success(request, "Undone." + (" Left as they are (changed since): " + ", ".join(x["title"] for x in left) + "." if left else ""))
+            messages.success(
+                request,
+                "Undone."
+                + (
+                    " Left as they are (changed since): "
+                    + ", ".join(x["title"] for x in left)
+                    + "."
+                    if left
+                    else ""
+                ),
+            )
         elif action == "delete":
             services.scenario_delete(member=member, scenario_id=scenario_id)
             messages.success(request, "Scenario deleted.")
@@ -198,10 +243,19 @@ def scenario_action(request: HttpRequest, member, scenario_id: int, action: str)
 def compare_page(request: HttpRequest, member) -> HttpResponse:
     a = form_int(request.GET.get("a"), "a")
     b = form_int(request.GET.get("b"), "b")
-    runs = PlanRun.objects.filter(workspace=member.workspace, status=RunStatus.DONE).select_related("scenario").defer("result")
+    runs = (
+        PlanRun.objects.filter(workspace=member.workspace, status=RunStatus.DONE)
+        .select_related("scenario")
+        .defer("result")
+    )
     context = {"runs": runs, "a_id": a, "b_id": b}
     if a and b:
         data = selectors.compare(services.get_run(member, a), services.get_run(member, b))
         names = [p["name"] for p in data["a"].result["periods"]]
-        context.update(data=data, periods=names, load_a=_load_rows(data["a"].result), load_b=_load_rows(data["b"].result))
+        context.update(
+            data=data,
+            periods=names,
+            load_a=_load_rows(data["a"].result),
+            load_b=_load_rows(data["b"].result),
+        )
     return render(request, "capacity/compare.html", context)

@@ -7,173 +7,532 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('goals', '0002_key_result_measured_at'),
-        ('ideas', '0003_criterion_evidence_source'),
-        ('roadmaps', '0002_lane_mode_goal'),
-        ('workspaces', '0003_workspace_decimal_separator'),
+        ("goals", "0002_key_result_measured_at"),
+        ("ideas", "0003_criterion_evidence_source"),
+        ("roadmaps", "0002_lane_mode_goal"),
+        ("workspaces", "0003_workspace_decimal_separator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('kind', models.CharField(choices=[('week', 'Week'), ('sprint', 'Sprint'), ('month', 'Month'), ('quarter', 'Quarter')], default='quarter', max_length=10)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("week", "Week"),
+                            ("sprint", "Sprint"),
+                            ("month", "Month"),
+                            ("quarter", "Quarter"),
+                        ],
+                        default="quarter",
+                        max_length=10,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_date', 'id'],
+                "ordering": ["start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanRun',
+            name="PlanRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('infeasible', 'No plan possible'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='queued', max_length=12)),
-                ('progress', models.JSONField(blank=True, default=dict)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("infeasible", "No plan possible"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("progress", models.JSONField(blank=True, default=dict)),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changes', models.JSONField(default=dict)),
-                ('applied_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('applied_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('roadmap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roadmaps.roadmap')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='capacity.planrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changes", models.JSONField(default=dict)),
+                ("applied_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "roadmap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="roadmaps.roadmap",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to="capacity.planrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-applied_at', '-id'],
+                "ordering": ["-applied_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Scenario',
+            name="Scenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('discount', models.FloatField(default=0, help_text='Percent of value lost per period of delay.')),
-                ('time_limit', models.FloatField(default=10, help_text='Seconds the solver may take.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='capacity.scenario')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scoring_model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ideas.scoringmodel')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "discount",
+                    models.FloatField(
+                        default=0, help_text="Percent of value lost per period of delay."
+                    ),
+                ),
+                (
+                    "time_limit",
+                    models.FloatField(default=10, help_text="Seconds the solver may take."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="capacity.scenario",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scoring_model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ideas.scoringmodel",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='planrun',
-            name='scenario',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='capacity.scenario'),
+            model_name="planrun",
+            name="scenario",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="runs",
+                to="capacity.scenario",
+            ),
         ),
         migrations.CreateModel(
-            name='Constraint',
+            name="Constraint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pin', 'Pinned to a period'), ('earliest', 'Earliest start'), ('deadline', 'Deadline'), ('exclusive', 'Mutually exclusive'), ('min_share', 'Minimum share of a team'), ('max_share', 'Maximum share of a team'), ('weight', 'Value weight')], max_length=12)),
-                ('group_kind', models.CharField(blank=True, choices=[('goal', 'Goal'), ('department', 'Department'), ('tag', 'Tag')], max_length=12)),
-                ('department', models.CharField(blank=True, help_text='A TeamKind.', max_length=20)),
-                ('share', models.FloatField(blank=True, help_text="Percent of the team's capacity.", null=True)),
-                ('weight', models.FloatField(blank=True, help_text="Multiplies the idea's value.", null=True)),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='goals.goal')),
-                ('idea', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.idea')),
-                ('other_idea', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.idea')),
-                ('tag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.tag')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.team')),
-                ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='capacity.period')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='constraints', to='capacity.scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pin", "Pinned to a period"),
+                            ("earliest", "Earliest start"),
+                            ("deadline", "Deadline"),
+                            ("exclusive", "Mutually exclusive"),
+                            ("min_share", "Minimum share of a team"),
+                            ("max_share", "Maximum share of a team"),
+                            ("weight", "Value weight"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "group_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("goal", "Goal"), ("department", "Department"), ("tag", "Tag")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(blank=True, help_text="A TeamKind.", max_length=20),
+                ),
+                (
+                    "share",
+                    models.FloatField(
+                        blank=True, help_text="Percent of the team's capacity.", null=True
+                    ),
+                ),
+                (
+                    "weight",
+                    models.FloatField(
+                        blank=True, help_text="Multiplies the idea's value.", null=True
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="goals.goal",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.idea",
+                    ),
+                ),
+                (
+                    "other_idea",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.idea",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.tag",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="capacity.period",
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="constraints",
+                        to="capacity.scenario",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CapacityChange',
+            name="CapacityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('people', models.FloatField(default=0)),
-                ('person_days', models.FloatField(default=0)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.team')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='capacity.period')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='capacity_changes', to='capacity.scenario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("people", models.FloatField(default=0)),
+                ("person_days", models.FloatField(default=0)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="capacity.period",
+                    ),
+                ),
+                (
+                    "scenario",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="capacity_changes",
+                        to="capacity.scenario",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TeamCapacity',
+            name="TeamCapacity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('people', models.FloatField(help_text='Full-time equivalents allocated to planned work.')),
-                ('days_per_person', models.FloatField(help_text='Working days in the period.')),
-                ('holidays', models.FloatField(default=0, help_text='Person-days off (holidays, leave).')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='capacities', to='capacity.period')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "people",
+                    models.FloatField(help_text="Full-time equivalents allocated to planned work."),
+                ),
+                ("days_per_person", models.FloatField(help_text="Working days in the period.")),
+                (
+                    "holidays",
+                    models.FloatField(default=0, help_text="Person-days off (holidays, leave)."),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="capacities",
+                        to="capacity.period",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'period__start_date'],
+                "ordering": ["team__name", "period__start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Effort',
+            name="Effort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_days', models.FloatField()),
-                ('periods', models.PositiveSmallIntegerField(default=1)),
-                ('idea', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ideas.idea')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roadmaps.roadmapitem')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.team')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_days", models.FloatField()),
+                ("periods", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ideas.idea",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="roadmaps.roadmapitem",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.team",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('idea', 'team'), name='one_effort_per_idea_team'), models.UniqueConstraint(fields=('item', 'team'), name='one_effort_per_item_team'), models.CheckConstraint(condition=models.Q(models.Q(('idea__isnull', False), ('item__isnull', True)), models.Q(('idea__isnull', True), ('item__isnull', False)), _connector='OR'), name='effort_on_idea_or_item')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("idea", "team"), name="one_effort_per_idea_team"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("item", "team"), name="one_effort_per_item_team"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("idea__isnull", False), ("item__isnull", True)),
+                            models.Q(("idea__isnull", True), ("item__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="effort_on_idea_or_item",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='unique_period_name'),
+            model_name="period",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="unique_period_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scenario',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='unique_scenario_name'),
+            model_name="scenario",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="unique_scenario_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capacitychange',
-            constraint=models.UniqueConstraint(fields=('scenario', 'team', 'period'), name='one_change_per_cell'),
+            model_name="capacitychange",
+            constraint=models.UniqueConstraint(
+                fields=("scenario", "team", "period"), name="one_change_per_cell"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teamcapacity',
-            constraint=models.UniqueConstraint(fields=('team', 'period'), name='one_capacity_per_team_period'),
+            model_name="teamcapacity",
+            constraint=models.UniqueConstraint(
+                fields=("team", "period"), name="one_capacity_per_team_period"
+            ),
         ),
     ]

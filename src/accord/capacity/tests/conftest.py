@@ -30,20 +30,46 @@ def build_world(cast) -> World:
     admin = cast.members["admin"]
     w = World()
     w.admin = admin
-    w.teams = {n: ws_services.team_create(member=admin, name=n, kind=k) for n, k in (("Eng", "it"), ("Design", "design"))}
-    w.periods = [services.period_create(member=admin, name=n, start_date=s, end_date=e) for n, s, e in QUARTERS]
+    w.teams = {
+        n: ws_services.team_create(member=admin, name=n, kind=k)
+        for n, k in (("Eng", "it"), ("Design", "design"))
+    }
+    w.periods = [
+        services.period_create(member=admin, name=n, start_date=s, end_date=e)
+        for n, s, e in QUARTERS
+    ]
     for p in w.periods:
-        services.capacity_set(member=admin, team_id=w.teams["Eng"].pk, period_id=p.pk, people=1, days_per_person=60, holidays=0)
-        services.capacity_set(member=admin, team_id=w.teams["Design"].pk, period_id=p.pk, people=0.5, days_per_person=60, holidays=0)
-    model = idea_services.scoring_model_create(member=admin, name="RICE", kind="rice", is_default=True)
+        services.capacity_set(
+            member=admin,
+            team_id=w.teams["Eng"].pk,
+            period_id=p.pk,
+            people=1,
+            days_per_person=60,
+            holidays=0,
+        )
+        services.capacity_set(
+            member=admin,
+            team_id=w.teams["Design"].pk,
+            period_id=p.pk,
+            people=0.5,
+            days_per_person=60,
+            holidays=0,
+        )
+    model = idea_services.scoring_model_create(
+        member=admin, name="RICE", kind="rice", is_default=True
+    )
     w.model = model
     w.ideas = {}
     for title, (value, need) in IDEAS.items():
-        idea = idea_services.idea_create(member=admin, title=title, tags=["stability"] if title in ("Delta", "Zeta") else [])
+        idea = idea_services.idea_create(
+            member=admin, title=title, tags=["stability"] if title in ("Delta", "Zeta") else []
+        )
         idea_services.idea_set_inputs(member=admin, idea_id=idea.pk, model_id=model.pk,
                                       values={"reach": value, "impact": 1, "confidence": 100, "effort": 1})  # fmt: skip
         for team, days in need.items():
-            services.effort_set(member=admin, idea_id=idea.pk, team_id=w.teams[team].pk, person_days=days)
+            services.effort_set(
+                member=admin, idea_id=idea.pk, team_id=w.teams[team].pk, person_days=days
+            )
         w.ideas[title] = idea
     w.scenario = services.scenario_create(member=admin, name="Base", time_limit=5)
     return w

@@ -24,7 +24,9 @@ def demo_once(django_db_setup, module_transaction):
 
 @pytest.fixture
 def owner(demo_once, db):
-    return Membership.objects.select_related("workspace", "user").get(workspace__slug="lumen", role="admin", user__email="admin@accord.example")
+    return Membership.objects.select_related("workspace", "user").get(
+        workspace__slug="lumen", role="admin", user__email="admin@accord.example"
+    )
 
 
 def _solve(owner, scenario) -> PlanRun:
@@ -34,7 +36,9 @@ def _solve(owner, scenario) -> PlanRun:
     return run
 
 
-def test_the_mobile_app_does_not_fit_and_one_more_engineer_makes_it_fit(owner, django_assert_max_num_queries):
+def test_the_mobile_app_does_not_fit_and_one_more_engineer_makes_it_fit(
+    owner, django_assert_max_num_queries
+):
     current = Scenario.objects.get(workspace=owner.workspace, name="Current plan")
     run = _solve(owner, current)
     result = run.result
@@ -44,16 +48,22 @@ def test_the_mobile_app_does_not_fit_and_one_more_engineer_makes_it_fit(owner, d
     assert MOBILE in out
     reason = out[MOBILE]["reason"]
     assert reason["kind"] == "capacity"
-    assert "Platform Engineering" in reason["text"] and result["periods"][1]["name"] in reason["text"]
+    assert (
+        "Platform Engineering" in reason["text"] and result["periods"][1]["name"] in reason["text"]
+    )
     assert any(m["team_label"] == "Platform Engineering" for m in reason["more"])
     planned = {r["label"]: r for r in result["planned"]}
     assert planned["Self-serve SSO (SAML/OIDC) setup"]["reason"]["kind"] == "pinned"
     assert all(r["reason"]["text"] for r in result["planned"])
 
-    more = services.scenario_copy(member=owner, scenario_id=current.pk, name="One more engineer in Q2")
+    more = services.scenario_copy(
+        member=owner, scenario_id=current.pk, name="One more engineer in Q2"
+    )
     platform = Team.objects.get(workspace=owner.workspace, name="Platform Engineering")
     periods = selectors.periods(workspace=owner.workspace)
-    services.capacity_change_set(member=owner, scenario_id=more.pk, team_id=platform.pk, period_id=periods[1].pk, people=1)
+    services.capacity_change_set(
+        member=owner, scenario_id=more.pk, team_id=platform.pk, period_id=periods[1].pk, people=1
+    )
     run2 = _solve(owner, more)
     planned2 = {r["label"]: r for r in run2.result["planned"]}
     assert MOBILE in planned2 and planned2[MOBILE]["start"] == periods[1].name
@@ -70,10 +80,14 @@ def test_the_mobile_app_does_not_fit_and_one_more_engineer_makes_it_fit(owner, d
     item = RoadmapItem.objects.get(roadmap=product, title=MOBILE)
     assert item.start_date == periods[1].start_date and item.end_date == periods[1].end_date
     # One item changed by hand, then undo: the others go, the hand-changed one stays and is reported.
-    other = RoadmapItem.objects.filter(pk__in=[c["id"] for c in created]).exclude(pk=item.pk).first()
+    other = (
+        RoadmapItem.objects.filter(pk__in=[c["id"] for c in created]).exclude(pk=item.pk).first()
+    )
     from accord.roadmaps import services as roadmap_services
 
-    roadmap_services.item_update(member=owner, item_id=other.pk, version=other.version, title="Renamed by hand")
+    roadmap_services.item_update(
+        member=owner, item_id=other.pk, version=other.version, title="Renamed by hand"
+    )
     undone = services.undo(member=owner, application_id=applied.pk)
     assert [x["id"] for x in undone.changes["left_on_undo"]] == [other.pk]
     assert RoadmapItem.objects.filter(roadmap=product).count() == before + 1
