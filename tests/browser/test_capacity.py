@@ -76,7 +76,7 @@ def test_plan_within_capacity_then_hire_one_engineer_and_apply(
     shot(page, artifacts, "capacity-4-compare")
 
     page.go_back()
-    page.get_by_label("Roadmap").select_option(label="Product roadmap")
+    page.locator("#ap-rm").select_option(label="Product roadmap")
     page.get_by_role("button", name="Apply plan").click()
     expect(
         page.get_by_text(re.compile(r"Applied to Product roadmap: \d+ item\(s\) created"))

@@ -293,6 +293,7 @@ def _topological(instance: Instance, cands: list[Candidate]) -> list[Candidate]:
 class Model:
     columns: list[tuple[str, int]]  # (candidate key, start)
     highs: object
+    lp_bound: float | None = None  # the LP relaxation's value: a valid upper bound
 
 
 def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool = True):
@@ -424,6 +425,8 @@ def lp_guided(instance: Instance, model: Model) -> Plan | None:
     h.run()
     ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     x = list(h.getSolution().col_value) if ok else []
+    if ok:
+        model.lp_bound = float(h.getInfo().objective_function_value)
     h.changeColsIntegrality(
         n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
     )
@@ -532,6 +535,8 @@ def solve(
         starts = greedy(instance, fixed=starts).starts
     value = _value(instance, starts)
     bound = float(info.mip_dual_bound)
+    if model.lp_bound is not None and (not math.isfinite(bound) or model.lp_bound < bound):
+        bound = model.lp_bound + 1e-9 * abs(model.lp_bound)
     gap_now = max(0.0, (bound - value) / max(abs(bound), 1e-9)) if math.isfinite(bound) else None
     optimal = status == highspy.HighsModelStatus.kOptimal
     note = ""
