@@ -168,7 +168,9 @@ def scenario_action(request: HttpRequest, member, scenario_id: int, action: str)
     try:
         if action == "solve":
             services.solve(member=member, scenario_id=scenario_id)
-            messages.success(request, "Solve requested: the plan shows here when the optimizer is done.")
+            messages.success(
+                request, "Solve requested: the plan shows here when the optimizer is done."
+            )
         elif action == "copy":
             copy = services.scenario_copy(
                 member=member, scenario_id=scenario_id, name=post.get("name", "")

@@ -16,7 +16,9 @@ def _tiny(data) -> Instance:
     n = data.draw(st.integers(1, 7))
     cands = []
     for i in range(n):
-        effort = {t: float(data.draw(st.integers(1, 30))) for t in teams if data.draw(st.booleans())} or {"a": 5.0}
+        effort = {
+            t: float(data.draw(st.integers(1, 30))) for t in teams if data.draw(st.booleans())
+        } or {"a": 5.0}
         c = Candidate(key=f"idea:{i}", label=f"I{i}", value=float(data.draw(st.integers(0, 50))), effort=effort,
                       duration=data.draw(st.integers(1, periods)))  # fmt: skip
         if i and data.draw(st.booleans()):
@@ -47,30 +49,49 @@ def test_the_mip_is_never_below_greedy_and_respects_capacity(data):
 
 
 def test_the_same_input_gives_the_same_plan():
-    one = solver.solve(generate.instance(ideas=14, teams=3, periods=3, dependencies=3), time_limit=5)
-    two = solver.solve(generate.instance(ideas=14, teams=3, periods=3, dependencies=3), time_limit=5)
+    one = solver.solve(
+        generate.instance(ideas=14, teams=3, periods=3, dependencies=3), time_limit=5
+    )
+    two = solver.solve(
+        generate.instance(ideas=14, teams=3, periods=3, dependencies=3), time_limit=5
+    )
     assert one.status == "optimal" and one.starts == two.starts and one.value == two.value
 
 
 def test_a_cycle_is_found_and_named():
     cands = [Candidate(key="idea:1", label="A", value=1, effort={"a": 1}, after=["idea:2"]),
              Candidate(key="idea:2", label="B", value=1, effort={"a": 1}, after=["idea:1"])]  # fmt: skip
-    inst = Instance(teams=["a"], team_labels={"a": "A"}, periods=["P"], capacity={("a", 0): 5}, candidates=cands)
+    inst = Instance(
+        teams=["a"], team_labels={"a": "A"}, periods=["P"], capacity={("a", 0): 5}, candidates=cands
+    )
     cycle = solver.find_cycle(inst)
     assert cycle[0] == cycle[-1] and set(cycle) == {"idea:1", "idea:2"}
 
 
 def test_the_conflict_is_the_pins_that_cannot_share_a_period():
-    cands = [Candidate(key=f"idea:{i}", label=f"I{i}", value=1, effort={"a": 6}, pin=0) for i in range(2)]
+    cands = [
+        Candidate(key=f"idea:{i}", label=f"I{i}", value=1, effort={"a": 6}, pin=0) for i in range(2)
+    ]
     cands.append(Candidate(key="idea:9", label="Free", value=1, effort={"a": 1}))
-    inst = Instance(teams=["a"], team_labels={"a": "A"}, periods=["P"], capacity={("a", 0): 10}, candidates=cands)
+    inst = Instance(
+        teams=["a"],
+        team_labels={"a": "A"},
+        periods=["P"],
+        capacity={("a", 0): 10},
+        candidates=cands,
+    )
     assert solver.conflict(inst) == [("pin", "idea:0"), ("pin", "idea:1")]
 
 
 def test_a_plan_stopped_early_says_how_far_from_optimal_it_may_be():
     inst = generate.instance(ideas=400, teams=4, periods=4, dependencies=40)
     plan = solver.solve(inst, time_limit=0.3, gap=0.0)
-    assert plan.status == "feasible" and plan.gap is not None and plan.gap > 0 and plan.bound >= plan.value
+    assert (
+        plan.status == "feasible"
+        and plan.gap is not None
+        and plan.gap > 0
+        and plan.bound >= plan.value
+    )
 
 
 def test_the_bench_figure_runs_at_a_tiny_size():
