@@ -466,6 +466,7 @@ def solve(
     h = model.highs
     if not model.columns:
         return Plan(starts={}, value=0.0, status="optimal", gap=0.0, bound=0.0, seconds=0.0)
+    h.setOptionValue("time_limit", max(0.1, 0.3 * float(time_limit)))
     rounded = lp_guided(instance, model)
     if (
         rounded is not None
@@ -473,7 +474,7 @@ def solve(
         and (warm.status == "infeasible" or rounded.value > warm.value)
     ):
         warm = rounded
-    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("time_limit", max(0.1, float(time_limit) - (time.perf_counter() - started)))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_heuristic_effort", 0.3)
     if warm.status != "infeasible":
@@ -537,6 +538,11 @@ def solve(
     bound = float(info.mip_dual_bound)
     if model.lp_bound is not None and (not math.isfinite(bound) or model.lp_bound < bound):
         bound = model.lp_bound + 1e-9 * abs(model.lp_bound)
+    if not math.isfinite(bound):  # stopped before any relaxation: every idea at its best, a weak but true bound
+        best: dict[str, float] = {}
+        for key, p in model.columns:
+            best[key] = max(best.get(key, 0.0), instance.worth(instance.by_key[key], p))
+        bound = sum(best.values())
     gap_now = max(0.0, (bound - value) / max(abs(bound), 1e-9)) if math.isfinite(bound) else None
     optimal = status == highspy.HighsModelStatus.kOptimal
     note = ""
