@@ -30,7 +30,7 @@ def measure(
     seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),
-        "gap_pct": round(100 * (plan.gap or 0.0), 3),
+        "gap_pct": round(100 * plan.gap, 3) if plan.gap is not None else 100.0,  # unknown: say so
         "status": plan.status,
         "vs_greedy_pct": round(100 * (plan.value - greedy.value) / greedy.value, 2)
         if greedy.value

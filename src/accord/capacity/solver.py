@@ -526,8 +526,14 @@ def solve(
         )
     if info.primal_solution_status != 2:  # no feasible solution found
         fallback = warm if warm.status != "infeasible" else Plan(starts={}, value=0.0)
-        return Plan(starts=dict(fallback.starts), value=fallback.value, status="feasible",
-                    seconds=seconds, note="The solver stopped before finding a plan; this is the greedy plan.")  # fmt: skip
+        bound = model.lp_bound
+        gap_now = (
+            max(0.0, (bound - fallback.value) / max(abs(bound), 1e-9))
+            if bound is not None
+            else None
+        )
+        return Plan(starts=dict(fallback.starts), value=fallback.value, status="feasible", gap=gap_now, bound=bound,
+                    seconds=seconds, note="The solver stopped before improving on the starting plan (greedy or LP rounding).")  # fmt: skip
     x = h.getSolution().col_value
     starts = {
         model.columns[j][0]: model.columns[j][1] for j in range(len(model.columns)) if x[j] > 0.5
@@ -538,7 +544,9 @@ def solve(
     bound = float(info.mip_dual_bound)
     if model.lp_bound is not None and (not math.isfinite(bound) or model.lp_bound < bound):
         bound = model.lp_bound + 1e-9 * abs(model.lp_bound)
-    if not math.isfinite(bound):  # stopped before any relaxation: every idea at its best, a weak but true bound
+    if not math.isfinite(
+        bound
+    ):  # stopped before any relaxation: every idea at its best, a weak but true bound
         best: dict[str, float] = {}
         for key, p in model.columns:
             best[key] = max(best.get(key, 0.0), instance.worth(instance.by_key[key], p))
