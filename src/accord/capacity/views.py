@@ -28,7 +28,9 @@ def _errors_to_messages(request, exc: UserError) -> None:
 
 def _num(request, name: str, default=None):
     raw = request.POST.get(name, "")
-    if raw.strip() == "" and default is not None:
+    if raw.strip() == "":
+        if default is None:
+            raise Invalid.field(name, "A number is required.")
         return default
     return form_number(raw, name, decimal=request.member.workspace.decimal_separator)
 
