@@ -1368,6 +1368,14 @@ LIST_PARAMS[f"{WS}/key-results/{{key_result_id}}/measurements"] = lambda ws: {
 def _glossary():
     from accord.glossary import services
 
+# ------------ capacity (rows, ids, lists, watched models)
+# Reads need capacity.view (every member); capacity, efforts, scenarios and solves capacity.manage
+# (editors); applying a plan to a roadmap (and undoing it) also roadmap.manage.
+
+
+def _capacity():
+    from accord.capacity import services
+
     return services
 
 
@@ -1580,6 +1588,150 @@ EXPECTED.update(
         ("GET", f"{RACI}/suggestions"): Row(read(), b_raci_suggestions),
         ("GET", f"{RACI}/map.svg"): Row(read(), b_raci),
         ("GET", f"{RACI}/map.png"): Row(read(), b_raci),
+
+def _cap_world(cast, member=None, name="Scenario"):
+    """A team with capacity in one period, an idea with effort, a scenario: (team, period, idea, scenario)."""
+    from datetime import date
+
+    member = member or _admin(cast)
+    cap = _capacity()
+    team = _services().team_create(member=member, name=f"{name} team")
+    period = cap.period_create(member=member, name=f"{name} Q1", start_date=date(2031 + sum(map(ord, name)) % 97, 1, 1), end_date=date(2031 + sum(map(ord, name)) % 97, 3, 31))
+    cap.capacity_set(member=member, team_id=team.pk, period_id=period.pk, people=2, days_per_person=60)
+    idea = _idea(cast, f"{name} idea", member=member)
+    cap.effort_set(member=member, idea_id=idea.pk, team_id=team.pk, person_days=20)
+    scenario = cap.scenario_create(member=member, name=name, time_limit=2)
+    return team, period, idea, scenario
+
+
+def _cap_plan(cast, member=None, name="Planned", done=True):
+    from accord.capacity.tasks import run_plan
+
+    member = member or _admin(cast)
+    *_, scenario = _cap_world(cast, member=member, name=name)
+    run = _capacity().solve(member=member, scenario_id=scenario.pk)
+    if done:
+        run_plan(run.pk)
+    return run
+
+
+def _cap_applied(cast, member=None):
+    member = member or _admin(cast)
+    run = _cap_plan(cast, member=member, name="Applied")
+    roadmap = _roadmap(cast, name="Applied roadmap", member=member)
+    return _capacity().apply(member=member, run_id=run.pk, roadmap_id=roadmap.pk)
+
+
+def b_cap_period(cast):
+    return Req(body={"name": "2040-Q1", "start_date": "2040-01-01", "end_date": "2040-03-31"})
+
+
+def b_cap_set(cast):
+    team, period, *_ = _cap_world(cast)
+    return Req(body={"team_id": team.pk, "period_id": period.pk, "people": 3, "days_per_person": 58, "holidays": 4})
+
+
+def b_cap_import(cast):
+    team, period, *_ = _cap_world(cast)
+    return Req(body={"csv": f"team,period,people,days_per_person,holidays\n{team.name},{period.name},3,60,5\n"})
+
+
+def b_cap_effort(cast):
+    team, _period, *_ = _cap_world(cast)
+    return Req(body={"idea_id": _idea(cast, "Needs effort").pk, "team_id": team.pk, "person_days": 12.5, "periods": 1})
+
+
+def _cap_effort(cast, member=None):
+    from accord.capacity.models import Effort
+
+    _team, _period, idea, _scenario = _cap_world(cast, member=member, name="With effort")
+    return Effort.objects.get(idea=idea)
+
+
+def b_cap_effort_delete(cast):
+    return Req(params={"effort_id": _cap_effort(cast).pk})
+
+
+def b_scenario(cast):
+    return Req(params={"scenario_id": _cap_world(cast)[3].pk})
+
+
+def b_scenario_patch(cast):
+    scenario = _cap_world(cast)[3]
+    return Req(params={"scenario_id": scenario.pk}, body={"version": scenario.version, "discount": 5})
+
+
+def b_scenario_copy(cast):
+    return Req(params={"scenario_id": _cap_world(cast)[3].pk}, body={"name": "Copy of it"})
+
+
+def b_scenario_change(cast):
+    team, period, _, scenario = _cap_world(cast)
+    return Req(params={"scenario_id": scenario.pk}, body={"team_id": team.pk, "period_id": period.pk, "people": 1})
+
+
+def b_constraint_add(cast):
+    _team, period, idea, scenario = _cap_world(cast)
+    return Req(params={"scenario_id": scenario.pk}, body={"kind": "earliest", "idea_id": idea.pk, "period_id": period.pk})
+
+
+def _cap_constraint(cast, member=None):
+    member = member or _admin(cast)
+    _team, period, idea, scenario = _cap_world(cast, member=member, name="Constrained")
+    return _capacity().constraint_add(member=member, scenario_id=scenario.pk, kind="deadline", idea_id=idea.pk, period_id=period.pk)
+
+
+def b_constraint_delete(cast):
+    con = _cap_constraint(cast)
+    return Req(params={"scenario_id": con.scenario_id, "constraint_id": con.pk})
+
+
+def b_plan(cast):
+    return Req(params={"plan_id": _cap_plan(cast).pk})
+
+
+def b_plan_cancel(cast):
+    return Req(params={"plan_id": _cap_plan(cast, done=False).pk})
+
+
+def b_plan_apply(cast):
+    return Req(params={"plan_id": _cap_plan(cast).pk}, body={"roadmap_id": _roadmap(cast, name="Target roadmap").pk})
+
+
+def b_plan_compare(cast):
+    return Req(query={"a": _cap_plan(cast, name="A").pk, "b": _cap_plan(cast, name="B").pk})
+
+
+def b_undo(cast):
+    return Req(params={"application_id": _cap_applied(cast).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/capacity"): Row(read(), lambda cast: (_cap_world(cast), Req())[1]),
+        ("POST", f"{WS}/capacity"): Row(editor_up(200), b_cap_set),
+        ("GET", f"{WS}/capacity/periods"): Row(read()),
+        ("POST", f"{WS}/capacity/periods"): Row(editor_up(201), b_cap_period),
+        ("POST", f"{WS}/capacity/import"): Row(editor_up(200), b_cap_import),
+        ("GET", f"{WS}/capacity/efforts"): Row(read()),
+        ("POST", f"{WS}/capacity/efforts"): Row(editor_up(201), b_cap_effort),
+        ("DELETE", f"{WS}/capacity/efforts/{{effort_id}}"): Row(editor_up(204), b_cap_effort_delete),
+        ("GET", f"{WS}/scenarios"): Row(read()),
+        ("POST", f"{WS}/scenarios"): Row(editor_up(201), lambda cast: Req(body={"name": "What if", "discount": 2})),
+        ("GET", f"{WS}/scenarios/{{scenario_id}}"): Row(read(), b_scenario),
+        ("PATCH", f"{WS}/scenarios/{{scenario_id}}"): Row(editor_up(200), b_scenario_patch),
+        ("DELETE", f"{WS}/scenarios/{{scenario_id}}"): Row(editor_up(204), b_scenario),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/copy"): Row(editor_up(201), b_scenario_copy),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/capacity-changes"): Row(editor_up(200), b_scenario_change),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/constraints"): Row(editor_up(201), b_constraint_add),
+        ("DELETE", f"{WS}/scenarios/{{scenario_id}}/constraints/{{constraint_id}}"): Row(editor_up(204), b_constraint_delete),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/solve"): Row(editor_up(202), b_scenario),
+        ("GET", f"{WS}/plans"): Row(read()),
+        ("GET", f"{WS}/plans/compare"): Row(read(), b_plan_compare),
+        ("GET", f"{WS}/plans/{{plan_id}}"): Row(read(), b_plan),
+        ("POST", f"{WS}/plans/{{plan_id}}/cancel"): Row(editor_up(200), b_plan_cancel),
+        ("POST", f"{WS}/plans/{{plan_id}}/apply"): Row(editor_up(201), b_plan_apply),
+        ("POST", f"{WS}/plans/applications/{{application_id}}/undo"): Row(editor_up(200), b_undo),
     }
 )
 
@@ -1602,6 +1754,41 @@ WATCHED.extend(
         ("roles.RoleAssignment", ["initiative_id", "role_id", "person_id"]),
         ("roles.Activity", ["initiative_id", "stage_id", "name", "skills", "gate_approval", "version"]),
         ("roles.RaciCell", ["activity_id", "person_id", "role_id", "value"]),
+
+        "effort_id": lambda cast: _cap_effort(cast, member=cast.outsider).pk,
+        "scenario_id": lambda cast: _cap_world(cast, member=cast.outsider, name="Other scenario")[3].pk,
+        "constraint_id": lambda cast: _cap_constraint(cast, member=cast.outsider).pk,
+        "plan_id": lambda cast: _cap_plan(cast, member=cast.outsider, name="Other plan").pk,
+        "application_id": lambda cast: _cap_applied(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/capacity/periods": lambda ws: set(apps.get_model("capacity.Period").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/capacity/efforts": lambda ws: set(apps.get_model("capacity.Effort").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/scenarios": lambda ws: set(apps.get_model("capacity.Scenario").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/plans": lambda ws: set(apps.get_model("capacity.PlanRun").objects.filter(workspace=ws).values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_capacity(cast):
+    """A solved scenario in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _cap_plan(cast, member=member, name="Populated")
+
+
+WATCHED.extend(
+    [
+        ("capacity.Period", ["workspace_id", "name", "start_date", "end_date"]),
+        ("capacity.TeamCapacity", ["team_id", "period_id", "people", "days_per_person", "holidays", "version"]),
+        ("capacity.Effort", ["idea_id", "item_id", "team_id", "person_days", "periods"]),
+        ("capacity.Scenario", ["workspace_id", "name", "discount", "time_limit", "version"]),
+        ("capacity.CapacityChange", ["scenario_id", "team_id", "period_id", "people", "person_days"]),
+        ("capacity.Constraint", ["scenario_id", "kind", "idea_id", "period_id", "share"]),
+        ("capacity.PlanRun", ["scenario_id", "status", "cancel_requested"]),
+        ("capacity.Application", ["run_id", "roadmap_id", "undone_at"]),
     ]
 )
 
@@ -1913,6 +2100,7 @@ def _populate(cast):
     _populate_goals(cast)
     _populate_glossary(cast)
     _populate_portal(cast)
+    _populate_capacity(cast)
 
 
 def test_every_list_has_a_scope(client):

@@ -455,6 +455,62 @@ ID_SOURCES_BY_PATH.update({(end, "initiative_id"): _raci_initiative for end in R
 ID_ALIASES.update({"role_a_id": "role_id", "role_b_id": "role_id"})
 VERSIONED.update({"role_id": "roles.RoleDefinition", "activity_id": "roles.Activity"})
 
+# ---------------------------------------------------------------- capacity
+
+
+def seed_capacity(cast) -> None:
+    """Four quarters with capacity for every team of "acme", efforts on its ideas, a scenario with a
+    constraint, a solved plan applied to a roadmap (so apply, undo, compare and cancel reach real code)."""
+    from datetime import date
+
+    from accord.capacity import services
+    from accord.capacity.tasks import run_plan
+
+    admin = cast.members["admin"]
+    bounds = [((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31))]
+    periods = [
+        services.period_create(member=admin, name=f"2035-Q{q + 1}", start_date=date(2035, *start), end_date=date(2035, *end))
+        for q, (start, end) in enumerate(bounds)
+    ]
+    teams = list(cast.workspace.teams.order_by("pk"))
+    for team in teams:
+        for p in periods:
+            services.capacity_set(member=admin, team_id=team.pk, period_id=p.pk, people=2, days_per_person=60)
+    ideas = list(cast.workspace.ideas.exclude(status__in=["merged", "rejected", "done"]).order_by("pk")[:4])
+    for n, idea in enumerate(ideas):
+        services.effort_set(member=admin, idea_id=idea.pk, team_id=teams[n % len(teams)].pk, person_days=20 + 10 * n)
+    scenario = services.scenario_create(member=admin, name="Base plan", time_limit=1)
+    if ideas:
+        services.constraint_add(member=admin, scenario_id=scenario.pk, kind="earliest", idea_id=ideas[0].pk, period_id=periods[0].pk)
+    for name in ("Solved once", "Solved twice"):
+        other = services.scenario_copy(member=admin, scenario_id=scenario.pk, name=name)
+        run = services.solve(member=admin, scenario_id=other.pk)
+        run_plan(run.pk)
+    roadmap = cast.workspace.roadmaps.exclude(kind="portfolio").order_by("pk").first()
+    if roadmap is not None:
+        services.apply(member=admin, run_id=run.pk, roadmap_id=roadmap.pk)
+    services.solve(member=admin, scenario_id=scenario.pk)  # left queued: something to cancel
+
+
+SEEDERS.append(seed_capacity)
+ID_SOURCES.update(
+    {
+        "period_id": lambda cast: apps.get_model("capacity.Period").objects.filter(workspace=cast.workspace),
+        "effort_id": lambda cast: apps.get_model("capacity.Effort").objects.filter(workspace=cast.workspace),
+        "scenario_id": lambda cast: apps.get_model("capacity.Scenario").objects.filter(workspace=cast.workspace),
+        "constraint_id": lambda cast: apps.get_model("capacity.Constraint").objects.filter(scenario__workspace=cast.workspace),
+        "plan_id": lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace),
+        "application_id": lambda cast: apps.get_model("capacity.Application").objects.filter(workspace=cast.workspace),
+    }
+)
+ID_SOURCES_BY_PATH.update(
+    {
+        ("/plans/compare", "a"): lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace, status="done"),
+        ("/plans/compare", "b"): lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace, status="done"),
+    }
+)
+VERSIONED.update({"scenario_id": "capacity.Scenario"})
+
 
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test

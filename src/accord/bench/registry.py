@@ -26,8 +26,9 @@ FIGURE_MODULES = [
     "accord.bench.home",
     "accord.bench.glossary",
     "accord.bench.roles",
+    "accord.bench.capacity",
 ]
-UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3"}
+UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%"}
 
 
 @dataclass(frozen=True)

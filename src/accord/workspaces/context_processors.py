@@ -21,6 +21,9 @@ _SECTIONS = {
     "glossary": "glossary", "glossary_term": "glossary", "glossary_term_new": "glossary", "glossary_term_edit": "glossary",
     # Roles: the role definitions (an initiative's RACI page belongs to initiatives' section).
     "roles": "roles",
+
+    # Capacity: load, scenarios and plans, the comparison.
+    "capacity": "capacity", "capacity_scenario": "capacity", "capacity_compare": "capacity",
 }
 
 
