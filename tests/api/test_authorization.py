@@ -1368,14 +1368,6 @@ LIST_PARAMS[f"{WS}/key-results/{{key_result_id}}/measurements"] = lambda ws: {
 def _glossary():
     from accord.glossary import services
 
-# ------------ capacity (rows, ids, lists, watched models)
-# Reads need capacity.view (every member); capacity, efforts, scenarios and solves capacity.manage
-# (editors); applying a plan to a roadmap (and undoing it) also roadmap.manage.
-
-
-def _capacity():
-    from accord.capacity import services
-
     return services
 
 
@@ -1588,6 +1580,42 @@ EXPECTED.update(
         ("GET", f"{RACI}/suggestions"): Row(read(), b_raci_suggestions),
         ("GET", f"{RACI}/map.svg"): Row(read(), b_raci),
         ("GET", f"{RACI}/map.png"): Row(read(), b_raci),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "role_id": lambda cast: _roles_ws(cast, cast.outsider)["product-owner"].pk,
+        "pair_id": lambda cast: _role_pair(cast, cast.outsider).pk,
+        # The initiatives app may name this too: both create an initiative of "other".
+        "initiative_id": lambda cast: _raci_initiative(cast, cast.outsider, "Other initiative").pk,
+        "activity_id": lambda cast: _raci_activity(cast, cast.outsider).pk,
+        "assignment_id": lambda cast: _raci_assignment(cast, cast.outsider).pk,
+    }
+)
+
+WATCHED.extend(
+    [
+        ("roles.RoleDefinition", ["workspace_id", "key", "name", "department", "description", "parent_id", "version"]),
+        ("roles.IncompatiblePair", ["workspace_id", "role_a_id", "role_b_id", "reason"]),
+        ("roles.RoleSettings", ["workspace_id", "load_threshold", "version"]),
+        ("roles.RoleAssignment", ["initiative_id", "role_id", "person_id"]),
+        ("roles.Activity", ["initiative_id", "stage_id", "name", "skills", "gate_approval", "version"]),
+        ("roles.RaciCell", ["activity_id", "person_id", "role_id", "value"]),
+    ]
+)
+
+
+# ------------ capacity (rows, ids, lists, watched models)
+# Reads need capacity.view (every member); capacity, efforts, scenarios and solves capacity.manage
+# (editors); applying a plan to a roadmap (and undoing it) also roadmap.manage.
+
+
+def _capacity():
+    from accord.capacity import services
+
+    return services
+
 
 def _cap_world(cast, member=None, name="Scenario"):
     """A team with capacity in one period, an idea with effort, a scenario: (team, period, idea, scenario)."""
@@ -1737,24 +1765,6 @@ EXPECTED.update(
 
 FOREIGN_IDS.update(
     {
-        "role_id": lambda cast: _roles_ws(cast, cast.outsider)["product-owner"].pk,
-        "pair_id": lambda cast: _role_pair(cast, cast.outsider).pk,
-        # The initiatives app may name this too: both create an initiative of "other".
-        "initiative_id": lambda cast: _raci_initiative(cast, cast.outsider, "Other initiative").pk,
-        "activity_id": lambda cast: _raci_activity(cast, cast.outsider).pk,
-        "assignment_id": lambda cast: _raci_assignment(cast, cast.outsider).pk,
-    }
-)
-
-WATCHED.extend(
-    [
-        ("roles.RoleDefinition", ["workspace_id", "key", "name", "department", "description", "parent_id", "version"]),
-        ("roles.IncompatiblePair", ["workspace_id", "role_a_id", "role_b_id", "reason"]),
-        ("roles.RoleSettings", ["workspace_id", "load_threshold", "version"]),
-        ("roles.RoleAssignment", ["initiative_id", "role_id", "person_id"]),
-        ("roles.Activity", ["initiative_id", "stage_id", "name", "skills", "gate_approval", "version"]),
-        ("roles.RaciCell", ["activity_id", "person_id", "role_id", "value"]),
-
         "effort_id": lambda cast: _cap_effort(cast, member=cast.outsider).pk,
         "scenario_id": lambda cast: _cap_world(cast, member=cast.outsider, name="Other scenario")[3].pk,
         "constraint_id": lambda cast: _cap_constraint(cast, member=cast.outsider).pk,
@@ -2099,8 +2109,8 @@ def _populate(cast):
     _populate_feedback(cast)
     _populate_goals(cast)
     _populate_glossary(cast)
-    _populate_portal(cast)
     _populate_capacity(cast)
+    _populate_portal(cast)
 
 
 def test_every_list_has_a_scope(client):

@@ -455,6 +455,7 @@ ID_SOURCES_BY_PATH.update({(end, "initiative_id"): _raci_initiative for end in R
 ID_ALIASES.update({"role_a_id": "role_id", "role_b_id": "role_id"})
 VERSIONED.update({"role_id": "roles.RoleDefinition", "activity_id": "roles.Activity"})
 
+
 # ---------------------------------------------------------------- capacity
 
 
