@@ -17,6 +17,10 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Operate: playbooks, their runs and post-mortems.
+    "playbooks": "playbooks", "playbook_new": "playbooks", "playbook": "playbooks", "playbook_edit": "playbooks",
+    "playbook_diff": "playbooks", "playbook_run": "playbooks",
+    "postmortems": "postmortems", "postmortem_new": "postmortems", "postmortem": "postmortems",
 }
 
 
