@@ -29,7 +29,9 @@ from accord.core.errors import NotFound
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
 
-from . import postmortems as pm_services, selectors, services, steps as checklist
+from . import postmortems as pm_services
+from . import selectors, services
+from . import steps as checklist
 from .models import PlaybookKind
 
 router = Router(auth=API_AUTH, tags=["playbooks"])
@@ -599,14 +601,14 @@ def delete_run(request: HttpRequest, slug: str, run_id: Id):
 
 
 @router.patch(
-    f"{WS}/playbook-runs/{{run_id}}/steps/{{step_id}}",
+    f"{WS}/playbook-runs/{{run_id}}/steps/{{run_step_id}}",
     response=responses(200, RunDetailOut),
     summary="Check a step off (its owners, the run's starter, editors), move its due date, note",
 )
-def update_step(request: HttpRequest, slug: str, run_id: Id, step_id: Id, data: StepPatch):
+def update_step(request: HttpRequest, slug: str, run_id: Id, run_step_id: Id, data: StepPatch):
     member = member_for(request, slug)
     services.step_update(
-        member=member, run_id=run_id, step_id=step_id, **data.dict(exclude_unset=True)
+        member=member, run_id=run_id, step_id=run_step_id, **data.dict(exclude_unset=True)
     )
     return _run_detail(member, run_id)
 

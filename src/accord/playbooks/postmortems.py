@@ -247,8 +247,8 @@ def action_item_update(
     action_item_id: int,
     version: int,
     title: str | None = None,
-    owner_id: int | None | object = _UNSET,
-    due_date: date | None | object = _UNSET,
+    owner_id: int | object | None = _UNSET,
+    due_date: date | object | None = _UNSET,
     done: bool | None = None,
 ) -> ActionItem:
     require(member, "postmortem.write")

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from . import owner_roles, steps as checklist, subjects
+from . import owner_roles, subjects
+from . import steps as checklist
 from .models import ActionItem, Playbook, PlaybookRun, PlaybookVersion, PostMortem, RunStep
 
 _OPEN = Q(steps__applies=True, steps__done_at__isnull=True)

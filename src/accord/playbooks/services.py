@@ -16,7 +16,8 @@ from accord.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFoun
 from accord.workspaces.models import Membership, Person, Role
 from accord.workspaces.permissions import can, require
 
-from . import owner_roles, steps as checklist, subjects
+from . import owner_roles, subjects
+from . import steps as checklist
 from .models import Playbook, PlaybookKind, PlaybookRun, PlaybookVersion, RunStep
 
 MAX_FIELDS = 20

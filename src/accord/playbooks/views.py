@@ -20,11 +20,15 @@ from accord.workspaces.web import workspace_page
 
 from . import (
     owner_roles,
-    postmortems as pm_services,
     selectors,
     services,
-    steps as checklist,
     subjects,
+)
+from . import (
+    postmortems as pm_services,
+)
+from . import (
+    steps as checklist,
 )
 from .models import PlaybookKind
 

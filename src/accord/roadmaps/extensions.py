@@ -112,5 +112,7 @@ def render_item_panels(request, member, item) -> list[str]:
     for panel in sorted(ITEM_PANELS.values(), key=lambda p: (p.order, p.key)):
         context = panel.context(member, item)
         if context is not None:
-            html.append(render_to_string(panel.template, {"item": item, **context}, request=request))
+            html.append(
+                render_to_string(panel.template, {"item": item, **context}, request=request)
+            )
     return html

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from accord.core.errors import Conflict, Forbidden, Invalid, NotFound
-from accord.playbooks import owner_roles, selectors, services, steps as checklist
+from accord.playbooks import owner_roles, selectors, services
+from accord.playbooks import steps as checklist
 from accord.playbooks.models import Playbook, PlaybookRun, PlaybookVersion, RunStep
 
 STEPS = [
