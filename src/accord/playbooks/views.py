@@ -91,7 +91,8 @@ def _form(request, member, playbook=None, values=None, errors=None, status=200):
     return render(
         request, "playbooks/form.html",
         {**_base(member), "data": playbook, "values": values or {}, "rows": rows, "errors": errors or {},
-         "step_errors": [m for f, ms in (errors or {}).items() if f.startswith("steps") for m in ms]},
+         "step_errors": [m for f, ms in (errors or {}).items() if f.startswith("steps") for m in ms],
+         "general_errors": [*(errors or {}).get("__all__", []), *(errors or {}).get("version", [])]},
         status=status,
     )  # fmt: skip
 
@@ -350,7 +351,8 @@ def postmortem_new(request: HttpRequest, member) -> HttpResponse:
             return redirect("postmortem", slug=member.workspace.slug, postmortem_id=created.pk)
     return render(
         request, "playbooks/postmortem_new.html",
-        {**_base(member), "values": values, "errors": errors, "prompts": pm_services.PROMPTS}, status=status,
+        {**_base(member), "values": values, "errors": errors, "prompts": pm_services.PROMPTS,
+         "general_errors": errors.get("__all__", [])}, status=status,
     )  # fmt: skip
 
 
