@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from accord.core.api_support import (
     BodyId,
@@ -267,8 +268,15 @@ class StepPatch(PatchSchema):
     note: str = Field(None, max_length=500)
 
 
+def _no_number(value):
+    # pydantic would read a number as a Unix timestamp; a timeline entry's time is written out.
+    if not isinstance(value, str | datetime):
+        raise ValueError("Use an ISO 8601 date-time, e.g. 2026-03-01T10:00:00Z.")
+    return value
+
+
 class TimelineEntry(Schema):
-    at: DateTimeIn
+    at: Annotated[DateTimeIn, BeforeValidator(_no_number)]
     text: str = Field(min_length=1, max_length=1000)
 
 
