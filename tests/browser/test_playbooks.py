@@ -48,8 +48,12 @@ def test_run_a_playbook_and_turn_an_action_item_into_an_idea(
     page.wait_for_url(re.compile(r"/playbooks/runs/\d+$"))
     steps = page.get_by_test_id("run-steps")
     expect(page.get_by_test_id("run-progress")).to_contain_text("0%")
-    page.get_by_role("button", name="Check off: Name the incident lead").click()
-    page.get_by_role("button", name="Check off: Tell customer-facing teams").click()
+    steps.locator("li", has_text="Name the incident lead").get_by_role(
+        "button", name=re.compile("^Check off")
+    ).click()
+    steps.locator("li", has_text="Tell customer-facing teams").get_by_role(
+        "button", name=re.compile("^Check off")
+    ).click()
     expect(steps.locator("li", has_text="Tell customer-facing teams")).to_contain_text("Done")
     expect(page.get_by_test_id("run-progress")).to_contain_text(
         "40%"
