@@ -22,7 +22,7 @@ def _tell_playbook(entry, lookup: h.Lookup) -> h.Told | None:
     details = [h.Detail(", ".join(parts))] if parts else []
     if after.get("note"):
         details.append(h.Detail(f"“{after['note']}”"))
-    return h.Told(f"published version {after.get('version', '?')} of {h.OBJ}", details)
+    return h.Told(f"published v{after.get('version', '?')} of {h.OBJ}", details)
 
 
 def _tell_run(entry, lookup: h.Lookup) -> h.Told | None:
@@ -30,7 +30,7 @@ def _tell_run(entry, lookup: h.Lookup) -> h.Told | None:
     step = after.get("step") or before.get("step")
     if entry.action == "started":
         return h.Told(
-            f"started {h.OBJ} on version {after.get('playbook_version')} of {after.get('playbook_name', 'a playbook')}"
+            f"started {h.OBJ} on {after.get('playbook_name', 'a playbook')} v{after.get('playbook_version')}"
         )
     if entry.action == "checked":
         return h.Told(f"checked off “{step}” in {h.OBJ}")
@@ -79,7 +79,7 @@ def register() -> None:
         key="playbook", noun="playbook", resolver="playbook", tell=_tell_playbook, quiet={"name"},
         url=lambda slug, pk: reverse("playbook", args=[slug, pk]),
         fields={"name": h.Field("Name"), "kind": h.Field("Kind", kind="choice", choices=dict(PlaybookKind.choices)),
-                "version": h.Field("Version", kind="number"), "steps": h.Field("Steps", kind="number")},
+                "steps": h.Field("Steps", kind="number")}, hidden={"version"},
     ))  # fmt: skip
     h.register(
         h.ObjectType(
