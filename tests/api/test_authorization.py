@@ -1803,6 +1803,186 @@ WATCHED.extend(
 )
 
 
+# ------------ playbooks
+# Reads need playbook.view (every member). Playbooks need playbook.manage (editors); runs and their
+# steps playbook.run (contributors up; a step only by its owners, the run's starter or an editor);
+# post-mortems and action items postmortem.write (contributors up; deleting one: editors).
+_PB_NAMES = iter(range(1, 1_000_000))
+PB_STEPS = [
+    {"title": "Brief support", "owner_role": "support", "expected_minutes": 30},
+    {"title": "Post the notice", "owner_role": "marketing", "condition": "tier == 1"},
+]
+
+
+def _pb():
+    from accord.playbooks import services
+
+    return services
+
+
+def _pm():
+    from accord.playbooks import postmortems
+
+    return postmortems
+
+
+def _playbook(cast, member=None):
+    member = member or _admin(cast)
+    return _pb().playbook_create(member=member, name=f"Incident response {next(_PB_NAMES)}", kind="incident", body="Stay calm.", steps=PB_STEPS)
+
+
+def _pb_run(cast, member=None):
+    member = member or _admin(cast)
+    return _pb().run_start(member=member, playbook_id=_playbook(cast, member).pk, subject_kind="incident", subject_ref="Login errors")
+
+
+def _postmortem(cast, member=None):
+    return _pm().postmortem_create(member=member or _admin(cast), subject_kind="incident", subject_ref="Login errors", impact="Slow logins")
+
+
+def _action_item(cast, member=None):
+    member = member or _admin(cast)
+    return _pm().action_item_create(member=member, postmortem_id=_postmortem(cast, member).pk, title="Alert on login latency")
+
+
+def b_pb(cast):
+    return Req(params={"playbook_id": _playbook(cast).pk})
+
+
+def b_pb_patch(cast):
+    pb = _playbook(cast)
+    return Req(params={"playbook_id": pb.pk}, body={"version": pb.version, "body": "Stay calm; write it down.", "note": "Notes"})
+
+
+def b_pb_diff(cast):
+    pb = _playbook(cast)
+    _pb().playbook_update(member=_admin(cast), playbook_id=pb.pk, version=pb.version, body="Version two.")
+    return Req(params={"playbook_id": pb.pk}, query={"from_version": 1, "to_version": 2})
+
+
+def b_run_create(cast):
+    body = {"playbook_id": _playbook(cast).pk, "subject_kind": "incident", "subject_ref": "Login errors", "fields": {"tier": 1}}
+    return Req(body=body)
+
+
+def b_run(cast):
+    return Req(params={"run_id": _pb_run(cast).pk})
+
+
+def b_run_step(cast):
+    """The contributor is in a support team, so the run's first step is theirs to check off."""
+    run = _pb_run(cast)
+    team = _services().team_create(member=_admin(cast), name="Support desk", kind="support")
+    person = cast.workspace.people.get(user=cast.members["contributor"].user)
+    _services().person_update(member=_admin(cast), person_id=person.pk, version=person.version, team_ids=[team.pk])
+    return Req(params={"run_id": run.pk, "run_step_id": run.steps.get(position=0).pk}, body={"done": True, "note": "Told them"})
+
+
+def b_pm(cast):
+    return Req(params={"postmortem_id": _postmortem(cast).pk})
+
+
+def b_pm_create(cast):
+    timeline = [{"at": "2026-03-01T10:00:00Z", "text": "Alerts fired"}]
+    return Req(body={"subject_kind": "incident", "subject_ref": "Checkout outage", "timeline": timeline})
+
+
+def b_pm_patch(cast):
+    post = _postmortem(cast)
+    return Req(params={"postmortem_id": post.pk}, body={"version": post.version, "went_well": "A quick rollback."})
+
+
+def b_ai_create(cast):
+    return Req(params={"postmortem_id": _postmortem(cast).pk}, body={"title": "Add a login alert", "due_date": "2030-01-31"})
+
+
+def b_ai(cast):
+    item = _action_item(cast)
+    return Req(params={"postmortem_id": item.postmortem_id, "action_item_id": item.pk})
+
+
+def b_ai_patch(cast):
+    req = b_ai(cast)
+    req.body = {"version": 1, "done": True}
+    return req
+
+
+def b_ai_convert(cast):
+    req = b_ai(cast)
+    req.body = {"to": "idea"}
+    return req
+
+
+PB = f"{WS}/playbooks"
+PR = f"{WS}/playbook-runs"
+PM = f"{WS}/postmortems"
+EXPECTED.update(
+    {
+        ("GET", PB): Row(read(), b_pb),
+        ("POST", PB): Row(editor_up(201), lambda cast: Req(body={"name": "Release train", "kind": "release", "steps": PB_STEPS})),
+        ("GET", f"{PB}/{{playbook_id}}"): Row(read(), b_pb),
+        ("PATCH", f"{PB}/{{playbook_id}}"): Row(editor_up(200), b_pb_patch),
+        ("DELETE", f"{PB}/{{playbook_id}}"): Row(editor_up(204), b_pb),
+        ("GET", f"{PB}/{{playbook_id}}/versions/{{version_number}}"): Row(
+            read(), lambda cast: Req(params={"playbook_id": _playbook(cast).pk, "version_number": 1})
+        ),
+        ("GET", f"{PB}/{{playbook_id}}/diff"): Row(read(), b_pb_diff),
+        ("GET", PR): Row(read(), b_run),
+        ("POST", PR): Row(contributor_up(201), b_run_create),
+        ("GET", f"{PR}/{{run_id}}"): Row(read(), b_run),
+        ("DELETE", f"{PR}/{{run_id}}"): Row(editor_up(204), b_run),
+        ("PATCH", f"{PR}/{{run_id}}/steps/{{run_step_id}}"): Row(contributor_up(200), b_run_step),
+        ("GET", PM): Row(read(), b_pm),
+        ("POST", PM): Row(contributor_up(201), b_pm_create),
+        ("GET", f"{PM}/{{postmortem_id}}"): Row(read(), b_pm),
+        ("PATCH", f"{PM}/{{postmortem_id}}"): Row(contributor_up(200), b_pm_patch),
+        ("DELETE", f"{PM}/{{postmortem_id}}"): Row(editor_up(204), b_pm),
+        ("POST", f"{PM}/{{postmortem_id}}/action-items"): Row(contributor_up(201), b_ai_create),
+        ("PATCH", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}"): Row(contributor_up(200), b_ai_patch),
+        ("DELETE", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}"): Row(contributor_up(204), b_ai),
+        ("POST", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}/convert"): Row(contributor_up(201), b_ai_convert),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "playbook_id": lambda cast: _playbook(cast, member=cast.outsider).pk,
+        "version_number": lambda cast: _playbook(cast, member=cast.outsider).version,
+        "run_id": lambda cast: _pb_run(cast, member=cast.outsider).pk,
+        "run_step_id": lambda cast: _pb_run(cast, member=cast.outsider).steps.first().pk,
+        "postmortem_id": lambda cast: _postmortem(cast, member=cast.outsider).pk,
+        "action_item_id": lambda cast: _action_item(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        PB: lambda ws: set(ws.playbooks.values_list("pk", flat=True)),
+        PR: lambda ws: set(ws.playbook_runs.values_list("pk", flat=True)),
+        PM: lambda ws: set(ws.postmortems.values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_playbooks(cast):
+    """A run and a post-mortem with an action item in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _pb_run(cast, member=member)
+        _action_item(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("playbooks.Playbook", ["workspace_id", "name", "kind", "version"]),
+        ("playbooks.PlaybookVersion", ["playbook_id", "number", "body", "steps"]),
+        ("playbooks.PlaybookRun", ["workspace_id", "playbook_id", "playbook_version_id", "title", "finished_at"]),
+        ("playbooks.RunStep", ["run_id", "due_at", "done_at", "note", "version"]),
+        ("playbooks.PostMortem", ["workspace_id", "title", "impact", "went_well", "timeline", "version"]),
+        ("playbooks.ActionItem", ["postmortem_id", "title", "owner_id", "due_date", "done_at", "idea_id", "roadmap_item_id", "version"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -2111,6 +2291,7 @@ def _populate(cast):
     _populate_glossary(cast)
     _populate_capacity(cast)
     _populate_portal(cast)
+    _populate_playbooks(cast)
 
 
 def test_every_list_has_a_scope(client):

@@ -513,6 +513,55 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED.update({"scenario_id": "capacity.Scenario"})
 
 
+# ---------------------------------------------------------------- playbooks
+
+
+class _Numbers(list):
+    """Known values that are no primary keys (a playbook's version numbers), for ID_SOURCES."""
+
+    def values_list(self, *fields, flat=False):
+        return self
+
+
+def seed_playbooks(cast) -> None:
+    """Two playbooks (one at version 2, one without runs), a run with steps anyone may check, and
+    a post-mortem with action items (one converted into an idea)."""
+    from accord.playbooks import postmortems, services
+
+    admin = cast.members["admin"]
+    steps = [
+        {"title": "Page the on-call", "owner_role": "it", "expected_minutes": 15},
+        {"title": "Tell support", "owner_role": "support", "expected_minutes": 30, "required": False},
+    ]
+    pb = services.playbook_create(member=admin, name="Incident response", kind="incident", body="Stay calm.", steps=steps)
+    services.playbook_update(member=admin, playbook_id=pb.pk, version=1, body="Stay calm, write it down.", note="v2")
+    services.playbook_create(member=admin, name="Spare", kind="release", steps=steps[:1])
+    services.run_start(member=admin, playbook_id=pb.pk, subject_kind="incident", subject_ref="Checkout errors")
+    post = postmortems.postmortem_create(member=admin, subject_kind="incident", subject_ref="Checkout errors")
+    person = cast.workspace.people.order_by("pk").first()
+    for n in range(3):
+        item = postmortems.action_item_create(member=admin, postmortem_id=post.pk, title=f"Action {n}", owner_id=person.pk)
+    postmortems.action_item_convert(member=admin, postmortem_id=post.pk, action_item_id=item.pk, to="idea")
+
+
+SEEDERS.append(seed_playbooks)
+ID_SOURCES.update(
+    {
+        "playbook_id": lambda cast: cast.workspace.playbooks.all(),
+        "version_number": lambda cast: _Numbers([1, 2]),
+        "from_version": lambda cast: _Numbers([1, 2]),
+        "to_version": lambda cast: _Numbers([1, 2]),
+        "run_id": lambda cast: cast.workspace.playbook_runs.all(),
+        "run_step_id": lambda cast: apps.get_model("playbooks.RunStep").objects.filter(workspace=cast.workspace),
+        "postmortem_id": lambda cast: cast.workspace.postmortems.all(),
+        "action_item_id": lambda cast: apps.get_model("playbooks.ActionItem").objects.filter(workspace=cast.workspace),
+    }
+)
+ID_SOURCES_BY_PATH.update({(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/action-items", "/action-items/{action_item_id}")})
+# action_item_id first: an action item's PATCH carries the item's version, not its post-mortem's.
+VERSIONED.update({"action_item_id": "playbooks.ActionItem", "playbook_id": "playbooks.Playbook", "postmortem_id": "playbooks.PostMortem"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

@@ -85,3 +85,34 @@ def flags_for(workspace_id: int, item_ids: list[int]) -> dict[int, list[str]]:
         for item_id in flag.flagged(workspace_id, item_ids):
             out.setdefault(item_id, []).append(flag.label)
     return out
+
+
+@dataclass(frozen=True)
+class ItemPanel:
+    """A card a higher app adds to the roadmap item page's side column (e.g. the post-mortem an
+    item came from). `context(member, item)` returns the template's context, None to hide it."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
+ITEM_PANELS: dict[str, ItemPanel] = {}
+
+
+def register_item_panel(panel: ItemPanel) -> None:
+    ITEM_PANELS[panel.key] = panel
+
+
+def render_item_panels(request, member, item) -> list[str]:
+    from django.template.loader import render_to_string
+
+    html = []
+    for panel in sorted(ITEM_PANELS.values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(member, item)
+        if context is not None:
+            html.append(
+                render_to_string(panel.template, {"item": item, **context}, request=request)
+            )
+    return html

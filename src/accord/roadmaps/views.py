@@ -1097,6 +1097,7 @@ def _item_page(request, member, item, *, errors=None, values=None, status=200) -
         "description_html": render_markdown(item.description),
         "duration": (item.end_date - item.start_date).days + 1 if item.is_dated else None,
         "children": list(item.children.order_by("start_date", "position", "id")),
+        "panels": extensions.render_item_panels(request, member, item),
         "audit": audit_entries(
             workspace=member.workspace, object_type="roadmap item", object_id=item.pk
         )[:40],

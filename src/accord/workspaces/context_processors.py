@@ -24,6 +24,10 @@ _SECTIONS = {
 
     # Capacity: load, scenarios and plans, the comparison.
     "capacity": "capacity", "capacity_scenario": "capacity", "capacity_compare": "capacity",
+    # Operate: playbooks, their runs and post-mortems.
+    "playbooks": "playbooks", "playbook_new": "playbooks", "playbook": "playbooks", "playbook_edit": "playbooks",
+    "playbook_diff": "playbooks", "playbook_run": "playbooks",
+    "postmortems": "postmortems", "postmortem_new": "postmortems", "postmortem": "postmortems",
 }
 
 
