@@ -17,6 +17,9 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Launch: initiatives (the portfolio, an initiative, the lifecycle).
+    "initiatives": "initiatives", "initiative": "initiatives", "initiative_new": "initiatives",
+    "lifecycle": "initiatives",
 }
 
 
