@@ -65,7 +65,7 @@ class StageIn(Schema):
     name: str = Field(min_length=1, max_length=80)
     color: str = Field("#475569", pattern=r"^#[0-9a-fA-F]{6}$")
     description: str = Field("", max_length=2000)
-    position: int | None = Field(None, ge=0, le=100, description="0 is first; the end by default.")
+    position: BodyInt | None = Field(None, ge=0, le=100, description="0 is first; the end by default.")
     criteria: list[str] = Field(default_factory=list, max_length=lifecycle.MAX_CRITERIA)
 
 
@@ -74,7 +74,7 @@ class StagePatch(PatchSchema):
     name: str = Field(None, min_length=1, max_length=80)
     color: str = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
     description: str = Field(None, max_length=2000)
-    position: int = Field(None, ge=0, le=100, description="Move the stage: 0 is first.")
+    position: BodyInt = Field(None, ge=0, le=100, description="Move the stage: 0 is first.")
     criteria: list[str] = Field(
         None, max_length=lifecycle.MAX_CRITERIA, description="Replaces the gate template."
     )
