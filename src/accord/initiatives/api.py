@@ -65,7 +65,9 @@ class StageIn(Schema):
     name: str = Field(min_length=1, max_length=80)
     color: str = Field("#475569", pattern=r"^#[0-9a-fA-F]{6}$")
     description: str = Field("", max_length=2000)
-    position: BodyInt | None = Field(None, ge=0, le=100, description="0 is first; the end by default.")
+    position: BodyInt | None = Field(
+        None, ge=0, le=100, description="0 is first; the end by default."
+    )
     criteria: list[str] = Field(default_factory=list, max_length=lifecycle.MAX_CRITERIA)
 
 

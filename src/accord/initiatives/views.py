@@ -45,7 +45,8 @@ def portfolio(request: HttpRequest, member) -> HttpResponse:
 
 def _new_form(request, member, values: dict, errors: dict, status: int = 200) -> HttpResponse:
     return render(request, "initiatives/new.html", {
-        "values": values, "errors": errors, "kinds": InitiativeKind.choices, "people": _people(member),
+        "values": values, "errors": errors, "general_errors": errors.get("__all__", []),
+        "kinds": InitiativeKind.choices, "people": _people(member),
         "stages": selectors.stages(workspace=member.workspace),
     }, status=status)  # fmt: skip
 
