@@ -123,9 +123,7 @@ def _bystander(cast, role="editor"):
 
 
 def _team(cast, name="Platform"):
-    return _services().team_create(
-        member=_admin(cast), name=name, kind="it", description="Runs things"
-    )
+    return _services().team_create(member=_admin(cast), name=name, kind="it", description="Runs things")
 
 
 def _person(cast, name="Pat Person", email="pat@example.test"):
@@ -147,9 +145,7 @@ def b_workspace_patch(cast):
 
 def b_member_patch(cast):
     member = _bystander(cast, role="viewer")
-    return Req(
-        params={"member_id": member.pk}, body={"version": member.version, "role": "contributor"}
-    )
+    return Req(params={"member_id": member.pk}, body={"version": member.version, "role": "contributor"})
 
 
 def b_member_delete(cast):
@@ -184,14 +180,7 @@ def b_team_patch(cast):
 
 def b_person_create(cast):
     team = _team(cast)
-    return Req(
-        body={
-            "name": "Nia New",
-            "email": "nia@example.test",
-            "team_ids": [team.pk],
-            "skills": ["sql"],
-        }
-    )
+    return Req(body={"name": "Nia New", "email": "nia@example.test", "team_ids": [team.pk], "skills": ["sql"]})
 
 
 def b_person(cast):
@@ -279,13 +268,9 @@ EXPECTED: dict[tuple[str, str], Row] = {
 # Objects of workspace "other" for every id parameter: using them under /workspaces/acme/ is a 404.
 FOREIGN_IDS: dict[str, Callable[[Any], int]] = {
     "member_id": lambda cast: cast.outsider.pk,
-    "invitation_id": lambda cast: (
-        _services().invitation_create(member=cast.outsider, email="x@other.test")[0].pk
-    ),
+    "invitation_id": lambda cast: _services().invitation_create(member=cast.outsider, email="x@other.test")[0].pk,
     "team_id": lambda cast: _services().team_create(member=cast.outsider, name="Other team").pk,
-    "person_id": lambda cast: (
-        _services().person_create(member=cast.outsider, name="Other person").pk
-    ),
+    "person_id": lambda cast: _services().person_create(member=cast.outsider, name="Other person").pk,
     "token_id": lambda cast: cast.outsider.api_tokens.get().pk,
 }
 
@@ -307,10 +292,7 @@ WATCHED: list[tuple[str, list[str]]] = [
     ("workspaces.Membership", ["workspace_id", "user_id", "role", "version"]),
     ("workspaces.Invitation", ["workspace_id", "email", "role", "accepted_at", "revoked_at"]),
     ("workspaces.Team", ["workspace_id", "name", "kind", "description", "version"]),
-    (
-        "workspaces.Person",
-        ["workspace_id", "name", "email", "title", "skills", "user_id", "version"],
-    ),
+    ("workspaces.Person", ["workspace_id", "name", "email", "title", "skills", "user_id", "version"]),
     ("workspaces.ApiToken", ["workspace_id", "membership_id", "name", "revoked_at", "expires_at"]),
     ("audit.AuditEntry", ["workspace_id", "action", "object_type", "object_id"]),
 ]
@@ -333,24 +315,16 @@ def _roadmaps():
 
 
 def _roadmap(cast, name="Product roadmap", member=None):
-    return _roadmaps().roadmap_create(
-        member=member or _admin(cast), name=name, lanes=["Build", "Ship"]
-    )
+    return _roadmaps().roadmap_create(member=member or _admin(cast), name=name, lanes=["Build", "Ship"])
 
 
-def _rm_item(
-    cast, roadmap=None, title="Reporting 2.0", member=None, start=(2030, 1, 1), end=(2030, 1, 31)
-):
+def _rm_item(cast, roadmap=None, title="Reporting 2.0", member=None, start=(2030, 1, 1), end=(2030, 1, 31)):
     from datetime import date
 
     member = member or _admin(cast)
     roadmap = roadmap or _roadmap(cast, member=member)
     return _roadmaps().item_create(
-        member=member,
-        roadmap_id=roadmap.pk,
-        title=title,
-        start_date=date(*start),
-        end_date=date(*end),
+        member=member, roadmap_id=roadmap.pk, title=title, start_date=date(*start), end_date=date(*end),
         lane_id=roadmap.lanes.first().pk,
     )
 
@@ -360,17 +334,13 @@ def _rm_dependency(cast, member=None):
     roadmap = _roadmap(cast, member=member)
     release = _rm_item(cast, roadmap, "Release", member=member)
     launch = _rm_item(cast, roadmap, "Launch", member=member, start=(2030, 2, 1), end=(2030, 2, 28))
-    return _roadmaps().dependency_create(
-        member=member, predecessor_id=release.pk, successor_id=launch.pk
-    )
+    return _roadmaps().dependency_create(member=member, predecessor_id=release.pk, successor_id=launch.pk)
 
 
 def _share_link(cast, member=None):
     member = member or _admin(cast)
     roadmap = _roadmap(cast, member=member)
-    return _roadmaps().share_link_create(
-        member=member, name="Board screen", views=[{"roadmap": roadmap.pk}]
-    )[0]
+    return _roadmaps().share_link_create(member=member, name="Board screen", views=[{"roadmap": roadmap.pk}])[0]
 
 
 def _rm_date():
@@ -394,10 +364,7 @@ def b_roadmap(cast):
 
 def b_roadmap_patch(cast):
     roadmap = _roadmap(cast)
-    return Req(
-        params={"roadmap_id": roadmap.pk},
-        body={"version": roadmap.version, "time_scale": "quarters"},
-    )
+    return Req(params={"roadmap_id": roadmap.pk}, body={"version": roadmap.version, "time_scale": "quarters"})
 
 
 def b_lane_create(cast):
@@ -409,30 +376,19 @@ def b_lane(cast):
 
 
 def b_lane_patch(cast):
-    return Req(
-        params={"lane_id": _roadmap(cast).lanes.first().pk}, body={"name": "Design", "position": 5}
-    )
+    return Req(params={"lane_id": _roadmap(cast).lanes.first().pk}, body={"name": "Design", "position": 5})
 
 
 def b_item_list(cast):
     item = _rm_item(cast)
-    return Req(
-        params={"roadmap_id": item.roadmap_id},
-        query={"status": "planned", "q": "report", "limit": 10},
-    )
+    return Req(params={"roadmap_id": item.roadmap_id}, query={"status": "planned", "q": "report", "limit": 10})
 
 
 def b_item_create(cast):
     roadmap = _roadmap(cast)
     return Req(
         params={"roadmap_id": roadmap.pk},
-        body={
-            "title": "SSO",
-            "start_date": "2030-03-01",
-            "end_date": "2030-03-31",
-            "lane_id": roadmap.lanes.first().pk,
-            "tags": ["security"],
-        },
+        body={"title": "SSO", "start_date": "2030-03-01", "end_date": "2030-03-31", "lane_id": roadmap.lanes.first().pk, "tags": ["security"]},
     )
 
 
@@ -440,10 +396,7 @@ def b_item_from_idea(cast):
     from accord.ideas import services as ideas
 
     idea = ideas.idea_create(member=_admin(cast), title="Dark mode")
-    return Req(
-        params={"roadmap_id": _roadmap(cast).pk},
-        body={"idea_id": idea.pk, "reason": "Top score", "bucket": "next"},
-    )
+    return Req(params={"roadmap_id": _roadmap(cast).pk}, body={"idea_id": idea.pk, "reason": "Top score", "bucket": "next"})
 
 
 def b_item(cast):
@@ -452,18 +405,12 @@ def b_item(cast):
 
 def b_item_patch(cast):
     item = _rm_item(cast)
-    return Req(
-        params={"item_id": item.pk},
-        body={"version": item.version, "status": "at_risk", "percent_done": 40},
-    )
+    return Req(params={"item_id": item.pk}, body={"version": item.version, "status": "at_risk", "percent_done": 40})
 
 
 def b_item_move(cast):
     item = _rm_item(cast)
-    return Req(
-        params={"item_id": item.pk},
-        body={"version": item.version, "start_date": "2030-01-15", "end_date": "2030-02-20"},
-    )
+    return Req(params={"item_id": item.pk}, body={"version": item.version, "start_date": "2030-01-15", "end_date": "2030-02-20"})
 
 
 def b_roadmap_with_item(cast):
@@ -476,10 +423,7 @@ def b_changes(cast):
     from django.utils import timezone
 
     item = _rm_item(cast)
-    return Req(
-        params={"roadmap_id": item.roadmap_id},
-        query={"since": (timezone.now() - timedelta(days=7)).isoformat()},
-    )
+    return Req(params={"roadmap_id": item.roadmap_id}, query={"since": (timezone.now() - timedelta(days=7)).isoformat()})
 
 
 def b_milestone_list(cast):
@@ -493,9 +437,7 @@ def b_milestone_create(cast):
 def _milestone(cast):
     from datetime import date
 
-    return _roadmaps().milestone_create(
-        member=_admin(cast), name="Board meeting", date_=date(2030, 5, 1)
-    )
+    return _roadmaps().milestone_create(member=_admin(cast), name="Board meeting", date_=date(2030, 5, 1))
 
 
 def b_milestone(cast):
@@ -504,10 +446,7 @@ def b_milestone(cast):
 
 def b_milestone_patch(cast):
     milestone = _milestone(cast)
-    return Req(
-        params={"milestone_id": milestone.pk},
-        body={"version": milestone.version, "date": "2030-05-08"},
-    )
+    return Req(params={"milestone_id": milestone.pk}, body={"version": milestone.version, "date": "2030-05-08"})
 
 
 def b_dependency_list(cast):
@@ -517,9 +456,7 @@ def b_dependency_list(cast):
 def b_dependency_create(cast):
     roadmap = _roadmap(cast)
     release, launch = _rm_item(cast, roadmap, "Release"), _rm_item(cast, roadmap, "Launch")
-    return Req(
-        body={"predecessor_id": release.pk, "successor_id": launch.pk, "kind": "start_to_start"}
-    )
+    return Req(body={"predecessor_id": release.pk, "successor_id": launch.pk, "kind": "start_to_start"})
 
 
 def b_dependency(cast):
@@ -527,21 +464,12 @@ def b_dependency(cast):
 
 
 def b_view_create(cast):
-    return Req(
-        params={"roadmap_id": _roadmap(cast).pk},
-        body={"name": "At risk", "view": "board", "filters": {"status": "at_risk"}},
-    )
+    return Req(params={"roadmap_id": _roadmap(cast).pk}, body={"name": "At risk", "view": "board", "filters": {"status": "at_risk"}})
 
 
 def b_view(cast):
     roadmap = _roadmap(cast)
-    return Req(
-        params={
-            "view_id": _roadmaps()
-            .saved_view_create(member=_admin(cast), roadmap_id=roadmap.pk, name="Mine")
-            .pk
-        }
-    )
+    return Req(params={"view_id": _roadmaps().saved_view_create(member=_admin(cast), roadmap_id=roadmap.pk, name="Mine").pk})
 
 
 def b_share_link_list(cast):
@@ -551,16 +479,7 @@ def b_share_link_list(cast):
 
 def b_share_link_create(cast):
     roadmap = _roadmap(cast)
-    return Req(
-        body={
-            "name": "Lobby screen",
-            "views": [
-                {"roadmap": roadmap.pk, "view": "timeline"},
-                {"roadmap": roadmap.pk, "view": "board"},
-            ],
-            "rotate_seconds": 30,
-        }
-    )
+    return Req(body={"name": "Lobby screen", "views": [{"roadmap": roadmap.pk, "view": "timeline"}, {"roadmap": roadmap.pk, "view": "board"}], "rotate_seconds": 30})
 
 
 def b_share_link(cast):
@@ -569,13 +488,7 @@ def b_share_link(cast):
 
 def b_feed(cast):
     roadmap = _roadmap(cast)
-    return Req(
-        params={
-            "feed_id": _roadmaps()
-            .calendar_feed_create(member=_admin(cast), roadmap_id=roadmap.pk)[0]
-            .pk
-        }
-    )
+    return Req(params={"feed_id": _roadmaps().calendar_feed_create(member=_admin(cast), roadmap_id=roadmap.pk)[0].pk})
 
 
 EXPECTED.update(
@@ -590,9 +503,7 @@ EXPECTED.update(
         ("DELETE", f"{WS}/lanes/{{lane_id}}"): Row(editor_up(204), b_lane),
         ("GET", f"{WS}/roadmaps/{{roadmap_id}}/items"): Row(read(), b_item_list),
         ("POST", f"{WS}/roadmaps/{{roadmap_id}}/items"): Row(editor_up(201), b_item_create),
-        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/items/from-idea"): Row(
-            editor_up(201), b_item_from_idea
-        ),
+        ("POST", f"{WS}/roadmaps/{{roadmap_id}}/items/from-idea"): Row(editor_up(201), b_item_from_idea),
         ("GET", f"{WS}/items/{{item_id}}"): Row(read(), b_item),
         ("PATCH", f"{WS}/items/{{item_id}}"): Row(editor_up(200), b_item_patch),
         ("DELETE", f"{WS}/items/{{item_id}}"): Row(editor_up(204), b_item),
@@ -621,32 +532,17 @@ EXPECTED.update(
 FOREIGN_IDS.update(
     {
         "roadmap_id": lambda cast: _roadmap(cast, "Other roadmap", member=cast.outsider).pk,
-        "lane_id": lambda cast: (
-            _roadmap(cast, "Other roadmap", member=cast.outsider).lanes.first().pk
-        ),
+        "lane_id": lambda cast: _roadmap(cast, "Other roadmap", member=cast.outsider).lanes.first().pk,
         "item_id": lambda cast: _rm_item(cast, title="Other item", member=cast.outsider).pk,
-        "milestone_id": lambda cast: (
-            _roadmaps().milestone_create(member=cast.outsider, name="Other GA", date_=_rm_date()).pk
-        ),
+        "milestone_id": lambda cast: _roadmaps().milestone_create(member=cast.outsider, name="Other GA", date_=_rm_date()).pk,
         "dependency_id": lambda cast: _rm_dependency(cast, member=cast.outsider).pk,
-        "view_id": lambda cast: (
-            _roadmaps()
-            .saved_view_create(
-                member=cast.outsider,
-                roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk,
-                name="Other view",
-            )
-            .pk
-        ),
+        "view_id": lambda cast: _roadmaps().saved_view_create(
+            member=cast.outsider, roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk, name="Other view"
+        ).pk,
         "link_id": lambda cast: _share_link(cast, member=cast.outsider).pk,
-        "feed_id": lambda cast: (
-            _roadmaps()
-            .calendar_feed_create(
-                member=cast.outsider,
-                roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk,
-            )[0]
-            .pk
-        ),
+        "feed_id": lambda cast: _roadmaps().calendar_feed_create(
+            member=cast.outsider, roadmap_id=_roadmap(cast, "Other roadmap", member=cast.outsider).pk
+        )[0].pk,
     }
 )
 
@@ -654,17 +550,13 @@ FOREIGN_IDS.update(
 LIST_SCOPES.update(
     {
         f"{WS}/roadmaps": lambda ws: set(ws.roadmaps.values_list("pk", flat=True)),
-        f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: set(
-            ws.roadmap_items.values_list("pk", flat=True)
-        ),
+        f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: set(ws.roadmap_items.values_list("pk", flat=True)),
     }
 )
 
 # Path parameters (besides slug) of lists nested under an object, for the caller's workspace.
 LIST_PARAMS: dict[str, Callable[[Any], dict]] = {
-    f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: {
-        "roadmap_id": ws.roadmaps.order_by("pk").first().pk
-    },
+    f"{WS}/roadmaps/{{roadmap_id}}/items": lambda ws: {"roadmap_id": ws.roadmaps.order_by("pk").first().pk},
 }
 
 
@@ -673,61 +565,28 @@ def _populate_roadmaps(cast):
     for member, prefix in ((_admin(cast), "Acme"), (cast.outsider, "Other")):
         roadmap = _roadmap(cast, f"{prefix} roadmap", member=member)
         for n in range(2):
-            _roadmaps().item_create(
-                member=member, roadmap_id=roadmap.pk, title=f"{prefix} item {n}", bucket="next"
-            )
+            _roadmaps().item_create(member=member, roadmap_id=roadmap.pk, title=f"{prefix} item {n}", bucket="next")
 
 
 _watched = {label for label, _fields in WATCHED}
 WATCHED.extend(
     (label, fields)
     for label, fields in [
-        (
-            "roadmaps.Roadmap",
-            [
-                "workspace_id",
-                "name",
-                "kind",
-                "description",
-                "time_scale",
-                "lane_mode",
-                "color_by",
-                "version",
-            ],
-        ),
+        ("roadmaps.Roadmap", ["workspace_id", "name", "kind", "description", "time_scale", "lane_mode", "color_by", "version"]),
         ("roadmaps.Lane", ["roadmap_id", "name", "position"]),
-        (
-            "roadmaps.RoadmapItem",
-            [
-                "workspace_id",
-                "roadmap_id",
-                "title",
-                "lane_id",
-                "parent_id",
-                "start_date",
-                "end_date",
-                "bucket",
-                "status",
-                "percent_done",
-                "team_id",
-                "idea_id",
-                "version",
-            ],
-        ),
+        ("roadmaps.RoadmapItem", ["workspace_id", "roadmap_id", "title", "lane_id", "parent_id", "start_date", "end_date", "bucket", "status", "percent_done", "team_id", "idea_id", "version"]),
         ("roadmaps.Milestone", ["workspace_id", "roadmap_id", "name", "date", "version"]),
         ("roadmaps.Dependency", ["workspace_id", "predecessor_id", "successor_id", "kind"]),
         ("roadmaps.ItemSnapshot", ["item_id", "roadmap_id", "removed"]),
         ("roadmaps.SavedView", ["roadmap_id", "name", "view", "filters"]),
-        (
-            "roadmaps.ShareLink",
-            ["workspace_id", "name", "token_hash", "views", "expires_at", "revoked_at"],
-        ),
+        ("roadmaps.ShareLink", ["workspace_id", "name", "token_hash", "views", "expires_at", "revoked_at"]),
         ("roadmaps.CalendarFeed", ["roadmap_id", "token_hash", "revoked_at"]),
         ("ideas.Idea", ["workspace_id", "status", "version"]),  # promoted by items/from-idea
         ("ideas.Decision", ["idea_id", "kind"]),
     ]
     if label not in _watched
 )
+
 
 
 # ---------------------------------------------------------------- ideas (rows, ids, lists, watched models)
@@ -756,9 +615,7 @@ IDEA_CRITERIA = [
 def _scorecard(cast, name="Scorecard", kind="weighted", member=None):
     """A scoring model (weighted: value and effort on 1-5; other kinds: their preset criteria)."""
     criteria = IDEA_CRITERIA if kind == "weighted" else None
-    return _ideas().scoring_model_create(
-        member=member or _admin(cast), name=name, kind=kind, criteria=criteria
-    )
+    return _ideas().scoring_model_create(member=member or _admin(cast), name=name, kind=kind, criteria=criteria)
 
 
 def _idea(cast, title="Dark mode", member=None):
@@ -768,12 +625,7 @@ def _idea(cast, title="Dark mode", member=None):
 def _scored_idea(cast, model, title="Dark mode", values=None, member=None):
     member = member or _admin(cast)
     idea = _idea(cast, title, member=member)
-    _ideas().idea_set_inputs(
-        member=member,
-        idea_id=idea.pk,
-        model_id=model.pk,
-        values=values or {"value": 4, "effort": 2},
-    )
+    _ideas().idea_set_inputs(member=member, idea_id=idea.pk, model_id=model.pk, values=values or {"value": 4, "effort": 2})
     return idea
 
 
@@ -781,9 +633,7 @@ def _round(cast, member=None, model_name="Round model"):
     member = member or _admin(cast)
     model = _scorecard(cast, model_name, member=member)
     idea = _idea(cast, "Offline mode", member=member)
-    return _ideas().round_open(
-        member=member, model_id=model.pk, title="Q3 scoring", idea_ids=[idea.pk]
-    )
+    return _ideas().round_open(member=member, model_id=model.pk, title="Q3 scoring", idea_ids=[idea.pk])
 
 
 def b_idea_list(cast):
@@ -794,14 +644,7 @@ def b_idea_list(cast):
 
 def b_idea_create(cast):
     team = _team(cast)
-    return Req(
-        body={
-            "title": "Offline mode",
-            "description": "Works *offline*",
-            "department_id": team.pk,
-            "tags": ["mobile"],
-        }
-    )
+    return Req(body={"title": "Offline mode", "description": "Works *offline*", "department_id": team.pk, "tags": ["mobile"]})
 
 
 def b_idea(cast):
@@ -810,10 +653,7 @@ def b_idea(cast):
 
 def b_idea_patch(cast):
     idea = _idea(cast)
-    return Req(
-        params={"idea_id": idea.pk},
-        body={"version": idea.version, "title": "Dark mode 2", "status": "under_review"},
-    )
+    return Req(params={"idea_id": idea.pk}, body={"version": idea.version, "title": "Dark mode 2", "status": "under_review"})
 
 
 def b_idea_bulk(cast):
@@ -827,18 +667,12 @@ def b_idea_merge(cast):
 
 
 def b_decision(cast):
-    return Req(
-        params={"idea_id": _idea(cast).pk},
-        body={"kind": "park", "reason": "Later", "revisit_condition": "After launch"},
-    )
+    return Req(params={"idea_id": _idea(cast).pk}, body={"kind": "park", "reason": "Later", "revisit_condition": "After launch"})
 
 
 def b_scores_put(cast):
     model, idea = _scorecard(cast), _idea(cast)
-    return Req(
-        params={"idea_id": idea.pk, "model_id": model.pk},
-        body={"values": {"value": 4, "effort": 2}},
-    )
+    return Req(params={"idea_id": idea.pk, "model_id": model.pk}, body={"values": {"value": 4, "effort": 2}})
 
 
 def b_score_history(cast):
@@ -848,13 +682,7 @@ def b_score_history(cast):
 
 def b_parking_lot(cast):
     idea = _idea(cast)
-    _ideas().decide(
-        member=_admin(cast),
-        idea_id=idea.pk,
-        kind="park",
-        reason="Later",
-        revisit_condition="After launch",
-    )
+    _ideas().decide(member=_admin(cast), idea_id=idea.pk, kind="park", reason="Later", revisit_condition="After launch")
     return Req()
 
 
@@ -864,13 +692,7 @@ def b_model_list(cast):
 
 
 def b_model_create(cast):
-    return Req(
-        body={
-            "name": "RICE 2030",
-            "kind": "rice",
-            "description": "Reach, impact, confidence, effort",
-        }
-    )
+    return Req(body={"name": "RICE 2030", "kind": "rice", "description": "Reach, impact, confidence, effort"})
 
 
 def b_model(cast):
@@ -879,10 +701,7 @@ def b_model(cast):
 
 def b_model_patch(cast):
     model = _scorecard(cast)
-    return Req(
-        params={"model_id": model.pk},
-        body={"version": model.version, "description": "Weights agreed in Q3"},
-    )
+    return Req(params={"model_id": model.pk}, body={"version": model.version, "description": "Weights agreed in Q3"})
 
 
 def b_model_delete(cast):
@@ -912,12 +731,7 @@ def b_kano(cast):
     model, idea = _scorecard(cast, "Kano", kind="kano"), _idea(cast)
     return Req(
         params={"model_id": model.pk},
-        body={
-            "idea_id": idea.pk,
-            "respondent": "Customer 1",
-            "functional": "like",
-            "dysfunctional": "dislike",
-        },
+        body={"idea_id": idea.pk, "respondent": "Customer 1", "functional": "like", "dysfunctional": "dislike"},
     )
 
 
@@ -938,10 +752,7 @@ def b_round(cast):
 def b_ratings(cast):
     scoring_round = _round(cast)
     idea = scoring_round.ideas.get()
-    return Req(
-        params={"round_id": scoring_round.pk, "idea_id": idea.pk},
-        body={"values": {"value": 3, "effort": 2}},
-    )
+    return Req(params={"round_id": scoring_round.pk, "idea_id": idea.pk}, body={"values": {"value": 3, "effort": 2}})
 
 
 def b_submit(cast):
@@ -949,24 +760,14 @@ def b_submit(cast):
     scoring_round = _round(cast)
     idea = scoring_round.ideas.get()
     for role in ("contributor", "editor", "admin"):
-        _ideas().ratings_save(
-            member=cast.members[role],
-            round_id=scoring_round.pk,
-            idea_id=idea.pk,
-            values={"value": 4},
-        )
+        _ideas().ratings_save(member=cast.members[role], round_id=scoring_round.pk, idea_id=idea.pk, values={"value": 4})
     return Req(params={"round_id": scoring_round.pk})
 
 
 def b_round_close(cast):
     scoring_round = _round(cast)
     admin = _admin(cast)
-    _ideas().ratings_save(
-        member=admin,
-        round_id=scoring_round.pk,
-        idea_id=scoring_round.ideas.get().pk,
-        values={"value": 4, "effort": 2},
-    )
+    _ideas().ratings_save(member=admin, round_id=scoring_round.pk, idea_id=scoring_round.ideas.get().pk, values={"value": 4, "effort": 2})
     _ideas().ratings_submit(member=admin, round_id=scoring_round.pk)
     return Req(params={"round_id": scoring_round.pk})
 
@@ -982,9 +783,7 @@ EXPECTED.update(
         ("POST", f"{WS}/ideas/{{idea_id}}/merge"): Row(editor_up(200), b_idea_merge),
         ("POST", f"{WS}/ideas/{{idea_id}}/decisions"): Row(editor_up(201), b_decision),
         ("PUT", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}"): Row(editor_up(200), b_scores_put),
-        ("GET", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}/history"): Row(
-            read(), b_score_history
-        ),
+        ("GET", f"{WS}/ideas/{{idea_id}}/scores/{{model_id}}/history"): Row(read(), b_score_history),
         ("GET", f"{WS}/parking-lot"): Row(read(), b_parking_lot),
         ("GET", f"{API}/scoring-presets"): Row(account(200)),
         ("GET", f"{API}/evidence-sources"): Row(account(200)),
@@ -996,15 +795,11 @@ EXPECTED.update(
         ("GET", f"{WS}/scoring-models/{{model_id}}/sensitivity"): Row(read(), b_sensitivity),
         ("GET", f"{WS}/scoring-models/{{model_id}}/matrix"): Row(read(), b_matrix),
         ("GET", f"{WS}/scoring-models/{{model_id}}/moscow"): Row(read(), b_moscow),
-        ("POST", f"{WS}/scoring-models/{{model_id}}/kano-answers"): Row(
-            contributor_up(200), b_kano
-        ),
+        ("POST", f"{WS}/scoring-models/{{model_id}}/kano-answers"): Row(contributor_up(200), b_kano),
         ("GET", f"{WS}/rounds"): Row(read(), b_round_list),
         ("POST", f"{WS}/rounds"): Row(editor_up(201), b_round_create),
         ("GET", f"{WS}/rounds/{{round_id}}"): Row(read(), b_round),
-        ("PUT", f"{WS}/rounds/{{round_id}}/ratings/{{idea_id}}"): Row(
-            contributor_up(200), b_ratings
-        ),
+        ("PUT", f"{WS}/rounds/{{round_id}}/ratings/{{idea_id}}"): Row(contributor_up(200), b_ratings),
         ("POST", f"{WS}/rounds/{{round_id}}/submit"): Row(contributor_up(200), b_submit),
         ("POST", f"{WS}/rounds/{{round_id}}/close"): Row(editor_up(200), b_round_close),
     }
@@ -1014,9 +809,7 @@ FOREIGN_IDS.update(
     {
         "idea_id": lambda cast: _idea(cast, "Other idea", member=cast.outsider).pk,
         "model_id": lambda cast: _scorecard(cast, "Other model", member=cast.outsider).pk,
-        "round_id": lambda cast: (
-            _round(cast, member=cast.outsider, model_name="Other round model").pk
-        ),
+        "round_id": lambda cast: _round(cast, member=cast.outsider, model_name="Other round model").pk,
     }
 )
 
@@ -1039,56 +832,12 @@ def _populate_ideas(cast):
 
 # The roadmaps block already watches ideas.Idea and ideas.Decision (a few fields): widen them.
 for _label, _fields in [
-    (
-        "ideas.Idea",
-        [
-            "workspace_id",
-            "title",
-            "description",
-            "problem",
-            "department_id",
-            "product_area",
-            "submitter_id",
-            "status",
-            "merged_into_id",
-            "version",
-        ],
-    ),
+    ("ideas.Idea", ["workspace_id", "title", "description", "problem", "department_id", "product_area", "submitter_id", "status", "merged_into_id", "version"]),
     ("ideas.Idea_tags", ["idea_id", "tag_id"]),
     ("ideas.Tag", ["workspace_id", "name"]),
-    (
-        "ideas.Decision",
-        ["idea_id", "kind", "reason", "revisit_on", "revisit_condition", "decided_by_id"],
-    ),
-    (
-        "ideas.ScoringModel",
-        [
-            "workspace_id",
-            "name",
-            "kind",
-            "description",
-            "formula",
-            "options",
-            "is_default",
-            "promote_threshold",
-            "park_threshold",
-            "version",
-        ],
-    ),
-    (
-        "ideas.Criterion",
-        [
-            "model_id",
-            "key",
-            "name",
-            "role",
-            "weight",
-            "scale_min",
-            "scale_max",
-            "allowed",
-            "position",
-        ],
-    ),
+    ("ideas.Decision", ["idea_id", "kind", "reason", "revisit_on", "revisit_condition", "decided_by_id"]),
+    ("ideas.ScoringModel", ["workspace_id", "name", "kind", "description", "formula", "options", "is_default", "promote_threshold", "park_threshold", "version"]),
+    ("ideas.Criterion", ["model_id", "key", "name", "role", "weight", "scale_min", "scale_max", "allowed", "position"]),
     ("ideas.ModelRevision", ["model_id", "note"]),
     ("ideas.IdeaScore", ["idea_id", "model_id", "inputs", "value", "category", "undefined_reason"]),
     ("ideas.ScoreEvent", ["idea_id", "model_id", "inputs", "value", "note"]),
@@ -1120,68 +869,34 @@ def _feedback_services():
 
 def _feedback(cast, text="Please add an export to Excel.", member=None, email="ada@example.test"):
     return _feedback_services().feedback_create(
-        member=member or _admin(cast),
-        text=text,
-        source="sales_call",
-        customer={
-            "name": "Ada Lovelace",
-            "email": email,
-            "company": "Analytical",
-            "segment": "enterprise",
-            "revenue_weight": 120,
-        },
+        member=member or _admin(cast), text=text, source="sales_call",
+        customer={"name": "Ada Lovelace", "email": email, "company": "Analytical", "segment": "enterprise", "revenue_weight": 120},
     )
 
 
 def _customer(cast, member=None, email="grace@example.test"):
-    return _feedback_services().customer_create(
-        member=member or _admin(cast), name="Grace Hopper", email=email, segment="smb"
-    )
+    return _feedback_services().customer_create(member=member or _admin(cast), name="Grace Hopper", email=email, segment="smb")
 
 
 def _feedback_link(cast, member=None):
     member = member or _admin(cast)
     fb = _feedback(cast, member=member, email=f"linked-{member.workspace.slug}@example.test")
     idea = _idea(cast, "Excel export", member=member)
-    return _feedback_services().link_create(
-        member=member, feedback_id=fb.pk, idea_id=idea.pk, quote="export to Excel"
-    )
+    return _feedback_services().link_create(member=member, feedback_id=fb.pk, idea_id=idea.pk, quote="export to Excel")
 
 
 def b_feedback_list(cast):
     _feedback(cast)
-    return Req(
-        query={
-            "q": "excel",
-            "status": "new",
-            "source": "sales_call",
-            "segment": "enterprise",
-            "sort": "-received",
-            "limit": 10,
-        }
-    )
+    return Req(query={"q": "excel", "status": "new", "source": "sales_call", "segment": "enterprise", "sort": "-received", "limit": 10})
 
 
 def b_feedback_create(cast):
-    return Req(
-        body={
-            "text": "The *calendar* view is slow.",
-            "source": "support_ticket",
-            "customer": {"name": "Bob", "email": "bob@example.test", "segment": "smb"},
-        }
-    )
+    return Req(body={"text": "The *calendar* view is slow.", "source": "support_ticket", "customer": {"name": "Bob", "email": "bob@example.test", "segment": "smb"}})
 
 
 def b_feedback_batch(cast):
     customer = _customer(cast)
-    return Req(
-        body={
-            "items": [
-                {"text": "Dark mode please"},
-                {"text": "SSO with Okta", "customer_id": customer.pk, "status": "reviewed"},
-            ]
-        }
-    )
+    return Req(body={"items": [{"text": "Dark mode please"}, {"text": "SSO with Okta", "customer_id": customer.pk, "status": "reviewed"}]})
 
 
 def b_feedback_bulk(cast):
@@ -1200,18 +915,12 @@ def b_feedback(cast):
 
 def b_feedback_patch(cast):
     fb = _feedback(cast)
-    return Req(
-        params={"feedback_id": fb.pk},
-        body={"version": fb.version, "status": "reviewed", "title": "Excel export"},
-    )
+    return Req(params={"feedback_id": fb.pk}, body={"version": fb.version, "status": "reviewed", "title": "Excel export"})
 
 
 def b_link_create(cast):
     fb, idea = _feedback(cast), _idea(cast, "Excel export")
-    return Req(
-        params={"feedback_id": fb.pk},
-        body={"idea_id": idea.pk, "quote": "export to Excel", "importance": "critical"},
-    )
+    return Req(params={"feedback_id": fb.pk}, body={"idea_id": idea.pk, "quote": "export to Excel", "importance": "critical"})
 
 
 def b_link_list(cast):
@@ -1224,9 +933,7 @@ def b_link(cast):
 
 
 def b_link_patch(cast):
-    return Req(
-        params={"feedback_link_id": _feedback_link(cast).pk}, body={"importance": "nice_to_have"}
-    )
+    return Req(params={"feedback_link_id": _feedback_link(cast).pk}, body={"importance": "nice_to_have"})
 
 
 def b_idea_evidence(cast):
@@ -1239,15 +946,7 @@ def b_customer_list(cast):
 
 
 def b_customer_create(cast):
-    return Req(
-        body={
-            "name": "Linus",
-            "email": "linus@example.test",
-            "company": "Kernel",
-            "segment": "enterprise",
-            "revenue_weight": 300,
-        }
-    )
+    return Req(body={"name": "Linus", "email": "linus@example.test", "company": "Kernel", "segment": "enterprise", "revenue_weight": 300})
 
 
 def b_customer(cast):
@@ -1256,10 +955,7 @@ def b_customer(cast):
 
 def b_customer_patch(cast):
     customer = _customer(cast)
-    return Req(
-        params={"customer_id": customer.pk},
-        body={"version": customer.version, "revenue_weight": 80},
-    )
+    return Req(params={"customer_id": customer.pk}, body={"version": customer.version, "revenue_weight": 80})
 
 
 EXPECTED.update(
@@ -1289,9 +985,7 @@ FOREIGN_IDS.update(
     {
         "feedback_id": lambda cast: _feedback(cast, "Other feedback", member=cast.outsider).pk,
         "feedback_link_id": lambda cast: _feedback_link(cast, member=cast.outsider).pk,
-        "customer_id": lambda cast: (
-            _customer(cast, member=cast.outsider, email="other@example.test").pk
-        ),
+        "customer_id": lambda cast: _customer(cast, member=cast.outsider, email="other@example.test").pk,
     }
 )
 
@@ -1300,9 +994,7 @@ LIST_SCOPES.update(
         f"{WS}/feedback": lambda ws: set(ws.feedback.values_list("pk", flat=True)),
         f"{WS}/customers": lambda ws: set(ws.customers.values_list("pk", flat=True)),
         f"{WS}/feedback-links": lambda ws: set(
-            apps.get_model("feedback.FeedbackLink")
-            .objects.filter(feedback__workspace=ws)
-            .values_list("pk", flat=True)
+            apps.get_model("feedback.FeedbackLink").objects.filter(feedback__workspace=ws).values_list("pk", flat=True)
         ),
     }
 )
@@ -1317,28 +1009,9 @@ def _populate_feedback(cast):
 
 WATCHED.extend(
     [
-        (
-            "feedback.Customer",
-            ["workspace_id", "name", "email", "company", "segment", "revenue_weight", "version"],
-        ),
-        (
-            "feedback.Feedback",
-            [
-                "workspace_id",
-                "title",
-                "text",
-                "source",
-                "customer_id",
-                "captured_by_id",
-                "status",
-                "received_at",
-                "version",
-            ],
-        ),
-        (
-            "feedback.FeedbackLink",
-            ["feedback_id", "idea_id", "quote", "importance", "created_by_id"],
-        ),
+        ("feedback.Customer", ["workspace_id", "name", "email", "company", "segment", "revenue_weight", "version"]),
+        ("feedback.Feedback", ["workspace_id", "title", "text", "source", "customer_id", "captured_by_id", "status", "received_at", "version"]),
+        ("feedback.FeedbackLink", ["feedback_id", "idea_id", "quote", "importance", "created_by_id"]),
     ]
 )
 
@@ -1358,11 +1031,7 @@ def b_similar_feedback(cast):
 
 
 def b_feedback_themes(cast):
-    for text in (
-        "Export to Excel please.",
-        "We need an Excel export.",
-        "Excel export for the board.",
-    ):
+    for text in ("Export to Excel please.", "We need an Excel export.", "Excel export for the board."):
         _feedback(cast, text)
     return Req()
 
@@ -1403,16 +1072,12 @@ def _open_portal(cast, member=None):
 
 def _portal_comment(cast, member=None):
     portal, idea = _open_portal(cast, member)
-    return _portal_services().comment_create(
-        portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1"
-    )
+    return _portal_services().comment_create(portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1")
 
 
 def _portal_submission(cast, member=None):
     portal = _open_portal(cast, member)[0]
-    return _portal_services().submission_create(
-        portal=portal, name="Cus", email="cus@example.test", title="", text="SSO"
-    )
+    return _portal_services().submission_create(portal=portal, name="Cus", email="cus@example.test", title="", text="SSO")
 
 
 def b_portal_patch(cast):
@@ -1472,13 +1137,9 @@ EXPECTED.update(
         ("PUT", f"{PORTAL}/ideas/{{idea_id}}"): Row(admin_only(200), b_portal_publish),
         ("DELETE", f"{PORTAL}/ideas/{{idea_id}}"): Row(admin_only(204), b_portal_unpublish),
         ("GET", f"{PORTAL}/comments"): Row(admin_only(200), b_portal_comments),
-        ("POST", f"{PORTAL}/comments/{{comment_id}}/moderation"): Row(
-            admin_only(200), b_portal_moderate_comment
-        ),
+        ("POST", f"{PORTAL}/comments/{{comment_id}}/moderation"): Row(admin_only(200), b_portal_moderate_comment),
         ("GET", f"{PORTAL}/submissions"): Row(admin_only(200), b_portal_submissions),
-        ("POST", f"{PORTAL}/submissions/{{submission_id}}/moderation"): Row(
-            admin_only(200), b_portal_moderate_submission
-        ),
+        ("POST", f"{PORTAL}/submissions/{{submission_id}}/moderation"): Row(admin_only(200), b_portal_moderate_submission),
         # public: no credentials needed, and credentials change nothing
         ("GET", f"{API}/portal/{{slug}}/ideas"): Row(public(200), b_portal_ideas),
         ("GET", f"{API}/portal/{{slug}}/ideas/{{idea_id}}"): Row(public(200), b_public_idea),
@@ -1497,15 +1158,9 @@ FOREIGN_IDS.update(
 LIST_SCOPES.update(
     {
         f"{PORTAL}/ideas": lambda ws: set(ws.published_ideas.values_list("idea_id", flat=True)),
-        f"{API}/portal/{{slug}}/ideas": lambda ws: set(
-            ws.published_ideas.values_list("idea_id", flat=True)
-        ),
-        f"{PORTAL}/comments": lambda ws: set(
-            ws.portal_comments.filter(status="pending").values_list("pk", flat=True)
-        ),
-        f"{PORTAL}/submissions": lambda ws: set(
-            ws.portal_submissions.filter(status="pending").values_list("pk", flat=True)
-        ),
+        f"{API}/portal/{{slug}}/ideas": lambda ws: set(ws.published_ideas.values_list("idea_id", flat=True)),
+        f"{PORTAL}/comments": lambda ws: set(ws.portal_comments.filter(status="pending").values_list("pk", flat=True)),
+        f"{PORTAL}/submissions": lambda ws: set(ws.portal_submissions.filter(status="pending").values_list("pk", flat=True)),
     }
 )
 
@@ -1515,32 +1170,14 @@ def _populate_portal(cast):
     for member in (_admin(cast), cast.outsider):
         portal, idea = _open_portal(cast, member)
         services = _portal_services()
-        services.comment_create(
-            portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1"
-        )
-        services.submission_create(
-            portal=portal, name="Cus", email="cus@example.test", title="", text="SSO"
-        )
+        services.comment_create(portal=portal, idea_id=idea.pk, name="Cus", email="cus@example.test", body="+1")
+        services.submission_create(portal=portal, name="Cus", email="cus@example.test", title="", text="SSO")
 
 
 WATCHED.extend(
     [
-        (
-            "portal.Portal",
-            [
-                "workspace_id",
-                "enabled",
-                "title",
-                "intro",
-                "moderate_comments",
-                "moderate_submissions",
-                "version",
-            ],
-        ),
-        (
-            "portal.PublishedIdea",
-            ["workspace_id", "idea_id", "public_title", "public_description", "version"],
-        ),
+        ("portal.Portal", ["workspace_id", "enabled", "title", "intro", "moderate_comments", "moderate_submissions", "version"]),
+        ("portal.PublishedIdea", ["workspace_id", "idea_id", "public_title", "public_description", "version"]),
         ("portal.Contact", ["workspace_id", "email", "unsubscribed_at"]),
         ("portal.Vote", ["workspace_id", "idea_id", "contact_id", "verified_at"]),
         ("portal.PortalToken", ["contact_id", "kind", "token_hash", "used_at"]),
@@ -1579,14 +1216,7 @@ def _goal(cast, title="Grow demand", member=None):
 
 def _kr(cast, member=None):
     goal = _goal(cast, member=member)
-    return _goals().key_result_create(
-        member=member or _admin(cast),
-        goal_id=goal.pk,
-        name="Leads",
-        unit="count",
-        baseline=10,
-        target=50,
-    )
+    return _goals().key_result_create(member=member or _admin(cast), goal_id=goal.pk, name="Leads", unit="count", baseline=10, target=50)
 
 
 def _yesterday() -> str:
@@ -1601,10 +1231,7 @@ def _measurement(cast, member=None):
     from accord.goals.models import Measurement
 
     kr = _kr(cast, member=member)
-    _goals().measurements_record(
-        member=member or _admin(cast),
-        rows=[{"key_result_id": kr.pk, "date": _yesterday(), "value": 12}],
-    )
+    _goals().measurements_record(member=member or _admin(cast), rows=[{"key_result_id": kr.pk, "date": _yesterday(), "value": 12}])
     return Measurement.objects.get(key_result=kr)
 
 
@@ -1630,27 +1257,16 @@ def b_goal_list(cast):
 
 
 def b_goal_create(cast):
-    return Req(
-        body={
-            "title": "Win mid-market",
-            "level": "company",
-            "period_kind": "year",
-            "period": "2030",
-        }
-    )
+    return Req(body={"title": "Win mid-market", "level": "company", "period_kind": "year", "period": "2030"})
 
 
 def b_goal_patch(cast):
     goal = _goal(cast)
-    return Req(
-        params={"goal_id": goal.pk}, body={"version": goal.version, "title": "Grow demand faster"}
-    )
+    return Req(params={"goal_id": goal.pk}, body={"version": goal.version, "title": "Grow demand faster"})
 
 
 def b_kr_create(cast):
-    return Req(
-        params={"goal_id": _goal(cast).pk}, body={"name": "NPS", "baseline": 20, "target": 40}
-    )
+    return Req(params={"goal_id": _goal(cast).pk}, body={"name": "NPS", "baseline": 20, "target": 40})
 
 
 def b_kr(cast):
@@ -1663,9 +1279,7 @@ def b_kr_patch(cast):
 
 
 def b_measurements(cast):
-    return Req(
-        body={"measurements": [{"key_result_id": _kr(cast).pk, "date": _yesterday(), "value": 14}]}
-    )
+    return Req(body={"measurements": [{"key_result_id": _kr(cast).pk, "date": _yesterday(), "value": 14}]})
 
 
 def b_measurement(cast):
@@ -1682,9 +1296,7 @@ def b_unlink_idea(cast):
 
 
 def b_link_item(cast):
-    return Req(
-        params={"goal_id": _goal(cast).pk}, body={"item_id": _rm_item(cast, title="To align").pk}
-    )
+    return Req(params={"goal_id": _goal(cast).pk}, body={"item_id": _rm_item(cast, title="To align").pk})
 
 
 def b_unlink_item(cast):
@@ -1712,21 +1324,15 @@ EXPECTED.update(
         ("DELETE", f"{WS}/key-results/{{key_result_id}}"): Row(editor_up(204), b_kr),
         ("GET", f"{WS}/key-results/{{key_result_id}}/measurements"): Row(read(), b_kr),
         ("POST", f"{WS}/measurements"): Row(contributor_up(201), b_measurements),
-        ("DELETE", f"{WS}/measurements/{{measurement_id}}"): Row(
-            contributor_up(204), b_measurement
-        ),
+        ("DELETE", f"{WS}/measurements/{{measurement_id}}"): Row(contributor_up(204), b_measurement),
         ("POST", f"{WS}/goals/{{goal_id}}/ideas"): Row(editor_up(201), b_link_idea),
         ("DELETE", f"{WS}/goals/{{goal_id}}/ideas/{{idea_id}}"): Row(editor_up(204), b_unlink_idea),
         ("POST", f"{WS}/goals/{{goal_id}}/items"): Row(editor_up(201), b_link_item),
         ("DELETE", f"{WS}/goals/{{goal_id}}/items/{{item_id}}"): Row(editor_up(204), b_unlink_item),
         ("GET", f"{WS}/scoreboard"): Row(read(), b_goal_list),
         ("GET", f"{WS}/scoreboard-links"): Row(read(), b_scoreboard_link),
-        ("POST", f"{WS}/scoreboard-links"): Row(
-            editor_up(201), lambda cast: Req(body={"name": "Lobby screen", "refresh_seconds": 30})
-        ),
-        ("DELETE", f"{WS}/scoreboard-links/{{scoreboard_link_id}}"): Row(
-            editor_up(204), b_scoreboard_link
-        ),
+        ("POST", f"{WS}/scoreboard-links"): Row(editor_up(201), lambda cast: Req(body={"name": "Lobby screen", "refresh_seconds": 30})),
+        ("DELETE", f"{WS}/scoreboard-links/{{scoreboard_link_id}}"): Row(editor_up(204), b_scoreboard_link),
     }
 )
 
@@ -1743,9 +1349,7 @@ LIST_SCOPES.update(
     {
         f"{WS}/goals": lambda ws: set(ws.goals.values_list("pk", flat=True)),
         f"{WS}/key-results/{{key_result_id}}/measurements": lambda ws: set(
-            apps.get_model("goals.Measurement")
-            .objects.filter(key_result__workspace=ws)
-            .values_list("pk", flat=True)
+            apps.get_model("goals.Measurement").objects.filter(key_result__workspace=ws).values_list("pk", flat=True)
         ),
     }
 )
@@ -1780,9 +1384,7 @@ def _stage_of(member, key):
 
 def _initiative(cast, name="Lumen 2.0", member=None, key="discovery"):
     member = member or _admin(cast)
-    return _initiatives().initiative_create(
-        member=member, name=name, stage_id=_stage_of(member, key).pk
-    )
+    return _initiatives().initiative_create(member=member, name=name, stage_id=_stage_of(member, key).pk)
 
 
 def _own_person(member):
@@ -1794,11 +1396,7 @@ def _own_person(member):
 def _asked_everyone(cast, sign=False):
     initiative = _initiative(cast)
     for role in MEMBER_ROLES:
-        signer = _initiatives().signer_add(
-            member=_admin(cast),
-            initiative_id=initiative.pk,
-            person_id=_own_person(cast.members[role]).pk,
-        )
+        signer = _initiatives().signer_add(member=_admin(cast), initiative_id=initiative.pk, person_id=_own_person(cast.members[role]).pk)
         if sign:
             _initiatives().gate_sign(member=cast.members[role], initiative_id=initiative.pk)
     return initiative, signer
@@ -1816,9 +1414,7 @@ def _gate_criterion(cast, member=None, met=False):
 def _gate_signer(cast, member=None):
     member = member or _admin(cast)
     initiative = _initiative(cast, member=member)
-    return _initiatives().signer_add(
-        member=member, initiative_id=initiative.pk, person_id=_own_person(member).pk
-    )
+    return _initiatives().signer_add(member=member, initiative_id=initiative.pk, person_id=_own_person(member).pk)
 
 
 def _spare_stage(cast, member=None):
@@ -1830,9 +1426,7 @@ def _linked_initiative(cast, link):
     initiative = _initiative(cast)
     other = {"idea": lambda: _idea(cast, "Grouped idea"), "roadmap_item": lambda: _rm_item(cast, title="Grouped item"),
              "goal": lambda: _goal(cast, "Grouped goal")}[link]()  # fmt: skip
-    _initiatives().initiative_link(
-        member=_admin(cast), initiative_id=initiative.pk, link=link, object_id=other.pk
-    )
+    _initiatives().initiative_link(member=_admin(cast), initiative_id=initiative.pk, link=link, object_id=other.pk)
     return initiative, other
 
 
@@ -1842,10 +1436,7 @@ def b_initiative(cast):
 
 def b_initiative_patch(cast):
     initiative = _initiative(cast)
-    return Req(
-        params={"initiative_id": initiative.pk},
-        body={"version": initiative.version, "name": "Lumen 2.1"},
-    )
+    return Req(params={"initiative_id": initiative.pk}, body={"version": initiative.version, "name": "Lumen 2.1"})
 
 
 def b_initiative_list(cast):
@@ -1859,18 +1450,12 @@ def b_stage(cast):
 
 def b_stage_patch(cast):
     stage = _spare_stage(cast)
-    return Req(
-        params={"stage_id": stage.pk},
-        body={"version": stage.version, "name": "Beta", "criteria": ["Ten users"]},
-    )
+    return Req(params={"stage_id": stage.pk}, body={"version": stage.version, "name": "Beta", "criteria": ["Ten users"]})
 
 
 def b_move(cast):
     initiative = _initiative(cast, key="build")
-    return Req(
-        params={"initiative_id": initiative.pk},
-        body={"to_stage_id": _stage_of(_admin(cast), "discovery").pk},
-    )
+    return Req(params={"initiative_id": initiative.pk}, body={"to_stage_id": _stage_of(_admin(cast), "discovery").pk})
 
 
 def b_link(link, field):
@@ -1903,10 +1488,7 @@ def b_gate_criterion_patch(cast):
 
 
 def b_check(cast):
-    return Req(
-        params={"gate_criterion_id": _gate_criterion(cast).pk},
-        body={"evidence": "https://wiki.example/x"},
-    )
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk}, body={"evidence": "https://wiki.example/x"})
 
 
 def b_uncheck(cast):
@@ -1933,15 +1515,11 @@ I_WS = f"{WS}/initiatives/{{initiative_id}}"
 EXPECTED.update(
     {
         ("GET", f"{WS}/lifecycle-stages"): Row(read()),
-        ("POST", f"{WS}/lifecycle-stages"): Row(
-            admin_only(201), lambda cast: Req(body={"name": "Beta", "color": "#0369a1"})
-        ),
+        ("POST", f"{WS}/lifecycle-stages"): Row(admin_only(201), lambda cast: Req(body={"name": "Beta", "color": "#0369a1"})),
         ("PATCH", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(200), b_stage_patch),
         ("DELETE", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(204), b_stage),
         ("GET", f"{WS}/initiatives"): Row(read(), b_initiative_list),
-        ("POST", f"{WS}/initiatives"): Row(
-            editor_up(201), lambda cast: Req(body={"name": "Spring campaign", "kind": "campaign"})
-        ),
+        ("POST", f"{WS}/initiatives"): Row(editor_up(201), lambda cast: Req(body={"name": "Spring campaign", "kind": "campaign"})),
         ("GET", f"{WS}/initiative-portfolio"): Row(read(), b_initiative_list),
         ("GET", I_WS): Row(read(), b_initiative),
         ("PATCH", I_WS): Row(editor_up(200), b_initiative_patch),
@@ -1950,24 +1528,14 @@ EXPECTED.update(
         ("POST", f"{I_WS}/ideas"): Row(editor_up(201), b_link("idea", "idea_id")),
         ("DELETE", f"{I_WS}/ideas/{{idea_id}}"): Row(editor_up(204), b_unlink("idea", "idea_id")),
         ("POST", f"{I_WS}/items"): Row(editor_up(201), b_link("item", "item_id")),
-        ("DELETE", f"{I_WS}/items/{{item_id}}"): Row(
-            editor_up(204), b_unlink("roadmap_item", "item_id")
-        ),
+        ("DELETE", f"{I_WS}/items/{{item_id}}"): Row(editor_up(204), b_unlink("roadmap_item", "item_id")),
         ("POST", f"{I_WS}/goals"): Row(editor_up(201), b_link("goal", "goal_id")),
         ("DELETE", f"{I_WS}/goals/{{goal_id}}"): Row(editor_up(204), b_unlink("goal", "goal_id")),
         ("POST", f"{I_WS}/gate/criteria"): Row(editor_up(201), b_criterion_add),
-        ("PATCH", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(
-            editor_up(200), b_gate_criterion_patch
-        ),
-        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(
-            editor_up(204), b_gate_criterion
-        ),
-        ("POST", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(
-            contributor_up(200), b_check
-        ),
-        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(
-            contributor_up(200), b_uncheck
-        ),
+        ("PATCH", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(200), b_gate_criterion_patch),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(204), b_gate_criterion),
+        ("POST", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_check),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_uncheck),
         ("POST", f"{I_WS}/gate/signers"): Row(editor_up(201), b_signer_add),
         ("DELETE", f"{WS}/gate-signers/{{gate_signer_id}}"): Row(editor_up(204), b_gate_signer),
         ("POST", f"{I_WS}/gate/signature"): Row(read(201), b_sign),
@@ -1978,17 +1546,13 @@ EXPECTED.update(
 FOREIGN_IDS.update(
     {
         "stage_id": lambda cast: _spare_stage(cast, member=cast.outsider).pk,
-        "initiative_id": lambda cast: (
-            _initiative(cast, "Other initiative", member=cast.outsider).pk
-        ),
+        "initiative_id": lambda cast: _initiative(cast, "Other initiative", member=cast.outsider).pk,
         "gate_criterion_id": lambda cast: _gate_criterion(cast, member=cast.outsider).pk,
         "gate_signer_id": lambda cast: _gate_signer(cast, member=cast.outsider).pk,
     }
 )
 
-LIST_SCOPES[f"{WS}/initiatives"] = lambda ws: set(
-    ws.initiatives.filter(archived_at__isnull=True).values_list("pk", flat=True)
-)
+LIST_SCOPES[f"{WS}/initiatives"] = lambda ws: set(ws.initiatives.filter(archived_at__isnull=True).values_list("pk", flat=True))
 
 
 def _populate_initiatives(cast):
@@ -1999,27 +1563,15 @@ def _populate_initiatives(cast):
 
 WATCHED.extend(
     [
-        (
-            "initiatives.LifecycleStage",
-            ["workspace_id", "key", "name", "color", "position", "version"],
-        ),
+        ("initiatives.LifecycleStage", ["workspace_id", "key", "name", "color", "position", "version"]),
         ("initiatives.StageCriterion", ["stage_id", "text", "position"]),
-        (
-            "initiatives.Initiative",
-            ["workspace_id", "name", "kind", "stage_id", "owner_id", "archived_at", "version"],
-        ),
+        ("initiatives.Initiative", ["workspace_id", "name", "kind", "stage_id", "owner_id", "archived_at", "version"]),
         ("initiatives.Initiative_ideas", ["initiative_id", "idea_id"]),
         ("initiatives.Initiative_roadmap_items", ["initiative_id", "roadmapitem_id"]),
         ("initiatives.Initiative_goals", ["initiative_id", "goal_id"]),
-        (
-            "initiatives.StageChange",
-            ["initiative_id", "from_stage_id", "to_stage_id", "override_reason"],
-        ),
+        ("initiatives.StageChange", ["initiative_id", "from_stage_id", "to_stage_id", "override_reason"]),
         ("initiatives.GateCriterion", ["initiative_id", "stage_id", "text", "met_at", "evidence"]),
-        (
-            "initiatives.GateSigner",
-            ["initiative_id", "stage_id", "person_id", "signed_at", "own_gate"],
-        ),
+        ("initiatives.GateSigner", ["initiative_id", "stage_id", "person_id", "signed_at", "own_gate"]),
     ]
 )
 
@@ -2032,35 +1584,11 @@ def _populate_goals(cast):
 
 WATCHED.extend(
     [
-        (
-            "goals.Goal",
-            [
-                "workspace_id",
-                "title",
-                "level",
-                "parent_id",
-                "owner_id",
-                "start_date",
-                "end_date",
-                "version",
-            ],
-        ),
+        ("goals.Goal", ["workspace_id", "title", "level", "parent_id", "owner_id", "start_date", "end_date", "version"]),
         ("goals.Goal_teams", ["goal_id", "team_id"]),
         ("goals.Goal_ideas", ["goal_id", "idea_id"]),
         ("goals.Goal_roadmap_items", ["goal_id", "roadmapitem_id"]),
-        (
-            "goals.KeyResult",
-            [
-                "workspace_id",
-                "goal_id",
-                "name",
-                "unit",
-                "direction",
-                "baseline",
-                "target",
-                "version",
-            ],
-        ),
+        ("goals.KeyResult", ["workspace_id", "goal_id", "name", "unit", "direction", "baseline", "target", "version"]),
         ("goals.Measurement", ["key_result_id", "date", "value", "note"]),
         ("goals.ScoreboardLink", ["workspace_id", "name", "token_hash", "revoked_at"]),
     ]
@@ -2069,10 +1597,7 @@ WATCHED.extend(
 
 def db_state() -> dict[str, list]:
     return {
-        label: [
-            tuple(map(str, row))
-            for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)
-        ]
+        label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
         for label, fields in WATCHED
     }
 
@@ -2097,6 +1622,7 @@ def cast(cast_once, db):
 def client():
     """The `api` fixture's client, but like a real one: Django's test client skips CSRF checks."""
     return Client(enforce_csrf_checks=True)
+
 
 
 def _send(api, cast, caller: str, method: str, path: str, req: Req):
@@ -2178,9 +1704,7 @@ def test_authorization(api, cast, method, path, caller):
         assert response.json()["detail"], "errors carry a detail"
         assert after == before, f"a refused {method} changed data"
     elif method != "GET":
-        assert after != before, (
-            f"a successful {method} should change something (is WATCHED complete?)"
-        )
+        assert after != before, f"a successful {method} should change something (is WATCHED complete?)"
     if expected == 422 and row.status == session_only():
         assert [e["field"] for e in response.json()["errors"]] == ["authorization"]
 
@@ -2223,11 +1747,7 @@ def _csrf_client(user) -> tuple[Client, str]:
 
 
 def test_session_only_operations_refuse_tokens(api, cast):
-    for method, path in [
-        ("POST", f"{API}/workspaces"),
-        ("POST", f"{API}/invitations/accept"),
-        ("POST", f"{API}/me/password"),
-    ]:
+    for method, path in [("POST", f"{API}/workspaces"), ("POST", f"{API}/invitations/accept"), ("POST", f"{API}/me/password")]:
         req = EXPECTED[(method, path)].build(cast)
         response = _send(api, cast, "admin", method, path, req)
         assert response.status_code == 422, path
@@ -2244,9 +1764,7 @@ def test_session_creates_workspace_with_csrf(cast):
     assert refused.status_code in (401, 403)
     assert not Workspace.objects.filter(slug="fresh-start").exists()
 
-    response = client.post(
-        f"{API}/workspaces", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
-    )
+    response = client.post(f"{API}/workspaces", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 201, response.content
     assert response.json()["role"] == "admin"
     assert Membership.objects.get(workspace__slug="fresh-start").user == cast.members["viewer"].user
@@ -2256,24 +1774,15 @@ def test_session_accepts_invitation_with_csrf(cast):
     from accord.accounts.models import User
     from accord.workspaces.models import Membership
 
-    raw = _services().invitation_create(
-        member=_admin(cast), email="joiner@example.test", role="editor"
-    )[1]
+    raw = _services().invitation_create(member=_admin(cast), email="joiner@example.test", role="editor")[1]
     joiner = User.objects.create_user("joiner@example.test", cast.password, name="Jo Joiner")
     client, csrf = _csrf_client(joiner)
 
-    refused = client.post(
-        f"{API}/invitations/accept", {"token": raw}, content_type="application/json"
-    )
+    refused = client.post(f"{API}/invitations/accept", {"token": raw}, content_type="application/json")
     assert refused.status_code in (401, 403)
     assert not Membership.objects.filter(user=joiner).exists()
 
-    response = client.post(
-        f"{API}/invitations/accept",
-        {"token": raw},
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=csrf,
-    )
+    response = client.post(f"{API}/invitations/accept", {"token": raw}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 200, response.content
     assert Membership.objects.get(user=joiner, workspace=cast.workspace).role == "editor"
 
@@ -2288,9 +1797,7 @@ def test_session_changes_password_with_csrf(cast):
     user.refresh_from_db()
     assert user.check_password(cast.password)
 
-    response = client.post(
-        f"{API}/me/password", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
-    )
+    response = client.post(f"{API}/me/password", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
     assert response.status_code == 204, response.content
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
@@ -2302,15 +1809,10 @@ def test_session_writes_need_csrf_everywhere(cast):
 
     client, csrf = _csrf_client(cast.members["admin"].user)
     url = f"{API}/workspaces/acme/teams"
-    assert client.post(url, {"name": "Growth"}, content_type="application/json").status_code in (
-        401,
-        403,
-    )
+    assert client.post(url, {"name": "Growth"}, content_type="application/json").status_code in (401, 403)
     assert not Team.objects.filter(name="Growth").exists()
     assert client.get(url).status_code == 200  # reads need no token
-    created = client.post(
-        url, {"name": "Growth"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
-    )
+    created = client.post(url, {"name": "Growth"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
     assert created.status_code == 201
 
 
@@ -2330,9 +1832,7 @@ def _id_params(path: str) -> list[str]:
 FOREIGN_CASES = [key for key in EXPECTED if key[1].startswith(WS) and _id_params(key[1])]
 
 
-@pytest.mark.parametrize(
-    ("method", "path"), FOREIGN_CASES, ids=[_label(*key) for key in FOREIGN_CASES]
-)
+@pytest.mark.parametrize(("method", "path"), FOREIGN_CASES, ids=[_label(*key) for key in FOREIGN_CASES])
 def test_ids_of_another_workspace_are_not_found(api, cast, method, path):
     row = EXPECTED[(method, path)]
     req = row.build(cast) if row.build else Req()
@@ -2363,10 +1863,7 @@ def test_ids_of_another_workspace_in_body_or_query_change_nothing(api, cast):
 
     person = _person(cast)
     before = db_state()
-    patched = admin.patch(
-        f"/workspaces/acme/people/{person.pk}",
-        {"version": person.version, "team_ids": [other_team]},
-    )
+    patched = admin.patch(f"/workspaces/acme/people/{person.pk}", {"version": person.version, "team_ids": [other_team]})
     assert patched.status_code == 422
     assert db_state() == before
 
@@ -2390,26 +1887,18 @@ def _populate(cast):
 
 def test_every_list_has_a_scope(client):
     lists = _schema_lists(client)
-    assert not lists - LIST_SCOPES.keys(), (
-        f"lists without a LIST_SCOPES entry: {sorted(lists - LIST_SCOPES.keys())}"
-    )
-    assert not LIST_SCOPES.keys() - lists, (
-        f"LIST_SCOPES entries that are no list: {sorted(LIST_SCOPES.keys() - lists)}"
-    )
+    assert not lists - LIST_SCOPES.keys(), f"lists without a LIST_SCOPES entry: {sorted(lists - LIST_SCOPES.keys())}"
+    assert not LIST_SCOPES.keys() - lists, f"LIST_SCOPES entries that are no list: {sorted(LIST_SCOPES.keys() - lists)}"
 
 
 @pytest.mark.parametrize("caller", [*MEMBER_ROLES, "outsider"])
-@pytest.mark.parametrize(
-    "path", sorted(LIST_SCOPES), ids=[p.removeprefix(API) for p in sorted(LIST_SCOPES)]
-)
+@pytest.mark.parametrize("path", sorted(LIST_SCOPES), ids=[p.removeprefix(API) for p in sorted(LIST_SCOPES)])
 def test_lists_show_only_the_callers_workspace(api, cast, path, caller):
     _populate(cast)
     workspace, slug = (cast.other, "other") if caller == "outsider" else (cast.workspace, "acme")
     other = cast.workspace if caller == "outsider" else cast.other
     params = LIST_PARAMS.get(path, lambda ws: {})(workspace)
-    response = api(cast.tokens[caller]).get(
-        path.removeprefix(API).format(slug=slug, **params), {"limit": 1000}
-    )
+    response = api(cast.tokens[caller]).get(path.removeprefix(API).format(slug=slug, **params), {"limit": 1000})
     if response.status_code == 403:  # e.g. invitations are for admins only (the table covers it)
         assert EXPECTED[("GET", path)].status[caller] == 403
         return
@@ -2431,16 +1920,10 @@ def test_list_items_open_in_their_detail_view(api, cast, caller):
     client = api(cast.tokens[caller])
     checked = 0
     for path in LIST_SCOPES:
-        detail = [
-            p
-            for (m, p) in EXPECTED
-            if m == "GET" and p.startswith(f"{path}/{{") and p.count("/") == path.count("/") + 1
-        ]
+        detail = [p for (m, p) in EXPECTED if m == "GET" and p.startswith(f"{path}/{{") and p.count("/") == path.count("/") + 1]
         if not path.startswith(WS) or not detail:
             continue
-        items = client.get(path.removeprefix(API).format(slug="acme"), {"limit": 1000}).json()[
-            "items"
-        ]
+        items = client.get(path.removeprefix(API).format(slug="acme"), {"limit": 1000}).json()["items"]
         param = _id_params(detail[0])[0 if len(_id_params(detail[0])) == 1 else -1]
         for item in items:
             url = detail[0].removeprefix(API).format(slug="acme", **{param: item["id"]})
@@ -2467,9 +1950,7 @@ def test_contributors_edit_their_own_new_ideas(api, cast):
     assert refused.status_code == 403
     assert db_state() == before
 
-    _ideas().idea_update(
-        member=_admin(cast), idea_id=own.pk, version=edited.json()["version"], status="under_review"
-    )
+    _ideas().idea_update(member=_admin(cast), idea_id=own.pk, version=edited.json()["version"], status="under_review")
     before = db_state()  # no longer new: the contributor's own idea is the editors' now
     late = contributor.patch(url, {"version": edited.json()["version"] + 1, "title": "Too late"})
     assert late.status_code == 403

@@ -30,13 +30,9 @@ from hypothesis import HealthCheck, settings
 from accord.core.api_support import MAX_ID
 from accord.wsgi import application
 
-pytestmark = pytest.mark.xdist_group(
-    "schemathesis"
-)  # one worker runs it all: the last test sums it up
+pytestmark = pytest.mark.xdist_group("schemathesis")  # one worker runs it all: the last test sums it up
 
-MAX_EXAMPLES = int(
-    os.environ.get("ACCORD_SCHEMATHESIS_EXAMPLES", 12)
-)  # per operation, for the fuzzing phase (the coverage phase adds its own cases); ~120 operations
+MAX_EXAMPLES = int(os.environ.get("ACCORD_SCHEMATHESIS_EXAMPLES", 12))  # per operation, for the fuzzing phase (the coverage phase adds its own cases); ~120 operations
 SLUG = "acme"
 # The acme admin's API token for the whole run; `seeded` stores its hash in each test's database.
 TOKEN = f"acc_{secrets.token_urlsafe(32)}"
@@ -55,22 +51,14 @@ CONFIG = schemathesis.Config.from_dict(
         # express (a team name that exists, a team id of nobody, a weak new password, an operation
         # that refuses API tokens): that is a 422 with the documented error schema, not a failure.
         # The public portal routes are rate limited per address: a burst of valid requests gets 429.
-        "checks": {
-            "positive_data_acceptance": {
-                "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
-            }
-        },
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}},
     }
 )
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
 # Operations that refuse API tokens by design (422, field "authorization"); see test_authorization.py.
-SESSION_ONLY = {
-    "POST /api/v1/workspaces",
-    "POST /api/v1/invitations/accept",
-    "POST /api/v1/me/password",
-}
+SESSION_ONLY = {"POST /api/v1/workspaces", "POST /api/v1/invitations/accept", "POST /api/v1/me/password"}
 
 
 # ---------------------------------------------------------------- data the generated requests aim at
@@ -80,17 +68,10 @@ def seed_workspaces(cast) -> None:
     from accord.workspaces import services
 
     admin = cast.members["admin"]
-    teams = [
-        services.team_create(member=admin, name=f"Team {kind}", kind=kind)
-        for kind in ("product", "it", "marketing")
-    ]
+    teams = [services.team_create(member=admin, name=f"Team {kind}", kind=kind) for kind in ("product", "it", "marketing")]
     for i, team in enumerate(teams):
         services.person_create(
-            member=admin,
-            name=f"Person {i}",
-            email=f"p{i}@example.test",
-            team_ids=[team.pk],
-            skills=["python"],
+            member=admin, name=f"Person {i}", email=f"p{i}@example.test", team_ids=[team.pk], skills=["python"]
         )
         services.invitation_create(member=admin, email=f"invitee{i}@example.test")
     for role in ("viewer", "editor"):
@@ -133,18 +114,13 @@ def seed_ideas(cast) -> None:
     scorecard = services.scoring_model_create(
         member=admin, name="Scorecard", kind="weighted", criteria=IDEA_CRITERIA, is_default=True
     )
-    value_effort = services.scoring_model_create(
-        member=admin, name="Value vs effort", kind="value_effort"
-    )
+    value_effort = services.scoring_model_create(member=admin, name="Value vs effort", kind="value_effort")
     kano = services.scoring_model_create(member=admin, name="Kano", kind="kano")
     services.scoring_model_create(member=admin, name="ICE", kind="ice")  # one to delete
     team = cast.workspace.teams.order_by("pk").first()
     ideas = [
         services.idea_create(
-            member=admin,
-            title=f"Idea {i}",
-            description="Some *text*",
-            tags=["ux", f"t{i % 3}"],
+            member=admin, title=f"Idea {i}", description="Some *text*", tags=["ux", f"t{i % 3}"],
             department_id=team.pk if team else None,
         )
         for i in range(8)
@@ -152,48 +128,24 @@ def seed_ideas(cast) -> None:
     ve_criteria = list(value_effort.criteria.all())
     for i, idea in enumerate(ideas):
         services.idea_set_inputs(
-            member=admin,
-            idea_id=idea.pk,
-            model_id=scorecard.pk,
-            values={"value": 1 + i % 5, "effort": 1 + (i * 2) % 5},
+            member=admin, idea_id=idea.pk, model_id=scorecard.pk, values={"value": 1 + i % 5, "effort": 1 + (i * 2) % 5}
         )
         services.idea_set_inputs(
-            member=admin,
-            idea_id=idea.pk,
-            model_id=value_effort.pk,
-            values={c.key: c.scale_min for c in ve_criteria},
+            member=admin, idea_id=idea.pk, model_id=value_effort.pk, values={c.key: c.scale_min for c in ve_criteria}
         )
     services.kano_answer_set(
-        member=admin,
-        model_id=kano.pk,
-        idea_id=ideas[0].pk,
-        respondent="Customer",
-        functional="like",
-        dysfunctional="dislike",
+        member=admin, model_id=kano.pk, idea_id=ideas[0].pk, respondent="Customer", functional="like", dysfunctional="dislike"
     )
     moscow = services.scoring_model_create(member=admin, name="MoSCoW", kind="moscow")
     for idea, (category, effort) in zip(ideas[:3], [(4, 60), (3, 30), (1, 30)], strict=True):
         services.idea_set_inputs(
-            member=admin,
-            idea_id=idea.pk,
-            model_id=moscow.pk,
-            values={"category": category, "effort": effort},
+            member=admin, idea_id=idea.pk, model_id=moscow.pk, values={"category": category, "effort": effort}
         )
-    services.decide(
-        member=admin,
-        idea_id=ideas[-1].pk,
-        kind="park",
-        reason="Later",
-        revisit_condition="After launch",
-    )
+    services.decide(member=admin, idea_id=ideas[-1].pk, kind="park", reason="Later", revisit_condition="After launch")
     open_ideas = [i.pk for i in ideas[:-1]]
     for n in range(3):  # all ideas in each round, the admin has rated (not submitted) in each
-        scoring_round = services.round_open(
-            member=admin, model_id=scorecard.pk, title=f"Round {n}", idea_ids=open_ideas
-        )
-        services.ratings_save(
-            member=admin, round_id=scoring_round.pk, idea_id=open_ideas[0], values={"value": 3}
-        )
+        scoring_round = services.round_open(member=admin, model_id=scorecard.pk, title=f"Round {n}", idea_ids=open_ideas)
+        services.ratings_save(member=admin, round_id=scoring_round.pk, idea_id=open_ideas[0], values={"value": 3})
 
 
 def seed_roadmaps(cast) -> None:
@@ -204,34 +156,20 @@ def seed_roadmaps(cast) -> None:
 
     admin = cast.members["admin"]
     for n in range(2):
-        roadmap = services.roadmap_create(
-            member=admin, name=f"Roadmap {n}", lanes=["Build", "Ship"]
-        )
+        roadmap = services.roadmap_create(member=admin, name=f"Roadmap {n}", lanes=["Build", "Ship"])
         lane = roadmap.lanes.first()
         items = [
             services.item_create(
-                member=admin,
-                roadmap_id=roadmap.pk,
-                title=f"Item {n}.{i}",
-                lane_id=lane.pk,
-                start_date=date(2030, 1 + i, 1),
-                end_date=date(2030, 1 + i, 20),
+                member=admin, roadmap_id=roadmap.pk, title=f"Item {n}.{i}", lane_id=lane.pk,
+                start_date=date(2030, 1 + i, 1), end_date=date(2030, 1 + i, 20),
             )
             for i in range(3)
         ]
-        services.item_create(
-            member=admin, roadmap_id=roadmap.pk, title=f"Someday {n}", bucket="later"
-        )
-        services.dependency_create(
-            member=admin, predecessor_id=items[0].pk, successor_id=items[1].pk
-        )
-        services.milestone_create(
-            member=admin, name=f"GA {n}", date_=date(2030, 6, 1), roadmap_id=roadmap.pk
-        )
+        services.item_create(member=admin, roadmap_id=roadmap.pk, title=f"Someday {n}", bucket="later")
+        services.dependency_create(member=admin, predecessor_id=items[0].pk, successor_id=items[1].pk)
+        services.milestone_create(member=admin, name=f"GA {n}", date_=date(2030, 6, 1), roadmap_id=roadmap.pk)
         services.saved_view_create(member=admin, roadmap_id=roadmap.pk, name=f"View {n}")
-        services.share_link_create(
-            member=admin, name=f"Screen {n}", views=[{"roadmap": roadmap.pk}]
-        )
+        services.share_link_create(member=admin, name=f"Screen {n}", views=[{"roadmap": roadmap.pk}])
         services.calendar_feed_create(member=admin, roadmap_id=roadmap.pk)
 
 
@@ -243,19 +181,13 @@ ID_SOURCES.update(
         "model_id": lambda cast: cast.workspace.scoring_models.all(),
         "round_id": lambda cast: cast.workspace.scoring_rounds.all(),
         "roadmap_id": lambda cast: cast.workspace.roadmaps.all(),
-        "lane_id": lambda cast: apps.get_model("roadmaps.Lane").objects.filter(
-            roadmap__workspace=cast.workspace
-        ),
+        "lane_id": lambda cast: apps.get_model("roadmaps.Lane").objects.filter(roadmap__workspace=cast.workspace),
         "item_id": lambda cast: cast.workspace.roadmap_items.all(),
         "milestone_id": lambda cast: cast.workspace.milestones.all(),
         "dependency_id": lambda cast: cast.workspace.dependencies.all(),
-        "view_id": lambda cast: apps.get_model("roadmaps.SavedView").objects.filter(
-            roadmap__workspace=cast.workspace
-        ),
+        "view_id": lambda cast: apps.get_model("roadmaps.SavedView").objects.filter(roadmap__workspace=cast.workspace),
         "link_id": lambda cast: cast.workspace.share_links.all(),
-        "feed_id": lambda cast: apps.get_model("roadmaps.CalendarFeed").objects.filter(
-            roadmap__workspace=cast.workspace
-        ),
+        "feed_id": lambda cast: apps.get_model("roadmaps.CalendarFeed").objects.filter(roadmap__workspace=cast.workspace),
     }
 )
 
@@ -265,12 +197,8 @@ ID_SOURCES_BY_PATH: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("/matrix", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="value_effort"),
     ("/moscow", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="moscow"),
     ("/kano-answers", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="kano"),
-    ("/sensitivity", "model_id"): lambda cast: cast.workspace.scoring_models.filter(
-        kind="weighted"
-    ),
-    ("/scores/{model_id}", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(
-        kind="kano"
-    ),
+    ("/sensitivity", "model_id"): lambda cast: cast.workspace.scoring_models.filter(kind="weighted"),
+    ("/scores/{model_id}", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(kind="kano"),
     ("/rounds", "model_id"): lambda cast: cast.workspace.scoring_models.exclude(kind="kano"),
 }
 
@@ -298,6 +226,7 @@ VERSIONED.update(
 )
 
 
+
 # ---------------------------------------------------------------- portal
 
 
@@ -314,12 +243,8 @@ def seed_portal(cast) -> None:
         services.idea_publish(member=admin, idea_id=idea.pk)
     services.vote_member(member=cast.members["viewer"], idea_id=ideas[0].pk)
     for n in range(3):
-        services.comment_create(
-            portal=portal, idea_id=ideas[0].pk, name="Cus", email=f"c{n}@example.test", body="+1"
-        )
-        services.submission_create(
-            portal=portal, name="Cus", email=f"c{n}@example.test", title="", text="SSO please"
-        )
+        services.comment_create(portal=portal, idea_id=ideas[0].pk, name="Cus", email=f"c{n}@example.test", body="+1")
+        services.submission_create(portal=portal, name="Cus", email=f"c{n}@example.test", title="", text="SSO please")
 
 
 SEEDERS.append(seed_portal)
@@ -330,7 +255,6 @@ ID_SOURCES.update(
         "submission_id": lambda cast: cast.workspace.portal_submissions.all(),
     }
 )
-
 
 def _published(cast):
     return cast.workspace.ideas.filter(published__isnull=False)
@@ -353,28 +277,10 @@ def seed_feedback(cast) -> None:
     admin = cast.members["admin"]
     ideas = list(cast.workspace.ideas.exclude(status="merged").order_by("pk")[:2])
     for n, segment in enumerate(["enterprise", "smb", "consumer"]):
-        customer = services.customer_create(
-            member=admin,
-            name=f"Customer {n}",
-            email=f"customer{n}@example.test",
-            segment=segment,
-            revenue_weight=10 * (n + 1),
-        )
-        fb = services.feedback_create(
-            member=admin,
-            text=f"We need an export to Excel ({n}).",
-            source="support_ticket",
-            customer_id=customer.pk,
-        )
-        services.link_create(
-            member=admin,
-            feedback_id=fb.pk,
-            idea_id=ideas[n % len(ideas)].pk,
-            quote="export to Excel",
-        )
-        services.feedback_create(
-            member=admin, text=f"Dark mode please ({n}).", source="survey", customer_id=customer.pk
-        )
+        customer = services.customer_create(member=admin, name=f"Customer {n}", email=f"customer{n}@example.test", segment=segment, revenue_weight=10 * (n + 1))
+        fb = services.feedback_create(member=admin, text=f"We need an export to Excel ({n}).", source="support_ticket", customer_id=customer.pk)
+        services.link_create(member=admin, feedback_id=fb.pk, idea_id=ideas[n % len(ideas)].pk, quote="export to Excel")
+        services.feedback_create(member=admin, text=f"Dark mode please ({n}).", source="survey", customer_id=customer.pk)
 
 
 SEEDERS.append(seed_feedback)
@@ -382,9 +288,7 @@ ID_SOURCES.update(
     {
         "feedback_id": lambda cast: cast.workspace.feedback.all(),
         "customer_id": lambda cast: cast.workspace.customers.all(),
-        "feedback_link_id": lambda cast: apps.get_model("feedback.FeedbackLink").objects.filter(
-            feedback__workspace=cast.workspace
-        ),
+        "feedback_link_id": lambda cast: apps.get_model("feedback.FeedbackLink").objects.filter(feedback__workspace=cast.workspace),
     }
 )
 VERSIONED.update({"feedback_id": "feedback.Feedback", "customer_id": "feedback.Customer"})
@@ -399,12 +303,8 @@ def seed_similarity(cast) -> None:
     from accord.feedback.similarity import indexing
 
     admin = cast.members["admin"]
-    for text in (
-        "Export the roadmap to Excel, please.",
-        "Please add an Excel export of the roadmap.",
-        "We need the roadmap in Excel for the board.",
-        "Dark mode at night would be nice.",
-    ):
+    for text in ("Export the roadmap to Excel, please.", "Please add an Excel export of the roadmap.",
+                 "We need the roadmap in Excel for the board.", "Dark mode at night would be nice."):
         services.feedback_create(member=admin, text=text, source="sales_call")
     indexing.index_pending(cast.workspace.pk)  # on-commit embedding does not run inside the test
 
@@ -457,27 +357,17 @@ ID_SOURCES.update(
     {
         "goal_id": lambda cast: cast.workspace.goals.all(),
         "key_result_id": lambda cast: cast.workspace.key_results.all(),
-        "measurement_id": lambda cast: apps.get_model("goals.Measurement").objects.filter(
-            key_result__workspace=cast.workspace
-        ),
+        "measurement_id": lambda cast: apps.get_model("goals.Measurement").objects.filter(key_result__workspace=cast.workspace),
         "scoreboard_link_id": lambda cast: cast.workspace.scoreboard_links.all(),
     }
 )
 # A goal's parent is a goal (elsewhere parent_id names a roadmap item); owners are people.
 ID_SOURCES_BY_PATH.update(
     {
-        **{
-            (end, "parent_id"): lambda cast: cast.workspace.goals.all()
-            for end in ("/goals", "/goals/{goal_id}")
-        },
+        **{(end, "parent_id"): lambda cast: cast.workspace.goals.all() for end in ("/goals", "/goals/{goal_id}")},
         **{
             (end, "owner_id"): lambda cast: cast.workspace.people.all()
-            for end in (
-                "/goals",
-                "/goals/{goal_id}",
-                "/key-results",
-                "/key-results/{key_result_id}",
-            )
+            for end in ("/goals", "/goals/{goal_id}", "/key-results", "/key-results/{key_result_id}")
         },
     }
 )
@@ -518,24 +408,15 @@ ID_SOURCES.update(
     {
         "stage_id": lambda cast: cast.workspace.lifecycle_stages.all(),
         "initiative_id": lambda cast: cast.workspace.initiatives.all(),
-        "gate_criterion_id": lambda cast: apps.get_model(
-            "initiatives.GateCriterion"
-        ).objects.filter(initiative__workspace=cast.workspace),
-        "gate_signer_id": lambda cast: apps.get_model("initiatives.GateSigner").objects.filter(
-            initiative__workspace=cast.workspace
-        ),
+        "gate_criterion_id": lambda cast: apps.get_model("initiatives.GateCriterion").objects.filter(initiative__workspace=cast.workspace),
+        "gate_signer_id": lambda cast: apps.get_model("initiatives.GateSigner").objects.filter(initiative__workspace=cast.workspace),
     }
 )
 ID_ALIASES.update({"to_stage_id": "stage_id", "roadmap_item_id": "item_id"})
 ID_SOURCES_BY_PATH.update(
-    {
-        (end, "owner_id"): lambda cast: cast.workspace.people.all()
-        for end in ("/initiatives", "/initiatives/{initiative_id}")
-    }
+    {(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/initiatives", "/initiatives/{initiative_id}")}
 )
-VERSIONED.update(
-    {"stage_id": "initiatives.LifecycleStage", "initiative_id": "initiatives.Initiative"}
-)
+VERSIONED.update({"stage_id": "initiatives.LifecycleStage", "initiative_id": "initiatives.Initiative"})
 
 
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
@@ -576,17 +457,9 @@ def seeded_once(django_db_setup, module_transaction, cast_factory):
             token_hash=hash_token(TOKEN),
         )
         KNOWN_IDS.clear()
+        KNOWN_IDS.update({name: sorted(source(cast).values_list("pk", flat=True)) for name, source in ID_SOURCES.items()})
         KNOWN_IDS.update(
-            {
-                name: sorted(source(cast).values_list("pk", flat=True))
-                for name, source in ID_SOURCES.items()
-            }
-        )
-        KNOWN_IDS.update(
-            {
-                f"{end} {name}": sorted(source(cast).values_list("pk", flat=True))
-                for (end, name), source in ID_SOURCES_BY_PATH.items()
-            }
+            {f"{end} {name}": sorted(source(cast).values_list("pk", flat=True)) for (end, name), source in ID_SOURCES_BY_PATH.items()}
         )
         yield cast
         KNOWN_IDS.clear()
@@ -610,19 +483,10 @@ def _current_version(path: str, params: dict) -> int | None:
                 value = int(value)  # the coverage phase sends path ids as text
             if type(value) is not int or not 1 <= value <= MAX_ID:
                 return None
-            return (
-                apps.get_model(label)
-                .objects.filter(pk=value)
-                .values_list("version", flat=True)
-                .first()
-            )
+            return apps.get_model(label).objects.filter(pk=value).values_list("version", flat=True).first()
     if path == "/api/v1/workspaces/{slug}":
         Workspace = apps.get_model("workspaces.Workspace")
-        return (
-            Workspace.objects.filter(slug=str(params.get("slug")))
-            .values_list("version", flat=True)
-            .first()
-        )
+        return Workspace.objects.filter(slug=str(params.get("slug"))).values_list("version", flat=True).first()
     return None
 
 
@@ -643,13 +507,7 @@ def _aim_id(path: str, name: str, value, *, text: bool = False):
     invalid body, and that would hide what the rest of the body does).
     """
     known = _known(path, name)
-    if (
-        text
-        and isinstance(value, str)
-        and value.isascii()
-        and value.isdigit()
-        and 1 <= int(value) <= MAX_ID
-    ):
+    if text and isinstance(value, str) and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
         aimed = _aim_id(path, name, int(value))
         return str(aimed) if aimed != int(value) else value
     if known and type(value) is int and 1 <= value <= MAX_ID and not (text and _keep(value)):
@@ -659,12 +517,7 @@ def _aim_id(path: str, name: str, value, *, text: bool = False):
 
 def _aim_ids(path: str, name: str, values):
     known = _known(path, name)
-    if (
-        known
-        and isinstance(values, list)
-        and values
-        and all(type(i) is int and 1 <= i <= MAX_ID for i in values)
-    ):
+    if known and isinstance(values, list) and values and all(type(i) is int and 1 <= i <= MAX_ID for i in values):
         return sorted({known[i % len(known)] for i in values})
     return values
 
@@ -712,9 +565,7 @@ def aim(case) -> None:
             body["version"] = current
     email = body.get("email")
     if isinstance(email, str) and 0 < len(email) <= 254 and not _keep(email):
-        body["email"] = (
-            f"someone{zlib.crc32(email.encode('utf-8', 'surrogatepass')) % 1000}@example.test"
-        )
+        body["email"] = f"someone{zlib.crc32(email.encode('utf-8', 'surrogatepass')) % 1000}@example.test"
     case.body = body
 
 
@@ -747,9 +598,7 @@ def test_every_operation_was_exercised():
     operations = {result.ok().label for result in schema.get_all_operations()}
     missing = sorted(operations - EXERCISED.keys())
     assert not missing, f"operations schemathesis never called: {missing}"
-    never_ok = sorted(
-        op for op in operations - SESSION_ONLY if not any(200 <= s < 300 for s in EXERCISED[op])
-    )
+    never_ok = sorted(op for op in operations - SESSION_ONLY if not any(200 <= s < 300 for s in EXERCISED[op]))
     assert not never_ok, (
         f"operations that never answered 2xx, only {[dict(EXERCISED[op]) for op in never_ok]}: {never_ok}. "
         "Seed their objects (SEEDERS) and aim at them (ID_SOURCES, VERSIONED)."

@@ -19,7 +19,7 @@ def test_portfolio_shows_initiatives_by_stage_with_readiness_in_constant_queries
     editor, ws, django_assert_max_num_queries
 ):
     ws.mk("Lumen Insights 2.0", key="build", owner_id=ws.person("editor").pk)
-    url = f"/w/acme/initiatives"
+    url = "/w/acme/initiatives"
     with django_assert_max_num_queries(20) as few:
         editor.get(url)
     for n in range(8):
@@ -128,7 +128,8 @@ def test_the_idea_page_lists_its_initiatives_and_ideas_filter_by_stage(editor, w
 def test_roadmap_lanes_by_stage_in_lifecycle_order(ws):
     from datetime import date
 
-    from accord.roadmaps import extensions, selectors as rm_selectors
+    from accord.roadmaps import extensions
+    from accord.roadmaps import selectors as rm_selectors
     from accord.roadmaps import services as rm
 
     admin = ws.members["admin"]
