@@ -50,7 +50,10 @@ def load(context: dict) -> None:
     owner, workspace = context["owner"], context["workspace"]
     stages = {s.key: s for s in ensure_stages(workspace.pk)}
     people = {p.name: p for p in Person.objects.filter(workspace=workspace)}
-    members = {m.user_id: m for m in Membership.objects.filter(workspace=workspace).select_related("user", "workspace")}
+    members = {
+        m.user_id: m
+        for m in Membership.objects.filter(workspace=workspace).select_related("user", "workspace")
+    }
     ideas = {i.title: i.pk for i in Idea.objects.filter(workspace=workspace)}
     items = {i.title: i.pk for i in RoadmapItem.objects.filter(workspace=workspace)}
     goals = context.get("goals") or {}
@@ -78,6 +81,8 @@ def load(context: dict) -> None:
                     services.gate_sign(member=members[person.user_id], initiative_id=initiative.pk)
             if n + 1 < len(spec["path"]):
                 nxt = stages[spec["path"][n + 1][0]]
-                services.initiative_move(member=owner, initiative_id=initiative.pk, to_stage_id=nxt.pk, evidence=evidence)
+                services.initiative_move(
+                    member=owner, initiative_id=initiative.pk, to_stage_id=nxt.pk, evidence=evidence
+                )
         made[spec["name"]] = initiative
     context["initiatives"] = made

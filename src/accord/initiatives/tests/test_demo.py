@@ -18,7 +18,9 @@ def test_the_demo_has_two_initiatives_at_different_stages_with_gates_in_progress
     from accord.workspaces.models import Workspace
 
     workspace = Workspace.objects.get(slug=demo)
-    cards = {i.name: (c.stage.key, i) for c in selectors.portfolio(workspace=workspace) for i in c.cards}
+    cards = {
+        i.name: (c.stage.key, i) for c in selectors.portfolio(workspace=workspace) for i in c.cards
+    }
     assert set(cards) == {"Lumen Insights 2.0", "Spring campaign"}
     lumen, spring = cards["Lumen Insights 2.0"], cards["Spring campaign"]
     assert lumen[0] == "build" and spring[0] == "discovery"
