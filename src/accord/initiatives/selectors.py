@@ -92,17 +92,33 @@ def initiatives(*, workspace, kind: str | None = None, stage_id: int | None = No
 class Column:
     stage: LifecycleStage
     cards: list = field(default_factory=list)
+    count: int = 0  # every initiative in the stage (cards may show only the first of them)
 
     @property
-    def count(self) -> int:
-        return len(self.cards)
+    def hidden(self) -> int:
+        return self.count - len(self.cards)
 
 
-def portfolio(*, workspace, kind: str | None = None, q: str | None = None) -> list[Column]:
+def portfolio(
+    *,
+    workspace,
+    kind: str | None = None,
+    q: str | None = None,
+    per_stage: int | None = None,
+    expand: str | None = None,
+) -> list[Column]:
     """The initiatives by stage (every stage a column, empty ones too), each card carrying its gate's
-    readiness and its counts of linked ideas, items and goals. Seven queries, however many."""
+    readiness and its counts of linked ideas, items and goals. Seven queries, however many.
+
+    per_stage: at most that many cards per column (the count stays the whole stage's), except in
+    the column of the stage whose key is `expand`."""
     columns = {s.pk: Column(s) for s in ensure_stages(workspace.pk)}
-    rows = list(initiatives(workspace=workspace, kind=kind, q=q))
+    rows = []
+    for initiative in initiatives(workspace=workspace, kind=kind, q=q):
+        column = columns[initiative.stage_id]
+        column.count += 1
+        if per_stage is None or column.count <= per_stage or column.stage.key == expand:
+            rows.append(initiative)
     ids = [i.pk for i in rows]
     ready = readiness(ids)
     counts = {

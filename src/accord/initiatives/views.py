@@ -4,6 +4,7 @@ new-initiative form and the lifecycle settings. Thin: services write, selectors 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.core.errors import UserError
@@ -19,6 +20,7 @@ from accord.workspaces.web import workspace_page
 from . import lifecycle, selectors, services
 from .models import InitiativeKind
 
+PER_STAGE = 20  # cards per column on the portfolio; "Show all" opens the rest of a stage
 LINK_ACTIONS = {"idea": "idea", "item": "roadmap_item", "goal": "goal"}
 
 
@@ -35,9 +37,12 @@ def portfolio(request: HttpRequest, member) -> HttpResponse:
     if kind not in InitiativeKind.values:
         kind = None
     q = (request.GET.get("q") or "").strip()[:200] or None
-    columns = selectors.portfolio(workspace=member.workspace, kind=kind, q=q)
+    expand = (request.GET.get("stage") or "")[:40] or None
+    columns = selectors.portfolio(
+        workspace=member.workspace, kind=kind, q=q, per_stage=PER_STAGE, expand=expand
+    )
     return render(request, "initiatives/portfolio.html", {
-        "columns": columns, "kind": kind or "", "q": q or "", "kinds": InitiativeKind.choices,
+        "columns": columns, "kind": kind or "", "q": q or "", "kinds": InitiativeKind.choices, "expand": expand or "",
         "total": sum(c.count for c in columns),
         "can_manage": can(member, "initiative.manage"), "can_lifecycle": can(member, "lifecycle.manage"),
     })  # fmt: skip
@@ -87,7 +92,7 @@ def _page(
     ws = member.workspace_id
     return render(request, "initiatives/detail.html", {
         **data,
-        "description_html": render_markdown(initiative.description) if initiative.description else "",
+        "description_html": mark_safe(render_markdown(initiative.description)),  # noqa: S308 (sanitized)
         "errors": errors or {},
         "my_signer": my_signer,
         "can_manage": manage, "can_check": can(member, "gate.check"), "can_override": can(member, "gate.override"),
