@@ -251,15 +251,15 @@ def test_portfolio_counts_and_readiness_in_a_constant_number_of_queries(
     assert by_key["build"].cards[0].readiness.text == "3/3 criteria, 1/1 signed"
     assert by_key["discovery"].cards[0].readiness.text == "0/3 criteria, no signers"
     assert by_key["grow"].count == 5
-    assert [c.count for c in selectors.portfolio(workspace=ws.workspace, kind="campaign")] == [
-        0,
-        1,
-        0,
-        0,
-        0,
-        0,
-        0,
-    ]
+    campaigns = selectors.portfolio(workspace=ws.workspace, kind="campaign")
+    assert [c.count for c in campaigns] == [0, 1, 0, 0, 0, 0, 0]
+    capped = {c.stage.key: c for c in selectors.portfolio(workspace=ws.workspace, per_stage=2)}
+    assert (len(capped["grow"].cards), capped["grow"].count, capped["grow"].hidden) == (2, 5, 3)
+    opened = {
+        c.stage.key: c
+        for c in selectors.portfolio(workspace=ws.workspace, per_stage=2, expand="grow")
+    }
+    assert len(opened["grow"].cards) == 5
 
 
 def test_waiting_for_my_signature(ws):
