@@ -108,17 +108,19 @@ def portfolio(
     expand: str | None = None,
 ) -> list[Column]:
     """The initiatives by stage (every stage a column, empty ones too), each card carrying its gate's
-    readiness and its counts of linked ideas, items and goals. Seven queries, however many.
+    readiness and its counts of linked ideas, items and goals. Eight queries, however many.
 
     per_stage: at most that many cards per column (the count stays the whole stage's), except in
     the column of the stage whose key is `expand`."""
     columns = {s.pk: Column(s) for s in ensure_stages(workspace.pk)}
-    rows = []
-    for initiative in initiatives(workspace=workspace, kind=kind, q=q):
-        column = columns[initiative.stage_id]
+    qs = initiatives(workspace=workspace, kind=kind, q=q)
+    shown = []  # every initiative's id and stage first (cheap tuples), then the cards' rows
+    for pk, stage_id in qs.values_list("pk", "stage_id"):
+        column = columns[stage_id]
         column.count += 1
         if per_stage is None or column.count <= per_stage or column.stage.key == expand:
-            rows.append(initiative)
+            shown.append(pk)
+    rows = list(qs) if per_stage is None else list(qs.filter(pk__in=shown)) if shown else []
     ids = [i.pk for i in rows]
     ready = readiness(ids)
     counts = {

@@ -241,11 +241,11 @@ def test_portfolio_counts_and_readiness_in_a_constant_number_of_queries(
     i = ws.mk(key="build", owner_id=ws.person("editor").pk)
     _meet_gate(ws, i)
     ws.mk("Spring campaign", kind="campaign")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         columns = selectors.portfolio(workspace=ws.workspace)
     for n in range(5):
         ws.mk(f"More {n}", key="grow")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         columns = selectors.portfolio(workspace=ws.workspace)
     by_key = {c.stage.key: c for c in columns}
     assert by_key["build"].cards[0].readiness.text == "3/3 criteria, 1/1 signed"
