@@ -393,7 +393,7 @@ def seed_initiatives(cast) -> None:
             member=admin, name=f"Initiative {n}", kind=["product", "release", "campaign"][n % 3],
             stage_id=stages[n % 4].pk, owner_id=me.pk if n == 0 else None,
             idea_ids=list(cast.workspace.ideas.order_by("pk").values_list("pk", flat=True)[: 2 + n]),
-            roadmap_item_ids=list(cast.workspace.roadmap_items.values_list("pk", flat=True)),
+            roadmap_item_ids=list(cast.workspace.roadmap_items.order_by("pk").values_list("pk", flat=True))[n % 2 :: 2],
             goal_ids=list(cast.workspace.goals.order_by("pk").values_list("pk", flat=True)[:1]),
         )  # fmt: skip
         services.signer_add(member=admin, initiative_id=initiative.pk, person_id=me.pk)
