@@ -1983,6 +1983,224 @@ WATCHED.extend(
 )
 
 
+# ------------ initiatives
+# Reads need initiative.view (every member); initiatives, links, gate criteria and signers and moves
+# need initiative.manage (editors); ticking criteria gate.check (contributors up); signing needs
+# gate.sign and being asked (the builders ask every member); stages lifecycle.manage (admins).
+
+
+def _initiatives():
+    from accord.initiatives import services
+
+    return services
+
+
+def _lifecycle():
+    from accord.initiatives import lifecycle
+
+    return lifecycle
+
+
+def _stage_of(member, key):
+    from accord.initiatives.lifecycle import ensure_stages
+
+    return next(s for s in ensure_stages(member.workspace_id) if s.key == key)
+
+
+def _initiative(cast, name="Lumen 2.0", member=None, key="discovery"):
+    member = member or _admin(cast)
+    return _initiatives().initiative_create(member=member, name=name, stage_id=_stage_of(member, key).pk)
+
+
+def _own_person(member):
+    from accord.initiatives.services import person_of
+
+    return person_of(member)
+
+
+def _asked_everyone(cast, sign=False):
+    initiative = _initiative(cast)
+    for role in MEMBER_ROLES:
+        signer = _initiatives().signer_add(member=_admin(cast), initiative_id=initiative.pk, person_id=_own_person(cast.members[role]).pk)
+        if sign:
+            _initiatives().gate_sign(member=cast.members[role], initiative_id=initiative.pk)
+    return initiative, signer
+
+
+def _gate_criterion(cast, member=None, met=False):
+    member = member or _admin(cast)
+    initiative = _initiative(cast, member=member)
+    criterion = initiative.criteria.first()
+    if met:
+        _initiatives().criterion_check(member=member, criterion_id=criterion.pk)
+    return criterion
+
+
+def _gate_signer(cast, member=None):
+    member = member or _admin(cast)
+    initiative = _initiative(cast, member=member)
+    return _initiatives().signer_add(member=member, initiative_id=initiative.pk, person_id=_own_person(member).pk)
+
+
+def _spare_stage(cast, member=None):
+    member = member or _admin(cast)
+    return _lifecycle().stage_create(member=member, name="Spare stage")
+
+
+def _linked_initiative(cast, link):
+    initiative = _initiative(cast)
+    other = {"idea": lambda: _idea(cast, "Grouped idea"), "roadmap_item": lambda: _rm_item(cast, title="Grouped item"),
+             "goal": lambda: _goal(cast, "Grouped goal")}[link]()  # fmt: skip
+    _initiatives().initiative_link(member=_admin(cast), initiative_id=initiative.pk, link=link, object_id=other.pk)
+    return initiative, other
+
+
+def b_initiative(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk})
+
+
+def b_initiative_patch(cast):
+    initiative = _initiative(cast)
+    return Req(params={"initiative_id": initiative.pk}, body={"version": initiative.version, "name": "Lumen 2.1"})
+
+
+def b_initiative_list(cast):
+    _initiative(cast)
+    return Req(query={"kind": "product", "limit": 10})
+
+
+def b_stage(cast):
+    return Req(params={"stage_id": _spare_stage(cast).pk})
+
+
+def b_stage_patch(cast):
+    stage = _spare_stage(cast)
+    return Req(params={"stage_id": stage.pk}, body={"version": stage.version, "name": "Beta", "criteria": ["Ten users"]})
+
+
+def b_move(cast):
+    initiative = _initiative(cast, key="build")
+    return Req(params={"initiative_id": initiative.pk}, body={"to_stage_id": _stage_of(_admin(cast), "discovery").pk})
+
+
+def b_link(link, field):
+    def build(cast):
+        other = {"idea": lambda: _idea(cast, "To group"), "item": lambda: _rm_item(cast, title="To group"),
+                 "goal": lambda: _goal(cast, "To group")}[link]()  # fmt: skip
+        return Req(params={"initiative_id": _initiative(cast).pk}, body={field: other.pk})
+
+    return build
+
+
+def b_unlink(link, param):
+    def build(cast):
+        initiative, other = _linked_initiative(cast, link)
+        return Req(params={"initiative_id": initiative.pk, param: other.pk})
+
+    return build
+
+
+def b_criterion_add(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk}, body={"text": "Legal review done"})
+
+
+def b_gate_criterion(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk})
+
+
+def b_gate_criterion_patch(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk}, body={"text": "Reworded"})
+
+
+def b_check(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk}, body={"evidence": "https://wiki.example/x"})
+
+
+def b_uncheck(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast, met=True).pk})
+
+
+def b_signer_add(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk}, body={"person_id": _person(cast).pk})
+
+
+def b_gate_signer(cast):
+    return Req(params={"gate_signer_id": _gate_signer(cast).pk})
+
+
+def b_sign(cast):
+    return Req(params={"initiative_id": _asked_everyone(cast)[0].pk}, body={"comment": "Go"})
+
+
+def b_unsign(cast):
+    return Req(params={"initiative_id": _asked_everyone(cast, sign=True)[0].pk})
+
+
+I_WS = f"{WS}/initiatives/{{initiative_id}}"
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/lifecycle-stages"): Row(read()),
+        ("POST", f"{WS}/lifecycle-stages"): Row(admin_only(201), lambda cast: Req(body={"name": "Beta", "color": "#0369a1"})),
+        ("PATCH", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(200), b_stage_patch),
+        ("DELETE", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(204), b_stage),
+        ("GET", f"{WS}/initiatives"): Row(read(), b_initiative_list),
+        ("POST", f"{WS}/initiatives"): Row(editor_up(201), lambda cast: Req(body={"name": "Spring campaign", "kind": "campaign"})),
+        ("GET", f"{WS}/initiative-portfolio"): Row(read(), b_initiative_list),
+        ("GET", I_WS): Row(read(), b_initiative),
+        ("PATCH", I_WS): Row(editor_up(200), b_initiative_patch),
+        ("DELETE", I_WS): Row(editor_up(204), b_initiative),
+        ("POST", f"{I_WS}/move"): Row(editor_up(200), b_move),
+        ("POST", f"{I_WS}/ideas"): Row(editor_up(201), b_link("idea", "idea_id")),
+        ("DELETE", f"{I_WS}/ideas/{{idea_id}}"): Row(editor_up(204), b_unlink("idea", "idea_id")),
+        ("POST", f"{I_WS}/items"): Row(editor_up(201), b_link("item", "item_id")),
+        ("DELETE", f"{I_WS}/items/{{item_id}}"): Row(editor_up(204), b_unlink("roadmap_item", "item_id")),
+        ("POST", f"{I_WS}/goals"): Row(editor_up(201), b_link("goal", "goal_id")),
+        ("DELETE", f"{I_WS}/goals/{{goal_id}}"): Row(editor_up(204), b_unlink("goal", "goal_id")),
+        ("POST", f"{I_WS}/gate/criteria"): Row(editor_up(201), b_criterion_add),
+        ("PATCH", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(200), b_gate_criterion_patch),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(204), b_gate_criterion),
+        ("POST", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_check),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_uncheck),
+        ("POST", f"{I_WS}/gate/signers"): Row(editor_up(201), b_signer_add),
+        ("DELETE", f"{WS}/gate-signers/{{gate_signer_id}}"): Row(editor_up(204), b_gate_signer),
+        ("POST", f"{I_WS}/gate/signature"): Row(read(201), b_sign),
+        ("DELETE", f"{I_WS}/gate/signature"): Row(read(200), b_unsign),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "stage_id": lambda cast: _spare_stage(cast, member=cast.outsider).pk,
+        "initiative_id": lambda cast: _initiative(cast, "Other initiative", member=cast.outsider).pk,
+        "gate_criterion_id": lambda cast: _gate_criterion(cast, member=cast.outsider).pk,
+        "gate_signer_id": lambda cast: _gate_signer(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES[f"{WS}/initiatives"] = lambda ws: set(ws.initiatives.filter(archived_at__isnull=True).values_list("pk", flat=True))
+
+
+def _populate_initiatives(cast):
+    """An initiative with a signer in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _gate_signer(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("initiatives.LifecycleStage", ["workspace_id", "key", "name", "color", "position", "version"]),
+        ("initiatives.StageCriterion", ["stage_id", "text", "position"]),
+        ("initiatives.Initiative", ["workspace_id", "name", "kind", "stage_id", "owner_id", "archived_at", "version"]),
+        ("initiatives.Initiative_ideas", ["initiative_id", "idea_id"]),
+        ("initiatives.Initiative_roadmap_items", ["initiative_id", "roadmapitem_id"]),
+        ("initiatives.Initiative_goals", ["initiative_id", "goal_id"]),
+        ("initiatives.StageChange", ["initiative_id", "from_stage_id", "to_stage_id", "override_reason"]),
+        ("initiatives.GateCriterion", ["initiative_id", "stage_id", "text", "met_at", "evidence"]),
+        ("initiatives.GateSigner", ["initiative_id", "stage_id", "person_id", "signed_at", "own_gate"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -2292,6 +2510,7 @@ def _populate(cast):
     _populate_capacity(cast)
     _populate_portal(cast)
     _populate_playbooks(cast)
+    _populate_initiatives(cast)
 
 
 def test_every_list_has_a_scope(client):

@@ -562,6 +562,51 @@ ID_SOURCES_BY_PATH.update({(end, "owner_id"): lambda cast: cast.workspace.people
 VERSIONED.update({"action_item_id": "playbooks.ActionItem", "playbook_id": "playbooks.Playbook", "postmortem_id": "playbooks.PostMortem"})
 
 
+# ---------------------------------------------------------------- initiatives
+
+
+def seed_initiatives(cast) -> None:
+    """Initiatives in "acme" at several stages with ideas, items and goals; the admin asked to sign
+    some gates (one signed), criteria met and not, and spare stages no initiative uses."""
+    from accord.initiatives import lifecycle, services
+    from accord.workspaces.models import Person
+
+    admin = cast.members["admin"]
+    stages = lifecycle.ensure_stages(cast.workspace.pk)
+    me = Person.objects.get(workspace=cast.workspace, user=admin.user)
+    for n in range(3):
+        lifecycle.stage_create(member=admin, name=f"Spare {n}", criteria=["Spare check"])
+    for n in range(6):
+        initiative = services.initiative_create(
+            member=admin, name=f"Initiative {n}", kind=["product", "release", "campaign"][n % 3],
+            stage_id=stages[n % 4].pk, owner_id=me.pk if n == 0 else None,
+            idea_ids=list(cast.workspace.ideas.order_by("pk").values_list("pk", flat=True)[: 2 + n]),
+            roadmap_item_ids=list(cast.workspace.roadmap_items.order_by("pk").values_list("pk", flat=True))[n % 2 :: 2],
+            goal_ids=list(cast.workspace.goals.order_by("pk").values_list("pk", flat=True)[:1]),
+        )  # fmt: skip
+        services.signer_add(member=admin, initiative_id=initiative.pk, person_id=me.pk)
+        if n % 2:
+            services.gate_sign(member=admin, initiative_id=initiative.pk)
+        for criterion in initiative.criteria.all() if n % 2 == 0 else []:
+            services.criterion_check(member=admin, criterion_id=criterion.pk)
+
+
+SEEDERS.append(seed_initiatives)
+ID_SOURCES.update(
+    {
+        "stage_id": lambda cast: cast.workspace.lifecycle_stages.all(),
+        "initiative_id": lambda cast: cast.workspace.initiatives.all(),
+        "gate_criterion_id": lambda cast: apps.get_model("initiatives.GateCriterion").objects.filter(initiative__workspace=cast.workspace),
+        "gate_signer_id": lambda cast: apps.get_model("initiatives.GateSigner").objects.filter(initiative__workspace=cast.workspace),
+    }
+)
+ID_ALIASES.update({"to_stage_id": "stage_id", "roadmap_item_id": "item_id"})
+ID_SOURCES_BY_PATH.update(
+    {(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/initiatives", "/initiatives/{initiative_id}")}
+)
+VERSIONED.update({"stage_id": "initiatives.LifecycleStage", "initiative_id": "initiatives.Initiative"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

@@ -27,6 +27,7 @@ FIGURE_MODULES = [
     "accord.bench.glossary",
     "accord.bench.roles",
     "accord.bench.capacity",
+    "accord.bench.initiatives",
 ]
 UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%"}
 

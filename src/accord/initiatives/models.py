@@ -11,6 +11,7 @@ class InitiativeKind(models.TextChoices):
 
 
 # The lifecycle a new workspace starts with (editable per workspace): (key, name, colour).
+# Each stage's default exit criteria (its gate's template) are in DEFAULT_CRITERIA below.
 DEFAULT_STAGES = [
     ("strategy", "Strategy and vision", "#6d28d9"),
     ("discovery", "Discovery", "#0369a1"),
@@ -112,3 +113,96 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+# The exit criteria each default stage starts with (the gate template; editable per workspace and,
+# once copied onto an initiative, per initiative).
+DEFAULT_CRITERIA = {
+    "strategy": [
+        "Problem, target customers and the why are written down",
+        "Vision and measures of success agreed",
+        "Fit with company goals checked",
+    ],
+    "discovery": [
+        "Customer problem validated with at least five customers",
+        "Solution options compared and one chosen",
+        "Business case reviewed by product and marketing",
+    ],
+    "build": [
+        "Scope of the release frozen",
+        "Quality, security and operations checks passed",
+        "Marketing briefed: why, unique selling proposition, differentiators, pitch",
+    ],
+    "launch": [
+        "Launch plan and positioning approved",
+        "Sales and support enabled",
+        "Released to customers",
+    ],
+    "grow": ["Adoption targets met", "Pricing and packaging reviewed"],
+    "mature": ["Cost to serve reviewed", "Successor or sunset decided"],
+    "retire": ["Customers migrated or told", "Systems switched off"],
+}
+
+
+class StageCriterion(models.Model):
+    """One exit criterion of a stage's gate template: copied onto an initiative when it enters the
+    stage (changing the template later changes no initiative's gate)."""
+
+    stage = models.ForeignKey(LifecycleStage, on_delete=models.CASCADE, related_name="criteria")
+    text = models.CharField(max_length=300)
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GateCriterion(models.Model):
+    """An exit criterion of one initiative's gate for one stage: met (by whom, when) or not."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="criteria")
+    stage = models.ForeignKey(LifecycleStage, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    position = models.IntegerField(default=0)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evidence = models.CharField(max_length=500, blank=True, help_text="A link or a sentence.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["initiative", "stage"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GateSigner(models.Model):
+    """Someone who must sign an initiative's gate for one stage, and their signature."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="signers")
+    stage = models.ForeignKey(LifecycleStage, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "workspaces.Person", on_delete=models.CASCADE, related_name="gate_signatures"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.CharField(max_length=500, blank=True)
+    # The initiative's owner signed their own gate: kept so that conflict checks can flag it.
+    own_gate = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "stage", "person"], name="gate_signer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.initiative}"

@@ -27,6 +27,9 @@ class LaneSource:
     title: str  # the heading of the lanes column, e.g. "Goals"
     none_label: str  # the lane of the items that belong to none, e.g. "No goal"
     keys: Callable[[list[int]], dict[int, list[tuple[str, str]]]]
+    # Optional: the lanes' order (lane key -> rank, one query), e.g. the lifecycle's stage order;
+    # by default lanes are sorted by name.
+    rank: Callable[[list[str]], dict[str, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,10 @@ def group(source: LaneSource, items: list, make_row) -> list:
             if key not in rows:
                 rows[key] = make_row(key, name)
             rows[key].items.append(it)
-    return sorted(rows.values(), key=lambda r: (r.key == none_key, r.name.lower()))
+    ranks = source.rank([k for k in rows if k != none_key]) if source.rank else {}
+    return sorted(
+        rows.values(), key=lambda r: (r.key == none_key, ranks.get(r.key, 0), r.name.lower())
+    )
 
 
 def flags_for(workspace_id: int, item_ids: list[int]) -> dict[int, list[str]]:

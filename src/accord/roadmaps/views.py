@@ -333,7 +333,7 @@ def _lane_rows(rm: Roadmap, rows: list[Row], lanes: list[Lane]) -> list[selector
     source = extensions.LANE_SOURCES.get(rm.lane_mode)
     if source is not None:
         return extensions.group(source, rows, lambda key, name: LaneRow(key, name, None, []))
-    if rm.lane_mode in (LaneMode.CUSTOM, LaneMode.GOAL):  # GOAL without its source: custom lanes
+    if rm.lane_mode in (LaneMode.CUSTOM, LaneMode.GOAL, LaneMode.STAGE):  # without its source: custom lanes
         portfolio = rm.kind == RoadmapKind.PORTFOLIO
         out = [
             LaneRow(

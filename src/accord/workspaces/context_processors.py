@@ -28,6 +28,9 @@ _SECTIONS = {
     "playbooks": "playbooks", "playbook_new": "playbooks", "playbook": "playbooks", "playbook_edit": "playbooks",
     "playbook_diff": "playbooks", "playbook_run": "playbooks",
     "postmortems": "postmortems", "postmortem_new": "postmortems", "postmortem": "postmortems",
+    # Launch: initiatives (the portfolio, an initiative, the lifecycle).
+    "initiatives": "initiatives", "initiative": "initiatives", "initiative_new": "initiatives",
+    "lifecycle": "initiatives",
 }
 
 
