@@ -17,7 +17,7 @@ from accord.workspaces.models import Person
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
-from . import lifecycle, selectors, services
+from . import lifecycle, panels, selectors, services
 from .models import InitiativeKind
 
 PER_STAGE = 20  # cards per column on the portfolio; "Show all" opens the rest of a stage
@@ -94,6 +94,7 @@ def _page(
         **data,
         "description_html": mark_safe(render_markdown(initiative.description)),  # noqa: S308 (sanitized)
         "errors": errors or {},
+        "panels": panels.render_panels(request, member, initiative),
         "my_signer": my_signer,
         "can_manage": manage, "can_check": can(member, "gate.check"), "can_override": can(member, "gate.override"),
         "kinds": InitiativeKind.choices,

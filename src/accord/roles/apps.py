@@ -6,6 +6,7 @@ class RolesConfig(AppConfig):
     label = "roles"
 
     def ready(self) -> None:
-        from . import history, permissions  # noqa: F401  (permission rows)
+        from . import history, panels, permissions  # noqa: F401  (permission rows)
 
         history.register()  # how roles, assignments, activities and RACI cells read in the history
+        panels.register()  # the RACI checks on the initiative's page

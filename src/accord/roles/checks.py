@@ -70,6 +70,8 @@ class Matrix:
         default_factory=dict
     )  # person -> R/A on other active initiatives
     threshold: int = 12
+    # (person, stage) of the initiative's gate signers who own it (initiatives.selectors.self_approvals)
+    gate_self_signers: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,13 @@ def run(m: Matrix) -> list[Check]:
                     out.append(Check("self_approval", f"{name} approves the gate “{a.name}” of work they are Responsible for.",
                                      "Give the gate's A to someone who did not do the stage's work.",
                                      activity_id=a.id, person_id=pid))  # fmt: skip
+
+    # The initiative's own gates (initiatives: the people asked to sign a stage's exit).
+    for pid, stage_id in m.gate_self_signers:
+        name = m.people[pid].name if pid in m.people else "someone"
+        stage = m.stages[stage_id].name if stage_id in m.stages else "a stage"
+        out.append(Check("self_approval", f"{name} owns the initiative and is asked to sign its {stage} gate.",
+                         "Ask someone other than the initiative's owner to sign the gate.", person_id=pid))  # fmt: skip
 
     # Conflicts of interest: one person holding both roles of a declared pair.
     roles_of: dict[int, set[int]] = defaultdict(set)

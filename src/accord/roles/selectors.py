@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count
 
+from accord.initiatives import selectors as initiative_selectors
 from accord.initiatives.models import Initiative, LifecycleStage
 from accord.workspaces.models import Person, Workspace
 
@@ -151,6 +152,8 @@ def matrix(*, initiative: Initiative) -> Loaded:
         owner_id=initiative.owner_id,
         load_elsewhere=elsewhere,
         threshold=settings.load_threshold,
+        gate_self_signers=[(a.person_id, a.stage_id) for a in initiative_selectors.self_approvals(
+            workspace_id=ws, initiative_ids=[initiative.pk])],
     )
     here = checks.load_here(m)
     load = {pid: elsewhere.get(pid, 0) + here.get(pid, 0) for pid in set(elsewhere) | set(here)}
@@ -159,6 +162,11 @@ def matrix(*, initiative: Initiative) -> Loaded:
 
 def run_checks(loaded: Loaded) -> list[checks.Check]:
     return checks.run(loaded.matrix)
+
+
+def check_rows(loaded: Loaded) -> list[dict]:
+    """The checks as the pages show them: each with its title."""
+    return [{**c.as_dict(), "title": checks.TITLES[c.code]} for c in run_checks(loaded)]
 
 
 def suggestions(loaded: Loaded, activity_id: int, limit: int = 5) -> list[suggest.Suggestion]:

@@ -16,7 +16,6 @@ from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
 from . import interaction_map, selectors, services
-from .checks import TITLES
 from .models import RaciValue
 
 # ---------------------------------------------------------------- role definitions
@@ -117,7 +116,7 @@ def _extra_columns(request, loaded) -> list[dict]:
 
 
 def _check_rows(loaded) -> list[dict]:
-    return [{**c.as_dict(), "title": TITLES[c.code]} for c in selectors.run_checks(loaded)]
+    return selectors.check_rows(loaded)
 
 
 def _grid_context(request, member, loaded) -> dict:
