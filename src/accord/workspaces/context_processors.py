@@ -17,6 +17,9 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Launch: launches, a launch's page and positioning, the launch calendar.
+    "launches": "launches", "launch_new": "launches", "launch": "launches", "launch_positioning": "launches",
+    "launch_calendar": "launches",
 }
 
 
