@@ -5,7 +5,7 @@ Thin: the services write and check permissions, the selectors read; reads check 
 """
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -364,7 +364,7 @@ def _detail(member, launch_id: int) -> dict:
 
 @router.get(f"{WS}/launches", response=responses(200, Page[LaunchOut]), summary="Launches, by launch date, with readiness and slips")
 def list_launches(
-    request: HttpRequest, slug: str, page: Query[PageParams], tier: TierNumber | None = None,
+    request: HttpRequest, slug: str, page: Query[PageParams], tier: Annotated[int, Field(ge=1, le=3)] | None = None,
     start: DateIn | None = None, end: DateIn | None = None,
 ):  # fmt: skip
     member = _viewer(request, slug)

@@ -58,7 +58,7 @@ def launch_list(request: HttpRequest, member) -> HttpResponse:
 @workspace_page("launch.manage")
 @require_http_methods(["GET", "POST"])
 def launch_new(request: HttpRequest, member) -> HttpResponse:
-    errors, values = {}, {}
+    errors, values, general = {}, {}, ""
     if request.method == "POST":
         values = request.POST
         try:
@@ -76,16 +76,15 @@ def launch_new(request: HttpRequest, member) -> HttpResponse:
             )
         except UserError as exc:
             errors = field_errors(exc)
+            general = exc.detail
         else:
             messages.success(request, f"Launch “{launch.name}” planned, with its checklist.")
             return redirect("launch", member.workspace.slug, launch.pk)
-        if errors.get("release_item_id") is None and not values.get("release_item_id"):
-            errors.setdefault("release_item_id", ["Choose the release."])
     return render(
         request,
         "launches/new.html",
         {
-            "errors": errors, "values": values, "tiers": Tier.choices,
+            "errors": errors, "general": general, "values": values, "tiers": Tier.choices,
             "releases": [i for i in _items(member.workspace, RoadmapKind.PRODUCT) if i.end_date],
             "campaign_items": _items(member.workspace, RoadmapKind.MARKETING),
             "chosen_campaigns": values.getlist("campaign_item_ids") if values else [],
@@ -96,12 +95,12 @@ def launch_new(request: HttpRequest, member) -> HttpResponse:
     )
 
 
-def _page(request, member, launch_id: int, template: str, extra: dict | None = None, errors=None, status=200):
+def _page(request, member, launch_id: int, template: str, extra: dict | None = None, errors=None, status=200, detail_text=""):
     detail = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
     if detail is None:
         raise Http404("No such launch in this workspace.")
     context = {**_perms(member), "d": detail, "launch": detail.view.launch, "v": detail.view,
-               "errors": errors or {}, "values": request.POST if errors else {}, "statuses": TaskStatus.choices,
+               "errors": errors or {}, "error_text": detail_text, "values": request.POST if errors else {}, "statuses": TaskStatus.choices,
                "people": _people(member.workspace), "departments": Department.choices, **(extra or {})}  # fmt: skip
     return render(request, template, context, status=status)
 
@@ -210,9 +209,10 @@ def launch_action(request: HttpRequest, member, launch_id: int, action: str) -> 
     except UserError as exc:
         errors = field_errors(exc)
         if action in POSITIONING_ACTIONS:
-            return _page(request, member, launch_id, "launches/positioning.html",
-                         {"labels": selectors.POSITIONING_LABELS, "numbers": []}, errors=errors, status=422)  # fmt: skip
-        return _page(request, member, launch_id, "launches/detail.html", _map_choices(member), errors=errors, status=422)
+            return _page(request, member, launch_id, "launches/positioning.html", {"labels": selectors.POSITIONING_LABELS,
+                         "numbers": []}, errors=errors, status=422, detail_text=exc.detail)  # fmt: skip
+        return _page(request, member, launch_id, "launches/detail.html", _map_choices(member), errors=errors,
+                     status=422, detail_text=exc.detail)  # fmt: skip
     messages.success(request, done)
     target = "launch_positioning" if action in POSITIONING_ACTIONS else "launch"
     anchor = {"task-status": "#checklist", "add-task": "#checklist", "generate": "#checklist"}.get(action, "")
