@@ -32,7 +32,9 @@ router = Router(auth=API_AUTH, tags=["launches"])
 
 WS = "/workspaces/{slug}"
 TierNumber = Literal[1, 2, 3]
-TeamKindOrEmpty = Literal["", "product", "marketing", "it", "sales", "support", "design", "analytics", "custom"]
+TeamKindOrEmpty = Literal[
+    "", "product", "marketing", "it", "sales", "support", "design", "analytics", "custom"
+]
 
 
 def _viewer(request: HttpRequest, slug: str):
@@ -64,8 +66,12 @@ class ReadinessOut(Schema):
 class SlipOut(Schema):
     days: int = Field(description="How many days the release now ends after the launch date.")
     release_end: date
-    tasks_after_launch: list[int] = Field(description="Open tasks that, moved by the slip, fall after the launch date.")
-    campaigns_early: list[int] = Field(description="Campaign items that start before the release now ends.")
+    tasks_after_launch: list[int] = Field(
+        description="Open tasks that, moved by the slip, fall after the launch date."
+    )
+    campaigns_early: list[int] = Field(
+        description="Campaign items that start before the release now ends."
+    )
 
 
 class LaunchOut(Schema):
@@ -130,7 +136,9 @@ class TaskOut(Schema):
     status: TaskStatus
     blocked_reason: str
     overdue: bool
-    projected_due_date: date | None = Field(description="When the release slipped: the due date moved by the slip.")
+    projected_due_date: date | None = Field(
+        description="When the release slipped: the due date moved by the slip."
+    )
     after_launch: bool = Field(description="The moved due date falls after the launch date.")
     version: int
 
@@ -144,7 +152,9 @@ class LaunchDetailOut(LaunchOut):
     description: str
     campaign_links: list[CampaignOut]
     positioning: PositioningOut | None = Field(description="The current (latest) version.")
-    review: dict[str, ApprovalOut | None] = Field(description="The current version's approval per department.")
+    review: dict[str, ApprovalOut | None] = Field(
+        description="The current version's approval per department."
+    )
     approved: bool
     brand_attributes: list[AttributeOut]
     funnel_stages: list[StageOut]
@@ -155,20 +165,33 @@ class LaunchDetailOut(LaunchOut):
 class LaunchIn(Schema):
     model_config = {
         "json_schema_extra": {
-            "examples": [{"name": "Reporting 2.0 launch", "release_item_id": 1, "tier": 1, "launch_date": "2031-01-15"}]
+            "examples": [
+                {
+                    "name": "Reporting 2.0 launch",
+                    "release_item_id": 1,
+                    "tier": 1,
+                    "launch_date": "2031-01-15",
+                }
+            ]
         }
     }
 
     name: str = Field(min_length=1, max_length=200)
     release_item_id: BodyId = Field(description="An item of a product roadmap, with dates.")
-    launch_date: DateIn | None = Field(None, description="On or after the release's end (default: that day).")
+    launch_date: DateIn | None = Field(
+        None, description="On or after the release's end (default: that day)."
+    )
     window_end: DateIn | None = Field(None, description="The launch window's last day.")
     tier: TierNumber = 2
-    campaign_item_ids: list[BodyId] = Field(default_factory=list, max_length=200, description="Items of marketing roadmaps.")
+    campaign_item_ids: list[BodyId] = Field(
+        default_factory=list, max_length=200, description="Items of marketing roadmaps."
+    )
     initiative_id: BodyId | None = None
     owner_id: BodyId | None = Field(None, description="A person of the workspace.")
     description: str = Field("", max_length=20000)
-    template_id: BodyId | None = Field(None, description="The checklist template (default: the tier's).")
+    template_id: BodyId | None = Field(
+        None, description="The checklist template (default: the tier's)."
+    )
     checklist: bool = Field(True, description="Generate the checklist from the template.")
 
 
@@ -188,7 +211,13 @@ class LaunchPatch(PatchSchema):
 class PositioningIn(Schema):
     model_config = {
         "json_schema_extra": {
-            "examples": [{"problem": "Board packs take days", "audience": "Finance leads", "usp": "Board-ready in one click"}]
+            "examples": [
+                {
+                    "problem": "Board packs take days",
+                    "audience": "Finance leads",
+                    "usp": "Board-ready in one click",
+                }
+            ]
         }
     }
 
@@ -199,7 +228,9 @@ class PositioningIn(Schema):
     pitch: str = Field("", max_length=5000, description="What a sales rep says.")
     proof_points: str = Field("", max_length=5000, description="One per line.")
     note: str = Field("", max_length=300, description="What changed.")
-    based_on: BodyInt | None = Field(None, description="The version number edited; 409 if a newer one exists.")
+    based_on: BodyInt | None = Field(
+        None, description="The version number edited; 409 if a newer one exists."
+    )
 
 
 class ApprovalIn(Schema):
@@ -253,7 +284,9 @@ class TaskPatch(PatchSchema):
 
 
 class ChecklistIn(Schema):
-    template_id: BodyId | None = Field(None, description="Default: the template of the launch's tier.")
+    template_id: BodyId | None = Field(
+        None, description="Default: the template of the launch's tier."
+    )
 
 
 class TemplateTaskIO(Schema):
@@ -317,7 +350,12 @@ def _launch(v: selectors.LaunchView) -> dict:
 
 
 def _approval(a) -> dict:
-    return {"department": a.department, "by": a.by.email if a.by else "someone", "at": a.at.isoformat(), "comment": a.comment}
+    return {
+        "department": a.department,
+        "by": a.by.email if a.by else "someone",
+        "at": a.at.isoformat(),
+        "comment": a.comment,
+    }
 
 
 def _positioning(p) -> dict:
@@ -338,22 +376,35 @@ def _task(v: selectors.TaskView) -> dict:
 
 
 def _detail(member, launch_id: int) -> dict:
-    d = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
+    d = selectors.launch_detail(
+        workspace=member.workspace, launch_id=launch_id, today=timezone.localdate()
+    )
     if d is None:
         raise NotFound("No such launch in this workspace.")
     return {
         **_launch(d.view),
         "description": d.view.launch.description,
-        "campaign_links": [{**_item(c.item), "linked": c.linked, "starts_before_release": c.early} for c in d.campaigns],
+        "campaign_links": [
+            {**_item(c.item), "linked": c.linked, "starts_before_release": c.early}
+            for c in d.campaigns
+        ],
         "positioning": _positioning(d.current) if d.current else None,
         "review": {k: _approval(a) if a else None for k, a in d.review.items()},
         "approved": d.approved,
         "brand_attributes": [
-            {"id": a.attribute.pk, "name": a.attribute.name, "items": [_item(i) for i in a.items],
-             "idea_ids": [i.pk for i in a.ideas], "gap": a.gap}
+            {
+                "id": a.attribute.pk,
+                "name": a.attribute.name,
+                "items": [_item(i) for i in a.items],
+                "idea_ids": [i.pk for i in a.ideas],
+                "gap": a.gap,
+            }
             for a in d.attributes
-        ],  # fmt: skip
-        "funnel_stages": [{"id": s.stage.pk, "name": s.stage.name, "flows": s.stage.flows, "gap": s.gap} for s in d.stages],
+        ],
+        "funnel_stages": [
+            {"id": s.stage.pk, "name": s.stage.name, "flows": s.stage.flows, "gap": s.gap}
+            for s in d.stages
+        ],
         "gaps": d.gaps,
         "tasks": [_task(t) for t in d.view.tasks],
     }
@@ -362,39 +413,66 @@ def _detail(member, launch_id: int) -> dict:
 # ---------------------------------------------------------------- launches
 
 
-@router.get(f"{WS}/launches", response=responses(200, Page[LaunchOut]), summary="Launches, by launch date, with readiness and slips")
+@router.get(
+    f"{WS}/launches",
+    response=responses(200, Page[LaunchOut]),
+    summary="Launches, by launch date, with readiness and slips",
+)
 def list_launches(
     request: HttpRequest, slug: str, page: Query[PageParams], tier: Annotated[int, Field(ge=1, le=3)] | None = None,
     start: DateIn | None = None, end: DateIn | None = None,
 ):  # fmt: skip
     member = _viewer(request, slug)
-    views = selectors.launch_views(workspace=member.workspace, today=timezone.localdate(), start=start, end=end)
+    views = selectors.launch_views(
+        workspace=member.workspace, today=timezone.localdate(), start=start, end=end
+    )
     if tier is not None:
         views = [v for v in views if v.launch.tier == tier]
     items = views[page.offset : page.offset + page.limit]
-    return {"items": [_launch(v) for v in items], "count": len(views), "limit": page.limit, "offset": page.offset}
+    return {
+        "items": [_launch(v) for v in items],
+        "count": len(views),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
-@router.post(f"{WS}/launches", response=responses(201, LaunchDetailOut), summary="Plan a launch of a release (the checklist is generated)")
+@router.post(
+    f"{WS}/launches",
+    response=responses(201, LaunchDetailOut),
+    summary="Plan a launch of a release (the checklist is generated)",
+)
 def create_launch(request: HttpRequest, slug: str, data: LaunchIn):
     member = member_for(request, slug)
     launch = services.launch_create(member=member, **data.dict())
     return Status(201, _detail(member, launch.pk))
 
 
-@router.get(f"{WS}/launches/{{launch_id}}", response=responses(200, LaunchDetailOut), summary="A launch with positioning, maps, gaps and checklist")
+@router.get(
+    f"{WS}/launches/{{launch_id}}",
+    response=responses(200, LaunchDetailOut),
+    summary="A launch with positioning, maps, gaps and checklist",
+)
 def get_launch(request: HttpRequest, slug: str, launch_id: Id):
     return _detail(_viewer(request, slug), launch_id)
 
 
-@router.patch(f"{WS}/launches/{{launch_id}}", response=responses(200, LaunchDetailOut), summary="Change a launch")
+@router.patch(
+    f"{WS}/launches/{{launch_id}}",
+    response=responses(200, LaunchDetailOut),
+    summary="Change a launch",
+)
 def update_launch(request: HttpRequest, slug: str, launch_id: Id, data: LaunchPatch):
     member = member_for(request, slug)
     services.launch_update(member=member, launch_id=launch_id, **data.dict(exclude_unset=True))
     return _detail(member, launch_id)
 
 
-@router.delete(f"{WS}/launches/{{launch_id}}", response=responses(204), summary="Delete a launch (its roadmap items stay)")
+@router.delete(
+    f"{WS}/launches/{{launch_id}}",
+    response=responses(204),
+    summary="Delete a launch (its roadmap items stay)",
+)
 def delete_launch(request: HttpRequest, slug: str, launch_id: Id):
     services.launch_delete(member=member_for(request, slug), launch_id=launch_id)
     return Status(204, None)
@@ -403,26 +481,44 @@ def delete_launch(request: HttpRequest, slug: str, launch_id: Id):
 # ---------------------------------------------------------------- positioning
 
 
-@router.get(f"{WS}/launches/{{launch_id}}/positioning", response=responses(200, list[PositioningOut]), summary="Every positioning version, newest first")
+@router.get(
+    f"{WS}/launches/{{launch_id}}/positioning",
+    response=responses(200, list[PositioningOut]),
+    summary="Every positioning version, newest first",
+)
 def list_positioning(request: HttpRequest, slug: str, launch_id: Id):
     member = _viewer(request, slug)
-    d = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
+    d = selectors.launch_detail(
+        workspace=member.workspace, launch_id=launch_id, today=timezone.localdate()
+    )
     if d is None:
         raise NotFound("No such launch in this workspace.")
     return [_positioning(p) for p in d.positionings]
 
 
-@router.post(f"{WS}/launches/{{launch_id}}/positioning", response=responses(201, PositioningOut), summary="Save a new positioning version (its review starts over)")
+@router.post(
+    f"{WS}/launches/{{launch_id}}/positioning",
+    response=responses(201, PositioningOut),
+    summary="Save a new positioning version (its review starts over)",
+)
 def save_positioning(request: HttpRequest, slug: str, launch_id: Id, data: PositioningIn):
     member = member_for(request, slug)
     version = services.positioning_save(member=member, launch_id=launch_id, **data.dict())
     return Status(201, _positioning(version))
 
 
-@router.get(f"{WS}/launches/{{launch_id}}/positioning/compare", response=responses(200, CompareOut), summary="Compare two positioning versions, field by field")
-def compare_positioning(request: HttpRequest, slug: str, launch_id: Id, a: Id | None = None, b: Id | None = None):
+@router.get(
+    f"{WS}/launches/{{launch_id}}/positioning/compare",
+    response=responses(200, CompareOut),
+    summary="Compare two positioning versions, field by field",
+)
+def compare_positioning(
+    request: HttpRequest, slug: str, launch_id: Id, a: Id | None = None, b: Id | None = None
+):
     member = _viewer(request, slug)
-    d = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
+    d = selectors.launch_detail(
+        workspace=member.workspace, launch_id=launch_id, today=timezone.localdate()
+    )
     if d is None:
         raise NotFound("No such launch in this workspace.")
     by_number = {p.number: p for p in d.positionings}
@@ -440,51 +536,85 @@ def compare_positioning(request: HttpRequest, slug: str, launch_id: Id, a: Id | 
     ]}  # fmt: skip
 
 
-@router.post(f"{WS}/positionings/{{positioning_id}}/approvals", response=responses(201, PositioningOut), summary="Approve the latest positioning for product or marketing")
+@router.post(
+    f"{WS}/positionings/{{positioning_id}}/approvals",
+    response=responses(201, PositioningOut),
+    summary="Approve the latest positioning for product or marketing",
+)
 def approve_positioning(request: HttpRequest, slug: str, positioning_id: Id, data: ApprovalIn):
     member = member_for(request, slug)
-    approval = services.positioning_approve(member=member, positioning_id=positioning_id, **data.dict())
+    approval = services.positioning_approve(
+        member=member, positioning_id=positioning_id, **data.dict()
+    )
     return Status(201, _positioning(approval.positioning))
 
 
 # ---------------------------------------------------------------- maps
 
 
-@router.post(f"{WS}/launches/{{launch_id}}/brand-attributes", response=responses(201, LaunchDetailOut), summary="Add a brand attribute and the features that deliver it")
+@router.post(
+    f"{WS}/launches/{{launch_id}}/brand-attributes",
+    response=responses(201, LaunchDetailOut),
+    summary="Add a brand attribute and the features that deliver it",
+)
 def create_attribute(request: HttpRequest, slug: str, launch_id: Id, data: AttributeIn):
     member = member_for(request, slug)
     services.attribute_create(member=member, launch_id=launch_id, **data.dict())
     return Status(201, _detail(member, launch_id))
 
 
-@router.patch(f"{WS}/brand-attributes/{{brand_attribute_id}}", response=responses(200, LaunchDetailOut), summary="Rename a brand attribute or change its features")
+@router.patch(
+    f"{WS}/brand-attributes/{{brand_attribute_id}}",
+    response=responses(200, LaunchDetailOut),
+    summary="Rename a brand attribute or change its features",
+)
 def update_attribute(request: HttpRequest, slug: str, brand_attribute_id: Id, data: AttributePatch):
     member = member_for(request, slug)
-    attr = services.attribute_update(member=member, attribute_id=brand_attribute_id, **data.dict(exclude_unset=True))
+    attr = services.attribute_update(
+        member=member, attribute_id=brand_attribute_id, **data.dict(exclude_unset=True)
+    )
     return _detail(member, attr.launch_id)
 
 
-@router.delete(f"{WS}/brand-attributes/{{brand_attribute_id}}", response=responses(204), summary="Remove a brand attribute")
+@router.delete(
+    f"{WS}/brand-attributes/{{brand_attribute_id}}",
+    response=responses(204),
+    summary="Remove a brand attribute",
+)
 def delete_attribute(request: HttpRequest, slug: str, brand_attribute_id: Id):
     services.attribute_delete(member=member_for(request, slug), attribute_id=brand_attribute_id)
     return Status(204, None)
 
 
-@router.post(f"{WS}/launches/{{launch_id}}/funnel-stages", response=responses(201, LaunchDetailOut), summary="Add a funnel stage and its user flows")
+@router.post(
+    f"{WS}/launches/{{launch_id}}/funnel-stages",
+    response=responses(201, LaunchDetailOut),
+    summary="Add a funnel stage and its user flows",
+)
 def create_stage(request: HttpRequest, slug: str, launch_id: Id, data: StageIn):
     member = member_for(request, slug)
     services.stage_create(member=member, launch_id=launch_id, **data.dict())
     return Status(201, _detail(member, launch_id))
 
 
-@router.patch(f"{WS}/funnel-stages/{{funnel_stage_id}}", response=responses(200, LaunchDetailOut), summary="Rename a funnel stage or change its user flows")
+@router.patch(
+    f"{WS}/funnel-stages/{{funnel_stage_id}}",
+    response=responses(200, LaunchDetailOut),
+    summary="Rename a funnel stage or change its user flows",
+)
 def update_stage(request: HttpRequest, slug: str, funnel_stage_id: Id, data: StagePatch):
     member = member_for(request, slug)
-    stage = services.stage_update(member=member, stage_id=funnel_stage_id, **data.dict(exclude_unset=True))
+    stage = services.stage_update(
+        member=member, stage_id=funnel_stage_id, **data.dict(exclude_unset=True)
+    )
     return _detail(member, stage.launch_id)
 
 
-@router.delete(f"{WS}/funnel-stages/{{funnel_stage_id}}", response=responses(204), summary="Remove a funnel stage")
+@router.delete(
+    f"{WS}/funnel-stages/{{funnel_stage_id}}",
+    response=responses(204),
+    summary="Remove a funnel stage",
+)
 def delete_stage(request: HttpRequest, slug: str, funnel_stage_id: Id):
     services.stage_delete(member=member_for(request, slug), stage_id=funnel_stage_id)
     return Status(204, None)
@@ -493,29 +623,49 @@ def delete_stage(request: HttpRequest, slug: str, funnel_stage_id: Id):
 # ---------------------------------------------------------------- checklist
 
 
-@router.post(f"{WS}/launches/{{launch_id}}/tasks", response=responses(201, LaunchDetailOut), summary="Add a task to a launch's checklist")
+@router.post(
+    f"{WS}/launches/{{launch_id}}/tasks",
+    response=responses(201, LaunchDetailOut),
+    summary="Add a task to a launch's checklist",
+)
 def create_task(request: HttpRequest, slug: str, launch_id: Id, data: TaskIn):
     member = member_for(request, slug)
     services.task_create(member=member, launch_id=launch_id, **data.dict())
     return Status(201, _detail(member, launch_id))
 
 
-@router.post(f"{WS}/launches/{{launch_id}}/checklist", response=responses(201, LaunchDetailOut), summary="Add a template's tasks the checklist lacks")
+@router.post(
+    f"{WS}/launches/{{launch_id}}/checklist",
+    response=responses(201, LaunchDetailOut),
+    summary="Add a template's tasks the checklist lacks",
+)
 def generate_checklist(request: HttpRequest, slug: str, launch_id: Id, data: ChecklistIn):
     member = member_for(request, slug)
     services.checklist_generate(member=member, launch_id=launch_id, template_id=data.template_id)
     return Status(201, _detail(member, launch_id))
 
 
-@router.patch(f"{WS}/launch-tasks/{{launch_task_id}}", response=responses(200, TaskOut), summary="Tick off, block or change a checklist task")
+@router.patch(
+    f"{WS}/launch-tasks/{{launch_task_id}}",
+    response=responses(200, TaskOut),
+    summary="Tick off, block or change a checklist task",
+)
 def update_task(request: HttpRequest, slug: str, launch_task_id: Id, data: TaskPatch):
     member = member_for(request, slug)
-    task = services.task_update(member=member, task_id=launch_task_id, **data.dict(exclude_unset=True))
-    d = selectors.launch_detail(workspace=member.workspace, launch_id=task.launch_id, today=timezone.localdate())
+    task = services.task_update(
+        member=member, task_id=launch_task_id, **data.dict(exclude_unset=True)
+    )
+    d = selectors.launch_detail(
+        workspace=member.workspace, launch_id=task.launch_id, today=timezone.localdate()
+    )
     return _task(next(t for t in d.view.tasks if t.task.pk == task.pk))
 
 
-@router.delete(f"{WS}/launch-tasks/{{launch_task_id}}", response=responses(204), summary="Remove a checklist task")
+@router.delete(
+    f"{WS}/launch-tasks/{{launch_task_id}}",
+    response=responses(204),
+    summary="Remove a checklist task",
+)
 def delete_task(request: HttpRequest, slug: str, launch_task_id: Id):
     services.task_delete(member=member_for(request, slug), task_id=launch_task_id)
     return Status(204, None)
@@ -526,13 +676,21 @@ def _template(t) -> dict:
             "tasks": [{"title": x.title, "offset_days": x.offset_days, "department": x.department} for x in t.tasks.all()]}  # fmt: skip
 
 
-@router.get(f"{WS}/launch-templates", response=responses(200, list[TemplateOut]), summary="Checklist templates (per tier)")
+@router.get(
+    f"{WS}/launch-templates",
+    response=responses(200, list[TemplateOut]),
+    summary="Checklist templates (per tier)",
+)
 def list_templates(request: HttpRequest, slug: str):
     member = _viewer(request, slug)
     return [_template(t) for t in selectors.templates(workspace=member.workspace)]
 
 
-@router.post(f"{WS}/launch-templates", response=responses(201, TemplateOut), summary="Add a checklist template")
+@router.post(
+    f"{WS}/launch-templates",
+    response=responses(201, TemplateOut),
+    summary="Add a checklist template",
+)
 def create_template(request: HttpRequest, slug: str, data: TemplateIn):
     member = member_for(request, slug)
     template = services.template_create(
@@ -541,7 +699,11 @@ def create_template(request: HttpRequest, slug: str, data: TemplateIn):
     return Status(201, _template(template))
 
 
-@router.delete(f"{WS}/launch-templates/{{launch_template_id}}", response=responses(204), summary="Delete a checklist template")
+@router.delete(
+    f"{WS}/launch-templates/{{launch_template_id}}",
+    response=responses(204),
+    summary="Delete a checklist template",
+)
 def delete_template(request: HttpRequest, slug: str, launch_template_id: Id):
     services.template_delete(member=member_for(request, slug), template_id=launch_template_id)
     return Status(204, None)
@@ -550,7 +712,11 @@ def delete_template(request: HttpRequest, slug: str, launch_template_id: Id):
 # ---------------------------------------------------------------- calendar
 
 
-@router.get(f"{WS}/launch-windows", response=responses(200, list[WindowOut]), summary="Launch windows overlapping a period")
+@router.get(
+    f"{WS}/launch-windows",
+    response=responses(200, list[WindowOut]),
+    summary="Launch windows overlapping a period",
+)
 def list_windows(request: HttpRequest, slug: str, start: DateIn, end: DateIn):
     member = _viewer(request, slug)
     return [
@@ -564,19 +730,31 @@ def _feed(f) -> dict:
     return {"id": f.pk, "created_at": f.created_at.isoformat()}
 
 
-@router.get(f"{WS}/launch-calendar-feeds", response=responses(200, list[FeedOut]), summary="Active launch calendar feeds (never their secrets)")
+@router.get(
+    f"{WS}/launch-calendar-feeds",
+    response=responses(200, list[FeedOut]),
+    summary="Active launch calendar feeds (never their secrets)",
+)
 def list_feeds(request: HttpRequest, slug: str):
     member = _viewer(request, slug)
     return [_feed(f) for f in selectors.feeds(workspace=member.workspace)]
 
 
-@router.post(f"{WS}/launch-calendar-feeds", response=responses(201, FeedCreated), summary="Create an iCalendar feed of all launches (the token is shown once)")
+@router.post(
+    f"{WS}/launch-calendar-feeds",
+    response=responses(201, FeedCreated),
+    summary="Create an iCalendar feed of all launches (the token is shown once)",
+)
 def create_feed(request: HttpRequest, slug: str):
     feed, raw = services.feed_create(member=member_for(request, slug))
     return Status(201, {**_feed(feed), "token": raw, "url": f"/launches/calendar/{raw}.ics"})
 
 
-@router.delete(f"{WS}/launch-calendar-feeds/{{launch_feed_id}}", response=responses(204), summary="Revoke a launch calendar feed")
+@router.delete(
+    f"{WS}/launch-calendar-feeds/{{launch_feed_id}}",
+    response=responses(204),
+    summary="Revoke a launch calendar feed",
+)
 def revoke_feed(request: HttpRequest, slug: str, launch_feed_id: Id):
     services.feed_revoke(member=member_for(request, slug), feed_id=launch_feed_id)
     return Status(204, None)

@@ -14,7 +14,9 @@ from .selectors import LaunchView
 PRODID = "-//Accord//Launch calendar//EN"
 
 
-def launches_calendar(workspace, views: list[LaunchView], *, host: str, now: datetime | None = None) -> bytes:
+def launches_calendar(
+    workspace, views: list[LaunchView], *, host: str, now: datetime | None = None
+) -> bytes:
     stamp = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -37,7 +39,9 @@ def launches_calendar(workspace, views: list[LaunchView], *, host: str, now: dat
             f"{launch.get_tier_display()} · checklist {v.readiness.percent}% done"
             + (f" · {v.readiness.overdue} overdue" if v.readiness.overdue else "")
             + (f" · {v.readiness.blocked} blocked" if v.readiness.blocked else ""),
-            f"Release: {release.title} (ends {release.end_date.isoformat()})" if release and release.end_date else "",
+            f"Release: {release.title} (ends {release.end_date.isoformat()})"
+            if release and release.end_date
+            else "",
             f"The release slipped {v.slip.days} days past the launch date." if v.slip else "",
             "Campaigns: " + ", ".join(c.title for c in v.campaigns) if v.campaigns else "",
             launch.description[:2000],

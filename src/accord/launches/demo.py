@@ -16,7 +16,9 @@ def load(context: dict) -> None:
     owner, workspace = context["owner"], context["workspace"]
     items = {i.title: i for i in RoadmapItem.objects.filter(workspace=workspace)}
     release = items["Reporting 2.0 release"]
-    marketer = Person.objects.filter(workspace=workspace, teams__kind="marketing").order_by("name").first()
+    marketer = (
+        Person.objects.filter(workspace=workspace, teams__kind="marketing").order_by("name").first()
+    )
     launch = services.launch_create(
         member=owner, name="Reporting 2.0 launch", release_item_id=release.pk, tier=1,
         launch_date=release.end_date + timedelta(days=1), window_end=release.end_date + timedelta(days=14),
@@ -48,8 +50,12 @@ def load(context: dict) -> None:
 
     services.attribute_create(member=owner, launch_id=launch.pk, name="Board-ready",
                               item_ids=[items["Scheduled PDF reports"].pk, items["Dashboard annotations"].pk])  # fmt: skip
-    services.attribute_create(member=owner, launch_id=launch.pk, name="Fast", item_ids=[items["Columnar query cache"].pk])
-    services.attribute_create(member=owner, launch_id=launch.pk, name="Trustworthy")  # the gap: nothing delivers it yet
+    services.attribute_create(
+        member=owner, launch_id=launch.pk, name="Fast", item_ids=[items["Columnar query cache"].pk]
+    )
+    services.attribute_create(
+        member=owner, launch_id=launch.pk, name="Trustworthy"
+    )  # the gap: nothing delivers it yet
     flows = {
         "Awareness": ["Webinar sign-up", "Launch blog post"],
         "Consideration": ["Sample board pack download"],
@@ -62,7 +68,9 @@ def load(context: dict) -> None:
 
     tasks = list(launch.tasks.order_by("offset_days", "position"))
     for task in tasks[: len(tasks) // 2]:
-        services.task_update(member=owner, task_id=task.pk, version=task.version, status=TaskStatus.DONE)
+        services.task_update(
+            member=owner, task_id=task.pk, version=task.version, status=TaskStatus.DONE
+        )
     if len(tasks) > len(tasks) // 2:
         blocked = tasks[len(tasks) // 2]
         services.task_update(member=owner, task_id=blocked.pk, version=blocked.version, status=TaskStatus.BLOCKED,

@@ -23,9 +23,16 @@ def _launches(ws, ids):
 def _tell_positioning(entry, lookup: h.Lookup) -> h.Told | None:
     after = entry.after or {}
     if entry.action == "approved":
-        dept = Department(after["department"]).label.lower() if after.get("department") in Department.values else "a department"
+        dept = (
+            Department(after["department"]).label.lower()
+            if after.get("department") in Department.values
+            else "a department"
+        )
         comment = [h.Detail(f"“{after['comment']}”")] if after.get("comment") else []
-        return h.Told(f"approved version {after.get('number', '?')} of the positioning of {{label}} for {dept}", comment)
+        return h.Told(
+            f"approved version {after.get('number', '?')} of the positioning of {{label}} for {dept}",
+            comment,
+        )
     if entry.action == "created":
         return None  # the usual: the changed fields, before and after
     return None
@@ -35,7 +42,9 @@ def _tell_launch(entry, lookup: h.Lookup) -> h.Told | None:
     if entry.action == "generated":
         after = entry.after or {}
         n = after.get("tasks", 0)
-        return h.Told(f"added {n} checklist task{'s' * (n != 1)} from the template “{after.get('template', '')}” to {h.OBJ}")
+        return h.Told(
+            f"added {n} checklist task{'s' * (n != 1)} from the template “{after.get('template', '')}” to {h.OBJ}"
+        )
     return None
 
 

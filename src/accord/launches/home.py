@@ -11,11 +11,17 @@ from . import selectors
 def overdue_card(me: home.Me) -> dict | None:
     if me.person_id is None:
         return None
-    return {"rows": selectors.overdue_tasks(workspace=me.workspace, person_id=me.person_id, today=me.today)[:8]}
+    return {
+        "rows": selectors.overdue_tasks(
+            workspace=me.workspace, person_id=me.person_id, today=me.today
+        )[:8]
+    }
 
 
 def slipped_figure(me: home.Me) -> home.Figure | None:
-    windows = selectors.launch_windows(me.workspace.pk, me.today, me.today.replace(year=me.today.year + 1))
+    windows = selectors.launch_windows(
+        me.workspace.pk, me.today, me.today.replace(year=me.today.year + 1)
+    )
     if not windows:
         return None
     ids = [launch.pk for launch, _ in windows]
@@ -25,5 +31,14 @@ def slipped_figure(me: home.Me) -> home.Figure | None:
 
 
 def register() -> None:
-    home.register_card(home.HomeCard(key="launches.overdue", template="launches/home/_overdue.html", context=overdue_card, order=45))
-    home.register_figure(home.HealthFigure(key="launches.slipped", measure=slipped_figure, order=25))
+    home.register_card(
+        home.HomeCard(
+            key="launches.overdue",
+            template="launches/home/_overdue.html",
+            context=overdue_card,
+            order=45,
+        )
+    )
+    home.register_figure(
+        home.HealthFigure(key="launches.slipped", measure=slipped_figure, order=25)
+    )

@@ -191,7 +191,9 @@ class TemplateTask(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
     offset_days = models.IntegerField(help_text="Due this many days from the launch date (-14).")
-    department = models.CharField(max_length=20, blank=True, help_text="A team kind, to find an owner.")
+    department = models.CharField(
+        max_length=20, blank=True, help_text="A team kind, to find an owner."
+    )
     position = models.IntegerField(default=0)
 
     class Meta:

@@ -39,7 +39,10 @@ def launches(*, workspace) -> QuerySet[Launch]:
         Launch.objects.filter(workspace=workspace)
         .select_related("release", "release__roadmap", "owner", "initiative")
         .prefetch_related(
-            Prefetch("campaigns", queryset=RoadmapItem.objects.select_related("roadmap").order_by("start_date", "pk")),
+            Prefetch(
+                "campaigns",
+                queryset=RoadmapItem.objects.select_related("roadmap").order_by("start_date", "pk"),
+            ),
             Prefetch("tasks", queryset=LaunchTask.objects.select_related("owner")),
         )
         .order_by("launch_date", "pk")
@@ -76,7 +79,9 @@ class Slip:
 
     days: int
     release_end: date
-    tasks_after: list[TaskView]  # open tasks whose due date, moved by the slip, falls after the launch date
+    tasks_after: list[
+        TaskView
+    ]  # open tasks whose due date, moved by the slip, falls after the launch date
     campaigns_early: list[RoadmapItem]  # campaigns that start before the release now ends
 
 
@@ -117,20 +122,30 @@ def launch_view(launch: Launch, today: date) -> LaunchView:
         days = (release.end_date - launch.launch_date).days
         for v in tasks:
             v.projected_due = v.due + timedelta(days=days)
-            v.after_launch = v.task.status != TaskStatus.DONE and v.projected_due > launch.launch_date
+            v.after_launch = (
+                v.task.status != TaskStatus.DONE and v.projected_due > launch.launch_date
+            )
         slip = Slip(
             days=days,
             release_end=release.end_date,
             tasks_after=[v for v in tasks if v.after_launch],
-            campaigns_early=[c for c in campaigns if c.start_date and c.start_date < release.end_date],
+            campaigns_early=[
+                c for c in campaigns if c.start_date and c.start_date < release.end_date
+            ],
         )
-    return LaunchView(launch=launch, tasks=tasks, readiness=readiness, slip=slip, campaigns=campaigns)
+    return LaunchView(
+        launch=launch, tasks=tasks, readiness=readiness, slip=slip, campaigns=campaigns
+    )
 
 
-def launch_views(*, workspace, today: date, start: date | None = None, end: date | None = None) -> list[LaunchView]:
+def launch_views(
+    *, workspace, today: date, start: date | None = None, end: date | None = None
+) -> list[LaunchView]:
     qs = launches(workspace=workspace)
     if start is not None:
-        qs = qs.exclude(window_end__lt=start).exclude(window_end__isnull=True, launch_date__lt=start)
+        qs = qs.exclude(window_end__lt=start).exclude(
+            window_end__isnull=True, launch_date__lt=start
+        )
     if end is not None:
         qs = qs.filter(launch_date__lte=end)
     return [launch_view(launch, today) for launch in qs]
@@ -210,7 +225,10 @@ def launch_detail(*, workspace, launch_id: int, today: date) -> LaunchDetail | N
     attributes = [
         AttributeRow(a, list(a.items.all()), list(a.ideas.all()))
         for a in BrandAttribute.objects.filter(launch=launch).prefetch_related(
-            Prefetch("items", queryset=RoadmapItem.objects.select_related("roadmap").order_by("title")), "ideas"
+            Prefetch(
+                "items", queryset=RoadmapItem.objects.select_related("roadmap").order_by("title")
+            ),
+            "ideas",
         )
     ]
     stages = [StageRow(s) for s in FunnelStage.objects.filter(launch=launch)]
@@ -243,7 +261,9 @@ def compare(a: Positioning, b: Positioning) -> list[FieldDiff]:
     for name, label in POSITIONING_LABELS.items():
         old, new = getattr(a, name).splitlines(), getattr(b, name).splitlines()
         lines = []
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            a=old, b=new, autojunk=False
+        ).get_opcodes():
             if tag == "equal":
                 lines += [(" ", t) for t in old[i1:i2]]
             else:
@@ -255,7 +275,9 @@ def compare(a: Positioning, b: Positioning) -> list[FieldDiff]:
 # ---------------------------------------------------------------- for other apps and the home
 
 
-def launch_windows(workspace_id: int, start: date, end: date) -> list[tuple[Launch, tuple[date, date]]]:
+def launch_windows(
+    workspace_id: int, start: date, end: date
+) -> list[tuple[Launch, tuple[date, date]]]:
     """Launches whose window (launch date to window end) overlaps [start, end], with that window:
     what the changes app checks planned changes against (one query)."""
     rows = (
@@ -283,11 +305,17 @@ def overdue_tasks(*, workspace, person_id: int, today: date) -> list[TaskView]:
 
 
 def templates(*, workspace) -> QuerySet[ChecklistTemplate]:
-    return ChecklistTemplate.objects.filter(workspace=workspace).prefetch_related("tasks").order_by("tier", "name")
+    return (
+        ChecklistTemplate.objects.filter(workspace=workspace)
+        .prefetch_related("tasks")
+        .order_by("tier", "name")
+    )
 
 
 def feeds(*, workspace) -> QuerySet[LaunchCalendarFeed]:
-    return LaunchCalendarFeed.objects.filter(workspace=workspace, revoked_at__isnull=True).order_by("-created_at", "-pk")
+    return LaunchCalendarFeed.objects.filter(workspace=workspace, revoked_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def slipped_count(launch_ids: list[int]) -> int:

@@ -79,14 +79,22 @@ def get_launch(member: Membership, launch_id: int) -> Launch:
 
 
 def _get(model, member: Membership, pk: int, what: str):
-    obj = model.objects.select_related("launch").filter(pk=pk, launch__workspace_id=member.workspace_id).first()
+    obj = (
+        model.objects.select_related("launch")
+        .filter(pk=pk, launch__workspace_id=member.workspace_id)
+        .first()
+    )
     if obj is None:
         raise NotFound(f"No such {what} in this workspace.")
     return obj
 
 
 def _release(member: Membership, item_id: int) -> RoadmapItem:
-    item = RoadmapItem.objects.select_related("roadmap").filter(pk=item_id, workspace_id=member.workspace_id).first()
+    item = (
+        RoadmapItem.objects.select_related("roadmap")
+        .filter(pk=item_id, workspace_id=member.workspace_id)
+        .first()
+    )
     if item is None:
         raise Invalid.field("release_item_id", "No such roadmap item in this workspace.")
     if item.roadmap.kind != RoadmapKind.PRODUCT:
@@ -95,7 +103,10 @@ def _release(member: Membership, item_id: int) -> RoadmapItem:
             f"A release is an item of a product roadmap; “{item.roadmap.name}” is a {item.roadmap.get_kind_display().lower()} roadmap.",
         )
     if item.end_date is None:
-        raise Invalid.field("release_item_id", "The release has no dates on its roadmap yet; give it an end date first.")
+        raise Invalid.field(
+            "release_item_id",
+            "The release has no dates on its roadmap yet; give it an end date first.",
+        )
     return item
 
 
@@ -103,7 +114,12 @@ def _campaigns(member: Membership, item_ids: list[int]) -> list[RoadmapItem]:
     ids = list(dict.fromkeys(item_ids))
     if len(ids) > MAX_LIST:
         raise Invalid.field("campaign_item_ids", f"At most {MAX_LIST} campaigns.")
-    items = {i.pk: i for i in RoadmapItem.objects.select_related("roadmap").filter(pk__in=ids, workspace_id=member.workspace_id)}
+    items = {
+        i.pk: i
+        for i in RoadmapItem.objects.select_related("roadmap").filter(
+            pk__in=ids, workspace_id=member.workspace_id
+        )
+    }
     for pk in ids:
         item = items.get(pk)
         if item is None:
@@ -140,7 +156,9 @@ def _tier(value: int) -> int:
 
 def _offset(value: int, field: str = "offset_days") -> int:
     if not -MAX_OFFSET <= value <= MAX_OFFSET:
-        raise Invalid.field(field, f"Between -{MAX_OFFSET} and {MAX_OFFSET} days from the launch date.")
+        raise Invalid.field(
+            field, f"Between -{MAX_OFFSET} and {MAX_OFFSET} days from the launch date."
+        )
     return value
 
 
@@ -162,7 +180,10 @@ def _check_dates(launch: Launch, release: RoadmapItem | None) -> None:
 
 
 def _launch_state(launch: Launch) -> dict:
-    return {**snapshot(launch, LAUNCH_FIELDS), "campaigns": sorted(c.pk for c in launch.campaigns.all())}
+    return {
+        **snapshot(launch, LAUNCH_FIELDS),
+        "campaigns": sorted(c.pk for c in launch.campaigns.all()),
+    }
 
 
 def _record(member, action, obj, object_type, label, before=None, after=None):
@@ -240,7 +261,9 @@ def launch_update(
     if name is not None:
         launch.name = clean_text(name, "name", required=True, max_length=200)
     if description is not None:
-        launch.description = clean_text(description, "description", max_length=20000, multiline=True)
+        launch.description = clean_text(
+            description, "description", max_length=20000, multiline=True
+        )
     release = launch.release
     if release_item_id is not None:
         release = _release(member, release_item_id)
@@ -262,7 +285,9 @@ def launch_update(
                                      "launch_date", "window_end"])  # fmt: skip
     if campaigns is not None:
         launch.campaigns.set(campaigns)
-    _record(member, "updated", launch, "launch", launch.name, before=before, after=_launch_state(launch))
+    _record(
+        member, "updated", launch, "launch", launch.name, before=before, after=_launch_state(launch)
+    )
     return launch
 
 
@@ -299,9 +324,14 @@ def positioning_save(
     unknown = set(fields) - set(POSITIONING_FIELDS)
     if unknown:
         raise Invalid.field(sorted(unknown)[0], "Not a positioning field.")
-    values = {f: clean_text(fields.get(f, ""), f, max_length=5000, multiline=True) for f in POSITIONING_FIELDS}
+    values = {
+        f: clean_text(fields.get(f, ""), f, max_length=5000, multiline=True)
+        for f in POSITIONING_FIELDS
+    }
     if not any(values.values()):
-        raise Invalid.field("problem", "Write at least one part of the positioning (the problem, to start).")
+        raise Invalid.field(
+            "problem", "Write at least one part of the positioning (the problem, to start)."
+        )
     current = launch.positionings.filter(number=latest).first()
     if current is not None and all(getattr(current, f) == v for f, v in values.items()):
         raise Invalid.field("problem", f"Nothing changed since version {latest}.")
@@ -309,7 +339,9 @@ def positioning_save(
         launch=launch, number=latest + 1, note=clean_text(note, "note", max_length=300),
         created_by=member.user, **values,
     )  # fmt: skip
-    before = snapshot(current, POSITIONING_FIELDS) if current else {f: "" for f in POSITIONING_FIELDS}
+    before = (
+        snapshot(current, POSITIONING_FIELDS) if current else {f: "" for f in POSITIONING_FIELDS}
+    )
     _record(member, "created", version, "positioning", launch.name, before=before,
             after={**snapshot(version, POSITIONING_FIELDS), "number": version.number})  # fmt: skip
     return version
@@ -337,11 +369,13 @@ def positioning_approve(
     latest = launch.positionings.aggregate(n=Max("number"))["n"]
     if version.number != latest:
         raise Invalid.field(
-            "positioning_id", f"Version {version.number} is superseded by version {latest}: review the latest."
+            "positioning_id",
+            f"Version {version.number} is superseded by version {latest}: review the latest.",
         )
     if department not in _departments_of(member) and member.role != Role.ADMIN:
         raise Invalid.field(
-            "department", f"You are in no {Department(department).label.lower()} team, so you cannot approve for it."
+            "department",
+            f"You are in no {Department(department).label.lower()} team, so you cannot approve for it.",
         )
     if version.approvals.filter(department=department).exists():
         msg = f"{Department(department).label} already approved version {version.number}."
@@ -372,7 +406,11 @@ def _features(member: Membership, item_ids: list[int], idea_ids: list[int]) -> t
 
 
 def _attribute_state(a: BrandAttribute) -> dict:
-    return {"name": a.name, "items": sorted(i.pk for i in a.items.all()), "ideas": sorted(i.pk for i in a.ideas.all())}
+    return {
+        "name": a.name,
+        "items": sorted(i.pk for i in a.items.all()),
+        "ideas": sorted(i.pk for i in a.ideas.all()),
+    }
 
 
 def _unique_name(qs, name: str, field: str, what: str, exclude: int | None = None) -> None:
@@ -391,10 +429,19 @@ def attribute_create(
     name = clean_text(name, "name", required=True, max_length=120)
     _unique_name(launch.attributes, name, "name", "the brand attribute")
     items, ideas = _features(member, item_ids or [], idea_ids or [])
-    attr = BrandAttribute.objects.create(launch=launch, name=name, position=launch.attributes.count())
+    attr = BrandAttribute.objects.create(
+        launch=launch, name=name, position=launch.attributes.count()
+    )
     attr.items.set(items)
     attr.ideas.set(ideas)
-    _record(member, "created", attr, "brand attribute", f"{name} ({launch.name})", after=_attribute_state(attr))
+    _record(
+        member,
+        "created",
+        attr,
+        "brand attribute",
+        f"{name} ({launch.name})",
+        after=_attribute_state(attr),
+    )
     return attr
 
 
@@ -408,7 +455,9 @@ def attribute_update(
     before = _attribute_state(attr)
     if name is not None:
         attr.name = clean_text(name, "name", required=True, max_length=120)
-        _unique_name(attr.launch.attributes, attr.name, "name", "the brand attribute", exclude=attr.pk)
+        _unique_name(
+            attr.launch.attributes, attr.name, "name", "the brand attribute", exclude=attr.pk
+        )
         attr.save(update_fields=["name"])
     items, ideas = _features(member, item_ids or [], idea_ids or [])
     if item_ids is not None:
@@ -424,7 +473,14 @@ def attribute_update(
 def attribute_delete(*, member: Membership, attribute_id: int) -> None:
     require(member, "launch.manage")
     attr = _get(BrandAttribute, member, attribute_id, "brand attribute")
-    _record(member, "deleted", attr, "brand attribute", f"{attr.name} ({attr.launch.name})", before=_attribute_state(attr))
+    _record(
+        member,
+        "deleted",
+        attr,
+        "brand attribute",
+        f"{attr.name} ({attr.launch.name})",
+        before=_attribute_state(attr),
+    )
     attr.delete()
 
 
@@ -436,14 +492,25 @@ def _flows(flows: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def stage_create(*, member: Membership, launch_id: int, name: str, flows: list[str] | None = None) -> FunnelStage:
+def stage_create(
+    *, member: Membership, launch_id: int, name: str, flows: list[str] | None = None
+) -> FunnelStage:
     require(member, "launch.manage")
     launch = get_launch(member, launch_id)
     name = clean_text(name, "name", required=True, max_length=80)
     _unique_name(launch.funnel_stages, name, "name", "the funnel stage")
     position = (launch.funnel_stages.aggregate(p=Max("position"))["p"] or 0) + 1
-    stage = FunnelStage.objects.create(launch=launch, name=name, flows=_flows(flows or []), position=position)
-    _record(member, "created", stage, "funnel stage", f"{name} ({launch.name})", after={"name": name, "flows": stage.flows})
+    stage = FunnelStage.objects.create(
+        launch=launch, name=name, flows=_flows(flows or []), position=position
+    )
+    _record(
+        member,
+        "created",
+        stage,
+        "funnel stage",
+        f"{name} ({launch.name})",
+        after={"name": name, "flows": stage.flows},
+    )
     return stage
 
 
@@ -456,7 +523,9 @@ def stage_update(
     before = {"name": stage.name, "flows": stage.flows}
     if name is not None:
         stage.name = clean_text(name, "name", required=True, max_length=80)
-        _unique_name(stage.launch.funnel_stages, stage.name, "name", "the funnel stage", exclude=stage.pk)
+        _unique_name(
+            stage.launch.funnel_stages, stage.name, "name", "the funnel stage", exclude=stage.pk
+        )
     if flows is not None:
         stage.flows = _flows(flows)
     stage.save(update_fields=["name", "flows"])
@@ -481,7 +550,9 @@ def ensure_default_template(workspace_id: int) -> None:
     """The standard checklist, for a workspace that has no template yet."""
     if ChecklistTemplate.objects.filter(workspace_id=workspace_id).exists():
         return
-    template = ChecklistTemplate.objects.create(workspace_id=workspace_id, name=DEFAULT_TEMPLATE_NAME)
+    template = ChecklistTemplate.objects.create(
+        workspace_id=workspace_id, name=DEFAULT_TEMPLATE_NAME
+    )
     TemplateTask.objects.bulk_create(
         [TemplateTask(template=template, title=t, offset_days=o, department=d, position=i)
          for i, (t, o, d) in enumerate(DEFAULT_TEMPLATE)]
@@ -504,11 +575,15 @@ def _template_tasks(tasks: list[dict]) -> list[TemplateTask]:
 
 
 @transaction.atomic
-def template_create(*, member: Membership, name: str, tier: int | None = None, tasks: list[dict]) -> ChecklistTemplate:
+def template_create(
+    *, member: Membership, name: str, tier: int | None = None, tasks: list[dict]
+) -> ChecklistTemplate:
     require(member, "launch.manage")
     ensure_default_template(member.workspace_id)
     name = clean_text(name, "name", required=True, max_length=120)
-    if ChecklistTemplate.objects.filter(workspace_id=member.workspace_id, name__iexact=name).exists():
+    if ChecklistTemplate.objects.filter(
+        workspace_id=member.workspace_id, name__iexact=name
+    ).exists():
         msg = f"A checklist template “{name}” exists already."
         raise Conflict(msg, [FieldError("name", msg)])
     rows = _template_tasks(tasks)
@@ -526,14 +601,25 @@ def template_create(*, member: Membership, name: str, tier: int | None = None, t
 @transaction.atomic
 def template_delete(*, member: Membership, template_id: int) -> None:
     require(member, "launch.manage")
-    template = ChecklistTemplate.objects.filter(pk=template_id, workspace_id=member.workspace_id).first()
+    template = ChecklistTemplate.objects.filter(
+        pk=template_id, workspace_id=member.workspace_id
+    ).first()
     if template is None:
         raise NotFound("No such checklist template in this workspace.")
-    _record(member, "deleted", template, "launch template", template.name, before={"tier": template.tier})
+    _record(
+        member,
+        "deleted",
+        template,
+        "launch template",
+        template.name,
+        before={"tier": template.tier},
+    )
     template.delete()
 
 
-def _pick_template(member: Membership, launch: Launch, template_id: int | None) -> ChecklistTemplate:
+def _pick_template(
+    member: Membership, launch: Launch, template_id: int | None
+) -> ChecklistTemplate:
     ensure_default_template(member.workspace_id)
     templates = ChecklistTemplate.objects.filter(workspace_id=member.workspace_id)
     if template_id is not None:
@@ -551,7 +637,9 @@ def _pick_template(member: Membership, launch: Launch, template_id: int | None) 
 def _owners_by_department(workspace_id: int) -> dict[str, int]:
     """For each team kind, the first person (by name) in a team of that kind."""
     owners: dict[str, int] = {}
-    rows = Person.objects.filter(workspace_id=workspace_id, teams__isnull=False).order_by("name", "pk")
+    rows = Person.objects.filter(workspace_id=workspace_id, teams__isnull=False).order_by(
+        "name", "pk"
+    )
     for pk, kind in rows.values_list("pk", "teams__kind"):
         owners.setdefault(kind, pk)
     return owners
@@ -575,7 +663,9 @@ def _generate(member: Membership, launch: Launch, template_id: int | None) -> li
 
 
 @transaction.atomic
-def checklist_generate(*, member: Membership, launch_id: int, template_id: int | None = None) -> list[LaunchTask]:
+def checklist_generate(
+    *, member: Membership, launch_id: int, template_id: int | None = None
+) -> list[LaunchTask]:
     """Add the template's tasks the checklist does not have yet (by title); the tier's template by default."""
     require(member, "launch.manage")
     return _generate(member, get_launch(member, launch_id), template_id)
@@ -597,7 +687,14 @@ def task_create(
         department=_department(department), position=launch.tasks.count(),
     )  # fmt: skip
     task.save()
-    _record(member, "created", task, "launch task", f"{task.title} ({launch.name})", after=snapshot(task, TASK_FIELDS))
+    _record(
+        member,
+        "created",
+        task,
+        "launch task",
+        f"{task.title} ({launch.name})",
+        after=snapshot(task, TASK_FIELDS),
+    )
     return task
 
 
@@ -609,7 +706,12 @@ def task_update(
     """Status (and why it is blocked): contributors up, e.g. the task's owner ticking it off.
     Title, due offset, owner and department: editors (launch.manage)."""
     require(member, "launch.task.update")
-    if title is not None or offset_days is not None or owner_id is not _UNSET or department is not None:
+    if (
+        title is not None
+        or offset_days is not None
+        or owner_id is not _UNSET
+        or department is not None
+    ):
         require(member, "launch.manage")
     task = _get(LaunchTask, member, task_id, "launch task")
     before = snapshot(task, TASK_FIELDS)
@@ -632,7 +734,9 @@ def task_update(
             task.done_at, task.done_by = None, None
         task.status = status
     if task.status == TaskStatus.BLOCKED and not task.blocked_reason:
-        raise Invalid.field("blocked_reason", "Say what blocks the task, so someone can unblock it.")
+        raise Invalid.field(
+            "blocked_reason", "Say what blocks the task, so someone can unblock it."
+        )
     if task.status != TaskStatus.BLOCKED:
         task.blocked_reason = ""
     save_versioned(task, version, [*TASK_FIELDS, "done_at", "done_by"])
@@ -645,7 +749,14 @@ def task_update(
 def task_delete(*, member: Membership, task_id: int) -> None:
     require(member, "launch.manage")
     task = _get(LaunchTask, member, task_id, "launch task")
-    _record(member, "deleted", task, "launch task", f"{task.title} ({task.launch.name})", before=snapshot(task, TASK_FIELDS))
+    _record(
+        member,
+        "deleted",
+        task,
+        "launch task",
+        f"{task.title} ({task.launch.name})",
+        before=snapshot(task, TASK_FIELDS),
+    )
     task.delete()
 
 
@@ -657,7 +768,9 @@ def feed_create(*, member: Membership) -> tuple[LaunchCalendarFeed, str]:
     """A token-protected iCalendar URL of all launches; the raw token is returned once."""
     require(member, "share_link.manage")
     raw, digest = new_token("lcal")
-    feed = LaunchCalendarFeed.objects.create(workspace_id=member.workspace_id, token_hash=digest, created_by=member.user)
+    feed = LaunchCalendarFeed.objects.create(
+        workspace_id=member.workspace_id, token_hash=digest, created_by=member.user
+    )
     _record(member, "created", feed, "launch calendar feed", member.workspace.name)
     return feed, raw
 
@@ -665,7 +778,9 @@ def feed_create(*, member: Membership) -> tuple[LaunchCalendarFeed, str]:
 @transaction.atomic
 def feed_revoke(*, member: Membership, feed_id: int) -> None:
     require(member, "share_link.manage")
-    feed = LaunchCalendarFeed.objects.filter(pk=feed_id, workspace_id=member.workspace_id, revoked_at__isnull=True).first()
+    feed = LaunchCalendarFeed.objects.filter(
+        pk=feed_id, workspace_id=member.workspace_id, revoked_at__isnull=True
+    ).first()
     if feed is None:
         raise NotFound("No such launch calendar feed in this workspace.")
     feed.revoked_at = timezone.now()

@@ -69,7 +69,11 @@ def launch_new(request: HttpRequest, member) -> HttpResponse:
                 launch_date=form_date(values.get("launch_date"), "launch_date"),
                 window_end=form_date(values.get("window_end"), "window_end"),
                 tier=form_int(values.get("tier"), "tier", Tier.TIER_2),
-                campaign_item_ids=[form_int(v, "campaign_item_ids") for v in values.getlist("campaign_item_ids") if v],
+                campaign_item_ids=[
+                    form_int(v, "campaign_item_ids")
+                    for v in values.getlist("campaign_item_ids")
+                    if v
+                ],
                 initiative_id=form_int(values.get("initiative_id"), "initiative_id"),
                 owner_id=form_int(values.get("owner_id"), "owner_id"),
                 description=values.get("description", ""),
@@ -84,19 +88,37 @@ def launch_new(request: HttpRequest, member) -> HttpResponse:
         request,
         "launches/new.html",
         {
-            "errors": errors, "general": general, "values": values, "tiers": Tier.choices,
+            "errors": errors,
+            "general": general,
+            "values": values,
+            "tiers": Tier.choices,
             "releases": [i for i in _items(member.workspace, RoadmapKind.PRODUCT) if i.end_date],
             "campaign_items": _items(member.workspace, RoadmapKind.MARKETING),
             "chosen_campaigns": values.getlist("campaign_item_ids") if values else [],
-            "initiatives": list(Initiative.objects.filter(workspace=member.workspace).order_by("name").only("id", "name")),
+            "initiatives": list(
+                Initiative.objects.filter(workspace=member.workspace)
+                .order_by("name")
+                .only("id", "name")
+            ),
             "people": _people(member.workspace),
-        },  # fmt: skip
+        },
         status=422 if errors else 200,
     )
 
 
-def _page(request, member, launch_id: int, template: str, extra: dict | None = None, errors=None, status=200, detail_text=""):
-    detail = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
+def _page(
+    request,
+    member,
+    launch_id: int,
+    template: str,
+    extra: dict | None = None,
+    errors=None,
+    status=200,
+    detail_text="",
+):
+    detail = selectors.launch_detail(
+        workspace=member.workspace, launch_id=launch_id, today=timezone.localdate()
+    )
     if detail is None:
         raise Http404("No such launch in this workspace.")
     context = {**_perms(member), "d": detail, "launch": detail.view.launch, "v": detail.view,
@@ -122,14 +144,24 @@ def _map_choices(member) -> dict:
 @require_GET
 def positioning(request: HttpRequest, member, launch_id: int) -> HttpResponse:
     """The current positioning, its review, the form for a new version and a comparison of two."""
-    detail = selectors.launch_detail(workspace=member.workspace, launch_id=launch_id, today=timezone.localdate())
+    detail = selectors.launch_detail(
+        workspace=member.workspace, launch_id=launch_id, today=timezone.localdate()
+    )
     if detail is None:
         raise Http404("No such launch in this workspace.")
     extra = {}
     numbers = [p.number for p in detail.positionings]
     if len(numbers) >= 2:
-        b = form_int(request.GET.get("b"), "b", numbers[0]) if (request.GET.get("b") or "").isdigit() else numbers[0]
-        a = form_int(request.GET.get("a"), "a", b - 1) if (request.GET.get("a") or "").isdigit() else b - 1
+        b = (
+            form_int(request.GET.get("b"), "b", numbers[0])
+            if (request.GET.get("b") or "").isdigit()
+            else numbers[0]
+        )
+        a = (
+            form_int(request.GET.get("a"), "a", b - 1)
+            if (request.GET.get("a") or "").isdigit()
+            else b - 1
+        )
         by_number = {p.number: p for p in detail.positionings}
         if a in by_number and b in by_number:
             extra = {"diff": selectors.compare(by_number[a], by_number[b]), "a": a, "b": b}
@@ -156,7 +188,11 @@ def _do(member, launch_id: int, action: str, post) -> str:
         )  # fmt: skip
         return "Task added."
     if action == "generate":
-        new = services.checklist_generate(member=member, launch_id=launch_id, template_id=form_int(post.get("template_id"), "template_id"))
+        new = services.checklist_generate(
+            member=member,
+            launch_id=launch_id,
+            template_id=form_int(post.get("template_id"), "template_id"),
+        )
         return f"{len(new)} task{'s' * (len(new) != 1)} added from the template."
     if action == "add-attribute":
         services.attribute_create(
@@ -169,13 +205,24 @@ def _do(member, launch_id: int, action: str, post) -> str:
                                   item_ids=[form_int(v, "item_ids") for v in post.getlist("item_ids") if v])  # fmt: skip
         return "Features saved."
     if action == "delete-attribute":
-        services.attribute_delete(member=member, attribute_id=form_int(post.get("attribute_id"), "attribute_id"))
+        services.attribute_delete(
+            member=member, attribute_id=form_int(post.get("attribute_id"), "attribute_id")
+        )
         return "Brand attribute removed."
     if action == "stage-flows":
-        services.stage_update(member=member, stage_id=form_int(post.get("stage_id"), "stage_id"), flows=_lines(post.get("flows")))
+        services.stage_update(
+            member=member,
+            stage_id=form_int(post.get("stage_id"), "stage_id"),
+            flows=_lines(post.get("flows")),
+        )
         return "User flows saved."
     if action == "add-stage":
-        services.stage_create(member=member, launch_id=launch_id, name=post.get("name", ""), flows=_lines(post.get("flows")))
+        services.stage_create(
+            member=member,
+            launch_id=launch_id,
+            name=post.get("name", ""),
+            flows=_lines(post.get("flows")),
+        )
         return "Funnel stage added."
     if action == "save-positioning":
         based_on = form_int(post.get("based_on"), "based_on")
@@ -215,8 +262,16 @@ def launch_action(request: HttpRequest, member, launch_id: int, action: str) -> 
                      status=422, detail_text=exc.detail)  # fmt: skip
     messages.success(request, done)
     target = "launch_positioning" if action in POSITIONING_ACTIONS else "launch"
-    anchor = {"task-status": "#checklist", "add-task": "#checklist", "generate": "#checklist"}.get(action, "")
-    if action in {"add-attribute", "attribute-features", "delete-attribute", "stage-flows", "add-stage"}:
+    anchor = {"task-status": "#checklist", "add-task": "#checklist", "generate": "#checklist"}.get(
+        action, ""
+    )
+    if action in {
+        "add-attribute",
+        "attribute-features",
+        "delete-attribute",
+        "stage-flows",
+        "add-stage",
+    }:
         anchor = "#maps"
     return redirect(reverse(target, args=[slug, launch_id]) + anchor)
 
@@ -230,7 +285,9 @@ def launch_calendar(request: HttpRequest, member) -> HttpResponse:
         if not can(member, "share_link.manage"):
             raise PermissionDenied("Only editors manage calendar feeds.")
         if request.POST.get("revoke"):
-            services.feed_revoke(member=member, feed_id=form_int(request.POST.get("revoke"), "revoke"))
+            services.feed_revoke(
+                member=member, feed_id=form_int(request.POST.get("revoke"), "revoke")
+            )
             messages.success(request, "Calendar feed revoked: it stops working at once.")
             return redirect("launch_calendar", member.workspace.slug)
         _feed, raw = services.feed_create(member=member)
@@ -251,6 +308,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = services.feed_resolve(token)
     views = selectors.launch_views(workspace=feed.workspace, today=timezone.localdate())
     host = urlsplit(settings.ACCORD_BASE_URL).hostname or "accord.invalid"
-    response = HttpResponse(launches_calendar(feed.workspace, views, host=host), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        launches_calendar(feed.workspace, views, host=host),
+        content_type="text/calendar; charset=utf-8",
+    )
     response.headers["Content-Disposition"] = 'inline; filename="launches.ics"'
     return response

@@ -7,192 +7,449 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ideas', '0003_criterion_evidence_source'),
-        ('initiatives', '0001_initial'),
-        ('roadmaps', '0002_lane_mode_goal'),
-        ('workspaces', '0003_workspace_decimal_separator'),
+        ("ideas", "0003_criterion_evidence_source"),
+        ("initiatives", "0001_initial"),
+        ("roadmaps", "0002_lane_mode_goal"),
+        ("workspaces", "0003_workspace_decimal_separator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistTemplate',
+            name="ChecklistTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('tier', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Tier 1 (major)'), (2, 'Tier 2'), (3, 'Tier 3 (minor)')], null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launch_templates', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "tier",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Tier 1 (major)"), (2, "Tier 2"), (3, "Tier 3 (minor)")],
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="launch_templates",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tier', 'name'],
+                "ordering": ["tier", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Launch',
+            name="Launch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('tier', models.PositiveSmallIntegerField(choices=[(1, 'Tier 1 (major)'), (2, 'Tier 2'), (3, 'Tier 3 (minor)')], default=2)),
-                ('launch_date', models.DateField()),
-                ('window_end', models.DateField(blank=True, help_text='The last day of the launch window (empty: one day).', null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('campaigns', models.ManyToManyField(blank=True, related_name='launch_campaigns', to='roadmaps.roadmapitem')),
-                ('initiative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launches', to='initiatives.initiative')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launches_owned', to='workspaces.person')),
-                ('release', models.ForeignKey(blank=True, help_text='The release on a product roadmap; empty when its item was deleted.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launches', to='roadmaps.roadmapitem')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launches', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "tier",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Tier 1 (major)"), (2, "Tier 2"), (3, "Tier 3 (minor)")],
+                        default=2,
+                    ),
+                ),
+                ("launch_date", models.DateField()),
+                (
+                    "window_end",
+                    models.DateField(
+                        blank=True,
+                        help_text="The last day of the launch window (empty: one day).",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "campaigns",
+                    models.ManyToManyField(
+                        blank=True, related_name="launch_campaigns", to="roadmaps.roadmapitem"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launches",
+                        to="initiatives.initiative",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launches_owned",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The release on a product roadmap; empty when its item was deleted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launches",
+                        to="roadmaps.roadmapitem",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="launches",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['launch_date', 'id'],
+                "ordering": ["launch_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FunnelStage',
+            name="FunnelStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('flows', models.JSONField(blank=True, default=list, help_text='Names of user flows.')),
-                ('position', models.IntegerField(default=0)),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funnel_stages', to='launches.launch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "flows",
+                    models.JSONField(blank=True, default=list, help_text="Names of user flows."),
+                ),
+                ("position", models.IntegerField(default=0)),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funnel_stages",
+                        to="launches.launch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BrandAttribute',
+            name="BrandAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('position', models.IntegerField(default=0)),
-                ('ideas', models.ManyToManyField(blank=True, related_name='+', to='ideas.idea')),
-                ('items', models.ManyToManyField(blank=True, related_name='+', to='roadmaps.roadmapitem')),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributes', to='launches.launch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("position", models.IntegerField(default=0)),
+                ("ideas", models.ManyToManyField(blank=True, related_name="+", to="ideas.idea")),
+                (
+                    "items",
+                    models.ManyToManyField(blank=True, related_name="+", to="roadmaps.roadmapitem"),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributes",
+                        to="launches.launch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LaunchCalendarFeed',
+            name="LaunchCalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='launch_feeds', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="launch_feeds",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LaunchTask',
+            name="LaunchTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('offset_days', models.IntegerField(default=0)),
-                ('department', models.CharField(blank=True, max_length=20)),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('doing', 'In progress'), ('blocked', 'Blocked'), ('done', 'Done')], default='todo', max_length=10)),
-                ('blocked_reason', models.CharField(blank=True, max_length=300)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.IntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='launches.launch')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='launch_tasks', to='workspaces.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("offset_days", models.IntegerField(default=0)),
+                ("department", models.CharField(blank=True, max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("doing", "In progress"),
+                            ("blocked", "Blocked"),
+                            ("done", "Done"),
+                        ],
+                        default="todo",
+                        max_length=10,
+                    ),
+                ),
+                ("blocked_reason", models.CharField(blank=True, max_length=300)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.IntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="launches.launch",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="launch_tasks",
+                        to="workspaces.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['offset_days', 'position', 'id'],
+                "ordering": ["offset_days", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Positioning',
+            name="Positioning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('problem', models.TextField(blank=True)),
-                ('audience', models.TextField(blank=True)),
-                ('usp', models.TextField(blank=True, help_text='The unique selling proposition.')),
-                ('differentiators', models.TextField(blank=True, help_text='One per line.')),
-                ('pitch', models.TextField(blank=True, help_text='What a sales rep says.')),
-                ('proof_points', models.TextField(blank=True, help_text='One per line.')),
-                ('note', models.CharField(blank=True, help_text='What changed, in a few words.', max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('launch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positionings', to='launches.launch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("problem", models.TextField(blank=True)),
+                ("audience", models.TextField(blank=True)),
+                ("usp", models.TextField(blank=True, help_text="The unique selling proposition.")),
+                ("differentiators", models.TextField(blank=True, help_text="One per line.")),
+                ("pitch", models.TextField(blank=True, help_text="What a sales rep says.")),
+                ("proof_points", models.TextField(blank=True, help_text="One per line.")),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="What changed, in a few words.", max_length=300
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "launch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positionings",
+                        to="launches.launch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['launch', 'number'],
+                "ordering": ["launch", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(choices=[('product', 'Product'), ('marketing', 'Marketing')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.CharField(blank=True, max_length=500)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('positioning', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='launches.positioning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[("product", "Product"), ("marketing", "Marketing")], max_length=20
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("comment", models.CharField(blank=True, max_length=500)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "positioning",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="launches.positioning",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateTask',
+            name="TemplateTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('offset_days', models.IntegerField(help_text='Due this many days from the launch date (-14).')),
-                ('department', models.CharField(blank=True, help_text='A team kind, to find an owner.', max_length=20)),
-                ('position', models.IntegerField(default=0)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='launches.checklisttemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "offset_days",
+                    models.IntegerField(help_text="Due this many days from the launch date (-14)."),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True, help_text="A team kind, to find an owner.", max_length=20
+                    ),
+                ),
+                ("position", models.IntegerField(default=0)),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="launches.checklisttemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['offset_days', 'position', 'id'],
+                "ordering": ["offset_days", "position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='checklisttemplate',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='one_launch_template_name'),
+            model_name="checklisttemplate",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="one_launch_template_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='launch',
-            index=models.Index(fields=['workspace', 'launch_date'], name='launches_la_workspa_856a62_idx'),
+            model_name="launch",
+            index=models.Index(
+                fields=["workspace", "launch_date"], name="launches_la_workspa_856a62_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='launch',
-            constraint=models.CheckConstraint(condition=models.Q(('window_end__isnull', True), ('window_end__gte', models.F('launch_date')), _connector='OR'), name='launch_window_ends_after_it_starts'),
+            model_name="launch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("window_end__isnull", True),
+                    ("window_end__gte", models.F("launch_date")),
+                    _connector="OR",
+                ),
+                name="launch_window_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funnelstage',
-            constraint=models.UniqueConstraint(fields=('launch', 'name'), name='one_funnel_stage_name'),
+            model_name="funnelstage",
+            constraint=models.UniqueConstraint(
+                fields=("launch", "name"), name="one_funnel_stage_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='brandattribute',
-            constraint=models.UniqueConstraint(fields=('launch', 'name'), name='one_brand_attribute_name'),
+            model_name="brandattribute",
+            constraint=models.UniqueConstraint(
+                fields=("launch", "name"), name="one_brand_attribute_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='launchtask',
-            index=models.Index(fields=['owner', 'status'], name='launches_la_owner_i_ea87ab_idx'),
+            model_name="launchtask",
+            index=models.Index(fields=["owner", "status"], name="launches_la_owner_i_ea87ab_idx"),
         ),
         migrations.AddConstraint(
-            model_name='positioning',
-            constraint=models.UniqueConstraint(fields=('launch', 'number'), name='one_positioning_number'),
+            model_name="positioning",
+            constraint=models.UniqueConstraint(
+                fields=("launch", "number"), name="one_positioning_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(fields=('positioning', 'department'), name='one_approval_per_department'),
+            model_name="approval",
+            constraint=models.UniqueConstraint(
+                fields=("positioning", "department"), name="one_approval_per_department"
+            ),
         ),
     ]

@@ -28,7 +28,9 @@ def build_plan(cast, member=None) -> Plan:
     admin = member or cast.members["admin"]
     today = timezone.localdate()
     product = rm.roadmap_create(member=admin, name="Product", kind="product", lanes=["Reporting"])
-    marketing = rm.roadmap_create(member=admin, name="Marketing", kind="marketing", lanes=["Launches"])
+    marketing = rm.roadmap_create(
+        member=admin, name="Marketing", kind="marketing", lanes=["Launches"]
+    )
     it = rm.roadmap_create(member=admin, name="IT", kind="it", lanes=["Ops"])
 
     def item(roadmap, title, start, end):
@@ -44,7 +46,19 @@ def build_plan(cast, member=None) -> Plan:
     marketing_team = ws.team_create(member=admin, name="Product marketing", kind="marketing")
     pm = ws.person_create(member=admin, name="Priya PM", team_ids=[product_team.pk])
     marketer = ws.person_create(member=admin, name="Marco Marketer", team_ids=[marketing_team.pk])
-    return Plan(product, marketing, it, release, feature, campaign, webinar, outage, pm, marketer, release.end_date)
+    return Plan(
+        product,
+        marketing,
+        it,
+        release,
+        feature,
+        campaign,
+        webinar,
+        outage,
+        pm,
+        marketer,
+        release.end_date,
+    )
 
 
 @pytest.fixture
