@@ -16,9 +16,11 @@ from accord.core.api_support import (
     BodyInt,
     DateIn,
     Id,
+    JsonInteger,
     Page,
     PageParams,
     PatchSchema,
+    StrictBool,
     responses,
 )
 from accord.core.errors import NotFound
@@ -31,7 +33,8 @@ from .models import Department, TaskStatus
 router = Router(auth=API_AUTH, tags=["launches"])
 
 WS = "/workspaces/{slug}"
-TierNumber = Literal[1, 2, 3]
+TierNumber = Annotated[int, Field(ge=1, le=3, description="1 (major) to 3 (minor)."), JsonInteger]
+Offset = Annotated[int, Field(ge=-366, le=366, description="Days from the launch date (-14: two weeks before)."), JsonInteger]
 TeamKindOrEmpty = Literal[
     "", "product", "marketing", "it", "sales", "support", "design", "analytics", "custom"
 ]
@@ -192,7 +195,7 @@ class LaunchIn(Schema):
     template_id: BodyId | None = Field(
         None, description="The checklist template (default: the tier's)."
     )
-    checklist: bool = Field(True, description="Generate the checklist from the template.")
+    checklist: StrictBool = Field(True, description="Generate the checklist from the template.")
 
 
 class LaunchPatch(PatchSchema):
@@ -268,7 +271,7 @@ class StagePatch(PatchSchema):
 
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=200)
-    offset_days: int = Field(0, ge=-366, le=366, description="Days from the launch date.")
+    offset_days: Offset = 0
     owner_id: BodyId | None = None
     department: TeamKindOrEmpty = ""
 
@@ -278,7 +281,7 @@ class TaskPatch(PatchSchema):
     status: TaskStatus = None
     blocked_reason: str = Field(None, max_length=300)
     title: str = Field(None, max_length=200)
-    offset_days: int = Field(None, ge=-366, le=366)
+    offset_days: Offset = None
     owner_id: BodyId | None = Field(None, description="null: nobody owns it.")
     department: TeamKindOrEmpty = None
 
@@ -291,7 +294,7 @@ class ChecklistIn(Schema):
 
 class TemplateTaskIO(Schema):
     title: str = Field(min_length=1, max_length=200)
-    offset_days: int = Field(0, ge=-366, le=366)
+    offset_days: Offset = 0
     department: TeamKindOrEmpty = ""
 
 
