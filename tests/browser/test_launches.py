@@ -20,7 +20,9 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_launch_page_readiness_check_a_task_then_positioning(new_page, demo, console_errors, page_check):
+def test_launch_page_readiness_check_a_task_then_positioning(
+    new_page, demo, console_errors, page_check
+):
     page = new_page(1280, 900)
     page.goto("/accounts/login")
     page.get_by_label("E-mail").fill(demo["email"])

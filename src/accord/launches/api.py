@@ -34,7 +34,11 @@ router = Router(auth=API_AUTH, tags=["launches"])
 
 WS = "/workspaces/{slug}"
 TierNumber = Annotated[int, Field(ge=1, le=3, description="1 (major) to 3 (minor)."), JsonInteger]
-Offset = Annotated[int, Field(ge=-366, le=366, description="Days from the launch date (-14: two weeks before)."), JsonInteger]
+Offset = Annotated[
+    int,
+    Field(ge=-366, le=366, description="Days from the launch date (-14: two weeks before)."),
+    JsonInteger,
+]
 TeamKindOrEmpty = Literal[
     "", "product", "marketing", "it", "sales", "support", "design", "analytics", "custom"
 ]
