@@ -1,6 +1,8 @@
 """What launches add to the workspace home (accord.workspaces.home): my overdue launch tasks, and
 the workspace's count of launches whose release slipped past the launch date."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from accord.workspaces import home
@@ -19,9 +21,7 @@ def overdue_card(me: home.Me) -> dict | None:
 
 
 def slipped_figure(me: home.Me) -> home.Figure | None:
-    windows = selectors.launch_windows(
-        me.workspace.pk, me.today, me.today.replace(year=me.today.year + 1)
-    )
+    windows = selectors.launch_windows(me.workspace.pk, me.today, me.today + timedelta(days=365))
     if not windows:
         return None
     ids = [launch.pk for launch, _ in windows]
