@@ -1,6 +1,7 @@
 """The pages (list, launch, positioning, calendar), their forms, the iCalendar feed, the home card
 and how launches read in the history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -129,6 +130,10 @@ def test_a_slipped_release_shows_a_banner(client, cast, plan, launch):
     assert 'data-testid="slip-banner"' in html and "7 days after the launch date" in html
     assert "Starts before the release ends" in html and "after the launch</span>" in html
     assert "Release slipped 7 days" in client.get(W).content.decode()
+    health = re.search(
+        r'data-testid="plan-health"(.*?)</section>', client.get("/w/acme/").content.decode(), re.S
+    )
+    assert "1 Launches at risk" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", health.group(1)))
 
 
 def test_the_calendar_feed_is_valid_icalendar_behind_its_token(client, cast, api, launch):
