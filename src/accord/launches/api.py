@@ -17,6 +17,7 @@ from accord.core.api_support import (
     DateIn,
     Id,
     JsonInteger,
+    JsonObject,
     Page,
     PageParams,
     PatchSchema,
@@ -305,7 +306,7 @@ class TemplateTaskIO(Schema):
 class TemplateIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     tier: TierNumber | None = Field(None, description="null: any tier.")
-    tasks: list[TemplateTaskIO] = Field(min_length=1, max_length=200)
+    tasks: list[Annotated[TemplateTaskIO, JsonObject]] = Field(min_length=1, max_length=200)
 
 
 class TemplateOut(Schema):
