@@ -2201,6 +2201,238 @@ WATCHED.extend(
 )
 
 
+# ------------ launches
+# Reads need launch.view (every member); launches, positioning, maps, checklists and templates need
+# launch.manage (editors); ticking a task off needs launch.task.update and approving a positioning
+# launch.review (contributors up, the latter in a team of the department); calendar feeds need
+# share_link.manage (editors).
+
+
+def _launches():
+    from accord.launches import services
+
+    return services
+
+
+def _launch_plan(cast, member=None):
+    """A product roadmap with a release, a marketing roadmap with a campaign."""
+    member = member or _admin(cast)
+    product = _roadmaps().roadmap_create(member=member, name="Launch product", kind="product", lanes=["Build"])
+    marketing = _roadmaps().roadmap_create(member=member, name="Launch marketing", kind="marketing", lanes=["Go"])
+    release = _rm_item(cast, roadmap=product, title="Release 3", member=member)
+    campaign = _rm_item(cast, roadmap=marketing, title="Campaign 3", member=member, start=(2030, 2, 1), end=(2030, 2, 20))
+    return release, campaign
+
+
+def _launch(cast, member=None):
+    member = member or _admin(cast)
+    release, campaign = _launch_plan(cast, member=member)
+    return _launches().launch_create(member=member, name="Release 3 launch", release_item_id=release.pk,
+                                     campaign_item_ids=[campaign.pk])  # fmt: skip
+
+
+def _positioning(cast, member=None):
+    member = member or _admin(cast)
+    launch = _launch(cast, member=member)
+    return _launches().positioning_save(member=member, launch_id=launch.pk, problem="Reports take days")
+
+
+def _reviewable_positioning(cast):
+    """A positioning every acme member may approve for marketing (all in a marketing team)."""
+    from accord.workspaces.models import Person
+
+    team = _services().team_create(member=_admin(cast), name="Launch marketing team", kind="marketing")
+    team.people.add(*Person.objects.filter(workspace=cast.workspace, user__isnull=False))
+    return _positioning(cast)
+
+
+def _launch_task(cast, member=None):
+    return _launch(cast, member=member).tasks.first()
+
+
+def _launch_template(cast, member=None):
+    return _launches().template_create(member=member or _admin(cast), name="Tier 1 launch", tier=1,
+                                       tasks=[{"title": "Press release", "offset_days": -7}])  # fmt: skip
+
+
+def _launch_feed(cast, member=None):
+    return _launches().feed_create(member=member or _admin(cast))[0]
+
+
+def b_launch(cast):
+    return Req(params={"launch_id": _launch(cast).pk})
+
+
+def b_launch_list(cast):
+    _launch(cast)
+    return Req(query={"tier": 2, "limit": 10})
+
+
+def b_launch_create(cast):
+    release, campaign = _launch_plan(cast)
+    return Req(body={"name": "Release 3 launch", "release_item_id": release.pk, "campaign_item_ids": [campaign.pk],
+                     "launch_date": "2030-02-01", "tier": 1})  # fmt: skip
+
+
+def b_launch_patch(cast):
+    launch = _launch(cast)
+    return Req(params={"launch_id": launch.pk}, body={"version": launch.version, "name": "Release 3 GA", "tier": 1})
+
+
+def b_positioning_save(cast):
+    return Req(params={"launch_id": _launch(cast).pk}, body={"problem": "Reports take days", "usp": "One click"})
+
+
+def b_positioning_compare(cast):
+    return Req(params={"launch_id": _positioning(cast).launch_id}, query={"a": 1, "b": 1})
+
+
+def b_approval(cast):
+    return Req(params={"positioning_id": _reviewable_positioning(cast).pk}, body={"department": "marketing"})
+
+
+def b_attribute_create(cast):
+    release, _campaign = _launch_plan(cast)
+    launch = _launches().launch_create(member=_admin(cast), name="L", release_item_id=release.pk)
+    return Req(params={"launch_id": launch.pk}, body={"name": "Trustworthy", "item_ids": [release.pk]})
+
+
+def _attribute(cast, member=None):
+    member = member or _admin(cast)
+    launch = _launch(cast, member=member)
+    return _launches().attribute_create(member=member, launch_id=launch.pk, name="Fast")
+
+
+def b_attribute(cast):
+    return Req(params={"brand_attribute_id": _attribute(cast).pk})
+
+
+def b_attribute_patch(cast):
+    return Req(params={"brand_attribute_id": _attribute(cast).pk}, body={"name": "Very fast"})
+
+
+def _stage(cast, member=None):
+    return _launch(cast, member=member).funnel_stages.first()
+
+
+def b_stage(cast):
+    return Req(params={"funnel_stage_id": _stage(cast).pk})
+
+
+def b_stage_patch(cast):
+    return Req(params={"funnel_stage_id": _stage(cast).pk}, body={"flows": ["Webinar sign-up"]})
+
+
+def b_task_create(cast):
+    return Req(params={"launch_id": _launch(cast).pk}, body={"title": "Press kit", "offset_days": -5})
+
+
+def b_checklist(cast):
+    launch = _launch(cast)
+    return Req(params={"launch_id": launch.pk}, body={"template_id": _launch_template(cast).pk})
+
+
+def b_task(cast):
+    return Req(params={"launch_task_id": _launch_task(cast).pk})
+
+
+def b_task_patch(cast):
+    task = _launch_task(cast)
+    return Req(params={"launch_task_id": task.pk}, body={"version": task.version, "status": "done"})
+
+
+def b_template_create(cast):
+    return Req(body={"name": "Tier 3 launch", "tier": 3, "tasks": [{"title": "Release notes", "offset_days": 0}]})
+
+
+def b_template(cast):
+    return Req(params={"launch_template_id": _launch_template(cast).pk})
+
+
+def b_windows(cast):
+    _launch(cast)
+    return Req(query={"start": "2030-01-01", "end": "2030-12-31"})
+
+
+def b_launch_feed(cast):
+    return Req(params={"launch_feed_id": _launch_feed(cast).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/launches"): Row(read(), b_launch_list),
+        ("POST", f"{WS}/launches"): Row(editor_up(201), b_launch_create),
+        ("GET", f"{WS}/launches/{{launch_id}}"): Row(read(), b_launch),
+        ("PATCH", f"{WS}/launches/{{launch_id}}"): Row(editor_up(200), b_launch_patch),
+        ("DELETE", f"{WS}/launches/{{launch_id}}"): Row(editor_up(204), b_launch),
+        ("GET", f"{WS}/launches/{{launch_id}}/positioning"): Row(read(), b_launch),
+        ("POST", f"{WS}/launches/{{launch_id}}/positioning"): Row(editor_up(201), b_positioning_save),
+        ("GET", f"{WS}/launches/{{launch_id}}/positioning/compare"): Row(read(), b_positioning_compare),
+        ("POST", f"{WS}/positionings/{{positioning_id}}/approvals"): Row(contributor_up(201), b_approval),
+        ("POST", f"{WS}/launches/{{launch_id}}/brand-attributes"): Row(editor_up(201), b_attribute_create),
+        ("PATCH", f"{WS}/brand-attributes/{{brand_attribute_id}}"): Row(editor_up(200), b_attribute_patch),
+        ("DELETE", f"{WS}/brand-attributes/{{brand_attribute_id}}"): Row(editor_up(204), b_attribute),
+        ("POST", f"{WS}/launches/{{launch_id}}/funnel-stages"): Row(editor_up(201), lambda cast: Req(params={"launch_id": _launch(cast).pk}, body={"name": "Expansion"})),
+        ("PATCH", f"{WS}/funnel-stages/{{funnel_stage_id}}"): Row(editor_up(200), b_stage_patch),
+        ("DELETE", f"{WS}/funnel-stages/{{funnel_stage_id}}"): Row(editor_up(204), b_stage),
+        ("POST", f"{WS}/launches/{{launch_id}}/tasks"): Row(editor_up(201), b_task_create),
+        ("POST", f"{WS}/launches/{{launch_id}}/checklist"): Row(editor_up(201), b_checklist),
+        ("PATCH", f"{WS}/launch-tasks/{{launch_task_id}}"): Row(contributor_up(200), b_task_patch),
+        ("DELETE", f"{WS}/launch-tasks/{{launch_task_id}}"): Row(editor_up(204), b_task),
+        ("GET", f"{WS}/launch-templates"): Row(read(), lambda cast: Req()),
+        ("POST", f"{WS}/launch-templates"): Row(editor_up(201), b_template_create),
+        ("DELETE", f"{WS}/launch-templates/{{launch_template_id}}"): Row(editor_up(204), b_template),
+        ("GET", f"{WS}/launch-windows"): Row(read(), b_windows),
+        ("GET", f"{WS}/launch-calendar-feeds"): Row(read(), b_launch_feed),
+        ("POST", f"{WS}/launch-calendar-feeds"): Row(editor_up(201)),
+        ("DELETE", f"{WS}/launch-calendar-feeds/{{launch_feed_id}}"): Row(editor_up(204), b_launch_feed),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "launch_id": lambda cast: _launch(cast, member=cast.outsider).pk,
+        "positioning_id": lambda cast: _positioning(cast, member=cast.outsider).pk,
+        "brand_attribute_id": lambda cast: _attribute(cast, member=cast.outsider).pk,
+        "funnel_stage_id": lambda cast: _stage(cast, member=cast.outsider).pk,
+        "launch_task_id": lambda cast: _launch_task(cast, member=cast.outsider).pk,
+        "launch_template_id": lambda cast: _launch_template(cast, member=cast.outsider).pk,
+        "launch_feed_id": lambda cast: _launch_feed(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update({f"{WS}/launches": lambda ws: set(ws.launches.values_list("pk", flat=True))})
+
+
+def _populate_launches(cast):
+    """A launch in each workspace (see _populate), of a release _populate_roadmaps made: new
+    roadmap items here would change what the roadmap lists show."""
+    for member in (_admin(cast), cast.outsider):
+        from datetime import date
+
+        item = member.workspace.roadmap_items.filter(roadmap__kind="product").order_by("pk").first()
+        release = _roadmaps().item_move(member=member, item_id=item.pk, version=item.version,
+                                        start_date=date(2030, 1, 1), end_date=date(2030, 1, 31))  # fmt: skip
+        _launches().launch_create(member=member, name="Launch", release_item_id=release.pk, checklist=False)
+
+
+WATCHED.extend(
+    [
+        ("launches.Launch", ["workspace_id", "name", "release_id", "tier", "launch_date", "window_end", "owner_id", "version"]),
+        ("launches.Launch_campaigns", ["launch_id", "roadmapitem_id"]),
+        ("launches.Positioning", ["launch_id", "number", "problem", "usp"]),
+        ("launches.Approval", ["positioning_id", "department", "by_id"]),
+        ("launches.BrandAttribute", ["launch_id", "name"]),
+        ("launches.BrandAttribute_items", ["brandattribute_id", "roadmapitem_id"]),
+        ("launches.FunnelStage", ["launch_id", "name", "flows"]),
+        ("launches.LaunchTask", ["launch_id", "title", "owner_id", "offset_days", "status", "version"]),
+        ("launches.ChecklistTemplate", ["workspace_id", "name", "tier"]),
+        ("launches.TemplateTask", ["template_id", "title", "offset_days"]),
+        ("launches.LaunchCalendarFeed", ["workspace_id", "token_hash", "revoked_at"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -2511,6 +2743,7 @@ def _populate(cast):
     _populate_portal(cast)
     _populate_playbooks(cast)
     _populate_initiatives(cast)
+    _populate_launches(cast)
 
 
 def test_every_list_has_a_scope(client):

@@ -607,6 +607,63 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED.update({"stage_id": "initiatives.LifecycleStage", "initiative_id": "initiatives.Initiative"})
 
 
+# ---------------------------------------------------------------- launches
+
+
+def seed_launches(cast) -> None:
+    """A product roadmap with dated releases and a marketing roadmap with campaigns in "acme"; a
+    launch with two positioning versions, a brand attribute, its checklist; a template and a feed."""
+    from datetime import date
+
+    from accord.launches import services
+    from accord.roadmaps import services as rm
+
+    admin = cast.members["admin"]
+    product = rm.roadmap_create(member=admin, name="Launch releases", kind="product", lanes=["Ship"])
+    marketing = rm.roadmap_create(member=admin, name="Launch campaigns", kind="marketing", lanes=["Go"])
+    releases = [
+        rm.item_create(member=admin, roadmap_id=product.pk, title=f"Release {n}", start_date=date(2026, 1, 1), end_date=date(2026, 1, 10 + n))
+        for n in range(2)
+    ]
+    campaigns = [
+        rm.item_create(member=admin, roadmap_id=marketing.pk, title=f"Campaign {n}", start_date=date(2026, 2, 1), end_date=date(2026, 2, 10))
+        for n in range(2)
+    ]
+    launch = services.launch_create(member=admin, name="Release launch", release_item_id=releases[0].pk,
+                                    campaign_item_ids=[c.pk for c in campaigns], launch_date=date(2026, 2, 1))  # fmt: skip
+    services.launch_create(member=admin, name="Second launch", release_item_id=releases[1].pk, tier=1)
+    for n in range(2):
+        services.positioning_save(member=admin, launch_id=launch.pk, problem=f"Reports take {n + 2} days", usp="One click")
+    services.attribute_create(member=admin, launch_id=launch.pk, name="Board-ready", item_ids=[releases[0].pk])
+    services.template_create(member=admin, name="Tier 1 launch", tier=1, tasks=[{"title": "Press release", "offset_days": -7}])
+    services.feed_create(member=admin)
+
+
+SEEDERS.append(seed_launches)
+ID_SOURCES.update(
+    {
+        "launch_id": lambda cast: cast.workspace.launches.all(),
+        "positioning_id": lambda cast: apps.get_model("launches.Positioning").objects.filter(launch__workspace=cast.workspace),
+        "brand_attribute_id": lambda cast: apps.get_model("launches.BrandAttribute").objects.filter(launch__workspace=cast.workspace),
+        "funnel_stage_id": lambda cast: apps.get_model("launches.FunnelStage").objects.filter(launch__workspace=cast.workspace),
+        "launch_task_id": lambda cast: apps.get_model("launches.LaunchTask").objects.filter(launch__workspace=cast.workspace),
+        "launch_template_id": lambda cast: cast.workspace.launch_templates.all(),
+        "launch_feed_id": lambda cast: cast.workspace.launch_feeds.all(),
+    }
+)
+_LAUNCH_ENDS = ("/launches", "/launches/{launch_id}")
+ID_SOURCES_BY_PATH.update(
+    {
+        **{(end, "release_item_id"): lambda cast: cast.workspace.roadmap_items.filter(roadmap__kind="product", end_date__isnull=False)
+           for end in _LAUNCH_ENDS},
+        **{(end, "campaign_item_id"): lambda cast: cast.workspace.roadmap_items.filter(roadmap__kind="marketing") for end in _LAUNCH_ENDS},
+        **{(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in (*_LAUNCH_ENDS, "/tasks", "/launch-tasks/{launch_task_id}")},
+        **{(end, "template_id"): lambda cast: cast.workspace.launch_templates.all() for end in ("/launches", "/checklist")},
+    }
+)
+VERSIONED.update({"launch_id": "launches.Launch", "launch_task_id": "launches.LaunchTask"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

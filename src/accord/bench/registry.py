@@ -28,6 +28,7 @@ FIGURE_MODULES = [
     "accord.bench.roles",
     "accord.bench.capacity",
     "accord.bench.initiatives",
+    "accord.bench.launches",
 ]
 UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%"}
 

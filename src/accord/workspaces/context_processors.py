@@ -31,6 +31,9 @@ _SECTIONS = {
     # Launch: initiatives (the portfolio, an initiative, the lifecycle).
     "initiatives": "initiatives", "initiative": "initiatives", "initiative_new": "initiatives",
     "lifecycle": "initiatives",
+    # Launch: launches, a launch's page and positioning, the launch calendar.
+    "launches": "launches", "launch_new": "launches", "launch": "launches", "launch_positioning": "launches",
+    "launch_calendar": "launches",
 }
 
 
