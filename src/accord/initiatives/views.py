@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accord.core import panels
 from accord.core.errors import UserError
 from accord.core.markdown import render_markdown
 from accord.core.web import field_errors, form_int, form_version
@@ -17,7 +18,7 @@ from accord.workspaces.models import Person
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
-from . import lifecycle, panels, selectors, services
+from . import lifecycle, selectors, services
 from .models import InitiativeKind
 
 PER_STAGE = 20  # cards per column on the portfolio; "Show all" opens the rest of a stage
@@ -94,7 +95,7 @@ def _page(
         **data,
         "description_html": mark_safe(render_markdown(initiative.description)),  # noqa: S308 (sanitized)
         "errors": errors or {},
-        "panels": panels.render_panels(request, member, initiative),
+        "panels": panels.render("initiative", request, member, initiative),
         "my_signer": my_signer,
         "can_manage": manage, "can_check": can(member, "gate.check"), "can_override": can(member, "gate.override"),
         "kinds": InitiativeKind.choices,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core import panels
 from accord.core.web import UserError, field_errors, form_date, form_int
 from accord.initiatives.models import Initiative
 from accord.roadmaps.models import RoadmapItem, RoadmapKind
@@ -122,6 +123,7 @@ def _page(
     if detail is None:
         raise Http404("No such launch in this workspace.")
     context = {**_perms(member), "d": detail, "launch": detail.view.launch, "v": detail.view,
+               "panels": panels.render("launch", request, member, detail.view.launch) if template.endswith("detail.html") else [],
                "errors": errors or {}, "error_text": detail_text, "values": request.POST if errors else {}, "statuses": TaskStatus.choices,
                "people": _people(member.workspace), "departments": Department.choices, **(extra or {})}  # fmt: skip
     return render(request, template, context, status=status)

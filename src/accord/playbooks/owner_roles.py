@@ -14,6 +14,7 @@ A step names its role by key; an unknown key is refused when the playbook is sav
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from accord.core.registry import Registry
 from accord.workspaces.models import Person, TeamKind
 
 
@@ -29,14 +30,11 @@ class OwnerRole:
     )
 
 
-ROLES: dict[str, OwnerRole] = {}
+ROLES: Registry[OwnerRole] = Registry("Owner role")
 
 
 def register(role: OwnerRole) -> None:
-    existing = ROLES.get(role.key)
-    if existing is not None and existing != role:
-        raise ValueError(f"Owner role {role.key} is registered twice.")
-    ROLES[role.key] = role
+    ROLES.add(role)
 
 
 def get(key: str) -> OwnerRole | None:
@@ -68,3 +66,32 @@ def holders(workspace_id: int, key: str) -> set[int]:
 
 for _kind, _label in TeamKind.choices:
     register(OwnerRole(key=_kind, label=_label, department=_kind))
+
+
+def _holders_of_role(key: str, department: str) -> Callable[[int], set[int]]:
+    """Who holds the role on an active initiative of the workspace (roles: RACI assignments); when
+    nobody does yet, the people of the role's department."""
+
+    def people(workspace_id: int) -> set[int]:
+        from accord.roles.models import RoleAssignment
+
+        held = set(
+            RoleAssignment.objects.filter(
+                workspace_id=workspace_id, role__key=key, initiative__archived_at__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        return held or set(
+            Person.objects.filter(workspace_id=workspace_id, teams__kind=department).values_list("pk", flat=True)
+        )
+
+    return people
+
+
+def register_role_definitions() -> None:
+    """The roles every workspace starts with (accord.roles.defaults) own steps too."""
+    from accord.roles.defaults import DEFAULT_ROLES
+
+    for key, name, department, *_rest in DEFAULT_ROLES:
+        if key not in ROLES:
+            register(OwnerRole(key=key, label=name, department=department,
+                               people=_holders_of_role(key, department)))  # fmt: skip

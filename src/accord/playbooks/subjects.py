@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from accord.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -37,23 +39,14 @@ class SubjectKind:
     choices: Callable[[Any], list[tuple[str, str]]] | None = None
 
 
-KINDS: dict[str, SubjectKind] = {}
+KINDS: Registry[SubjectKind] = Registry("Subject kind")
 
 
 def register(
     kind: str, resolver, *, label: str = "", free_text: bool = False, choices=None
 ) -> None:
-    entry = SubjectKind(
-        kind=kind,
-        label=label or kind.capitalize(),
-        resolve=resolver,
-        free_text=free_text,
-        choices=choices,
-    )
-    existing = KINDS.get(kind)
-    if existing is not None and existing != entry:
-        raise ValueError(f"Subject kind {kind} is registered twice.")
-    KINDS[kind] = entry
+    KINDS.add(SubjectKind(kind=kind, label=label or kind.capitalize(), resolve=resolver,
+                          free_text=free_text, choices=choices), key=kind)  # fmt: skip
 
 
 def label_of(kind: str) -> str:

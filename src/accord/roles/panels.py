@@ -1,9 +1,9 @@
-"""The RACI summary on an initiative's page (accord.initiatives.panels): its checks, live from the
+"""The RACI summary on an initiative's page (accord.core.panels): its checks, live from the
 matrix, and the way to the grid."""
 
 from django.urls import reverse
 
-from accord.initiatives import panels
+from accord.core import panels
 from accord.workspaces.permissions import can
 
 from . import selectors
@@ -22,5 +22,5 @@ def raci_summary(request, member, initiative) -> dict | None:
 
 
 def register() -> None:
-    panels.register(panels.InitiativePanel(key="roles.raci", template="roles/_initiative_panel.html",
-                                           context=raci_summary, order=10))  # fmt: skip
+    panels.register("initiative", panels.Panel(key="roles.raci", template="roles/_initiative_panel.html",
+                                               context=raci_summary, order=10))  # fmt: skip
