@@ -17,6 +17,9 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Changes: requests, the calendar with freezes, review meetings.
+    "changes": "changes", "change": "changes", "change_new": "changes", "change_reviews": "changes",
+    "change_review": "changes",
 }
 
 
