@@ -401,9 +401,9 @@ def create_rule(request: HttpRequest, slug: str, data: RuleIn):
     return Status(201, services.rule_create(member=member_for(request, slug), **data.dict()))
 
 
-@router.delete(f"{WS}/change-rules/{{rule_id}}", response=responses(204), summary="Delete a sign-off rule")
-def delete_rule(request: HttpRequest, slug: str, rule_id: Id):
-    services.rule_delete(member=member_for(request, slug), rule_id=rule_id)
+@router.delete(f"{WS}/change-rules/{{change_rule_id}}", response=responses(204), summary="Delete a sign-off rule")
+def delete_rule(request: HttpRequest, slug: str, change_rule_id: Id):
+    services.rule_delete(member=member_for(request, slug), rule_id=change_rule_id)
     return Status(204, None)
 
 
@@ -452,9 +452,9 @@ def create_feed(request: HttpRequest, slug: str):
     return Status(201, feed)
 
 
-@router.delete(f"{WS}/change-calendar-feeds/{{feed_id}}", response=responses(204), summary="Revoke a change calendar feed")
-def revoke_feed(request: HttpRequest, slug: str, feed_id: Id):
-    services.feed_revoke(member=member_for(request, slug), feed_id=feed_id)
+@router.delete(f"{WS}/change-calendar-feeds/{{change_feed_id}}", response=responses(204), summary="Revoke a change calendar feed")
+def revoke_feed(request: HttpRequest, slug: str, change_feed_id: Id):
+    services.feed_revoke(member=member_for(request, slug), feed_id=change_feed_id)
     return Status(204, None)
 
 
@@ -474,40 +474,40 @@ def create_review(request: HttpRequest, slug: str, data: ReviewIn):
     return Status(201, _review_detail(member, review.pk))
 
 
-@router.get(f"{WS}/change-reviews/{{review_id}}", response=responses(200, ReviewDetailOut),
+@router.get(f"{WS}/change-reviews/{{change_review_id}}", response=responses(200, ReviewDetailOut),
             summary="A review meeting: agenda, attendance, decisions, minutes (Markdown)")  # fmt: skip
-def get_review(request: HttpRequest, slug: str, review_id: Id):
-    return _review_detail(_viewer(request, slug), review_id)
+def get_review(request: HttpRequest, slug: str, change_review_id: Id):
+    return _review_detail(_viewer(request, slug), change_review_id)
 
 
-@router.patch(f"{WS}/change-reviews/{{review_id}}", response=responses(200, ReviewDetailOut), summary="Edit a review meeting")
-def patch_review(request: HttpRequest, slug: str, review_id: Id, data: ReviewPatch):
+@router.patch(f"{WS}/change-reviews/{{change_review_id}}", response=responses(200, ReviewDetailOut), summary="Edit a review meeting")
+def patch_review(request: HttpRequest, slug: str, change_review_id: Id, data: ReviewPatch):
     member = member_for(request, slug)
-    services.review_update(member=member, review_id=review_id, **data.dict(exclude_unset=True))
-    return _review_detail(member, review_id)
+    services.review_update(member=member, review_id=change_review_id, **data.dict(exclude_unset=True))
+    return _review_detail(member, change_review_id)
 
 
-@router.post(f"{WS}/change-reviews/{{review_id}}/agenda", response=responses(200, ReviewDetailOut),
+@router.post(f"{WS}/change-reviews/{{change_review_id}}/agenda", response=responses(200, ReviewDetailOut),
              summary="Add the changes that became pending to the agenda")  # fmt: skip
-def refresh_agenda(request: HttpRequest, slug: str, review_id: Id):
+def refresh_agenda(request: HttpRequest, slug: str, change_review_id: Id):
     member = member_for(request, slug)
-    services.review_refresh(member=member, review_id=review_id)
-    return _review_detail(member, review_id)
+    services.review_refresh(member=member, review_id=change_review_id)
+    return _review_detail(member, change_review_id)
 
 
-@router.post(f"{WS}/change-reviews/{{review_id}}/attendance", response=responses(200, ReviewDetailOut),
+@router.post(f"{WS}/change-reviews/{{change_review_id}}/attendance", response=responses(200, ReviewDetailOut),
              summary="Record whether a person attended")  # fmt: skip
-def attend(request: HttpRequest, slug: str, review_id: Id, data: AttendIn):
+def attend(request: HttpRequest, slug: str, change_review_id: Id, data: AttendIn):
     member = member_for(request, slug)
-    services.review_attend(member=member, review_id=review_id, **data.dict())
-    return _review_detail(member, review_id)
+    services.review_attend(member=member, review_id=change_review_id, **data.dict())
+    return _review_detail(member, change_review_id)
 
 
-@router.post(f"{WS}/change-reviews/{{review_id}}/decisions", response=responses(200, ReviewDetailOut),
+@router.post(f"{WS}/change-reviews/{{change_review_id}}/decisions", response=responses(200, ReviewDetailOut),
              summary="Record the decision on a change of the agenda, with its reason")  # fmt: skip
-def decide(request: HttpRequest, slug: str, review_id: Id, data: DecisionIn):
+def decide(request: HttpRequest, slug: str, change_review_id: Id, data: DecisionIn):
     member = member_for(request, slug)
-    services.review_decide(member=member, review_id=review_id, **data.dict())
-    return _review_detail(member, review_id)
+    services.review_decide(member=member, review_id=change_review_id, **data.dict())
+    return _review_detail(member, change_review_id)
 
 
