@@ -3,10 +3,11 @@ feeds, and review meetings. Thin: the services write (and check permissions), th
 reads here check change.view. Everything lives under /workspaces/{slug}/."""
 
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from accord.core.api_support import (
     BodyId,
@@ -32,6 +33,16 @@ router = Router(auth=API_AUTH, tags=["changes"])
 WS = "/workspaces/{slug}"
 Department = Literal["product", "marketing", "it", "sales", "support", "design", "analytics", "custom"]
 ImpactLevel = Literal["none", "low", "medium", "high"]
+
+
+def _text_only(value):
+    # pydantic would read a number as a Unix timestamp; the schema says a date-time string.
+    if not isinstance(value, str | datetime):
+        raise ValueError("Use an ISO 8601 date-time, e.g. 2030-03-04T20:00:00Z.")
+    return value
+
+
+Moment = Annotated[DateTimeIn, BeforeValidator(_text_only)]
 
 
 def _viewer(request: HttpRequest, slug: str):
@@ -111,8 +122,8 @@ class ChangeIn(Schema):
 
     title: str = Field(min_length=1, max_length=200)
     area: str = Field(min_length=1, max_length=80, description="The system or area affected, e.g. website.")
-    start: DateTimeIn
-    end: DateTimeIn
+    start: Moment
+    end: Moment
     description: str = Field("", max_length=20000)
     reason: str = Field("", max_length=5000)
     systems: str = Field("", max_length=300)
@@ -126,8 +137,8 @@ class ChangePatch(PatchSchema):
     version: BodyInt
     title: str = Field(None, max_length=200)
     area: str = Field(None, max_length=80)
-    start: DateTimeIn = None
-    end: DateTimeIn = None
+    start: Moment = None
+    end: Moment = None
     description: str = Field(None, max_length=20000)
     reason: str = Field(None, max_length=5000)
     systems: str = Field(None, max_length=300)
@@ -142,9 +153,9 @@ class ChangeFilter(Schema):
 
 
 class ConflictQuery(Schema):
-    area: str = Field(min_length=1, max_length=80)
-    start: DateTimeIn
-    end: DateTimeIn
+    area: str = Field(min_length=1, max_length=80, examples=["website"])
+    start: Moment = Field(examples=["2030-03-04T20:00:00Z"])
+    end: Moment = Field(examples=["2030-03-04T23:00:00Z"], description="After start; at most 14 days later.")
 
 
 class ImpactIn(Schema):
@@ -181,17 +192,23 @@ class FreezeOut(Schema):
 
 
 class FreezeIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"name": "Spring launch", "start": "2030-03-01T00:00:00Z", "end": "2030-03-15T00:00:00Z", "area": "website"}]
+        }
+    }
+
     name: str = Field(min_length=1, max_length=200)
-    start: DateTimeIn
-    end: DateTimeIn
+    start: Moment
+    end: Moment
     area: str = Field("", max_length=80, description="Blank: every area.")
     reason: str = Field("", max_length=1000)
     campaign_id: BodyId | None = Field(None, description="The campaign (marketing roadmap item) it protects.")
 
 
 class CalendarQuery(Schema):
-    start: DateTimeIn
-    end: DateTimeIn
+    start: Moment = Field(examples=["2030-01-01T00:00:00Z"])
+    end: Moment = Field(examples=["2030-04-01T00:00:00Z"], description="After start; at most 400 days later.")
 
 
 class CalendarChangeOut(Schema):
@@ -253,15 +270,17 @@ class ReviewDetailOut(ReviewOut):
 
 
 class ReviewIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"title": "Weekly change review", "starts_at": "2030-03-02T10:00:00Z"}]}}
+
     title: str = Field(min_length=1, max_length=200)
-    starts_at: DateTimeIn
+    starts_at: Moment
     attendee_ids: list[BodyId] = Field(default_factory=list, max_length=100)
 
 
 class ReviewPatch(PatchSchema):
     version: BodyInt
     title: str = Field(None, max_length=200)
-    starts_at: DateTimeIn = None
+    starts_at: Moment = None
     notes: str = Field(None, max_length=50000)
     status: ReviewStatus = None
 
