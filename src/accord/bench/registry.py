@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps", "accord.bench.goals", "accord.bench.feedback", "accord.bench.portal", "accord.bench.home"]
+FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps", "accord.bench.goals", "accord.bench.feedback", "accord.bench.portal", "accord.bench.home", "accord.bench.changes"]
 UNITS = {"ms", "req/s", "s", "items/s", "MAP"}
 
 
