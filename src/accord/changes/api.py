@@ -31,7 +31,9 @@ from .models import ChangeStatus, ReviewStatus, Risk
 
 router = Router(auth=API_AUTH, tags=["changes"])
 WS = "/workspaces/{slug}"
-Department = Literal["product", "marketing", "it", "sales", "support", "design", "analytics", "custom"]
+Department = Literal[
+    "product", "marketing", "it", "sales", "support", "design", "analytics", "custom"
+]
 ImpactLevel = Literal["none", "low", "medium", "high"]
 
 
@@ -80,7 +82,9 @@ class SlotOut(Schema):
 
 class ConflictsOut(Schema):
     conflicts: list[ConflictOut]
-    free_slot: SlotOut | None = Field(description="The next window of the same length without conflicts.")
+    free_slot: SlotOut | None = Field(
+        description="The next window of the same length without conflicts."
+    )
 
 
 class ChangeOut(Schema):
@@ -115,13 +119,22 @@ class ChangeDetailOut(ChangeOut):
 class ChangeIn(Schema):
     model_config = {
         "json_schema_extra": {
-            "examples": [{"title": "Move the website to the new CDN", "area": "website",
-                          "start": "2030-03-03T20:00:00Z", "end": "2030-03-03T23:00:00Z", "risk": "medium"}]  # fmt: skip
+            "examples": [
+                {
+                    "title": "Move the website to the new CDN",
+                    "area": "website",
+                    "start": "2030-03-03T20:00:00Z",
+                    "end": "2030-03-03T23:00:00Z",
+                    "risk": "medium",
+                }
+            ]
         }
     }
 
     title: str = Field(min_length=1, max_length=200)
-    area: str = Field(min_length=1, max_length=80, description="The system or area affected, e.g. website.")
+    area: str = Field(
+        min_length=1, max_length=80, description="The system or area affected, e.g. website."
+    )
     start: Moment
     end: Moment
     description: str = Field("", max_length=20000)
@@ -129,7 +142,9 @@ class ChangeIn(Schema):
     systems: str = Field("", max_length=300)
     risk: Risk = Risk.MEDIUM
     rollback_plan: str = Field("", max_length=10000)
-    departments: list[Department] = Field(default_factory=list, max_length=8, description="Departments affected.")
+    departments: list[Department] = Field(
+        default_factory=list, max_length=8, description="Departments affected."
+    )
     roadmap_item_ids: list[BodyId] = Field(default_factory=list, max_length=50)
 
 
@@ -155,7 +170,9 @@ class ChangeFilter(Schema):
 class ConflictQuery(Schema):
     area: str = Field(min_length=1, max_length=80, examples=["website"])
     start: Moment = Field(examples=["2030-03-04T20:00:00Z"])
-    end: Moment = Field(examples=["2030-03-04T23:00:00Z"], description="After start; at most 14 days later.")
+    end: Moment = Field(
+        examples=["2030-03-04T23:00:00Z"], description="After start; at most 14 days later."
+    )
 
 
 class ImpactIn(Schema):
@@ -194,7 +211,14 @@ class FreezeOut(Schema):
 class FreezeIn(Schema):
     model_config = {
         "json_schema_extra": {
-            "examples": [{"name": "Spring launch", "start": "2030-03-01T00:00:00Z", "end": "2030-03-15T00:00:00Z", "area": "website"}]
+            "examples": [
+                {
+                    "name": "Spring launch",
+                    "start": "2030-03-01T00:00:00Z",
+                    "end": "2030-03-15T00:00:00Z",
+                    "area": "website",
+                }
+            ]
         }
     }
 
@@ -203,12 +227,16 @@ class FreezeIn(Schema):
     end: Moment
     area: str = Field("", max_length=80, description="Blank: every area.")
     reason: str = Field("", max_length=1000)
-    campaign_id: BodyId | None = Field(None, description="The campaign (marketing roadmap item) it protects.")
+    campaign_id: BodyId | None = Field(
+        None, description="The campaign (marketing roadmap item) it protects."
+    )
 
 
 class CalendarQuery(Schema):
     start: Moment = Field(examples=["2030-01-01T00:00:00Z"])
-    end: Moment = Field(examples=["2030-04-01T00:00:00Z"], description="After start; at most 400 days later.")
+    end: Moment = Field(
+        examples=["2030-04-01T00:00:00Z"], description="After start; at most 400 days later."
+    )
 
 
 class CalendarChangeOut(Schema):
@@ -270,7 +298,11 @@ class ReviewDetailOut(ReviewOut):
 
 
 class ReviewIn(Schema):
-    model_config = {"json_schema_extra": {"examples": [{"title": "Weekly change review", "starts_at": "2030-03-02T10:00:00Z"}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"title": "Weekly change review", "starts_at": "2030-03-02T10:00:00Z"}]
+        }
+    }
 
     title: str = Field(min_length=1, max_length=200)
     starts_at: Moment
@@ -302,10 +334,20 @@ class DecisionIn(Schema):
 def _report(report: conflict_check.Report) -> dict:
     return {
         "conflicts": [
-            {"source": b.source, "rule": b.rule, "kind": b.kind, "id": b.id, "title": b.title, "start": b.start, "end": b.end}
+            {
+                "source": b.source,
+                "rule": b.rule,
+                "kind": b.kind,
+                "id": b.id,
+                "title": b.title,
+                "start": b.start,
+                "end": b.end,
+            }
             for b in report.conflicts
         ],
-        "free_slot": {"start": report.free_slot[0], "end": report.free_slot[1]} if report.free_slot else None,
+        "free_slot": {"start": report.free_slot[0], "end": report.free_slot[1]}
+        if report.free_slot
+        else None,
     }
 
 
@@ -353,13 +395,21 @@ def _review_detail(member, review_id: int) -> dict:
 # ---------------------------------------------------------------- changes
 
 
-@router.get(f"{WS}/changes", response=responses(200, Page[ChangeOut]), summary="List change requests")
-def list_changes(request: HttpRequest, slug: str, page: Query[PageParams], filters: Query[ChangeFilter]):
+@router.get(
+    f"{WS}/changes", response=responses(200, Page[ChangeOut]), summary="List change requests"
+)
+def list_changes(
+    request: HttpRequest, slug: str, page: Query[PageParams], filters: Query[ChangeFilter]
+):
     member = _viewer(request, slug)
-    return paginate(selectors.changes(workspace=member.workspace, **filters.dict()), page, _change_out)
+    return paginate(
+        selectors.changes(workspace=member.workspace, **filters.dict()), page, _change_out
+    )
 
 
-@router.post(f"{WS}/changes", response=responses(201, ChangeDetailOut), summary="File a change request")
+@router.post(
+    f"{WS}/changes", response=responses(201, ChangeDetailOut), summary="File a change request"
+)
 def create_change(request: HttpRequest, slug: str, data: ChangeIn):
     member = member_for(request, slug)
     change = services.change_create(member=member, **data.dict())
@@ -373,7 +423,9 @@ def check_conflicts(request: HttpRequest, slug: str, query: Query[ConflictQuery]
     if query.end <= query.start:
         raise Invalid.field("end", "The end of the window is before (or at) its start.")
     if query.end - query.start > conflict_check.MAX_WINDOW:
-        raise Invalid.field("end", f"A change window lasts at most {conflict_check.MAX_WINDOW.days} days.")
+        raise Invalid.field(
+            "end", f"A change window lasts at most {conflict_check.MAX_WINDOW.days} days."
+        )
     area = services.clean_area(query.area)
     return _report(conflict_check.check(member.workspace_id, area, query.start, query.end))
 
@@ -384,7 +436,11 @@ def get_change(request: HttpRequest, slug: str, change_id: Id):
     return _change_detail(_viewer(request, slug), change_id)
 
 
-@router.patch(f"{WS}/changes/{{change_id}}", response=responses(200, ChangeDetailOut), summary="Edit a change (draft or in review)")
+@router.patch(
+    f"{WS}/changes/{{change_id}}",
+    response=responses(200, ChangeDetailOut),
+    summary="Edit a change (draft or in review)",
+)
 def patch_change(request: HttpRequest, slug: str, change_id: Id, data: ChangePatch):
     member = member_for(request, slug)
     services.change_update(member=member, change_id=change_id, **data.dict(exclude_unset=True))
@@ -410,17 +466,29 @@ def transition_change(request: HttpRequest, slug: str, change_id: Id, data: Tran
 # ---------------------------------------------------------------- rules
 
 
-@router.get(f"{WS}/change-rules", response=responses(200, list[RuleOut]), summary="Which departments sign which changes")
+@router.get(
+    f"{WS}/change-rules",
+    response=responses(200, list[RuleOut]),
+    summary="Which departments sign which changes",
+)
 def list_rules(request: HttpRequest, slug: str):
     return list(selectors.rules(workspace=_viewer(request, slug).workspace))
 
 
-@router.post(f"{WS}/change-rules", response=responses(201, RuleOut), summary="Require a department's sign-off for an area")
+@router.post(
+    f"{WS}/change-rules",
+    response=responses(201, RuleOut),
+    summary="Require a department's sign-off for an area",
+)
 def create_rule(request: HttpRequest, slug: str, data: RuleIn):
     return Status(201, services.rule_create(member=member_for(request, slug), **data.dict()))
 
 
-@router.delete(f"{WS}/change-rules/{{change_rule_id}}", response=responses(204), summary="Delete a sign-off rule")
+@router.delete(
+    f"{WS}/change-rules/{{change_rule_id}}",
+    response=responses(204),
+    summary="Delete a sign-off rule",
+)
 def delete_rule(request: HttpRequest, slug: str, change_rule_id: Id):
     services.rule_delete(member=member_for(request, slug), rule_id=change_rule_id)
     return Status(204, None)
@@ -429,7 +497,9 @@ def delete_rule(request: HttpRequest, slug: str, change_rule_id: Id):
 # ---------------------------------------------------------------- freezes and the calendar
 
 
-@router.get(f"{WS}/freezes", response=responses(200, Page[FreezeOut]), summary="List freeze windows")
+@router.get(
+    f"{WS}/freezes", response=responses(200, Page[FreezeOut]), summary="List freeze windows"
+)
 def list_freezes(request: HttpRequest, slug: str, page: Query[PageParams]):
     return paginate(selectors.freezes(workspace=_viewer(request, slug).workspace), page)
 
@@ -440,13 +510,19 @@ def create_freeze(request: HttpRequest, slug: str, data: FreezeIn):
     return Status(201, services.freeze_create(member=member_for(request, slug), **data.dict()))
 
 
-@router.delete(f"{WS}/freezes/{{freeze_id}}", response=responses(204), summary="Lift a freeze window")
+@router.delete(
+    f"{WS}/freezes/{{freeze_id}}", response=responses(204), summary="Lift a freeze window"
+)
 def delete_freeze(request: HttpRequest, slug: str, freeze_id: Id):
     services.freeze_delete(member=member_for(request, slug), freeze_id=freeze_id)
     return Status(204, None)
 
 
-@router.get(f"{WS}/change-calendar", response=responses(200, CalendarOut), summary="Changes and freezes in a time range")
+@router.get(
+    f"{WS}/change-calendar",
+    response=responses(200, CalendarOut),
+    summary="Changes and freezes in a time range",
+)
 def change_calendar(request: HttpRequest, slug: str, query: Query[CalendarQuery]):
     member = _viewer(request, slug)
     if query.end <= query.start:
@@ -471,7 +547,11 @@ def create_feed(request: HttpRequest, slug: str):
     return Status(201, feed)
 
 
-@router.delete(f"{WS}/change-calendar-feeds/{{change_feed_id}}", response=responses(204), summary="Revoke a change calendar feed")
+@router.delete(
+    f"{WS}/change-calendar-feeds/{{change_feed_id}}",
+    response=responses(204),
+    summary="Revoke a change calendar feed",
+)
 def revoke_feed(request: HttpRequest, slug: str, change_feed_id: Id):
     services.feed_revoke(member=member_for(request, slug), feed_id=change_feed_id)
     return Status(204, None)
@@ -480,7 +560,9 @@ def revoke_feed(request: HttpRequest, slug: str, change_feed_id: Id):
 # ---------------------------------------------------------------- review meetings
 
 
-@router.get(f"{WS}/change-reviews", response=responses(200, Page[ReviewOut]), summary="List review meetings")
+@router.get(
+    f"{WS}/change-reviews", response=responses(200, Page[ReviewOut]), summary="List review meetings"
+)
 def list_reviews(request: HttpRequest, slug: str, page: Query[PageParams]):
     return paginate(selectors.reviews(workspace=_viewer(request, slug).workspace), page)
 
@@ -499,10 +581,16 @@ def get_review(request: HttpRequest, slug: str, change_review_id: Id):
     return _review_detail(_viewer(request, slug), change_review_id)
 
 
-@router.patch(f"{WS}/change-reviews/{{change_review_id}}", response=responses(200, ReviewDetailOut), summary="Edit a review meeting")
+@router.patch(
+    f"{WS}/change-reviews/{{change_review_id}}",
+    response=responses(200, ReviewDetailOut),
+    summary="Edit a review meeting",
+)
 def patch_review(request: HttpRequest, slug: str, change_review_id: Id, data: ReviewPatch):
     member = member_for(request, slug)
-    services.review_update(member=member, review_id=change_review_id, **data.dict(exclude_unset=True))
+    services.review_update(
+        member=member, review_id=change_review_id, **data.dict(exclude_unset=True)
+    )
     return _review_detail(member, change_review_id)
 
 
@@ -528,5 +616,3 @@ def decide(request: HttpRequest, slug: str, change_review_id: Id, data: Decision
     member = member_for(request, slug)
     services.review_decide(member=member, review_id=change_review_id, **data.dict())
     return _review_detail(member, change_review_id)
-
-

@@ -59,7 +59,9 @@ def day_start(d: date) -> datetime:
 # ---------------------------------------------------------------- the built-in sources
 
 
-def _changes(workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None) -> list[Blocker]:
+def _changes(
+    workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None
+) -> list[Blocker]:
     from .models import ACTIVE, Change
 
     rows = (
@@ -71,25 +73,45 @@ def _changes(workspace_id: int, area: str, start: datetime, end: datetime, exclu
         .values_list("pk", "title", "start", "end", "workspace__slug")
     )  # fmt: skip
     return [
-        Blocker("changes", f"Another change on “{area}” overlaps this window", "change", pk, title, s, e,
-                reverse("change", args=[slug, pk]))  # fmt: skip
+        Blocker(
+            "changes",
+            f"Another change on “{area}” overlaps this window",
+            "change",
+            pk,
+            title,
+            s,
+            e,
+            reverse("change", args=[slug, pk]),
+        )
         for pk, title, s, e, slug in rows
     ]
 
 
-def _freezes(workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None) -> list[Blocker]:
+def _freezes(
+    workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None
+) -> list[Blocker]:
     from .models import Freeze
 
     rows = Freeze.objects.filter(
         Q(area="") | Q(area=area), workspace_id=workspace_id, start__lt=end, end__gt=start
     ).values_list("pk", "name", "area", "start", "end")
     return [
-        Blocker("freezes", f"Freeze window on {'“' + a + '”' if a else 'every area'}", "freeze", pk, name, s, e)
+        Blocker(
+            "freezes",
+            f"Freeze window on {'“' + a + '”' if a else 'every area'}",
+            "freeze",
+            pk,
+            name,
+            s,
+            e,
+        )
         for pk, name, a, s, e in rows
     ]
 
 
-def _milestones(workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None) -> list[Blocker]:
+def _milestones(
+    workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None
+) -> list[Blocker]:
     from accord.roadmaps.models import Milestone
 
     first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
@@ -98,13 +120,22 @@ def _milestones(workspace_id: int, area: str, start: datetime, end: datetime, ex
         workspace_id=workspace_id, date__gte=first, date__lte=last,
     ).values_list("pk", "name", "date")  # fmt: skip
     return [
-        Blocker("milestones", f"Milestone on {d.isoformat()} depends on “{area}”", "milestone", pk, name,
-                day_start(d), day_start(d + timedelta(days=1)))  # fmt: skip
+        Blocker(
+            "milestones",
+            f"Milestone on {d.isoformat()} depends on “{area}”",
+            "milestone",
+            pk,
+            name,
+            day_start(d),
+            day_start(d + timedelta(days=1)),
+        )
         for pk, name, d in rows
     ]
 
 
-def _campaigns(workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None) -> list[Blocker]:
+def _campaigns(
+    workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None
+) -> list[Blocker]:
     from accord.roadmaps.models import ItemStatus, RoadmapItem, RoadmapKind
 
     first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
@@ -119,8 +150,16 @@ def _campaigns(workspace_id: int, area: str, start: datetime, end: datetime, exc
         .distinct()
     )  # fmt: skip
     return [
-        Blocker("campaigns", f"Campaign on “{area}” ({roadmap}) runs in this window", "campaign", pk, title,
-                day_start(s), day_start(e + timedelta(days=1)), reverse("roadmap", args=[slug, rid]))  # fmt: skip
+        Blocker(
+            "campaigns",
+            f"Campaign on “{area}” ({roadmap}) runs in this window",
+            "campaign",
+            pk,
+            title,
+            day_start(s),
+            day_start(e + timedelta(days=1)),
+            reverse("roadmap", args=[slug, rid]),
+        )
         for pk, title, s, e, roadmap, rid, slug in rows
     ]
 
@@ -137,7 +176,9 @@ register_source("campaigns", _campaigns)
 @dataclass(frozen=True)
 class Report:
     conflicts: list[Blocker]
-    free_slot: tuple[datetime, datetime] | None  # None: the window is free, or nothing free in HORIZON
+    free_slot: (
+        tuple[datetime, datetime] | None
+    )  # None: the window is free, or nothing free in HORIZON
 
     @property
     def clear(self) -> bool:
@@ -155,12 +196,21 @@ def next_free_slot(blockers: list[Blocker], start: datetime, length: timedelta, 
     return (t, t + length) if t + length <= until else None
 
 
-def check(workspace_id: int, area: str, start: datetime, end: datetime, exclude_change_id: int | None = None) -> Report:
+def check(
+    workspace_id: int,
+    area: str,
+    start: datetime,
+    end: datetime,
+    exclude_change_id: int | None = None,
+) -> Report:
     """Every conflict of the window [start, end) on `area`, and the next free slot of its length."""
     until = start + HORIZON
     blockers: list[Blocker] = []
     for fn in SOURCES.values():
         blockers.extend(fn(workspace_id, area, start, until, exclude_change_id))
-    conflicts = sorted((b for b in blockers if b.start < end and b.end > start), key=lambda b: (b.start, b.kind, b.id))
+    conflicts = sorted(
+        (b for b in blockers if b.start < end and b.end > start),
+        key=lambda b: (b.start, b.kind, b.id),
+    )
     slot = next_free_slot(blockers, start, end - start, until) if conflicts else None
     return Report(conflicts=conflicts, free_slot=slot)

@@ -25,7 +25,9 @@ def load(context: dict) -> None:
     monday = today - timedelta(days=today.weekday())
 
     def at(days: int, hour: int, minute: int = 0) -> datetime:
-        return timezone.make_aware(datetime.combine(monday + timedelta(days=days), time(hour, minute)))
+        return timezone.make_aware(
+            datetime.combine(monday + timedelta(days=days), time(hour, minute))
+        )
 
     # The launch campaign runs on the website: that is how a website change finds it.
     campaign = RoadmapItem.objects.get(workspace=workspace, title="Reporting 2.0 launch campaign")
@@ -48,12 +50,23 @@ def load(context: dict) -> None:
         rollback_plan="Fail over to the untouched replica (kept on 13 for 48 hours).",
         departments=["product"], roadmap_item_ids=list(RoadmapItem.objects.filter(workspace=workspace, title="PostgreSQL 17 upgrade").values_list("pk", flat=True)),
     )  # fmt: skip
-    services.impact_assess(member=david, change_id=upgrade.pk, department="it", impact="high", note="Two hours of read-only reports.")
+    services.impact_assess(
+        member=david,
+        change_id=upgrade.pk,
+        department="it",
+        impact="high",
+        note="Two hours of read-only reports.",
+    )
     services.change_transition(member=david, change_id=upgrade.pk, to="in_review")
     past = services.review_create(member=david, title="Change advisory board, last week", starts_at=timezone.now() - timedelta(days=4),
                                   attendee_ids=_people(workspace, domain, "david", "sofia", "grace", "tom"))  # fmt: skip
     for local in ("david", "sofia", "tom"):
-        services.review_attend(member=david, review_id=past.pk, person_id=_people(workspace, domain, local)[0], present=True)
+        services.review_attend(
+            member=david,
+            review_id=past.pk,
+            person_id=_people(workspace, domain, local)[0],
+            present=True,
+        )
     services.review_decide(member=david, review_id=past.pk, change_id=upgrade.pk, decision="approved",
                            reason="Runbook tested on staging; the window is outside the launch freeze.")  # fmt: skip
     past = services.get_review(david, past.pk)
@@ -68,7 +81,13 @@ def load(context: dict) -> None:
         member=david, title="Rotate the SSO signing certificates", area="sso", start=at(10, 19), end=at(10, 20), risk="low",
         reason="The current certificates expire next month.", rollback_plan="Re-publish the old certificate (valid 30 more days).",
     )  # fmt: skip
-    services.impact_assess(member=david, change_id=certificates.pk, department="it", impact="low", note="Five minutes, no downtime.")
+    services.impact_assess(
+        member=david,
+        change_id=certificates.pk,
+        department="it",
+        impact="low",
+        note="Five minutes, no downtime.",
+    )
     services.change_transition(member=david, change_id=certificates.pk, to="in_review")
 
     cdn = services.change_create(
@@ -77,11 +96,19 @@ def load(context: dict) -> None:
         reason="The old CDN's contract ends; the new one serves the site 40 % faster.",
         rollback_plan="Point DNS back at the old CDN (TTL 5 minutes).", departments=["sales"],
     )  # fmt: skip
-    services.impact_assess(member=omar, change_id=cdn.pk, department="it", impact="medium", note="DNS switch; caches warm in an hour.")
+    services.impact_assess(
+        member=omar,
+        change_id=cdn.pk,
+        department="it",
+        impact="medium",
+        note="DNS switch; caches warm in an hour.",
+    )
     services.change_transition(member=omar, change_id=cdn.pk, to="in_review")
 
 
 def _people(workspace, domain: str, *locals_: str) -> list[int]:
     emails = [f"{local}@{domain}" for local in locals_]
-    found = dict(Person.objects.filter(workspace=workspace, email__in=emails).values_list("email", "pk"))
+    found = dict(
+        Person.objects.filter(workspace=workspace, email__in=emails).values_list("email", "pk")
+    )
     return [found[e] for e in emails if e in found]

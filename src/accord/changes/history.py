@@ -13,7 +13,9 @@ IMPACTS = {k: v.lower() for k, v in Impact.choices}
 
 
 def _names(model, field: str):
-    return lambda ws, ids: dict(model.objects.filter(workspace_id=ws, pk__in=ids).values_list("pk", field))
+    return lambda ws, ids: dict(
+        model.objects.filter(workspace_id=ws, pk__in=ids).values_list("pk", field)
+    )
 
 
 def _tell_change(entry, lookup: h.Lookup) -> h.Told | None:
@@ -21,12 +23,21 @@ def _tell_change(entry, lookup: h.Lookup) -> h.Told | None:
     if entry.action == "moved":
         to = STATUSES.get(after.get("status"), after.get("status"))
         details = [h.Detail(f"Reason: {after['reason']}")] if after.get("reason") else []
-        return h.Told(f"moved {h.OBJ} from {STATUSES.get(before.get('status'), '?').lower()} to {str(to).lower()}", details)
+        return h.Told(
+            f"moved {h.OBJ} from {STATUSES.get(before.get('status'), '?').lower()} to {str(to).lower()}",
+            details,
+        )
     if entry.action in ("signed", "assessed"):
         dept = DEPARTMENTS.get(after.get("department"), after.get("department"))
         impact = IMPACTS.get(after.get("impact"), after.get("impact"))
-        verb = f"signed off {h.OBJ} for {dept}" if entry.action == "signed" else f"assessed the {dept} impact of {h.OBJ}"
-        details = [h.Detail(f"Impact: {impact}")] + ([h.Detail(f"Note: {after['note']}")] if after.get("note") else [])
+        verb = (
+            f"signed off {h.OBJ} for {dept}"
+            if entry.action == "signed"
+            else f"assessed the {dept} impact of {h.OBJ}"
+        )
+        details = [h.Detail(f"Impact: {impact}")] + (
+            [h.Detail(f"Note: {after['note']}")] if after.get("note") else []
+        )
         return h.Told(verb, details)
     return None
 
@@ -36,9 +47,14 @@ def _tell_review(entry, lookup: h.Lookup) -> h.Told | None:
     if entry.action == "decided":
         decision = dict(Decision.choices).get(after.get("decision"), after.get("decision"))
         title = lookup.name("change", after.get("change")) or after.get("change_title", "a change")
-        return h.Told(f"recorded “{str(decision).lower()}” for change {title} in {h.OBJ}", [h.Detail(f"Reason: {after.get('reason', '')}")])
+        return h.Told(
+            f"recorded “{str(decision).lower()}” for change {title} in {h.OBJ}",
+            [h.Detail(f"Reason: {after.get('reason', '')}")],
+        )
     if entry.action == "attended":
-        return h.Told(f"marked {after.get('person_name', 'someone')} {'present' if after.get('present') else 'absent'} at {h.OBJ}")
+        return h.Told(
+            f"marked {after.get('person_name', 'someone')} {'present' if after.get('present') else 'absent'} at {h.OBJ}"
+        )
     return None
 
 
@@ -74,4 +90,6 @@ def register() -> None:
     ))  # fmt: skip
     h.register(h.ObjectType(key="sign-off rule", noun="sign-off rule", fields={
         "area": h.Field("Area"), "department": h.Field("Department", kind="choice", choices=DEPARTMENTS)}))  # fmt: skip
-    h.register(h.ObjectType(key="change calendar feed", noun="calendar feed of the changes", actions={}))
+    h.register(
+        h.ObjectType(key="change calendar feed", noun="calendar feed of the changes", actions={})
+    )

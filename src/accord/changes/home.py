@@ -7,7 +7,11 @@ from . import selectors
 
 
 def waiting_card(me: home.Me) -> dict | None:
-    kinds = set(Team.objects.filter(pk__in=me.team_ids).values_list("kind", flat=True)) if me.team_ids else set()
+    kinds = (
+        set(Team.objects.filter(pk__in=me.team_ids).values_list("kind", flat=True))
+        if me.team_ids
+        else set()
+    )
     if not kinds:
         return None  # no department: nobody waits for my sign-off
     rows = selectors.waiting_for(workspace=me.workspace, departments=kinds)
@@ -17,4 +21,11 @@ def waiting_card(me: home.Me) -> dict | None:
 
 
 def register() -> None:
-    home.register_card(home.HomeCard(key="changes.sign_off", template="changes/home/_waiting.html", context=waiting_card, order=45))
+    home.register_card(
+        home.HomeCard(
+            key="changes.sign_off",
+            template="changes/home/_waiting.html",
+            context=waiting_card,
+            order=45,
+        )
+    )

@@ -39,10 +39,20 @@ def change_calendar(workspace, *, host: str, now: datetime | None = None) -> byt
         event.add("dtstart", _utc(c.start))
         event.add("dtend", _utc(c.end))
         event.add("summary", text(f"Change: {c.title}"))
-        event.add("description", text(f"{c.get_status_display()} · {c.get_risk_display()} risk · Area: {c.area}"))
+        event.add(
+            "description",
+            text(f"{c.get_status_display()} · {c.get_risk_display()} risk · Area: {c.area}"),
+        )
         event.add("categories", ["Change"])
         cancelled = c.status in (ChangeStatus.REJECTED, ChangeStatus.ROLLED_BACK)
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED" if c.status != ChangeStatus.DRAFT else "TENTATIVE")
+        event.add(
+            "status",
+            "CANCELLED"
+            if cancelled
+            else "CONFIRMED"
+            if c.status != ChangeStatus.DRAFT
+            else "TENTATIVE",
+        )
         event.add("transp", "OPAQUE")
         event.add("sequence", max(c.version - 1, 0))
         cal.add_component(event)
@@ -53,7 +63,10 @@ def change_calendar(workspace, *, host: str, now: datetime | None = None) -> byt
         event.add("dtstart", _utc(f.start))
         event.add("dtend", _utc(f.end))
         event.add("summary", text(f"Freeze: {f.name}"))
-        event.add("description", text("\n".join(p for p in (f"Area: {f.area or 'every area'}", f.reason) if p)))
+        event.add(
+            "description",
+            text("\n".join(p for p in (f"Area: {f.area or 'every area'}", f.reason) if p)),
+        )
         event.add("categories", ["Freeze"])
         event.add("status", "CONFIRMED")
         event.add("transp", "OPAQUE")

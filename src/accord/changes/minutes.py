@@ -16,14 +16,25 @@ def _when(value) -> str:
 
 def _md(value: str) -> str:
     """One line of user text, safe inside Markdown (no headings, lists or links from it)."""
-    return " ".join(value.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
+    return (
+        " ".join(value.split())
+        .replace("\\", "\\\\")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("#", "\\#")
+    )
 
 
 def outline(review: ChangeReview) -> list[tuple[str, str]]:
     """The minutes as (kind, text) lines: title, heading, line, item. Both formats draw this."""
     present = [a.person.name for a in review.attendance.all() if a.present]
     absent = [a.person.name for a in review.attendance.all() if not a.present]
-    lines = [("title", f"Minutes: {review.title}"), ("line", f"{_when(review.starts_at)} · {review.get_status_display()}")]
+    lines = [
+        ("title", f"Minutes: {review.title}"),
+        ("line", f"{_when(review.starts_at)} · {review.get_status_display()}"),
+    ]
     lines.append(("heading", "Attendance"))
     lines.append(("item", "Present: " + (", ".join(present) or "nobody recorded")))
     if absent:
@@ -35,12 +46,19 @@ def outline(review: ChangeReview) -> list[tuple[str, str]]:
         c = item.change
         decision = Decision(item.decision).label if item.decision else "Not decided"
         lines.append(("subheading", f"{n}. {c.title}"))
-        lines.append(("item", f"Window: {_when(c.start)} – {_when(c.end)} · Area: {c.area} · {c.get_risk_display()} risk"))
+        lines.append(
+            (
+                "item",
+                f"Window: {_when(c.start)} \N{EN DASH} {_when(c.end)} · Area: {c.area} · {c.get_risk_display()} risk",
+            )
+        )
         signs = [f"{TeamKind(i.department).label}: {i.get_impact_display().lower()}{' (signed)' if i.signed_at else ''}"
                  for i in c.impacts.all()]  # fmt: skip
         if signs:
             lines.append(("item", "Impact: " + "; ".join(signs)))
-        lines.append(("item", f"Decision: {decision}" + (f" — {item.reason}" if item.reason else "")))
+        lines.append(
+            ("item", f"Decision: {decision}" + (f" — {item.reason}" if item.reason else ""))
+        )
     if review.notes.strip():
         lines.append(("heading", "Notes"))
         lines.extend(("line", p) for p in review.notes.strip().splitlines() if p.strip())
@@ -63,7 +81,13 @@ def markdown(review: ChangeReview) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-SIZES = {"title": (16, True), "heading": (13, True), "subheading": (11, True), "item": (10, False), "line": (10, False)}
+SIZES = {
+    "title": (16, True),
+    "heading": (13, True),
+    "subheading": (11, True),
+    "item": (10, False),
+    "line": (10, False),
+}
 
 
 def pdf(review: ChangeReview) -> bytes:

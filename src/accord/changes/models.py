@@ -41,7 +41,9 @@ class Impact(models.TextChoices):
 class Change(models.Model):
     """A change request: what changes, why, on which area, in which window, at what risk."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="changes")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="changes"
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="What changes (Markdown).")
     reason = models.TextField(blank=True, help_text="Why.")
@@ -51,11 +53,15 @@ class Change(models.Model):
     end = models.DateTimeField()
     risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
     rollback_plan = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT)
+    status = models.CharField(
+        max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    roadmap_items = models.ManyToManyField("roadmaps.RoadmapItem", blank=True, related_name="changes")
+    roadmap_items = models.ManyToManyField(
+        "roadmaps.RoadmapItem", blank=True, related_name="changes"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -67,7 +73,11 @@ class Change(models.Model):
             models.Index(fields=["workspace", "start"]),
             models.Index(fields=["workspace", "status"]),
         ]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="change_ends_after_it_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="change_ends_after_it_starts"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -78,7 +88,9 @@ class ChangeImpact(models.Model):
 
     change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="impacts")
     department = models.CharField(max_length=20)  # a workspaces.TeamKind
-    required = models.BooleanField(default=False, help_text="A workspace rule asks this department to sign.")
+    required = models.BooleanField(
+        default=False, help_text="A workspace rule asks this department to sign."
+    )
     impact = models.CharField(max_length=10, choices=Impact.choices, blank=True)
     note = models.CharField(max_length=1000, blank=True)
     assessed_by = models.ForeignKey(
@@ -88,13 +100,19 @@ class ChangeImpact(models.Model):
 
     class Meta:
         ordering = ["department"]
-        constraints = [models.UniqueConstraint(fields=["change", "department"], name="one_impact_per_department")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "department"], name="one_impact_per_department"
+            )
+        ]
 
 
 class SignOffRule(models.Model):
     """Changes on this area (blank: every change) need this department's sign-off."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="change_rules")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="change_rules"
+    )
     area = models.CharField(max_length=80, blank=True)
     department = models.CharField(max_length=20)
     created_at = models.DateTimeField(default=timezone.now)
@@ -102,21 +120,29 @@ class SignOffRule(models.Model):
     class Meta:
         ordering = ["area", "department"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "area", "department"], name="one_rule_per_area_department")
+            models.UniqueConstraint(
+                fields=["workspace", "area", "department"], name="one_rule_per_area_department"
+            )
         ]
 
 
 class Freeze(models.Model):
     """A window in which no change should happen (on one area, or on all when area is blank)."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="freezes")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="freezes"
+    )
     name = models.CharField(max_length=200)
     area = models.CharField(max_length=80, blank=True, help_text="Blank: every area.")
     start = models.DateTimeField()
     end = models.DateTimeField()
     reason = models.CharField(max_length=1000, blank=True)
     campaign = models.ForeignKey(
-        "roadmaps.RoadmapItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="freezes"
+        "roadmaps.RoadmapItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="freezes",
     )
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -126,7 +152,11 @@ class Freeze(models.Model):
     class Meta:
         ordering = ["start", "id"]
         indexes = [models.Index(fields=["workspace", "start", "end"])]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="freeze_ends_after_it_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="freeze_ends_after_it_starts"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -147,10 +177,14 @@ class Decision(models.TextChoices):
 class ChangeReview(models.Model):
     """A change advisory meeting: its agenda, who attended, a decision per change, minutes."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="change_reviews")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="change_reviews"
+    )
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PLANNED)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PLANNED
+    )
     notes = models.TextField(blank=True, help_text="Free minutes (Markdown).")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -178,7 +212,9 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["review", "change"], name="one_agenda_item_per_change")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "change"], name="one_agenda_item_per_change")
+        ]
 
 
 class Attendance(models.Model):
@@ -188,13 +224,17 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["person__name"]
-        constraints = [models.UniqueConstraint(fields=["review", "person"], name="one_attendance_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "person"], name="one_attendance_per_person")
+        ]
 
 
 class ChangeCalendarFeed(models.Model):
     """A token-protected iCalendar URL of the workspace's change calendar (changes and freezes)."""
 
-    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="change_feeds")
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="change_feeds"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,11 +6,26 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from .conflicts import MAX_WINDOW, Report, check
-from .models import ACTIVE, AgendaItem, Attendance, Change, ChangeCalendarFeed, ChangeImpact, ChangeReview, ChangeStatus, Freeze, SignOffRule
+from .models import (
+    ACTIVE,
+    AgendaItem,
+    Attendance,
+    Change,
+    ChangeCalendarFeed,
+    ChangeImpact,
+    ChangeReview,
+    ChangeStatus,
+    Freeze,
+    SignOffRule,
+)
 
 
 def changes(*, workspace, status: str | None = None, area: str | None = None) -> QuerySet[Change]:
-    qs = Change.objects.filter(workspace=workspace).select_related("requester").prefetch_related("impacts")
+    qs = (
+        Change.objects.filter(workspace=workspace)
+        .select_related("requester")
+        .prefetch_related("impacts")
+    )
     if status:
         qs = qs.filter(status=status)
     if area:
@@ -25,7 +40,12 @@ def change(*, workspace, change_id: int) -> Change | None:
         .prefetch_related(
             Prefetch("impacts", ChangeImpact.objects.select_related("assessed_by")),
             "roadmap_items__roadmap",
-            Prefetch("agenda_items", AgendaItem.objects.select_related("review", "decided_by").order_by("-review__starts_at")),
+            Prefetch(
+                "agenda_items",
+                AgendaItem.objects.select_related("review", "decided_by").order_by(
+                    "-review__starts_at"
+                ),
+            ),
         )
         .first()
     )
@@ -34,7 +54,9 @@ def change(*, workspace, change_id: int) -> Change | None:
 def conflicts(change: Change) -> Report:
     if change.status not in ACTIVE:
         return Report(conflicts=[], free_slot=None)
-    return check(change.workspace_id, change.area, change.start, change.end, exclude_change_id=change.pk)
+    return check(
+        change.workspace_id, change.area, change.start, change.end, exclude_change_id=change.pk
+    )
 
 
 @dataclass
@@ -47,16 +69,30 @@ class Calendar:
 
 def calendar(*, workspace, start: datetime, end: datetime, include_closed: bool = True) -> Calendar:
     """Changes and freezes overlapping [start, end): two queries (changes by the (workspace, start) index)."""
-    qs = Change.objects.filter(workspace=workspace, start__gte=start - MAX_WINDOW, start__lt=end, end__gt=start)
+    qs = Change.objects.filter(
+        workspace=workspace, start__gte=start - MAX_WINDOW, start__lt=end, end__gt=start
+    )
     if not include_closed:
         qs = qs.filter(status__in=ACTIVE)
-    chs = list(qs.only("id", "title", "area", "start", "end", "status", "risk", "version", "updated_at").order_by("start", "id"))
-    frz = list(Freeze.objects.filter(workspace=workspace, start__lt=end, end__gt=start).order_by("start", "id"))
+    chs = list(
+        qs.only(
+            "id", "title", "area", "start", "end", "status", "risk", "version", "updated_at"
+        ).order_by("start", "id")
+    )
+    frz = list(
+        Freeze.objects.filter(workspace=workspace, start__lt=end, end__gt=start).order_by(
+            "start", "id"
+        )
+    )
     return Calendar(start=start, end=end, changes=chs, freezes=frz)
 
 
 def freezes(*, workspace) -> QuerySet[Freeze]:
-    return Freeze.objects.filter(workspace=workspace).select_related("campaign", "declared_by").order_by("start", "id")
+    return (
+        Freeze.objects.filter(workspace=workspace)
+        .select_related("campaign", "declared_by")
+        .order_by("start", "id")
+    )
 
 
 def rules(*, workspace) -> QuerySet[SignOffRule]:
@@ -74,7 +110,9 @@ def review(*, workspace, review_id: int) -> ChangeReview | None:
         .prefetch_related(
             Prefetch(
                 "agenda",
-                AgendaItem.objects.select_related("change", "decided_by").prefetch_related("change__impacts"),
+                AgendaItem.objects.select_related("change", "decided_by").prefetch_related(
+                    "change__impacts"
+                ),
             ),
             Prefetch("attendance", Attendance.objects.select_related("person")),
         )

@@ -33,7 +33,18 @@ from .models import (
     SignOffRule,
 )
 
-CHANGE_FIELDS = ["title", "description", "reason", "area", "systems", "start", "end", "risk", "rollback_plan", "status"]
+CHANGE_FIELDS = [
+    "title",
+    "description",
+    "reason",
+    "area",
+    "systems",
+    "start",
+    "end",
+    "risk",
+    "rollback_plan",
+    "status",
+]
 EDITABLE = (ChangeStatus.DRAFT, ChangeStatus.IN_REVIEW)
 MAX_FREEZE = 366  # days
 S = ChangeStatus
@@ -82,13 +93,17 @@ def clean_area(value: str, field: str = "area", required: bool = True) -> str:
     return clean_text(value, field, required=required, max_length=80).lower()
 
 
-def _window(start: datetime | None, end: datetime | None, longest, label: str) -> tuple[datetime, datetime]:
+def _window(
+    start: datetime | None, end: datetime | None, longest, label: str
+) -> tuple[datetime, datetime]:
     if start is None:
         raise Invalid.field("start", "Give the start of the window.")
     if end is None:
         raise Invalid.field("end", "Give the end of the window.")
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise Invalid.field("start" if timezone.is_naive(start) else "end", "Give a time zone (e.g. Z or +02:00).")
+        raise Invalid.field(
+            "start" if timezone.is_naive(start) else "end", "Give a time zone (e.g. Z or +02:00)."
+        )
     if end <= start:
         raise Invalid.field("end", "The end of the window is before (or at) its start.")
     if end - start > longest:
@@ -106,7 +121,11 @@ def my_departments(member: Membership) -> set[str]:
 
 
 def my_person(member: Membership) -> Person | None:
-    return Person.objects.filter(workspace_id=member.workspace_id, user_id=member.user_id).order_by("pk").first()
+    return (
+        Person.objects.filter(workspace_id=member.workspace_id, user_id=member.user_id)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _items(member: Membership, item_ids: list[int]) -> list[RoadmapItem]:
@@ -122,15 +141,18 @@ def _may_edit(member: Membership, change: Change) -> None:
 
 
 def _state(change: Change) -> dict:
-    return {**snapshot(change, CHANGE_FIELDS), "roadmap_items": sorted(i.pk for i in change.roadmap_items.all())}
+    return {
+        **snapshot(change, CHANGE_FIELDS),
+        "roadmap_items": sorted(i.pk for i in change.roadmap_items.all()),
+    }
 
 
 def _apply_rules(change: Change) -> None:
     """Make sure every department a rule names for the change's area has a required impact row."""
     wanted = set(
-        SignOffRule.objects.filter(workspace_id=change.workspace_id, area__in=["", change.area]).values_list(
-            "department", flat=True
-        )
+        SignOffRule.objects.filter(
+            workspace_id=change.workspace_id, area__in=["", change.area]
+        ).values_list("department", flat=True)
     )
     have = {i.department: i for i in change.impacts.all()}
     for dept in wanted:
@@ -181,11 +203,18 @@ def change_create(
     items = _items(member, roadmap_item_ids or [])
     change.save()
     change.roadmap_items.set(items)
-    ChangeImpact.objects.bulk_create(ChangeImpact(change=change, department=d) for d in sorted(depts))
+    ChangeImpact.objects.bulk_create(
+        ChangeImpact(change=change, department=d) for d in sorted(depts)
+    )
     _apply_rules(change)
-    record(workspace=member.workspace, actor=member.user, action="created", obj=change, after=_state(change))
+    record(
+        workspace=member.workspace,
+        actor=member.user,
+        action="created",
+        obj=change,
+        after=_state(change),
+    )
     return change
-
 
 
 @transaction.atomic
@@ -196,32 +225,56 @@ def change_update(*, member: Membership, change_id: int, version: int, **fields)
     change = get_change(member, change_id, lock=True)
     _may_edit(member, change)
     if change.status not in EDITABLE:
-        raise Invalid.field("status", f"A change that is {change.get_status_display().lower()} cannot be edited.")
+        raise Invalid.field(
+            "status", f"A change that is {change.get_status_display().lower()} cannot be edited."
+        )
     before = _state(change)
     texts = {"title": (200, False, True), "description": (20000, True, False), "reason": (5000, True, False),
              "systems": (300, False, False), "rollback_plan": (10000, True, False)}  # fmt: skip
     for name, (length, multiline, required) in texts.items():
         if fields.get(name) is not None:
-            setattr(change, name, clean_text(fields[name], name, required=required, max_length=length, multiline=multiline))
+            setattr(
+                change,
+                name,
+                clean_text(
+                    fields[name], name, required=required, max_length=length, multiline=multiline
+                ),
+            )
     if fields.get("area") is not None:
         change.area = clean_area(fields["area"])
     if fields.get("risk") is not None:
         change.risk = _choice(fields["risk"], Risk, "risk")
     if fields.get("start") is not None or fields.get("end") is not None:
         change.start, change.end = _window(
-            fields.get("start") or change.start, fields.get("end") or change.end, MAX_WINDOW, "change window"
+            fields.get("start") or change.start,
+            fields.get("end") or change.end,
+            MAX_WINDOW,
+            "change window",
         )
     if fields.get("roadmap_item_ids") is not None:
         change.roadmap_items.set(_items(member, fields["roadmap_item_ids"]))
-    save_versioned(change, version, ["title", "description", "reason", "systems", "area", "risk", "start", "end"])
+    save_versioned(
+        change,
+        version,
+        ["title", "description", "reason", "systems", "area", "risk", "start", "end"],
+    )
     _apply_rules(change)
-    record(workspace=member.workspace, actor=member.user, action="updated", obj=change, before=before, after=_state(change))
+    record(
+        workspace=member.workspace,
+        actor=member.user,
+        action="updated",
+        obj=change,
+        before=before,
+        after=_state(change),
+    )
     return change
 
 
 def _next_planned_review(workspace_id: int) -> ChangeReview | None:
     return (
-        ChangeReview.objects.filter(workspace_id=workspace_id, status=ReviewStatus.PLANNED, starts_at__gte=timezone.now())
+        ChangeReview.objects.filter(
+            workspace_id=workspace_id, status=ReviewStatus.PLANNED, starts_at__gte=timezone.now()
+        )
         .order_by("starts_at", "pk")
         .first()
     )
@@ -231,7 +284,10 @@ def _move(member: Membership, change: Change, to: str, reason: str) -> None:
     """Move the change to `to` (the caller checked who may); records who did it and why."""
     key = (change.status, to)
     if key not in TRANSITIONS:
-        raise Invalid.field("to", f"A change that is {change.get_status_display().lower()} cannot become {ChangeStatus(to).label.lower()}.")
+        raise Invalid.field(
+            "to",
+            f"A change that is {change.get_status_display().lower()} cannot become {ChangeStatus(to).label.lower()}.",
+        )
     if to == S.APPROVED:
         missing = missing_signoffs(change)
         if missing:
@@ -271,7 +327,13 @@ def change_transition(*, member: Membership, change_id: int, to: str, reason: st
 
 @transaction.atomic
 def impact_assess(
-    *, member: Membership, change_id: int, department: str, impact: str, note: str = "", sign: bool = True
+    *,
+    member: Membership,
+    change_id: int,
+    department: str,
+    impact: str,
+    note: str = "",
+    sign: bool = True,
 ) -> ChangeImpact:
     """A department's impact (none/low/medium/high, with a note); with sign=True also its sign-off.
     Only a member of one of that department's teams may speak for it."""
@@ -281,10 +343,14 @@ def impact_assess(
     note = clean_text(note, "note", max_length=1000, multiline=True)
     change = get_change(member, change_id, lock=True)
     if change.status not in EDITABLE:
-        raise Invalid.field("status", f"A change that is {change.get_status_display().lower()} takes no more sign-offs.")
+        raise Invalid.field(
+            "status",
+            f"A change that is {change.get_status_display().lower()} takes no more sign-offs.",
+        )
     if department not in my_departments(member):
         raise Invalid.field(
-            "department", f"You are not in a {TeamKind(department).label} team, so you cannot assess or sign for it."
+            "department",
+            f"You are not in a {TeamKind(department).label} team, so you cannot assess or sign for it.",
         )
     row, _ = ChangeImpact.objects.get_or_create(change=change, department=department)
     before = {"impact": row.impact, "note": row.note, "signed": row.signed_at is not None}
@@ -306,12 +372,18 @@ def rule_create(*, member: Membership, department: str, area: str = "") -> SignO
     require(member, "change.rules")
     department = _department(department)
     area = clean_area(area, required=False)
-    if SignOffRule.objects.filter(workspace_id=member.workspace_id, area=area, department=department).exists():
+    if SignOffRule.objects.filter(
+        workspace_id=member.workspace_id, area=area, department=department
+    ).exists():
         raise Invalid.field("department", "This rule exists already.")
-    rule = SignOffRule.objects.create(workspace_id=member.workspace_id, area=area, department=department)
-    for change in Change.objects.filter(workspace_id=member.workspace_id, status__in=EDITABLE).filter(
-        **({"area": area} if area else {})
-    ).prefetch_related("impacts"):
+    rule = SignOffRule.objects.create(
+        workspace_id=member.workspace_id, area=area, department=department
+    )
+    for change in (
+        Change.objects.filter(workspace_id=member.workspace_id, status__in=EDITABLE)
+        .filter(**({"area": area} if area else {}))
+        .prefetch_related("impacts")
+    ):
         _apply_rules(change)
     record(workspace=member.workspace, actor=member.user, action="created", obj=rule, object_type="sign-off rule",
            object_label=f"{TeamKind(department).label} signs changes on {area or 'any area'}",
@@ -341,7 +413,9 @@ def _may_freeze(member: Membership, campaign: RoadmapItem | None) -> None:
     require(member, "change.create")
     person = my_person(member)
     if campaign is None or person is None or not campaign.people.filter(pk=person.pk).exists():
-        raise Forbidden("Freeze windows are declared by editors, or by the owner of the campaign they protect.")
+        raise Forbidden(
+            "Freeze windows are declared by editors, or by the owner of the campaign they protect."
+        )
 
 
 @transaction.atomic
@@ -362,7 +436,10 @@ def freeze_create(
             pk=campaign_id, workspace_id=member.workspace_id, roadmap__kind=RoadmapKind.MARKETING
         ).first()
         if campaign is None:
-            raise Invalid.field("campaign_id", "No such campaign (an item of a marketing roadmap) in this workspace.")
+            raise Invalid.field(
+                "campaign_id",
+                "No such campaign (an item of a marketing roadmap) in this workspace.",
+            )
     _may_freeze(member, campaign)
     freeze = Freeze(
         workspace_id=member.workspace_id,
@@ -405,16 +482,26 @@ def _add_to_agenda(review: ChangeReview, changes: list[Change]) -> int:
     on = set(review.agenda.values_list("change_id", flat=True))
     new = [c for c in changes if c.pk not in on]
     start = review.agenda.count()
-    AgendaItem.objects.bulk_create(AgendaItem(review=review, change=c, position=start + n) for n, c in enumerate(new))
+    AgendaItem.objects.bulk_create(
+        AgendaItem(review=review, change=c, position=start + n) for n, c in enumerate(new)
+    )
     return len(new)
 
 
 @transaction.atomic
-def review_create(*, member: Membership, title: str, starts_at: datetime | None, attendee_ids: list[int] | None = None) -> ChangeReview:
+def review_create(
+    *,
+    member: Membership,
+    title: str,
+    starts_at: datetime | None,
+    attendee_ids: list[int] | None = None,
+) -> ChangeReview:
     require(member, "change_review.manage")
     if starts_at is None or timezone.is_naive(starts_at):
         raise Invalid.field("starts_at", "Give the meeting's date and time with a time zone.")
-    people = list(Person.objects.filter(workspace_id=member.workspace_id, pk__in=set(attendee_ids or [])))
+    people = list(
+        Person.objects.filter(workspace_id=member.workspace_id, pk__in=set(attendee_ids or []))
+    )
     if len(people) != len(set(attendee_ids or [])):
         raise Invalid.field("attendee_ids", "No such person in this workspace.")
     review = ChangeReview.objects.create(
@@ -424,7 +511,9 @@ def review_create(*, member: Membership, title: str, starts_at: datetime | None,
         created_by=member.user,
     )
     _add_to_agenda(review, pending_changes(member.workspace_id))
-    Attendance.objects.bulk_create(Attendance(review=review, person=p, present=False) for p in people)
+    Attendance.objects.bulk_create(
+        Attendance(review=review, person=p, present=False) for p in people
+    )
     record(workspace=member.workspace, actor=member.user, action="created", obj=review, object_type="change review",
            after=snapshot(review, ["title", "starts_at"]))  # fmt: skip
     return review
@@ -463,26 +552,36 @@ def review_refresh(*, member: Membership, review_id: int) -> int:
 
 
 @transaction.atomic
-def review_attend(*, member: Membership, review_id: int, person_id: int, present: bool) -> Attendance:
+def review_attend(
+    *, member: Membership, review_id: int, person_id: int, present: bool
+) -> Attendance:
     require(member, "change_review.manage")
     review = get_review(member, review_id)
     person = Person.objects.filter(pk=person_id, workspace_id=member.workspace_id).first()
     if person is None:
         raise Invalid.field("person_id", "No such person in this workspace.")
-    row, _ = Attendance.objects.update_or_create(review=review, person=person, defaults={"present": present})
+    row, _ = Attendance.objects.update_or_create(
+        review=review, person=person, defaults={"present": present}
+    )
     record(workspace=member.workspace, actor=member.user, action="attended", obj=review, object_type="change review",
            after={"person": person.pk, "person_name": person.name, "present": present})  # fmt: skip
     return row
 
 
 @transaction.atomic
-def review_decide(*, member: Membership, review_id: int, change_id: int, decision: str, reason: str) -> AgendaItem:
+def review_decide(
+    *, member: Membership, review_id: int, change_id: int, decision: str, reason: str
+) -> AgendaItem:
     """Record the meeting's decision on one change (with the reason); approve and reject move the change."""
     require(member, "change_review.manage")
     decision = _choice(decision, Decision, "decision")
     reason = clean_text(reason, "reason", required=True, max_length=2000, multiline=True)
     review = get_review(member, review_id)
-    item = AgendaItem.objects.select_related("change").filter(review=review, change_id=change_id).first()
+    item = (
+        AgendaItem.objects.select_related("change")
+        .filter(review=review, change_id=change_id)
+        .first()
+    )
     if item is None:
         raise Invalid.field("change_id", "This change is not on the meeting's agenda.")
     change = get_change(member, change_id, lock=True)
@@ -504,7 +603,9 @@ def review_decide(*, member: Membership, review_id: int, change_id: int, decisio
 def feed_create(*, member: Membership) -> tuple[ChangeCalendarFeed, str]:
     require(member, "change_feed.manage")
     raw, digest = new_token("chg")
-    feed = ChangeCalendarFeed.objects.create(workspace_id=member.workspace_id, token_hash=digest, created_by=member.user)
+    feed = ChangeCalendarFeed.objects.create(
+        workspace_id=member.workspace_id, token_hash=digest, created_by=member.user
+    )
     record(workspace=member.workspace, actor=member.user, action="created", obj=feed, object_type="change calendar feed",
            object_label="Change calendar")  # fmt: skip
     return feed, raw
@@ -513,7 +614,9 @@ def feed_create(*, member: Membership) -> tuple[ChangeCalendarFeed, str]:
 @transaction.atomic
 def feed_revoke(*, member: Membership, feed_id: int) -> None:
     require(member, "change_feed.manage")
-    feed = ChangeCalendarFeed.objects.filter(pk=feed_id, workspace_id=member.workspace_id, revoked_at__isnull=True).first()
+    feed = ChangeCalendarFeed.objects.filter(
+        pk=feed_id, workspace_id=member.workspace_id, revoked_at__isnull=True
+    ).first()
     if feed is None:
         raise NotFound("No such calendar feed in this workspace.")
     feed.revoked_at = timezone.now()

@@ -83,7 +83,9 @@ def change_list(request: HttpRequest, member) -> HttpResponse:
     status = status if status in ChangeStatus.values else ""
     today = timezone.localdate()
     monday = conflicts.day_start(today - timedelta(days=today.weekday()))
-    cal = selectors.calendar(workspace=member.workspace, start=monday, end=monday + timedelta(weeks=CALENDAR_WEEKS))
+    cal = selectors.calendar(
+        workspace=member.workspace, start=monday, end=monday + timedelta(weeks=CALENDAR_WEEKS)
+    )
     return render(request, "changes/list.html", {
         **_context(member),
         "changes": selectors.changes(workspace=member.workspace, status=status or None)[:200],
@@ -123,12 +125,18 @@ def change_new(request: HttpRequest, member) -> HttpResponse:
         else:
             if request.POST.get("submit") == "review":
                 try:
-                    services.change_transition(member=member, change_id=change.pk, to=ChangeStatus.IN_REVIEW)
+                    services.change_transition(
+                        member=member, change_id=change.pk, to=ChangeStatus.IN_REVIEW
+                    )
                 except UserError as exc:
                     messages.error(request, exc.detail)
             messages.success(request, f"Change “{change.title}” filed.")
             return redirect("change", member.workspace.slug, change.pk)
-    items = RoadmapItem.objects.filter(workspace=member.workspace).select_related("roadmap").order_by("roadmap__name", "title")[:300]
+    items = (
+        RoadmapItem.objects.filter(workspace=member.workspace)
+        .select_related("roadmap")
+        .order_by("roadmap__name", "title")[:300]
+    )
     return render(request, "changes/new.html", {**_context(member), "errors": errors, "values": request.POST, "items": items,
                                                 "chosen": request.POST.getlist("departments"),
                                                 "chosen_items": request.POST.getlist("roadmap_item_ids")},
@@ -142,13 +150,21 @@ def conflict_check(request: HttpRequest, member) -> HttpResponse:
     context: dict = {"checked": False}
     try:
         area = services.clean_area(request.GET.get("area", ""))
-        start, end = form_moment(request.GET.get("start"), "start"), form_moment(request.GET.get("end"), "end")
+        start, end = (
+            form_moment(request.GET.get("start"), "start"),
+            form_moment(request.GET.get("end"), "end"),
+        )
         if start and end:
             if end <= start:
                 raise Invalid.field("end", "The end of the window is before (or at) its start.")
             if end - start > conflicts.MAX_WINDOW:
-                raise Invalid.field("end", f"A change window lasts at most {conflicts.MAX_WINDOW.days} days.")
-            context = {"checked": True, **_report_context(conflicts.check(member.workspace_id, area, start, end))}
+                raise Invalid.field(
+                    "end", f"A change window lasts at most {conflicts.MAX_WINDOW.days} days."
+                )
+            context = {
+                "checked": True,
+                **_report_context(conflicts.check(member.workspace_id, area, start, end)),
+            }
     except UserError as exc:
         context = {"checked": False, "problem": exc.detail}
     return render(request, "changes/_conflicts.html", {**context, "form": True})
@@ -160,7 +176,10 @@ def _change_page(request, member, change_id: int, errors: dict | None = None, st
         raise Http404("No such change in this workspace.")
     mine = services.my_departments(member)
     labels = dict(TeamKind.choices)
-    impacts = [{"row": i, "label": labels.get(i.department, i.department), "mine": i.department in mine} for i in change.impacts.all()]
+    impacts = [
+        {"row": i, "label": labels.get(i.department, i.department), "mine": i.department in mine}
+        for i in change.impacts.all()
+    ]
     listed = {i.department for i in change.impacts.all()}
     may_edit = can(member, "change.approve") or change.requester_id == member.user_id
     return render(request, "changes/detail.html", {
@@ -190,12 +209,22 @@ def change_action(request: HttpRequest, member, change_id: int, action: str) -> 
     post = request.POST
     try:
         if action in ACTIONS:
-            services.change_transition(member=member, change_id=change_id, to=ACTIONS[action], reason=post.get("reason", ""))
-            messages.success(request, f"The change is now {ChangeStatus(ACTIONS[action]).label.lower()}.")
+            services.change_transition(
+                member=member,
+                change_id=change_id,
+                to=ACTIONS[action],
+                reason=post.get("reason", ""),
+            )
+            messages.success(
+                request, f"The change is now {ChangeStatus(ACTIONS[action]).label.lower()}."
+            )
         elif action == "impact":
             services.impact_assess(member=member, change_id=change_id, department=post.get("department", ""),
                                    impact=post.get("impact", ""), note=post.get("note", ""), sign=post.get("sign") == "1")  # fmt: skip
-            messages.success(request, "Impact recorded" + (" and signed off." if post.get("sign") == "1" else "."))
+            messages.success(
+                request,
+                "Impact recorded" + (" and signed off." if post.get("sign") == "1" else "."),
+            )
         elif action == "move-to-slot":
             change = services.get_change(member, change_id)
             services.change_update(member=member, change_id=change_id, version=form_int(post.get("version"), "version") or 0,
@@ -220,7 +249,11 @@ def freeze_new(request: HttpRequest, member) -> HttpResponse:
         )  # fmt: skip
         messages.success(request, "Freeze window declared.")
     except UserError as exc:
-        messages.error(request, "The freeze was not saved: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in field_errors(exc).items()))
+        messages.error(
+            request,
+            "The freeze was not saved: "
+            + "; ".join(f"{k}: {' '.join(v)}" for k, v in field_errors(exc).items()),
+        )
     return redirect("changes", member.workspace.slug)
 
 
@@ -307,7 +340,9 @@ def review_minutes(request: HttpRequest, member, review_id: int, fmt: str) -> Ht
         raise Http404("No such minutes.")
     name = f"minutes-{timezone.localtime(review.starts_at):%Y-%m-%d}"
     if fmt == "md":
-        response = HttpResponse(minutes.markdown(review), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            minutes.markdown(review), content_type="text/markdown; charset=utf-8"
+        )
     else:
         response = HttpResponse(minutes.pdf(review), content_type="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -323,7 +358,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         feed = services.feed_resolve(token)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    body = ical.change_calendar(feed.workspace, host=urlsplit(settings.ACCORD_BASE_URL).hostname or "accord.invalid")
+    body = ical.change_calendar(
+        feed.workspace, host=urlsplit(settings.ACCORD_BASE_URL).hostname or "accord.invalid"
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="changes.ics"'
     return response

@@ -7,185 +7,455 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('roadmaps', '0002_lane_mode_goal'),
-        ('workspaces', '0003_workspace_decimal_separator'),
+        ("roadmaps", "0002_lane_mode_goal"),
+        ("workspaces", "0003_workspace_decimal_separator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, help_text='What changes (Markdown).')),
-                ('reason', models.TextField(blank=True, help_text='Why.')),
-                ('area', models.CharField(help_text='The system or area affected, e.g. website.', max_length=80)),
-                ('systems', models.CharField(blank=True, help_text='Other systems touched.', max_length=300)),
-                ('start', models.DateTimeField()),
-                ('end', models.DateTimeField()),
-                ('risk', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=10)),
-                ('rollback_plan', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('scheduled', 'Scheduled'), ('done', 'Done'), ('rolled_back', 'Rolled back')], default='draft', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('roadmap_items', models.ManyToManyField(blank=True, related_name='changes', to='roadmaps.roadmapitem')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, help_text="What changes (Markdown).")),
+                ("reason", models.TextField(blank=True, help_text="Why.")),
+                (
+                    "area",
+                    models.CharField(
+                        help_text="The system or area affected, e.g. website.", max_length=80
+                    ),
+                ),
+                (
+                    "systems",
+                    models.CharField(
+                        blank=True, help_text="Other systems touched.", max_length=300
+                    ),
+                ),
+                ("start", models.DateTimeField()),
+                ("end", models.DateTimeField()),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                ("rollback_plan", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("scheduled", "Scheduled"),
+                            ("done", "Done"),
+                            ("rolled_back", "Rolled back"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "roadmap_items",
+                    models.ManyToManyField(
+                        blank=True, related_name="changes", to="roadmaps.roadmapitem"
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'id'],
+                "ordering": ["start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeCalendarFeed',
+            name="ChangeCalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_feeds', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_feeds",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeImpact',
+            name="ChangeImpact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=20)),
-                ('required', models.BooleanField(default=False, help_text='A workspace rule asks this department to sign.')),
-                ('impact', models.CharField(blank=True, choices=[('', 'Not assessed'), ('none', 'None'), ('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=1000)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('assessed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workspaces.person')),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='impacts', to='changes.change')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=20)),
+                (
+                    "required",
+                    models.BooleanField(
+                        default=False, help_text="A workspace rule asks this department to sign."
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not assessed"),
+                            ("none", "None"),
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=1000)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="impacts",
+                        to="changes.change",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['department'],
+                "ordering": ["department"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeReview',
+            name="ChangeReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held')], default='planned', max_length=10)),
-                ('notes', models.TextField(blank=True, help_text='Free minutes (Markdown).')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_reviews', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("held", "Held")],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, help_text="Free minutes (Markdown).")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_reviews",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_at', '-id'],
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('present', models.BooleanField(default=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.person')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='changes.changereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("present", models.BooleanField(default=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.person",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="changes.changereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person__name'],
+                "ordering": ["person__name"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('decision', models.CharField(blank=True, choices=[('', 'Not decided'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=2000)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='changes.change')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='changes.changereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("deferred", "Deferred"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=2000)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="changes.change",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="changes.changereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Freeze',
+            name="Freeze",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('area', models.CharField(blank=True, help_text='Blank: every area.', max_length=80)),
-                ('start', models.DateTimeField()),
-                ('end', models.DateTimeField()),
-                ('reason', models.CharField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='freezes', to='roadmaps.roadmapitem')),
-                ('declared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='freezes', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "area",
+                    models.CharField(blank=True, help_text="Blank: every area.", max_length=80),
+                ),
+                ("start", models.DateTimeField()),
+                ("end", models.DateTimeField()),
+                ("reason", models.CharField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="freezes",
+                        to="roadmaps.roadmapitem",
+                    ),
+                ),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="freezes",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'id'],
+                "ordering": ["start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SignOffRule',
+            name="SignOffRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(blank=True, max_length=80)),
-                ('department', models.CharField(max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_rules', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.CharField(blank=True, max_length=80)),
+                ("department", models.CharField(max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="change_rules",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area', 'department'],
+                "ordering": ["area", "department"],
             },
         ),
         migrations.AddIndex(
-            model_name='change',
-            index=models.Index(fields=['workspace', 'area', 'start', 'end'], name='changes_cha_workspa_62101e_idx'),
+            model_name="change",
+            index=models.Index(
+                fields=["workspace", "area", "start", "end"], name="changes_cha_workspa_62101e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='change',
-            index=models.Index(fields=['workspace', 'start'], name='changes_cha_workspa_a42978_idx'),
+            model_name="change",
+            index=models.Index(
+                fields=["workspace", "start"], name="changes_cha_workspa_a42978_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='change',
-            index=models.Index(fields=['workspace', 'status'], name='changes_cha_workspa_a35fc2_idx'),
+            model_name="change",
+            index=models.Index(
+                fields=["workspace", "status"], name="changes_cha_workspa_a35fc2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='change',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='change_ends_after_it_starts'),
+            model_name="change",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))),
+                name="change_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='changeimpact',
-            constraint=models.UniqueConstraint(fields=('change', 'department'), name='one_impact_per_department'),
+            model_name="changeimpact",
+            constraint=models.UniqueConstraint(
+                fields=("change", "department"), name="one_impact_per_department"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('review', 'person'), name='one_attendance_per_person'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("review", "person"), name="one_attendance_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('review', 'change'), name='one_agenda_item_per_change'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("review", "change"), name="one_agenda_item_per_change"
+            ),
         ),
         migrations.AddIndex(
-            model_name='freeze',
-            index=models.Index(fields=['workspace', 'start', 'end'], name='changes_fre_workspa_4b80a8_idx'),
+            model_name="freeze",
+            index=models.Index(
+                fields=["workspace", "start", "end"], name="changes_fre_workspa_4b80a8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='freeze',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='freeze_ends_after_it_starts'),
+            model_name="freeze",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))),
+                name="freeze_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signoffrule',
-            constraint=models.UniqueConstraint(fields=('workspace', 'area', 'department'), name='one_rule_per_area_department'),
+            model_name="signoffrule",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "area", "department"), name="one_rule_per_area_department"
+            ),
         ),
     ]

@@ -21,11 +21,18 @@ def people(cast):
     it = ws_services.team_create(member=admin, name="Platform", kind="it")
     mkt = ws_services.team_create(member=admin, name="Growth marketing", kind="marketing")
     out = {}
-    for role, teams in (("contributor", [it.pk]), ("editor", [mkt.pk]), ("viewer", []), ("admin", [])):
+    for role, teams in (
+        ("contributor", [it.pk]),
+        ("editor", [mkt.pk]),
+        ("viewer", []),
+        ("admin", []),
+    ):
         m = cast.members[role]
         p = Person.objects.filter(workspace=cast.workspace, user=m.user).first()
         if p is None:
-            p = Person.objects.create(workspace=cast.workspace, user=m.user, name=f"{role.capitalize()} Person")
+            p = Person.objects.create(
+                workspace=cast.workspace, user=m.user, name=f"{role.capitalize()} Person"
+            )
         p.teams.set(teams)
         out[role] = p
     out["it"], out["marketing"] = it, mkt
