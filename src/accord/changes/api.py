@@ -2,10 +2,12 @@
 feeds, and review meetings. Thin: the services write (and check permissions), the selectors read;
 reads here check change.view. Everything lives under /workspaces/{slug}/."""
 
+import json
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator
 
@@ -529,8 +531,10 @@ def change_calendar(request: HttpRequest, slug: str, query: Query[CalendarQuery]
         raise Invalid.field("end", "The end of the range is before (or at) its start.")
     if query.end - query.start > timedelta(days=400):
         raise Invalid.field("end", "Ask for at most 400 days at a time.")
-    data = selectors.calendar(workspace=member.workspace, start=query.start, end=query.end)
-    return {"changes": data.changes, "freezes": data.freezes}
+    # A quarter is thousands of changes: plain rows, written straight to JSON (the schema above
+    # documents them; validating each row through the response schema cost ten times the query).
+    rows = selectors.calendar_rows(workspace=member.workspace, start=query.start, end=query.end)
+    return HttpResponse(json.dumps(rows, cls=DjangoJSONEncoder), content_type="application/json")
 
 
 @router.get(f"{WS}/change-calendar-feeds", response=responses(200, list[FeedOut]),

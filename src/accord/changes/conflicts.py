@@ -14,8 +14,9 @@ A source is `fn(workspace_id, area, start, end, exclude_change_id) -> list[Block
 Speed: changes are read through the index (workspace, area, start, end) with a bounded start
 (a change window is at most MAX_WINDOW long, so an overlapping change starts after
 range_start - MAX_WINDOW): one range scan, whatever the number of changes. Every source is asked
-once for the window plus the search horizon; the conflicts and the next free slot come from the
-same sorted intervals.
+once for the window plus a week after it (wider, up to HORIZON, only when no slot fits there); the
+conflicts and the next free slot come from the same sorted intervals. Links are built only for the
+conflicts a page shows.
 """
 
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 MAX_WINDOW = timedelta(days=14)  # the longest change window
 HORIZON = timedelta(days=120)  # how far ahead the next free slot is looked for
+STEPS = (timedelta(days=7), timedelta(days=30), HORIZON)  # widening stretches of that search
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,11 @@ class Blocker:
     title: str
     start: datetime
     end: datetime
-    url: str = ""
+    link: tuple = ()  # (url name, args): reversed only when a page shows the conflict
+
+    @property
+    def url(self) -> str:
+        return reverse(self.link[0], args=self.link[1]) if self.link else ""
 
 
 Source = Callable[[int, str, datetime, datetime, int | None], list[Blocker]]
@@ -64,25 +70,21 @@ def _changes(
 ) -> list[Blocker]:
     from .models import ACTIVE, Change
 
-    rows = (
+    rows = list(
         Change.objects.filter(
-            workspace_id=workspace_id, area=area, start__gte=start - MAX_WINDOW, start__lt=end, end__gt=start,
+            workspace_id=workspace_id,
+            area=area,
+            start__gte=start - MAX_WINDOW,
+            start__lt=end,
+            end__gt=start,
             status__in=ACTIVE,
         )
         .exclude(pk=exclude)
         .values_list("pk", "title", "start", "end", "workspace__slug")
-    )  # fmt: skip
+    )
+    rule = f"Another change on “{area}” overlaps this window"
     return [
-        Blocker(
-            "changes",
-            f"Another change on “{area}” overlaps this window",
-            "change",
-            pk,
-            title,
-            s,
-            e,
-            reverse("change", args=[slug, pk]),
-        )
+        Blocker("changes", rule, "change", pk, title, s, e, ("change", [slug, pk]))
         for pk, title, s, e, slug in rows
     ]
 
@@ -146,7 +148,9 @@ def _campaigns(
             start_date__lte=last, end_date__gte=first,
         )
         .exclude(status__in=[ItemStatus.DONE, ItemStatus.CANCELLED])
-        .values_list("pk", "title", "start_date", "end_date", "roadmap__name", "roadmap_id", "workspace__slug")
+        .values_list(
+            "pk", "title", "start_date", "end_date", "roadmap__name", "roadmap_id", "workspace__slug"
+        )
         .distinct()
     )  # fmt: skip
     return [
@@ -158,7 +162,7 @@ def _campaigns(
             title,
             day_start(s),
             day_start(e + timedelta(days=1)),
-            reverse("roadmap", args=[slug, rid]),
+            ("roadmap", [slug, rid]),
         )
         for pk, title, s, e, roadmap, rid, slug in rows
     ]
@@ -203,14 +207,23 @@ def check(
     end: datetime,
     exclude_change_id: int | None = None,
 ) -> Report:
-    """Every conflict of the window [start, end) on `area`, and the next free slot of its length."""
-    until = start + HORIZON
-    blockers: list[Blocker] = []
-    for fn in SOURCES.values():
-        blockers.extend(fn(workspace_id, area, start, until, exclude_change_id))
-    conflicts = sorted(
-        (b for b in blockers if b.start < end and b.end > start),
-        key=lambda b: (b.start, b.kind, b.id),
-    )
-    slot = next_free_slot(blockers, start, end - start, until) if conflicts else None
-    return Report(conflicts=conflicts, free_slot=slot)
+    """Every conflict of the window [start, end) on `area`, and the next free slot of its length.
+
+    The sources are asked for the window and a short stretch after it first; only when no free slot
+    fits there is the stretch widened (up to HORIZON), so a busy calendar costs a few more queries
+    and a quiet one reads a handful of rows."""
+    for ahead in STEPS:
+        until = max(end, start + ahead)
+        blockers: list[Blocker] = []
+        for fn in SOURCES.values():
+            blockers.extend(fn(workspace_id, area, start, until, exclude_change_id))
+        conflicts = sorted(
+            (b for b in blockers if b.start < end and b.end > start),
+            key=lambda b: (b.start, b.kind, b.id),
+        )
+        if not conflicts:
+            return Report(conflicts=[], free_slot=None)
+        slot = next_free_slot(blockers, start, end - start, until)
+        if slot is not None:
+            return Report(conflicts=conflicts, free_slot=slot)
+    return Report(conflicts=conflicts, free_slot=None)
