@@ -2433,6 +2433,199 @@ WATCHED.extend(
 )
 
 
+# ------------ changes
+# Reads need change.view (every member). Contributors file changes and sign for their own
+# departments; only the requester or an editor edits or submits a change; editors declare freezes,
+# run review meetings and make calendar feeds; admins set the sign-off rules.
+
+
+def _changes():
+    from accord.changes import services
+
+    return services
+
+
+def _when(days=0, hours=0):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(2031, 3, 3, 20, 0)) + timedelta(days=days, hours=hours)
+
+
+def _change(cast, member=None, to=None):
+    member = member or _admin(cast)
+    change = _changes().change_create(member=member, title="CDN switch", area="website", start=_when(), end=_when(hours=3))
+    if to:
+        _changes().change_transition(member=member, change_id=change.pk, to=to)
+    return change
+
+
+def _freeze(cast, member=None):
+    return _changes().freeze_create(member=member or _admin(cast), name="Launch freeze", start=_when(1), end=_when(3))
+
+
+def _change_review(cast, member=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return _changes().review_create(member=member or _admin(cast), title="CAB", starts_at=timezone.now() + timedelta(days=1))
+
+
+def b_change_create(cast):
+    return Req(body={"title": "CDN switch", "area": "website", "start": _when().isoformat(), "end": _when(hours=2).isoformat()})
+
+
+def b_change(cast):
+    return Req(params={"change_id": _change(cast).pk})
+
+
+def b_change_patch(cast):
+    change = _change(cast)
+    return Req(params={"change_id": change.pk}, body={"version": change.version, "risk": "high"})
+
+
+def b_change_impact(cast):
+    """Every member's person is in a marketing team, so only the role decides."""
+    from accord.workspaces.models import Person
+
+    team = _services().team_create(member=_admin(cast), name="Brand", kind="marketing")
+    for m in cast.members.values():
+        person = Person.objects.filter(workspace=cast.workspace, user=m.user).first() or Person.objects.create(
+            workspace=cast.workspace, user=m.user, name=m.user.email
+        )
+        person.teams.add(team)
+    return Req(params={"change_id": _change(cast).pk}, body={"department": "marketing", "impact": "low", "note": "ok"})
+
+
+def b_change_transition(cast):
+    return Req(params={"change_id": _change(cast).pk}, body={"to": "in_review"})
+
+
+def b_change_conflicts(cast):
+    _change(cast)
+    return Req(query={"area": "website", "start": _when().isoformat(), "end": _when(hours=1).isoformat()})
+
+
+def b_change_calendar(cast):
+    _change(cast)
+    _freeze(cast)
+    return Req(query={"start": _when(-1).isoformat(), "end": _when(30).isoformat()})
+
+
+def _change_rule(cast, member=None):
+    return _changes().rule_create(member=member or _admin(cast), department="marketing", area="website")
+
+
+def _change_feed(cast, member=None):
+    return _changes().feed_create(member=member or _admin(cast))[0]
+
+
+def b_change_review(cast):
+    return Req(params={"change_review_id": _change_review(cast).pk})
+
+
+def b_change_review_agenda(cast):
+    """A meeting that already started (changes no longer join it by themselves), then a pending change."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    review = _changes().review_create(member=_admin(cast), title="Past CAB", starts_at=timezone.now() - timedelta(hours=1))
+    _change(cast, to="in_review")
+    return Req(params={"change_review_id": review.pk})
+
+
+def b_change_review_patch(cast):
+    review = _change_review(cast)
+    return Req(params={"change_review_id": review.pk}, body={"version": review.version, "notes": "Quiet week"})
+
+
+def b_change_review_attend(cast):
+    from accord.workspaces.models import Person
+
+    person = Person.objects.filter(workspace=cast.workspace).first() or _person(cast)
+    return Req(params={"change_review_id": _change_review(cast).pk}, body={"person_id": person.pk, "present": True})
+
+
+def b_change_review_decide(cast):
+    change = _change(cast, to="in_review")
+    review = _change_review(cast)
+    return Req(params={"change_review_id": review.pk}, body={"change_id": change.pk, "decision": "deferred", "reason": "Next week"})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/changes"): Row(read(), lambda cast: (_change(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/changes"): Row(contributor_up(201), b_change_create),
+        ("GET", f"{WS}/change-conflicts"): Row(read(), b_change_conflicts),
+        ("GET", f"{WS}/changes/{{change_id}}"): Row(read(), b_change),
+        ("PATCH", f"{WS}/changes/{{change_id}}"): Row(editor_up(200), b_change_patch),
+        ("POST", f"{WS}/changes/{{change_id}}/impacts"): Row(contributor_up(200), b_change_impact),
+        ("POST", f"{WS}/changes/{{change_id}}/transitions"): Row(editor_up(200), b_change_transition),
+        ("GET", f"{WS}/change-rules"): Row(read(), lambda cast: (_change_rule(cast), Req())[1]),
+        ("POST", f"{WS}/change-rules"): Row(admin_only(201), lambda cast: Req(body={"department": "it", "area": "crm"})),
+        ("DELETE", f"{WS}/change-rules/{{change_rule_id}}"): Row(admin_only(204), lambda cast: Req(params={"change_rule_id": _change_rule(cast).pk})),
+        ("GET", f"{WS}/freezes"): Row(read(), lambda cast: (_freeze(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/freezes"): Row(editor_up(201), lambda cast: Req(body={"name": "Launch", "start": _when(1).isoformat(), "end": _when(2).isoformat()})),
+        ("DELETE", f"{WS}/freezes/{{freeze_id}}"): Row(editor_up(204), lambda cast: Req(params={"freeze_id": _freeze(cast).pk})),
+        ("GET", f"{WS}/change-calendar"): Row(read(), b_change_calendar),
+        ("GET", f"{WS}/change-calendar-feeds"): Row(read(), lambda cast: (_change_feed(cast), Req())[1]),
+        ("POST", f"{WS}/change-calendar-feeds"): Row(editor_up(201)),
+        ("DELETE", f"{WS}/change-calendar-feeds/{{change_feed_id}}"): Row(editor_up(204), lambda cast: Req(params={"change_feed_id": _change_feed(cast).pk})),
+        ("GET", f"{WS}/change-reviews"): Row(read(), lambda cast: (_change_review(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/change-reviews"): Row(editor_up(201), lambda cast: Req(body={"title": "CAB", "starts_at": _when().isoformat()})),
+        ("GET", f"{WS}/change-reviews/{{change_review_id}}"): Row(read(), b_change_review),
+        ("PATCH", f"{WS}/change-reviews/{{change_review_id}}"): Row(editor_up(200), b_change_review_patch),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/agenda"): Row(editor_up(200), b_change_review_agenda),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/attendance"): Row(editor_up(200), b_change_review_attend),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/decisions"): Row(editor_up(200), b_change_review_decide),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "change_id": lambda cast: _change(cast, member=cast.outsider).pk,
+        "change_rule_id": lambda cast: _change_rule(cast, member=cast.outsider).pk,
+        "freeze_id": lambda cast: _freeze(cast, member=cast.outsider).pk,
+        "change_feed_id": lambda cast: _change_feed(cast, member=cast.outsider).pk,
+        "change_review_id": lambda cast: _change_review(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/changes": lambda ws: set(ws.changes.values_list("pk", flat=True)),
+        f"{WS}/freezes": lambda ws: set(ws.freezes.values_list("pk", flat=True)),
+        f"{WS}/change-reviews": lambda ws: set(ws.change_reviews.values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_changes(cast):
+    """A change (in review, on a review's agenda) and a freeze in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _change(cast, member=member, to="in_review")
+        _freeze(cast, member=member)
+        _change_review(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("changes.Change", ["workspace_id", "title", "area", "start", "end", "risk", "status", "version"]),
+        ("changes.Change_roadmap_items", ["change_id", "roadmapitem_id"]),
+        ("changes.ChangeImpact", ["change_id", "department", "required", "impact", "note", "signed_at"]),
+        ("changes.SignOffRule", ["workspace_id", "area", "department"]),
+        ("changes.Freeze", ["workspace_id", "name", "area", "start", "end"]),
+        ("changes.ChangeReview", ["workspace_id", "title", "starts_at", "status", "notes", "version"]),
+        ("changes.AgendaItem", ["review_id", "change_id", "decision", "reason"]),
+        ("changes.Attendance", ["review_id", "person_id", "present"]),
+        ("changes.ChangeCalendarFeed", ["workspace_id", "token_hash", "revoked_at"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -2744,6 +2937,7 @@ def _populate(cast):
     _populate_playbooks(cast)
     _populate_initiatives(cast)
     _populate_launches(cast)
+    _populate_changes(cast)
 
 
 def test_every_list_has_a_scope(client):

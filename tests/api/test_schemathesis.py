@@ -664,6 +664,54 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED.update({"launch_id": "launches.Launch", "launch_task_id": "launches.LaunchTask"})
 
 
+# ---------------------------------------------------------------- changes
+
+
+def seed_changes(cast) -> None:
+    """Change requests in draft and in review (on a planned meeting's agenda), a rule, freezes and a
+    calendar feed in "acme"; the admin's person is in a team of every department, to sign for any."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from accord.changes import services
+    from accord.workspaces import services as ws_services
+    from accord.workspaces.models import Person, TeamKind
+
+    admin = cast.members["admin"]
+    person = Person.objects.filter(workspace=cast.workspace, user=admin.user).first() or Person.objects.create(
+        workspace=cast.workspace, user=admin.user, name="Ada Admin"
+    )
+    person.teams.add(*[ws_services.team_create(member=admin, name=f"Dept {k}", kind=k) for k in TeamKind.values])
+    services.rule_create(member=admin, department="it", area="website")
+    review = services.review_create(member=admin, title="Weekly CAB", starts_at=timezone.now() + timedelta(days=2))
+    start = timezone.make_aware(datetime(2030, 3, 4, 20, 0))
+    for n in range(4):
+        change = services.change_create(member=admin, title=f"Change {n}", area=["website", "crm"][n % 2],
+                                        start=start + timedelta(days=n), end=start + timedelta(days=n, hours=3))  # fmt: skip
+        if n % 2:
+            services.change_transition(member=admin, change_id=change.pk, to="in_review")
+    services.review_refresh(member=admin, review_id=review.pk)
+    for n in range(2):
+        services.freeze_create(member=admin, name=f"Freeze {n}", start=start + timedelta(days=10 * n), end=start + timedelta(days=10 * n + 3))
+        services.feed_create(member=admin)
+
+
+SEEDERS.append(seed_changes)
+ID_SOURCES.update(
+    {
+        "change_id": lambda cast: cast.workspace.changes.filter(status__in=["draft", "in_review"]),
+        "change_rule_id": lambda cast: cast.workspace.change_rules.all(),
+        "freeze_id": lambda cast: cast.workspace.freezes.all(),
+        "change_feed_id": lambda cast: cast.workspace.change_feeds.all(),
+        "change_review_id": lambda cast: cast.workspace.change_reviews.all(),
+    }
+)
+ID_SOURCES_BY_PATH[("/decisions", "change_id")] = lambda cast: cast.workspace.changes.filter(agenda_items__isnull=False)
+ID_ALIASES["roadmap_item_id"] = "item_id"  # a change's linked roadmap items
+VERSIONED.update({"change_id": "changes.Change", "change_review_id": "changes.ChangeReview"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 

@@ -29,6 +29,7 @@ FIGURE_MODULES = [
     "accord.bench.capacity",
     "accord.bench.initiatives",
     "accord.bench.launches",
+    "accord.bench.changes",
 ]
 UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%"}
 

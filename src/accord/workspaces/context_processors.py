@@ -34,6 +34,9 @@ _SECTIONS = {
     # Launch: launches, a launch's page and positioning, the launch calendar.
     "launches": "launches", "launch_new": "launches", "launch": "launches", "launch_positioning": "launches",
     "launch_calendar": "launches",
+    # Changes: requests, the calendar with freezes, review meetings.
+    "changes": "changes", "change": "changes", "change_new": "changes", "change_reviews": "changes",
+    "change_review": "changes",
 }
 
 
