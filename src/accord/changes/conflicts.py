@@ -4,10 +4,10 @@ Conflict sources form a small registry: each source answers, for one workspace a
 interval that overlaps a range of time (one query each). The built-in sources are other changes on
 the same area, freeze windows (on that area or on every area), roadmap milestones that name the
 area and campaign items (items of marketing roadmaps) tagged with the area or in a lane named
-after it. Higher apps add theirs at start-up, e.g. launches:
+after it, and launch windows (every area). Apps above changes add theirs at start-up:
 
     from accord.changes.conflicts import Blocker, register_source
-    register_source("launch windows", launch_blockers)
+    register_source("incidents", incident_blockers)
 
 A source is `fn(workspace_id, area, start, end, exclude_change_id) -> list[Blocker]`.
 
@@ -26,6 +26,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from accord.core.registry import Registry
 
 MAX_WINDOW = timedelta(days=14)  # the longest change window
 HORIZON = timedelta(days=120)  # how far ahead the next free slot is looked for
@@ -49,13 +51,11 @@ class Blocker:
 
 
 Source = Callable[[int, str, datetime, datetime, int | None], list[Blocker]]
-SOURCES: dict[str, Source] = {}
+SOURCES: Registry[Source] = Registry("Conflict source")
 
 
 def register_source(name: str, fn: Source) -> None:
-    if name in SOURCES and SOURCES[name] is not fn:
-        raise ValueError(f"Conflict source {name!r} is registered twice.")
-    SOURCES[name] = fn
+    SOURCES.add(fn, key=name)
 
 
 def day_start(d: date) -> datetime:
@@ -172,6 +172,28 @@ register_source("changes", _changes)
 register_source("freezes", _freezes)
 register_source("milestones", _milestones)
 register_source("campaigns", _campaigns)
+
+
+def _launches(
+    workspace_id: int, area: str, start: datetime, end: datetime, exclude: int | None
+) -> list[Blocker]:
+    """A launch's window blocks changes in every area: nothing ships around a launch unreviewed."""
+    from accord.launches.selectors import launch_windows
+
+    windows = launch_windows(workspace_id, timezone.localtime(start).date(), timezone.localtime(end).date())
+    if not windows:
+        return []
+    from accord.workspaces.models import Workspace
+
+    slug = Workspace.objects.filter(pk=workspace_id).values_list("slug", flat=True).first()
+    return [
+        Blocker("launch windows", f"Launch window of {launch.name} (every area)", "launch", launch.pk,
+                launch.name, day_start(first), day_start(last + timedelta(days=1)), ("launch", [slug, launch.pk]))
+        for launch, (first, last) in windows
+    ]  # fmt: skip
+
+
+register_source("launch windows", _launches)
 
 
 # ---------------------------------------------------------------- detection

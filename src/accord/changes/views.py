@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core import panels
 from accord.core.errors import Invalid, NotFound
 from accord.core.markdown import render_markdown
 from accord.core.web import UserError, field_errors, form_int
@@ -193,6 +194,7 @@ def _change_page(request, member, change_id: int, errors: dict | None = None, st
         "description_html": mark_safe(render_markdown(change.description)),  # noqa: S308 (sanitized)
         "rollback_html": mark_safe(render_markdown(change.rollback_plan)),  # noqa: S308 (sanitized)
         "errors": errors or {}, "values": request.POST if errors else {},
+        "panels": panels.render("change", request, member, change),
         **_report_context(selectors.conflicts(change)),
     }, status=status)  # fmt: skip
 

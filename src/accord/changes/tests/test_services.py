@@ -248,3 +248,24 @@ def test_the_free_slot_sweep():
         at(0, 8),
     )
     assert conflicts.next_free_slot(blockers, at(), timedelta(hours=2), at(0, 7)) is None
+
+
+def test_a_change_during_a_launch_window_conflicts_and_is_offered_the_day_after(cast):
+    """Launch windows are a built-in source: a launch blocks every area on its days."""
+    from django.utils import timezone
+
+    from accord.launches import services as launches
+    from accord.launches.tests.conftest import build_plan
+
+    plan = build_plan(cast)
+    launch = launches.launch_create(member=cast.members["admin"], name="Reporting 2.0 launch",
+                                    release_item_id=plan.release.pk, checklist=False)  # fmt: skip
+    day = conflicts.day_start(launch.launch_date) + timedelta(hours=9)
+    report = conflicts.check(cast.workspace.pk, "billing", day, day + timedelta(hours=2))
+    launch_conflicts = [b for b in report.conflicts if b.kind == "launch"]
+    assert [(b.source, b.id, b.title) for b in launch_conflicts] == [
+        ("launch windows", launch.pk, "Reporting 2.0 launch")
+    ]
+    assert "every area" in launch_conflicts[0].rule
+    assert report.free_slot is not None
+    assert timezone.localtime(report.free_slot[0]).date() > launch.launch_date
