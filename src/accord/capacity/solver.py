@@ -295,6 +295,8 @@ class Model:
     highs: object
     lp_bound: float | None = None  # the LP relaxation's value: a valid upper bound
     lp_x: np.ndarray | None = None  # the LP relaxation's solution
+    cost: np.ndarray | None = None  # the objective, and the rows as CSR (for a dual bound)
+    rows: tuple | None = None  # (lower, upper, starts, index, values)
 
 
 def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool = True):
@@ -407,7 +409,27 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
             np.array(starts_, dtype=np.int32), np.array(index, dtype=np.int32), np.array(values),
         )  # fmt: skip
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    return Model(columns=columns, highs=h), infeasible_pins
+    rows = (np.array(rows_lo), np.array(rows_hi), np.array([*starts_, len(index)], dtype=np.int64),
+            np.array(index, dtype=np.int64), np.array(values))  # fmt: skip
+    return Model(columns=columns, highs=h, cost=np.array(cost), rows=rows), infeasible_pins
+
+
+BIG = 20_000  # columns from which the LP relaxation is solved by interior point without crossover
+
+
+def dual_bound(model: Model, y: np.ndarray) -> float:
+    """An upper bound on every plan (and the LP) from any row multipliers y (Lagrangian bound):
+    for 0 <= x <= 1 within the rows, c.x <= sum_r y_r * (hi_r if y_r > 0 else lo_r)
+    + sum_j max(0, c_j - (A^T y)_j). Multipliers pointing at an infinite side count as 0."""
+    lo, hi, starts, index, values = model.rows
+    y = np.where((y > 0) & ~np.isfinite(hi), 0.0, y)
+    y = np.where((y < 0) & ~np.isfinite(lo), 0.0, y)
+    per_entry = np.repeat(y, np.diff(starts)) * values
+    aty = np.bincount(index, weights=per_entry, minlength=len(model.cost))
+    side = np.where(
+        y > 0, y * np.where(np.isfinite(hi), hi, 0.0), y * np.where(np.isfinite(lo), lo, 0.0)
+    )
+    return float(side.sum() + np.maximum(0.0, model.cost - aty).sum())
 
 
 Progress = Callable[[dict], bool]  # gets {"seconds", "value", "bound", "gap"}; True: stop now
@@ -423,12 +445,26 @@ def lp_guided(instance: Instance, model: Model) -> Plan | None:
     h.changeColsIntegrality(
         n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kContinuous] * n)
     )
+    big = n >= BIG and model.rows is not None
+    if big:  # simplex takes minutes here; the interior point without crossover takes seconds
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
     h.run()
-    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    x = list(h.getSolution().col_value) if ok else []
-    if ok:
+    status = h.getModelStatus()
+    ok = status == highspy.HighsModelStatus.kOptimal
+    sol = h.getSolution()
+    if big and (ok or status == highspy.HighsModelStatus.kUnknown) and sol.dual_valid:
+        y = np.array(sol.row_dual)  # not proven optimal: bound from the duals, either sign
+        model.lp_bound = min(dual_bound(model, y), dual_bound(model, -y))
+        ok = math.isfinite(model.lp_bound)
+    elif ok:
         model.lp_bound = float(h.getInfo().objective_function_value)
+    x = list(sol.col_value) if ok else []
+    if ok:
         model.lp_x = np.array(x)
+    if big:
+        h.setOptionValue("solver", "choose")
+        h.setOptionValue("run_crossover", "on")
     h.changeColsIntegrality(
         n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
     )
@@ -456,7 +492,8 @@ def restricted(instance: Instance, model: Model, *, gap: float, time_limit: floa
         return None
     h = model.highs
     n = len(model.columns)
-    zero = np.flatnonzero(model.lp_x <= 1e-6).astype(np.int32)
+    tiny = 1e-6 if n < BIG else 0.02  # an interior point is never exactly 0
+    zero = np.flatnonzero(model.lp_x <= tiny).astype(np.int32)
     h.changeColsBounds(len(zero), zero, np.zeros(len(zero)), np.zeros(len(zero)))
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -492,7 +529,9 @@ def solve(
     h = model.highs
     if not model.columns:
         return Plan(starts={}, value=0.0, status="optimal", gap=0.0, bound=0.0, seconds=0.0)
-    h.setOptionValue("time_limit", max(0.1, 0.3 * float(time_limit)))
+    h.setOptionValue(
+        "time_limit", max(0.1, 0.5 * (float(time_limit) - (time.perf_counter() - started)))
+    )
     rounded = lp_guided(instance, model)
     if (
         rounded is not None
@@ -500,22 +539,60 @@ def solve(
         and (warm.status == "infeasible" or rounded.value > warm.value)
     ):
         warm = rounded
+    stopped = {"by_user": False, "restricted": True}
+    if progress is not None:
+        last = {"at": 0.0}
+
+        def tick(event) -> None:
+            now = time.perf_counter()
+            if now - last["at"] < 0.5:
+                return
+            last["at"] = now
+            out = event.data_out
+            value, bound = float(out.mip_primal_bound), float(out.mip_dual_bound)
+            if stopped["restricted"] and model.lp_bound is not None:
+                bound = model.lp_bound  # the small MIP's own bound is not a bound on every plan
+            info = {
+                "seconds": round(now - started, 2),
+                "value": value,
+                "bound": bound,
+                "gap": max(0.0, (bound - value) / max(abs(bound), 1e-9))
+                if math.isfinite(bound) and math.isfinite(value)
+                else float(out.mip_gap),
+            }
+            if progress(info):
+                stopped["by_user"] = True
+                event.interrupt()
+
+        h.cbMipInterrupt.subscribe(tick)
     left = float(time_limit) - (time.perf_counter() - started)
-    sub = restricted(instance, model, gap=max(float(gap), 1e-4), time_limit=min(0.4 * left, 4.0))
+    reserve = 0.05 * float(time_limit)  # reading the solution and the fill pass
+    big = len(model.columns) >= BIG  # the full search has no time to beat the small MIP there
+    sub = restricted(instance, model, gap=max(float(gap), 1e-4),
+                     time_limit=left - 2 * reserve if big else min(0.4 * left, 4.0))  # fmt: skip
     if sub is not None and (warm.status == "infeasible" or sub.value > warm.value):
         warm = sub
-    if (
+    stopped["restricted"] = False
+    if stopped["by_user"]:
+        return Plan(starts=dict(warm.starts), value=warm.value, status="feasible",
+                    gap=None if model.lp_bound is None else max(0.0, 1 - warm.value / max(abs(model.lp_bound), 1e-9)),
+                    bound=model.lp_bound, seconds=time.perf_counter() - started,
+                    note="Cancelled: the best plan found so far.")  # fmt: skip
+    close = (
         model.lp_bound is not None
-        and warm.status != "infeasible"
         and (model.lp_bound - warm.value) <= float(gap) * max(abs(model.lp_bound), 1e-9)
         and gap > 0
-    ):
+    )
+    if model.lp_bound is not None and warm.status != "infeasible" and (close or big):
         bound = model.lp_bound + 1e-9 * abs(model.lp_bound)
+        note = ("Within the requested gap of the LP bound: not proven optimal." if close
+                else "Stopped at the time limit.")  # fmt: skip
         return Plan(starts=dict(warm.starts), value=warm.value, status="feasible",
                     gap=max(0.0, (bound - warm.value) / max(abs(bound), 1e-9)), bound=bound,
-                    seconds=time.perf_counter() - started,
-                    note="Within the requested gap of the LP bound: not proven optimal.")  # fmt: skip
-    h.setOptionValue("time_limit", max(0.1, float(time_limit) - (time.perf_counter() - started)))
+                    seconds=time.perf_counter() - started, note=note)  # fmt: skip
+    h.setOptionValue(
+        "time_limit", max(0.1, float(time_limit) - reserve - (time.perf_counter() - started))
+    )
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_heuristic_effort", 0.3)
     if warm.status != "infeasible":
@@ -532,27 +609,6 @@ def solve(
             sol.col_value = list(vec)
             sol.value_valid = True
             h.setSolution(sol)
-    stopped = {"by_user": False}
-    if progress is not None:
-        last = {"at": 0.0}
-
-        def tick(event) -> None:
-            now = time.perf_counter()
-            if now - last["at"] < 0.5:
-                return
-            last["at"] = now
-            out = event.data_out
-            info = {
-                "seconds": round(now - started, 2),
-                "value": float(out.mip_primal_bound),
-                "bound": float(out.mip_dual_bound),
-                "gap": float(out.mip_gap),
-            }
-            if progress(info):
-                stopped["by_user"] = True
-                event.interrupt()
-
-        h.cbMipInterrupt.subscribe(tick)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
