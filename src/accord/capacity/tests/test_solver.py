@@ -99,3 +99,21 @@ def test_the_bench_figure_runs_at_a_tiny_size():
 
     out = measure(ideas=40, teams=2, periods=2, dependencies=5, time_limit=2, gap=0.005)
     assert out["vs_greedy_pct"] >= 0 and out["seconds"] < 5
+
+
+def test_the_large_model_path_gives_a_true_bound_and_a_plan_within_it(monkeypatch):
+    """Interior point without crossover, bound from the row duals (the path of the 5k plans),
+    forced on a small instance: the bound is at least the exact LP value and close to it."""
+    inst = generate.instance(ideas=300, teams=3, periods=4, dependencies=30)
+    exact, _ = solver.build(inst, objective=True)
+    solver.lp_guided(inst, exact)
+    monkeypatch.setattr(solver, "BIG", 1)
+    monkeypatch.setattr(solver, "SMALL", 0)
+    plan = solver.solve(inst, time_limit=3, gap=0.005)
+    big, _ = solver.build(inst)
+    solver.lp_guided(inst, big)
+    assert exact.lp_bound - 1e-6 <= big.lp_bound <= exact.lp_bound * 1.001
+    assert plan.value >= solver.greedy(inst).value - 1e-6
+    assert plan.bound >= exact.lp_bound * (1 - 1e-9) - 1e-6 and plan.gap is not None
+    load = plan.load(inst)
+    assert all(v <= inst.cap(*cell) + 1e-6 for cell, v in load.items())
