@@ -179,12 +179,6 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--decimal", default=None, choices=["point", "comma"], help="Decimal separator of its numbers (default: the workspace's).")
     feedback.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="Day/month order of dates like 03/04/2026 (default: refuse them as ambiguous).")
 
-    plan = sub.add_parser("plan", help="Solve a capacity scenario and print the plan with its reasons.")
-    plan.add_argument("--workspace", required=True, help="The workspace slug.")
-    plan.add_argument("--scenario", required=True, help="The scenario's name.")
-    plan.add_argument("--as", dest="email", default=None, help="Solve as this member (default: an admin).")
-    plan.add_argument("--json", action="store_true", help="The whole result as JSON.")
-
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
     ns = parser.parse_args(argv)
@@ -203,8 +197,6 @@ def main(argv: list[str] | None = None) -> int:
             call_command("token_create", email=ns.email, workspace=ns.workspace, name=ns.name, days=ns.days)
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
-        elif ns.command == "plan":
-            call_command("plan", workspace=ns.workspace, scenario=ns.scenario, email=ns.email, json=ns.json)
         elif ns.command == "import-feedback":
             call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows,
                          encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)

@@ -62,13 +62,6 @@ INSTALLED_APPS = [
     "accord.feedback",
     "accord.feedback.similarity",
     "accord.portal",
-    "accord.initiatives",
-    "accord.roles",
-    "accord.launches",
-    "accord.changes",
-    "accord.playbooks",
-    "accord.glossary",
-    "accord.capacity",
     "accord.demo",
     "accord.bench",
 ]

@@ -24,11 +24,4 @@ urlpatterns = [
     path("", include("accord.goals.urls")),
     path("", include("accord.goals.urls_public")),
     path("", include("accord.portal.urls")),
-    path("", include("accord.initiatives.urls")),
-    path("", include("accord.roles.urls")),
-    path("", include("accord.launches.urls")),
-    path("", include("accord.changes.urls")),
-    path("", include("accord.playbooks.urls")),
-    path("", include("accord.glossary.urls")),
-    path("", include("accord.capacity.urls")),
 ]

@@ -16,22 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-FIGURE_MODULES = [
-    "accord.bench.api_list",
-    "accord.bench.ideas",
-    "accord.bench.roadmaps",
-    "accord.bench.goals",
-    "accord.bench.feedback",
-    "accord.bench.portal",
-    "accord.bench.home",
-    "accord.bench.glossary",
-    "accord.bench.roles",
-    "accord.bench.capacity",
-    "accord.bench.initiatives",
-    "accord.bench.launches",
-    "accord.bench.changes",
-]
-UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%"}
+FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps", "accord.bench.goals", "accord.bench.feedback", "accord.bench.portal", "accord.bench.home"]
+UNITS = {"ms", "req/s", "s", "items/s", "MAP"}
 
 
 @dataclass(frozen=True)

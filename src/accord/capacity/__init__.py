@@ -1,1 +1,0 @@
-"""Capacity-aware planning: team capacity, the optimizer, scenarios, load (issue 12)."""

@@ -1,1 +1,0 @@
-"""Initiatives and lifecycle stages with gates (issue 13)."""

@@ -1,1 +1,0 @@
-"""Go-to-market launch plans: positioning, maps, checklists, calendar (issue 13)."""

@@ -1,1 +1,0 @@
-"""Playbooks, runs and post-mortems (issue 14)."""
