@@ -87,17 +87,16 @@ system-deps:
 	@for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
 	test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || echo "Could not install $(SYSTEM_PACKAGES): exports draw CJK and emoji as empty boxes, and the PDF tests fail"; }
 
-# Two test processes (pytest-xdist) and, beside them, the schemathesis module in a process of its own
-# (tools/suite: only one process collects its generated tests; its last test sums up the run).
-# Fixed order by default; `make test-random` shuffles it (pytest-randomly prints the seed; replay one
-# with `make test RANDOM_ORDER=--randomly-seed=N`).
+# Two test processes (pytest-xdist); the schemathesis module stays on one of them (its last test sums
+# up the run). Fixed order by default; `make test-random` shuffles it (pytest-randomly prints the seed;
+# replay one with `make test RANDOM_ORDER=--randomly-seed=N`).
 XDIST ?= -n 2 --dist loadgroup
 RANDOM_ORDER ?= -p no:randomly
 PYTEST = $(PY) -m pytest -q -rs $(RANDOM_ORDER) $(XDIST) --durations=15
 
 test: install-dev browser-deps system-deps
 	$(VENV)/bin/ruff check src tests
-	ACCORD_DATA_DIR=$$(mktemp -d) $(if $(PYTEST_ARGS),$(PYTEST) $(PYTEST_ARGS),tools/suite $(PYTEST))
+	ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) $(PYTEST_ARGS)
 
 test-random:
 	$(MAKE) test RANDOM_ORDER=
@@ -108,7 +107,7 @@ test-postgres: install-dev system-deps
 	@db=$(PG_TEST_DB); drop() { for d in $$db test_$$db test_$${db}_gw0 test_$${db}_gw1 test_$${db}_gw2 test_$${db}_gw3; do \
 		psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$d" >/dev/null; done; }; \
 	drop && psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $$db" >/dev/null && \
-	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(if $(PYTEST_ARGS),$(PYTEST) -m "not browser" $(PYTEST_ARGS),tools/suite $(PYTEST) -m "not browser"); status=$$?; \
+	DATABASE_URL="$(PG_URL)/$$db" ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) -m "not browser" $(PYTEST_ARGS); status=$$?; \
 	drop; exit $$status
 
 # Longer property-based runs (schemathesis: 100 examples per operation instead of 12).
