@@ -1,44 +1,67 @@
 import csv
+from datetime import date, datetime, time
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
+from django.utils import timezone
 
 from accord.core.csv_safety import safe_cell
-from accord.core.web import page_of
+from accord.core.errors import Invalid
+from accord.core.web import field_errors, form_date, page_of
 from accord.workspaces.selectors import members
 from accord.workspaces.web import workspace_page
 
 from .selectors import audit_entries, audit_facets
 
 
-def _filters(request: HttpRequest) -> dict:
+def _filters(request: HttpRequest) -> tuple[dict, dict[str, list[str]]]:
+    """The filters in the query, and {field: [messages]} for days that are not dates (dropped)."""
     get = request.GET
-    since, until = parse_date(get.get("since", "") or ""), parse_date(get.get("until", "") or "")
+    days: dict[str, date | None] = {}
+    errors: dict[str, list[str]] = {}
+    for name in ("since", "until"):
+        try:
+            days[name] = form_date(get.get(name) or "", name)
+        except Invalid as exc:
+            days[name] = None
+            errors.update(field_errors(exc))
     actor = get.get("actor", "")
     return {
         "object_type": get.get("object_type") or None,
         "object_id": get.get("object_id") or None,
         "action": get.get("action") or None,
         "actor_id": int(actor) if actor.isdigit() else None,
-        "since": since,
-        "until": until,
+        "since": days["since"],
+        "until": days["until"],
         "q": (get.get("q") or "").strip() or None,
-    }
+    }, errors
+
+
+def _day_start(day: date | None) -> datetime | None:
+    """Midnight at the start of `day` in the current time zone (entries are stored as instants)."""
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+
+def _entries(member, filters: dict):
+    return audit_entries(
+        workspace=member.workspace,
+        **{**filters, "since": _day_start(filters["since"]), "until": _day_start(filters["until"])},
+    )
 
 
 @workspace_page("audit.view")
 def audit_trail(request: HttpRequest, member) -> HttpResponse:
-    filters = _filters(request)
-    entries = audit_entries(workspace=member.workspace, **filters).select_related("actor")
+    filters, errors = _filters(request)
+    entries = _entries(member, filters).select_related("actor")
     page = page_of(request, entries)
     template = "audit/_entries.html" if request.htmx else "audit/trail.html"
     return render(request, template, {
         "page": page,
         "filters": filters,
+        "errors": errors,
         "facets": audit_facets(workspace=member.workspace),
         "members": members(workspace=member.workspace),
-    })
+    }, status=400 if errors else 200)
 
 
 class _Echo:
@@ -47,8 +70,12 @@ class _Echo:
 
 
 @workspace_page("audit.view")
-def audit_export(request: HttpRequest, member) -> StreamingHttpResponse:
-    entries = audit_entries(workspace=member.workspace, **_filters(request))
+def audit_export(request: HttpRequest, member) -> HttpResponse:
+    filters, errors = _filters(request)
+    if errors:  # an export of other entries than asked for would mislead
+        text = " ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    entries = _entries(member, filters)
     writer = csv.writer(_Echo())
     columns = ["at", "actor_label", "via", "action", "object_type", "object_id", "object_label", "before", "after"]
 

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -329,6 +330,31 @@ def test_the_audit_page_lists_and_filters_entries(client, cast, history):
     since = (history["ten_days_ago"] + timedelta(days=1)).date().isoformat()
     html = client.get(url, {"object_type": "team", "since": since}).content.decode()
     assert "Archive" not in html.split('id="audit-entries"')[1]
+
+
+def test_a_day_that_does_not_exist_is_refused_by_name_not_a_500(client, cast, history):
+    """A hand-edited address (or a browser without a date picker) can send 30 February."""
+    client.force_login(cast.members["viewer"].user)
+    response = client.get(reverse("audit", args=["acme"]), {"since": "2026-02-30", "object_type": "team"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_since"' in html and 'aria-invalid="true"' in html
+    assert "From: Enter a date as YYYY-MM-DD." in html
+    assert "Sales" in html.split('id="audit-entries"')[1]  # the other filters still apply
+    export = client.get(reverse("audit_export", args=["acme"]), {"until": "31/12/2026"})
+    assert export.status_code == 400 and b"until" in export.content
+
+
+def test_days_are_whole_days_in_the_time_zone_without_naive_datetimes(client, cast, history, settings, recwarn):
+    client.force_login(cast.members["viewer"].user)
+    settings.TIME_ZONE = "Pacific/Auckland"  # far from UTC: midnight there is mid-day in UTC
+    day = history["ten_days_ago"].astimezone(ZoneInfo("Pacific/Auckland")).date()
+    url = reverse("audit", args=["acme"])
+    html = client.get(url, {"object_type": "team", "since": day.isoformat()}).content.decode()
+    assert "Archive" in html.split('id="audit-entries"')[1]
+    html = client.get(url, {"object_type": "team", "until": day.isoformat()}).content.decode()
+    assert "Archive" not in html.split('id="audit-entries"')[1]
+    assert not [w for w in recwarn if "naive datetime" in str(w.message)]
 
 
 def test_the_audit_page_answers_htmx_with_the_entries_only(client, cast, history):
