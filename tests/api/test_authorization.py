@@ -1378,10 +1378,38 @@ WATCHED.extend(
 
 
 def db_state() -> dict[str, list]:
-    return {
-        label: [tuple(map(str, row)) for row in apps.get_model(label).objects.order_by("pk").values_list("pk", *fields)]
-        for label, fields in WATCHED
-    }
+    """Every row of every WATCHED table, its watched columns as text: {label: [(pk, columns)]}.
+
+    One query (a UNION ALL built once from WATCHED) instead of one ORM query per table: a thousand
+    tests take it twice each, and the ORM's per-query cost made it two thirds of this module's time
+    on PostgreSQL. Any change to a watched column changes its text, on both databases.
+    """
+    from django.db import connection
+
+    state: dict[str, list] = {label: [] for label, _ in WATCHED}
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(connection))
+        for label, pk, columns in cursor.fetchall():
+            state[label].append((pk, columns))
+    return state
+
+
+_STATE_SQL: dict[str, str] = {}
+_NULL, _SEP = "<null>", "\x1f"
+
+
+def _state_sql(connection) -> str:
+    if connection.vendor not in _STATE_SQL:
+        qn = connection.ops.quote_name
+        selects = []
+        for label, fields in WATCHED:
+            meta = apps.get_model(label)._meta
+            columns = [meta.pk.column] + [meta.get_field(name).column for name in fields]
+            assert None not in columns, f"{label}: WATCHED names a field without a column"
+            text = f" || '{_SEP}' || ".join(f"COALESCE(CAST({qn(c)} AS TEXT), '{_NULL}')" for c in columns)
+            selects.append(f"SELECT '{label}' AS label, {qn(meta.pk.column)} AS pk, {text} AS columns FROM {qn(meta.db_table)}")
+        _STATE_SQL[connection.vendor] = " UNION ALL ".join(selects) + " ORDER BY 1, 2"
+    return _STATE_SQL[connection.vendor]
 
 
 # ---------------------------------------------------------------- helpers
@@ -1473,15 +1501,16 @@ def test_table_is_consistent():
 def test_authorization(api, cast, method, path, caller):
     row = EXPECTED[(method, path)]
     req = row.build(cast) if row.build else Req()
-    before = db_state()
+    expected = row.status[caller]
+    watch = method != "GET" or expected >= 400  # a GET that may read has nothing to compare
+    before = db_state() if watch else None
 
     response = _send(api, cast, caller, method, path, req)
 
-    expected = row.status[caller]
     assert response.status_code == expected, (
         f"{_label(method, path)} as {caller}: {response.status_code} (expected {expected}) {response.content[:300]!r}"
     )
-    after = db_state()
+    after = db_state() if watch else None
     if expected >= 400:
         assert response.json()["detail"], "errors carry a detail"
         assert after == before, f"a refused {method} changed data"
