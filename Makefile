@@ -88,8 +88,8 @@ system-deps:
 	test -z "$$missing" || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || echo "Could not install $(SYSTEM_PACKAGES): exports draw CJK and emoji as empty boxes, and the PDF tests fail"; }
 
 # Two test processes (pytest-xdist); the schemathesis module stays on one of them (its last test sums
-# up the run). Fixed order by default; `make test-random` shuffles it (pytest-randomly prints the seed;
-# replay one with `make test RANDOM_ORDER=--randomly-seed=N`).
+# up the run). Fixed order by default; `make test-random` shuffles it and prints the seed (replay one
+# with `make test RANDOM_ORDER=--randomly-seed=N`).
 XDIST ?= -n 2 --dist loadgroup
 RANDOM_ORDER ?= -p no:randomly
 PYTEST = $(PY) -m pytest -q -rs $(RANDOM_ORDER) $(XDIST) --durations=15
@@ -98,8 +98,10 @@ test: install-dev browser-deps system-deps
 	$(VENV)/bin/ruff check src tests
 	ACCORD_DATA_DIR=$$(mktemp -d) $(PYTEST) $(PYTEST_ARGS)
 
+# pytest -q hides pytest-randomly's header line, so the seed is chosen and printed here.
 test-random:
-	$(MAKE) test RANDOM_ORDER=
+	@seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; echo "random order: --randomly-seed=$$seed (replay: make test RANDOM_ORDER=--randomly-seed=$$seed)"; \
+	$(MAKE) test RANDOM_ORDER="-p randomly --randomly-seed=$$seed"
 
 # The same suite on PostgreSQL, but for the browser tests: they check pages in Chromium (run by `make
 # test` on SQLite), while every view they drive is also tested here through Django's test client.
