@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accord.core.csv_safety import safe_cell
 from accord.core.errors import Invalid
-from accord.core.web import field_errors, form_date, page_of
+from accord.core.web import field_errors, form_date, form_int, page_of
 from accord.workspaces.selectors import members
 from accord.workspaces.web import workspace_page
 
@@ -15,7 +15,7 @@ from .selectors import audit_entries, audit_facets
 
 
 def _filters(request: HttpRequest) -> tuple[dict, dict[str, list[str]]]:
-    """The filters in the query, and {field: [messages]} for days that are not dates (dropped)."""
+    """The filters in the query, and {field: [messages]} for values that are not days or ids (dropped)."""
     get = request.GET
     days: dict[str, date | None] = {}
     errors: dict[str, list[str]] = {}
@@ -25,12 +25,16 @@ def _filters(request: HttpRequest) -> tuple[dict, dict[str, list[str]]]:
         except Invalid as exc:
             days[name] = None
             errors.update(field_errors(exc))
-    actor = get.get("actor", "")
+    try:
+        actor_id = form_int(get.get("actor"), "actor")
+    except Invalid as exc:
+        actor_id = None
+        errors.update(field_errors(exc))
     return {
         "object_type": get.get("object_type") or None,
         "object_id": get.get("object_id") or None,
         "action": get.get("action") or None,
-        "actor_id": int(actor) if actor.isdigit() else None,
+        "actor_id": actor_id,
         "since": days["since"],
         "until": days["until"],
         "q": (get.get("q") or "").strip() or None,

@@ -87,6 +87,9 @@ def form_version(request) -> int:
         raise Invalid.field("version", "The form is missing its version; reload the page.") from exc
 
 
+MAX_INT = 2**63 - 1  # the largest integer a database column holds (api_support.MAX_ID for the API)
+
+
 def form_int(value, field: str, default: int | None = None) -> int | None:
     """An id or a count from a form: ASCII digits only (int() would also take "1_0" or Arabic-Indic digits)."""
     if value in (None, ""):
@@ -94,7 +97,10 @@ def form_int(value, field: str, default: int | None = None) -> int | None:
     text = str(value).strip()
     if not re.fullmatch(r"[+-]?[0-9]+", text, re.ASCII):
         raise Invalid.field(field, "Enter a whole number.")
-    return int(text)
+    number = int(text)
+    if abs(number) > MAX_INT:  # no database column holds it: the query would fail (a 500)
+        raise Invalid.field(field, f"Enter a whole number of at most {MAX_INT}.")
+    return number
 
 
 def form_number(

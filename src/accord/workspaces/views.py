@@ -1,5 +1,7 @@
 """Web pages for workspaces, members, invitations, teams, people and API tokens (thin: services do the work)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from accord.accounts import services as account_services
 from accord.audit.selectors import audit_entries
 from accord.core.errors import Forbidden, Invalid, NotFound
 from accord.core.web import (
+    MAX_INT,
     UserError,
     field_errors,
     form_int,
@@ -265,6 +268,15 @@ def team_detail(request: HttpRequest, member, team_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- people
 
 
+def _team_filter(raw: str) -> int | None:
+    """The people list's team filter: ASCII digits, else no filter; an id no team can have (past a
+    database integer) matches nobody, like any unknown id, instead of failing the query."""
+    if not re.fullmatch(r"[0-9]+", raw, re.ASCII):
+        return None
+    number = int(raw)
+    return number if number <= MAX_INT else 0
+
+
 @workspace_page("person.view")
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, member) -> HttpResponse:
@@ -283,7 +295,7 @@ def people(request: HttpRequest, member) -> HttpResponse:
             return redirect("people", slug=member.workspace.slug)
     filters = {
         "q": request.GET.get("q", "").strip() or None,
-        "team_id": int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None,
+        "team_id": _team_filter(request.GET.get("team", "")),
         "skill": request.GET.get("skill", "").strip() or None,
     }
     page = page_of(request, selectors.people(workspace=member.workspace, **filters))
