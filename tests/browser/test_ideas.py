@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/ideas-*.png (gitignored) to look at after a r
 """
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -44,6 +45,21 @@ def same_document(page) -> bool:
     return page.evaluate("window.__sameDocument === true")
 
 
+def wait_until(page, expression, timeout=10.0):
+    """Poll a JavaScript expression from Python until it is truthy.
+
+    Not page.wait_for_function: it compiles its predicate with eval inside the page, which the
+    app's Content Security Policy (no 'unsafe-eval') refuses on every poll after the first, so it
+    failed whenever the htmx swap had not happened by then. page.evaluate goes through the
+    DevTools protocol, which the policy does not apply to.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def hx_response(page, fragment):
     return page.expect_response(
         lambda r: fragment in r.url and r.request.headers.get("hx-request") == "true"
@@ -66,7 +82,8 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     mark_document(page)
     with hx_response(page, "status=scored"):
         page.get_by_label("Status", exact=True).select_option("scored")
-    page.wait_for_function(
+    wait_until(
+        page,
         "[...document.querySelectorAll('[data-testid=ideas-table] tbody tr')]"
         ".every(tr => tr.textContent.includes('Scored'))"
     )
@@ -74,14 +91,16 @@ def test_table_filters_sort_bulk_and_breakdown(new_page, demo, artifacts, consol
     assert 0 < scored < 24
     with hx_response(page, "sort=title"):
         page.get_by_label("Sort", exact=True).select_option("title")
-    page.wait_for_function(
+    wait_until(
+        page,
         "(() => { const t = [...document.querySelectorAll('[data-testid=ideas-table] .row-title')]"
         ".map(a => a.textContent.trim()); return t.length && t.join('|') === [...t].sort((a, b) => "
         "a.localeCompare(b)).join('|'); })()"
     )
     with hx_response(page, "q=dashboard"):
         page.get_by_label("Search", exact=True).fill("dashboard")
-    page.wait_for_function(
+    wait_until(
+        page,
         "[...document.querySelectorAll('[data-testid=ideas-table] .row-title')]"
         ".every(a => /dashboard/i.test(a.closest('td').textContent))"
     )
