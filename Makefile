@@ -15,10 +15,11 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help lock install install-dev assets run serve demo test test-random test-thorough test-postgres test-browser lint bench clean browser-deps system-deps
+.PHONY: help lock install install-dev assets run run-scaled serve demo test test-random test-thorough test-postgres test-browser lint bench clean browser-deps system-deps
 
 help:
 	@echo "make run            install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make run-scaled     the production profile: PostgreSQL, Redis workers, 3 web processes"
 	@echo "make test           run the test suite on SQLite (with browser tests)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
 	@echo "make bench          benchmarks on SQLite and PostgreSQL (JSON)"
@@ -40,11 +41,11 @@ $(UV): tools/uv-requirements.txt
 
 # The run set (no test tools); --inexact keeps a developer's test tools installed.
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --quiet --locked --inexact --python $(PYTHON)
+	$(UV) sync --quiet --locked --inexact --extra redis --python $(PYTHON)
 	touch $@
 
 $(VENV)/.installed-dev: $(UV) pyproject.toml uv.lock
-	$(UV) sync --quiet --locked --extra dev --python $(PYTHON)
+	$(UV) sync --quiet --locked --extra dev --extra redis --python $(PYTHON)
 	touch $@ $(VENV)/.installed
 
 lock: $(UV)
@@ -72,6 +73,23 @@ run: install system-deps
 	@echo
 	@# Local mode, debug off: plain-http sign-in on this machine; `ACCORD_DEBUG=true make run` for development.
 	$(VENV)/bin/accord serve --local --host $(HOST) --port $(PORT)
+
+# The production profile on this machine: PostgreSQL ($(PG_URL)/$(SCALED_DB), created when missing),
+# Redis-backed task workers, $(SCALED_WORKERS) gunicorn processes behind one address, debug off,
+# Prometheus metrics at /metrics (token: ACCORD_METRICS_TOKEN). Ctrl-C or SIGTERM stops every process.
+SCALED_DB ?= accord_scaled
+SCALED_WORKERS ?= 3
+REDIS_URL ?= redis://127.0.0.1:6379/0
+run-scaled: install system-deps
+	@psql "$(PG_URL)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(SCALED_DB)'" | grep -q 1 || psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(SCALED_DB)"
+	DATABASE_URL=$(PG_URL)/$(SCALED_DB) REDIS_URL=$(REDIS_URL) $(VENV)/bin/accord manage migrate --noinput
+	DATABASE_URL=$(PG_URL)/$(SCALED_DB) REDIS_URL=$(REDIS_URL) $(VENV)/bin/accord demo
+	@echo
+	@echo "  Accord (scaled: PostgreSQL, Redis, $(SCALED_WORKERS) web processes) is starting on http://$(HOST):$(PORT)"
+	@echo "  Sign in as admin@accord.example / accord-demo-admin"
+	@echo
+	DATABASE_URL=$(PG_URL)/$(SCALED_DB) REDIS_URL=$(REDIS_URL) $(VENV)/bin/accord serve --local --no-migrate \
+		--workers $(SCALED_WORKERS) --host $(HOST) --port $(PORT)
 
 browser-deps:
 	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"; }

@@ -1,4 +1,4 @@
-"""The `accord` command: serve, demo, createadmin, token, bench, and `manage` for Django's commands."""
+"""The `accord` command: serve, demo, createadmin, token, bench, backup, restore, and `manage` for Django's commands."""
 
 import argparse
 import os
@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 GRACE_SECONDS = 10  # what gunicorn gives the requests in flight when asked to stop
 
@@ -106,6 +107,7 @@ def _serve(ns: argparse.Namespace) -> int:
         if ns.host not in LOOPBACK:
             print(f"accord: local mode on {ns.host}: cookies travel over plain http.", file=sys.stderr)
     os.environ.setdefault("ACCORD_BASE_URL", _base_url(ns.host, ns.port))
+    _metrics_dir(ns.port)  # before Django (and prometheus_client) load, in this process and its children
     _django()
     from django.core.management import call_command
 
@@ -124,9 +126,34 @@ def _serve(ns: argparse.Namespace) -> int:
         "--no-control-socket",  # one per user by default: a second server on the machine would take it
     ]]  # fmt: skip
     if not ns.no_worker:
-        # Background tasks (e-mails, embeddings) run in a worker beside the web process.
-        commands.append([sys.executable, "-m", "accord.cli", "manage", "db_worker", "--queue-name", "*"])
+        commands += _task_workers()
     return _supervise(commands, grace=GRACE_SECONDS + 5)
+
+
+def _task_workers() -> list[list[str]]:
+    """Background tasks (e-mails, embeddings) run in workers beside the web processes.
+
+    With REDIS_URL: an RQ worker, and a database worker for the tasks queued while Redis was
+    unreachable (accord.core.task_backends). Without: the database worker alone. On SIGTERM both
+    finish the task in hand before they exit (RQ's warm shutdown; db_worker likewise).
+    """
+    manage = [sys.executable, "-m", "accord.cli", "manage"]
+    if os.environ.get("REDIS_URL"):
+        return [
+            [*manage, "rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],
+            [*manage, "db_worker", "--backend", "database", "--queue-name", "*"],
+        ]
+    return [[*manage, "db_worker", "--queue-name", "*"]]
+
+
+def _metrics_dir(port: str) -> Path:
+    """Where every process of this server writes its metrics for /metrics to sum (emptied now)."""
+    data_dir = Path(os.environ.get("ACCORD_DATA_DIR", Path.cwd() / "var")).resolve()
+    folder = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(data_dir / f"metrics-{port}")))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # a previous run's figures
+        stale.unlink()
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--decimal", default=None, choices=["point", "comma"], help="Decimal separator of its numbers (default: the workspace's).")
     feedback.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="Day/month order of dates like 03/04/2026 (default: refuse them as ambiguous).")
 
+    backup = sub.add_parser("backup", help="Snapshot the database to a file (and its .sha256); prints a JSON summary.")
+    backup.add_argument("file", nargs="?", default=None, help="Default: DATA_DIR/backups/accord-<time>.sqlite3 or .pgdump")
+    restore = sub.add_parser("restore", help="Load a backup into the configured database, which must be empty.")
+    restore.add_argument("file")
+
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
     ns = parser.parse_args(argv)
@@ -195,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             call_command("createadmin", email=ns.email, password=ns.password, name=ns.name)
         elif ns.command == "token":
             call_command("token_create", email=ns.email, workspace=ns.workspace, name=ns.name, days=ns.days)
+        elif ns.command == "backup":
+            call_command("backup", ns.file)
+        elif ns.command == "restore":
+            call_command("restore", ns.file)
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
         elif ns.command == "import-feedback":

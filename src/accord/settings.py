@@ -64,9 +64,12 @@ INSTALLED_APPS = [
     "accord.portal",
     "accord.demo",
     "accord.bench",
+    "accord.operations",
 ]
 
 MIDDLEWARE = [
+    "accord.core.request_context.RequestIdMiddleware",
+    "accord.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "accord.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,31 +225,43 @@ DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_FROM_EMAIL", "Accord <accord@localho
 # when people reach Accord under another name (a proxy, a public host name).
 ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# /metrics (Prometheus) answers only with "Authorization: Bearer <this token>"; unset: no /metrics.
+ACCORD_METRICS_TOKEN = os.environ.get("ACCORD_METRICS_TOKEN", "")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 elif REDIS_URL:
-    INSTALLED_APPS.append("django_tasks_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    # Tasks go to Redis (RQ workers); while Redis is unreachable they are queued in the database
+    # instead ("database" backend, drained by db_worker), so a write never fails for want of Redis.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    _sep = "&" if "?" in REDIS_URL else "?"
+    RQ_QUEUES = {"default": {"URL": f"{REDIS_URL}{_sep}socket_connect_timeout=2&socket_timeout=5", "DEFAULT_TIMEOUT": 600}}
+    TASKS = {
+        "default": {"BACKEND": "accord.core.task_backends.RedisWithDatabaseFallback", "OPTIONS": {"fallback": "database"}},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 if REDIS_URL and not TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "accord.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5}}}
 
 # Secret tokens in request paths (share links, calendar feeds, invitations...) are cut from every
 # log line (accord.core.logging.RedactSecrets; gunicorn's access log: accord.core.access_log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "accord.core.logging.RedactSecrets"}},
+    "filters": {
+        "redact": {"()": "accord.core.logging.RedactSecrets"},
+        "context": {"()": "accord.core.request_context.ContextFilter"},  # request, user, workspace ids
+    },
     "formatters": {
         "json": {"()": "accord.core.logging.JsonFormatter"},
         "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context", "redact"]},
         # runserver's request lines, as Django prints them, without the secrets.
         "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
     },

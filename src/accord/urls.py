@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accord.api import api
 from accord.core import views as core_views
+from accord.operations.metrics import metrics_view
 
 handler400 = "accord.core.views.bad_request"
 handler403 = "accord.core.views.permission_denied"
@@ -11,6 +12,7 @@ handler500 = "accord.core.views.server_error"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     path("accounts/", include("accord.accounts.urls")),
     path("", include("accord.workspaces.urls")),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 log = logging.getLogger("accord.db")
+RETRY_AFTER_SECONDS = "5"
 
 
 class RejectNulMiddleware:
@@ -32,8 +33,11 @@ class DatabaseUnavailableMiddleware:
             return None
         log.error("database unavailable", extra={"path": request.path, "error": str(exception)})
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "The database is unavailable; try again shortly.", "errors": []}, status=503)
-        return HttpResponse(render_to_string("503.html", request=None), status=503)
+            response = JsonResponse({"detail": "The database is unavailable; try again shortly.", "errors": []}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        response["Retry-After"] = RETRY_AFTER_SECONDS  # seconds: clients and proxies wait, then retry
+        return response
 
 
 def _is_data_error(exc: DatabaseError) -> bool:

@@ -12,6 +12,7 @@ DatabaseCache was measured and not used: its incr reads then writes, so two proc
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 
@@ -21,6 +22,7 @@ from django.db import connection
 
 from .models import RateCounter
 
+log = logging.getLogger("accord.ratelimit")
 PRUNE_ONE_IN = 500  # about once per this many hits, expired rows are deleted
 
 
@@ -38,17 +40,25 @@ def _table() -> str:
     return connection.ops.quote_name(RateCounter._meta.db_table)
 
 
+def _redis_errors() -> tuple[type[Exception], ...]:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # installed without the redis extra: the cache is never Redis
+        return ()
+    return (RedisConnectionError, RedisTimeoutError)
+
+
 def hit(key: str, window: int) -> int:
-    """Count one hit; the number of hits in the key's current window, this one included."""
+    """Count one hit; the number of hits in the key's current window, this one included.
+
+    While Redis is unreachable the database counts (the limit still holds, per window restarted).
+    """
     if _use_cache():
-        key = f"rate:{key}"
-        if cache.add(key, 1, window):
-            return 1
         try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            return 1
+            return _cache_hit(f"rate:{key}", window)
+        except _redis_errors():
+            log.warning("redis unavailable: rate limit counted in the database")
     now = time.time()
     table = _table()
     with connection.cursor() as cursor:
@@ -66,10 +76,23 @@ def hit(key: str, window: int) -> int:
     return hits
 
 
+def _cache_hit(key: str, window: int) -> int:
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
 def hits(key: str) -> int:
     """The hits of the key's current window (0 when none), without counting one."""
     if _use_cache():
-        return cache.get(f"rate:{key}") or 0
+        try:
+            return cache.get(f"rate:{key}") or 0
+        except _redis_errors():
+            log.warning("redis unavailable: rate limit read from the database")
     with connection.cursor() as cursor:  # plain SQL: one on every public request, ORM overhead shows
         cursor.execute(
             f"SELECT hits FROM {_table()} WHERE key = %s AND expires_at > %s",  # noqa: S608

@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from .middleware import RETRY_AFTER_SECONDS
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is up (no database access)."""
@@ -11,14 +13,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The process can reach its database."""
+    """The process can reach its database (503 when not) and, when configured, Redis.
+
+    Redis down is reported but still ready (200): tasks are queued in the database meanwhile
+    (accord.core.task_backends) and the cache is skipped, so taking every web process out of a
+    load balancer for it would turn a degraded service into an outage.
+    """
+    body: dict[str, object] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        body["database"] = connection.vendor
     except Exception as exc:  # any driver error means "not ready"
-        return JsonResponse({"status": "unavailable", "database": str(exc.__class__.__name__)}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+        body.update(status="unavailable", database=str(exc.__class__.__name__))
+    if settings.REDIS_URL:
+        body["redis"] = _redis_state()
+    if body["status"] != "ok":
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+    return JsonResponse(body)
+
+
+def _redis_state() -> str:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception:
+        return "unavailable"
+    return "ok"
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,0 +1,44 @@
+"""Background tasks in Redis (RQ workers) that still reach a worker while Redis is down.
+
+`RedisWithDatabaseFallback` enqueues to Redis like django-tasks-rq's RQBackend. When Redis cannot
+be reached (connection refused, timed out), the task goes to the database backend named by the
+`fallback` option instead, and the `db_worker` that `accord serve` runs beside the RQ worker takes
+it from there. The write that enqueued it is not failed for want of Redis, and the task is not
+lost: it runs once, from whichever queue holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.tasks import task_backends
+from django.tasks.base import Task
+from django_tasks_rq import RQBackend
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger("accord.tasks")
+
+
+class RedisWithDatabaseFallback(RQBackend):
+    # Django's own Task class (django-tasks-rq's default is the django-tasks package's): the
+    # database backend, and its worker, accept only Django's, and RQ runs either.
+    task_class = Task
+
+    def __init__(self, alias: str, params: dict) -> None:
+        super().__init__(alias, params)
+        self.fallback = params.get("OPTIONS", {}).get("fallback", "database")
+
+    def enqueue(self, task, args, kwargs):
+        try:
+            return super().enqueue(task, args, kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            started = time.monotonic()
+            result = task_backends[self.fallback].enqueue(task, args, kwargs)
+            log.warning(
+                "redis unavailable: task queued in the database",
+                extra={"task": task.name, "task_id": str(result.id), "error": exc.__class__.__name__,
+                       "fallback_ms": round((time.monotonic() - started) * 1000, 1)},
+            )
+            return result
