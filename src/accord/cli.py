@@ -176,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         help="Local mode: sign in over plain http on this machine (cookies without Secure, no HSTS).",
     )
 
+    sub.add_parser(
+        "worker",
+        help="Only the background task workers of `accord serve` (RQ with REDIS_URL, and the database queue).",
+    )
+
     sub.add_parser("demo", help="Load the demo workspace (idempotent) and print its slug.")
 
     admin = sub.add_parser("createadmin", help="Create a superuser (prompts for what is not given).")
@@ -216,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     ns = parser.parse_args(argv)
     if ns.command == "serve":
         return _serve(ns)
+    if ns.command == "worker":
+        # The same workers `accord serve` starts, for a machine that runs tasks only.
+        _metrics_dir("worker")
+        return _supervise(_task_workers(), grace=GRACE_SECONDS + 5)
     _django()
     from django.core.management import call_command
     from django.core.management.base import CommandError
