@@ -236,7 +236,13 @@ elif REDIS_URL:
     # instead ("database" backend, drained by db_worker), so a write never fails for want of Redis.
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     _sep = "&" if "?" in REDIS_URL else "?"
-    RQ_QUEUES = {"default": {"URL": f"{REDIS_URL}{_sep}socket_connect_timeout=2&socket_timeout=5", "DEFAULT_TIMEOUT": 600}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": f"{REDIS_URL}{_sep}socket_connect_timeout=2&socket_timeout=5",
+            "DEFAULT_TIMEOUT": 600,
+            "QUEUE_CLASS": "accord.core.task_backends.RetryingQueue",  # re-run after a worker dies
+        }
+    }
     TASKS = {
         "default": {"BACKEND": "accord.core.task_backends.RedisWithDatabaseFallback", "OPTIONS": {"fallback": "database"}},
         "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},

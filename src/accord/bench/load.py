@@ -297,6 +297,14 @@ class LoadDatabase:
                 pg.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+class Existing:
+    def __init__(self, url: str):
+        self.url = url
+
+    def drop(self) -> None:
+        pass
+
+
 def _flush_redis(url: str) -> None:
     import redis
 
@@ -307,9 +315,11 @@ def _flush_redis(url: str) -> None:
         client.close()
 
 
-def run(ctx: BenchContext, *, users: int, duration_s: float) -> dict:
-    database = LoadDatabase(ctx)
-    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}" if ctx.vendor == "postgresql" else ""
+def run(ctx: BenchContext, *, users: int, duration_s: float, migrated_url: str | None = None) -> dict:
+    """The load run. `migrated_url`: a migrated database to seed and serve instead of a new one
+    (kept afterwards; the tests pass one they share with other server tests)."""
+    database = Existing(migrated_url) if migrated_url else LoadDatabase(ctx)
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}" if database.url.startswith("postgres") else ""
     env = {**ctx.env(), "DATABASE_URL": database.url, "ACCORD_DATA_DIR": str(ctx.tmp / "load-data")}
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -317,7 +327,8 @@ def run(ctx: BenchContext, *, users: int, duration_s: float) -> dict:
     log_path = ctx.tmp / "load-serve.log"
     server = None
     try:
-        _child(["accord.cli", "manage", "migrate", "--noinput", "-v0"], env, ctx.tmp)
+        if not migrated_url:
+            _child(["accord.cli", "manage", "migrate", "--noinput", "-v0"], env, ctx.tmp)
         seeded = json.loads(_child(["accord.bench.load", "seed", "--users", str(users)], env, ctx.tmp).strip().splitlines()[-1])
         port = free_port()
         with log_path.open("wb") as log:

@@ -14,11 +14,29 @@ import time
 
 from django.tasks import task_backends
 from django.tasks.base import Task
+from django_rq.queues import DjangoRQ
 from django_tasks_rq import RQBackend
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq.job import Retry
 
 log = logging.getLogger("accord.tasks")
+
+RETRIES = 3
+RETRY_AFTER_S = [0, 60, 300]  # a dead worker's task at once; a failing one after 1, then 5 minutes
+
+
+class RetryingQueue(DjangoRQ):
+    """Every job may run again, up to RETRIES times, when it raised or when its worker died.
+
+    RQ re-runs a job whose worker was killed (SIGKILL, out of memory, a lost machine) only when the
+    job has retries left: the next worker's maintenance finds it abandoned and enqueues it again.
+    Accord's tasks are idempotent (they skip what is already done: sent mail, embedded texts), so a
+    second run completes the work once. Set as the queue class in RQ_QUEUES (settings).
+    """
+
+    def create_job(self, *args, retry=None, **kwargs):
+        return super().create_job(*args, retry=retry or Retry(max=RETRIES, interval=RETRY_AFTER_S), **kwargs)
 
 
 class RedisWithDatabaseFallback(RQBackend):

@@ -3,7 +3,11 @@
 - the database goes away (every connection cut, new ones refused, as in a restart): requests get 503
   with Retry-After, nothing is half-written, and the same processes serve again once it is back;
 - a web process is killed (SIGKILL) in the middle of a bulk import: the import is all or nothing,
-  the other process keeps serving, and gunicorn replaces the dead one.
+  the other process keeps serving, and gunicorn replaces the dead one;
+- a task worker on Redis is killed (SIGKILL) in the middle of a task: the task is run again and
+  its work is done once (every text embedded, one vector each);
+- and a short load run (accord.bench.load, as `make bench` runs it for five minutes) against
+  `accord serve` with Redis workers: no error, no lost write, SIGTERM stops every process.
 
 The database is reached through a TCP relay in this test, so the outage is the relay's: the
 PostgreSQL server that the rest of the suite uses is never stopped.
@@ -31,6 +35,7 @@ from accord.core.tests.serving import (
     child_env,
     copy_data_dir,
     database_url,
+    descendants,
     free_port,
 )
 
@@ -115,7 +120,7 @@ class Relay:
 
 
 @pytest.fixture(scope="module")
-def fault_db(django_db_setup, django_db_blocker):
+def fault_db(django_db_setup, tmp_path_factory):
     """A database of its own, migrated and seeded: (direct URL, relay URL, relay, seeded)."""
     import psycopg
 
@@ -129,6 +134,10 @@ def fault_db(django_db_setup, django_db_blocker):
     direct = database_url({**settings_dict, "NAME": name})
     relayed = database_url({**settings_dict, "NAME": name, "HOST": "127.0.0.1", "PORT": relay.port})
     try:
+        subprocess.run(
+            [sys.executable, "-m", "accord.cli", "manage", "migrate", "--noinput", "-v0"],
+            env=child_env(tmp_path_factory.mktemp("migrate"), DATABASE_URL=direct), check=True, timeout=600,
+        )
         yield direct, relayed, relay
     finally:
         relay.close()
@@ -141,7 +150,6 @@ def served(fault_db, migrated_data_dir, tmp_path_factory):
     direct, relayed, relay = fault_db
     path = copy_data_dir(migrated_data_dir, tmp_path_factory.mktemp("faults"))
     env = child_env(path, DATABASE_URL=direct)
-    subprocess.run([sys.executable, "-m", "accord.cli", "manage", "migrate", "--noinput", "-v0"], env=env, check=True, timeout=600)
     seeded = subprocess.run([sys.executable, "-c", SEED], env=env, capture_output=True, text=True, timeout=120, check=True)
     server = Served(path, "--workers", "2", "--no-worker", env={"DATABASE_URL": relayed})
     server.seeded = json.loads(seeded.stdout.strip().splitlines()[-1])
@@ -244,3 +252,104 @@ def test_a_web_process_killed_during_a_bulk_import_leaves_all_or_nothing(served)
 def _cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+REDIS_DB = 13  # the Redis database of this test (flushed before and after)
+
+ENQUEUE = """
+import json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+import django
+django.setup()
+from accord.core.request_context import task_signal_sets
+from accord.feedback import services
+from accord.workspaces.models import Membership
+jobs = []
+for signals in task_signal_sets():  # the RQ backend sends the django-tasks package's
+    signals.task_enqueued.connect(lambda sender, task_result, **kw: jobs.append(task_result.id), weak=False)
+owner = Membership.objects.select_related("workspace", "user").get(workspace__slug="serve", user__email="admin@serve.test")
+made = services.feedback_batch_create(member=owner, items=[{"text": f"Worker fault {n}: the calendar sync drops recurring events."} for n in range(500)])
+print(json.dumps({"ids": [f.pk for f in made], "jobs": jobs}))
+"""
+
+ABANDONED = """
+import os, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+import django
+django.setup()
+import django_rq
+from rq.registry import StartedJobRegistry
+# What the next worker's maintenance does once the dead worker's heartbeat has expired.
+StartedJobRegistry(queue=django_rq.get_queue("default", job_class="django_tasks_rq.Job")).cleanup(time.time() + 10**6)
+"""
+
+
+def test_a_task_whose_worker_is_killed_runs_again_and_completes_once(served):
+    import psycopg
+    import redis
+    from rq.job import Job, JobStatus
+
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    env = child_env(served.data_dir, DATABASE_URL=served.direct, REDIS_URL=redis_url)
+    worker_command = [sys.executable, "-m", "accord.cli", "manage", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+    try:
+        made = subprocess.run([sys.executable, "-c", ENQUEUE], env=env, capture_output=True, text=True, timeout=120, check=True)
+        enqueued = json.loads(made.stdout.strip().splitlines()[-1])
+        assert len(enqueued["jobs"]) == 1  # 500 texts: one embedding task
+        job_id = enqueued["jobs"][0]
+
+        def embedded() -> int:
+            with psycopg.connect(served.direct) as pg:
+                return pg.execute(
+                    "SELECT count(*) FROM feedback_feedback WHERE id = ANY(%s) AND embedding IS NOT NULL", [enqueued["ids"]]
+                ).fetchone()[0]
+
+        worker = subprocess.Popen(worker_command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while Job.fetch(job_id, connection=client).get_status() != JobStatus.STARTED and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert Job.fetch(job_id, connection=client).get_status() == JobStatus.STARTED
+        time.sleep(0.2)
+        horses = descendants(worker.pid)  # RQ forks a "work horse" per job, in a session of its own
+        assert horses
+        for pid in [worker.pid, *horses]:  # the worker and its work horse, mid-task
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        assert Job.fetch(job_id, connection=client).get_status() == JobStatus.STARTED
+        assert embedded() < len(enqueued["ids"])
+
+        subprocess.run([sys.executable, "-c", ABANDONED], env=env, check=True, timeout=120, capture_output=True)
+        job = Job.fetch(job_id, connection=client)
+        assert job.get_status() == JobStatus.QUEUED and job.retries_left == 2  # back in the queue, once
+
+        subprocess.run([*worker_command, "--burst"], env=env, check=True, timeout=300, capture_output=True)
+        assert Job.fetch(job_id, connection=client).get_status() == JobStatus.FINISHED
+        assert embedded() == len(enqueued["ids"])
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def test_a_short_load_run_loses_nothing_and_stops_cleanly(fault_db):
+    from accord.bench import load
+    from accord.bench.context import BenchContext
+
+    direct, _relayed, _relay = fault_db
+    ctx = BenchContext(scale=0.05, log=lambda message: None)
+    try:
+        out = load.run(ctx, users=8, duration_s=10, migrated_url=direct)
+    finally:
+        ctx.close()
+    assert out["requests"] > 30
+    assert out["load_errors"] == 0, out["error_examples"]
+    assert out["load_lost_writes"] == 0
+    assert out["feedback_acknowledged"] > 0 and out["moves_accepted"] > 0
+    # Eight moves of one bar at the same instant from the same version: one wins, seven get 409.
+    assert (out["race_accepted"], out["race_refused_409"], out["race_other"]) == (1, load.RACERS - 1, 0)
+    assert out["web_processes"] == 3 and out["app_rss_mb"] > 0
+    # accord serve, its gunicorn master and workers, the RQ worker (and its scheduler) and the
+    # database worker all exited on SIGTERM.
+    assert out["processes_left"] == 0 and out["exit_status"] == 0
+    assert out["processes_stopped"] >= 7
