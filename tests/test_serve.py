@@ -167,6 +167,20 @@ def test_the_access_log_records_no_token(served):
     assert "/share/[redacted]" in log
 
 
+def test_the_access_log_is_json_with_the_request_id_the_app_logs(served):
+    opener = urllib.request.build_opener()
+    status, headers, _body = fetch(opener, f"{served.base}/readyz?probe=1", headers={"X-Request-ID": "probe-4711-abcdef"})
+    assert status == 200 and headers["X-Request-ID"] == "probe-4711-abcdef"
+    deadline = time.monotonic() + 5
+    while "probe-4711-abcdef" not in served.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = [json.loads(line) for line in served.log().splitlines() if line.startswith("{") and "probe-4711" in line]
+    access = [line for line in lines if line.get("event") == "access"]
+    assert len(access) == 1, lines
+    assert access[0]["message"] == "GET /readyz?probe=1 HTTP/1.1" and access[0]["status"] == 200
+    assert access[0]["logger"] == "gunicorn.access" and access[0]["duration_ms"] >= 0
+
+
 # ---------------------------------------------------------------- 19: SIGTERM and SIGINT stop everything
 
 

@@ -275,6 +275,10 @@ LOGGING = {
         "accord": {"handlers": ["console"], "level": os.environ.get("ACCORD_LOG_LEVEL", "INFO"), "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        # The task workers' own lines (RQ's, django-tasks'), as JSON like the app's.
+        "rq": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
