@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import subprocess
@@ -100,10 +101,10 @@ def seed(users: int) -> dict:
     ]
     rice = ideas.scoring_model_create(member=admin, name="RICE", kind="rice", is_default=True)
     model = ScoringModel.objects.prefetch_related("criteria").get(pk=rice.pk)
-    criteria = {
-        c.key: [c.scale_min, c.scale_max]
+    criteria = {  # what a person may enter: one of the allowed values, or a whole number on the scale
+        c.key: {"allowed": c.allowed} if c.allowed else {"range": [math.ceil(c.scale_min), math.floor(c.scale_max)]}
         for c in model.criteria.all()
-        if not c.source and not c.allowed
+        if not c.source
     }
     return {
         "slug": SLUG,
@@ -208,7 +209,10 @@ class User:
 
     def score_idea(self) -> None:
         idea = self.rng.choice(self.seeded["ideas"])
-        values = {k: self.rng.randint(int(lo), int(hi)) for k, (lo, hi) in self.seeded["criteria"].items()}
+        values = {
+            key: self.rng.choice(spec["allowed"]) if "allowed" in spec else self.rng.randint(*spec["range"])
+            for key, spec in self.seeded["criteria"].items()
+        }
         status, _data = self.request("PUT", f"/ideas/{idea}/scores/{self.seeded['model']}", {"values": values})
         self.expect(status == 200, f"score_idea {status}")
 
