@@ -340,7 +340,7 @@ def run(ctx: BenchContext, *, users: int, duration_s: float, migrated_url: str |
                 [sys.executable, "-m", "accord.cli", "serve", "--no-migrate", "--workers", "3", "--host", HOST, "--port", str(port)],
                 env=env, cwd=ctx.tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
-        _wait_up(server, port, log_path)
+        BenchContext._wait_ready(server, port, 120, log_path)
         ctx.log(f"bench: load: {users} users for {duration_s:.0f} s against accord serve (3 web processes, {ctx.vendor}{' + Redis' if redis_url else ''})")
         tally = Tally()
         started = time.monotonic()
@@ -429,22 +429,6 @@ def _child(args: list[str], env: dict[str, str], cwd: Path) -> str:
     if done.returncode != 0:
         raise BenchError(f"`python -m {' '.join(args)}` failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return done.stdout
-
-
-def _wait_up(server: subprocess.Popen, port: int, log_path: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchError(f"load: accord serve exited:\n{log_path.read_text(errors='replace')[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise BenchError("load: accord serve did not become ready in time")
 
 
 RACERS = 8

@@ -25,6 +25,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from accord.core.sqlite_copy import sqlite_copy
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
 SUFFIX = {"sqlite": ".sqlite3", "postgresql": ".pgdump"}
@@ -99,12 +101,7 @@ def backup(path: Path | None = None) -> dict:
     partial.unlink(missing_ok=True)
     try:
         if vendor == "sqlite":
-            connection.ensure_connection()
-            target = sqlite3.connect(partial)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
+            sqlite_copy(connection, partial)
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"])
         summary = fingerprint()  # after the copy; equal to it unless someone wrote meanwhile

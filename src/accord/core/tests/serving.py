@@ -93,14 +93,9 @@ def make_migrated_data_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     target = path / "accord.sqlite3"
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        import sqlite3  # the test database, migrated by pytest-django: copied in milliseconds
+        from accord.core.sqlite_copy import sqlite_copy
 
-        connection.ensure_connection()
-        destination = sqlite3.connect(target)
-        try:
-            connection.connection.backup(destination)
-        finally:
-            destination.close()
+        sqlite_copy(connection, target)  # the test database, migrated by pytest-django: milliseconds
     else:
         subprocess.run(
             [sys.executable, "-m", "accord.cli", "manage", "migrate", "--noinput", "-v0"],
