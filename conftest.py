@@ -147,10 +147,26 @@ def migrated_data_dir(tmp_path_factory, django_db_setup, django_db_blocker):
 
     Made once per run; copy it (accord.core.tests.serving.copy_data_dir), never change it.
     """
+    import fcntl
+
     from accord.core.tests.serving import make_migrated_data_dir
 
-    with django_db_blocker.unblock():
-        return make_migrated_data_dir(tmp_path_factory.mktemp("migrated"))
+    # Made once for the whole run, not once per xdist worker: on PostgreSQL runs it means migrating
+    # an SQLite database from scratch (most of a minute on a busy machine). The first worker makes
+    # it under a lock in the run's shared temp dir; the others wait for it and use it.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, not older runs'
+    target = shared / "migrated-data-dir"
+    with open(shared / "migrated-data-dir.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (target / ".complete").exists():
+                with django_db_blocker.unblock():
+                    make_migrated_data_dir(target)
+                (target / ".complete").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
 
 
 @pytest.hookimpl(trylast=True)
