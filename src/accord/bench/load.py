@@ -255,20 +255,30 @@ def rss_mb(pids: list[int]) -> dict[int, float]:
     return sizes
 
 
+def _children() -> dict[int, list[int]]:
+    """parent pid -> its children's pids, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def web_processes(server_pid: int) -> list[int]:
     """The gunicorn workers under `accord serve` (children of its gunicorn master)."""
-    children: dict[int, list[int]] = {}
-    commands: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            commands[int(entry.name)] = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    masters = [pid for pid in children.get(server_pid, []) if "gunicorn" in commands.get(pid, "")]
+    children = _children()
+    masters = [pid for pid in children.get(server_pid, []) if "gunicorn" in _command(pid)]
     return [pid for master in masters for pid in children.get(master, [])]
 
 
@@ -387,17 +397,9 @@ def run(ctx: BenchContext, *, users: int, duration_s: float, migrated_url: str |
 
 
 def _processes_under(pid: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            parents.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
+    children, found, todo = _children(), [], [pid]
     while todo:
-        for child in parents.get(todo.pop(), []):
+        for child in children.get(todo.pop(), []):
             found.append(child)
             todo.append(child)
     return found

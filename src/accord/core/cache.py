@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
 
@@ -16,53 +18,40 @@ log = logging.getLogger("accord.cache")
 _WARN_EVERY = 60.0
 
 
-def _errors() -> tuple[type[Exception], ...]:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
+def redis_errors() -> tuple[type[Exception], ...]:
+    """What the Redis client raises when Redis cannot be reached (none without the redis extra)."""
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:
+        return ()
     return (RedisConnectionError, RedisTimeoutError)
 
 
 class ResilientRedisCache(RedisCache):
     _last_warning = 0.0
 
-    def _unavailable(self, operation: str) -> None:
-        now = time.monotonic()
-        if now - ResilientRedisCache._last_warning > _WARN_EVERY:
-            ResilientRedisCache._last_warning = now
-            log.warning("redis unavailable: cache %s skipped", operation)
+    def _or(self, operation: str, fallback: Any, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except redis_errors():
+            now = time.monotonic()
+            if now - ResilientRedisCache._last_warning > _WARN_EVERY:
+                ResilientRedisCache._last_warning = now
+                log.warning("redis unavailable: cache %s skipped", operation)
+            return fallback
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except _errors():
-            self._unavailable("read")
-            return default
+        return self._or("read", default, lambda: super(ResilientRedisCache, self).get(key, default, version))
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except _errors():
-            self._unavailable("read")
-            return {}
+        return self._or("read", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
 
     def set(self, key, value, timeout=None, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except _errors():
-            self._unavailable("write")
-            return None
+        return self._or("write", None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
 
     def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except _errors():
-            self._unavailable("write")
-            return False
+        return self._or("write", False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except _errors():
-            self._unavailable("write")
-            return False
+        return self._or("write", False, lambda: super(ResilientRedisCache, self).delete(key, version))

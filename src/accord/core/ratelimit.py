@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from .cache import redis_errors
 from .models import RateCounter
 
 log = logging.getLogger("accord.ratelimit")
@@ -40,15 +41,6 @@ def _table() -> str:
     return connection.ops.quote_name(RateCounter._meta.db_table)
 
 
-def _redis_errors() -> tuple[type[Exception], ...]:
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # installed without the redis extra: the cache is never Redis
-        return ()
-    return (RedisConnectionError, RedisTimeoutError)
-
-
 def hit(key: str, window: int) -> int:
     """Count one hit; the number of hits in the key's current window, this one included.
 
@@ -57,7 +49,7 @@ def hit(key: str, window: int) -> int:
     if _use_cache():
         try:
             return _cache_hit(f"rate:{key}", window)
-        except _redis_errors():
+        except redis_errors():
             log.warning("redis unavailable: rate limit counted in the database")
     now = time.time()
     table = _table()
@@ -89,10 +81,7 @@ def _cache_hit(key: str, window: int) -> int:
 def hits(key: str) -> int:
     """The hits of the key's current window (0 when none), without counting one."""
     if _use_cache():
-        try:
-            return cache.get(f"rate:{key}") or 0
-        except _redis_errors():
-            log.warning("redis unavailable: rate limit read from the database")
+        return cache.get(f"rate:{key}") or 0  # a miss while Redis is unreachable (accord.core.cache)
     with connection.cursor() as cursor:  # plain SQL: one on every public request, ORM overhead shows
         cursor.execute(
             f"SELECT hits FROM {_table()} WHERE key = %s AND expires_at > %s",  # noqa: S608

@@ -113,12 +113,11 @@ def test_tasks_are_queued_in_the_database_while_redis_is_down(settings, db_tasks
 
 
 def test_the_cache_skips_redis_while_it_is_down():
-    from accord.core.cache import ResilientRedisCache
-    from accord.core.ratelimit import _redis_errors
+    from accord.core.cache import ResilientRedisCache, redis_errors
 
     cache = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
     assert cache.get("k", "fallback") == "fallback"
     assert cache.set("k", 1) is None and cache.add("k", 1) is False and cache.delete("k") is False
     assert cache.get_many(["a", "b"]) == {}
-    with pytest.raises(_redis_errors()):
+    with pytest.raises(redis_errors()):
         cache.incr("k")  # the rate limiter counts in the database then
