@@ -12,16 +12,23 @@ from ninja.parser import Parser
 
 from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
+from accord.capacity.api import router as capacity_router
+from accord.changes.api import router as changes_router
 from accord.core.errors import ServiceError
 from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
 from accord.feedback.similarity.api import router as similarity_router
+from accord.glossary.api import router as glossary_router
 from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
 from accord.ideas.api_moscow import router as moscow_router
+from accord.initiatives.api import router as initiatives_router
+from accord.launches.api import router as launches_router
+from accord.playbooks.api import router as playbooks_router
 from accord.portal.api import public_router as portal_public_router
 from accord.portal.api import router as portal_router
 from accord.roadmaps.api import router as roadmaps_router
+from accord.roles.api import router as roles_router
 from accord.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("accord.api")
@@ -121,6 +128,13 @@ api.add_router("", portal_public_router)
 api.add_router("", goals_router)
 api.add_router("", feedback_router)
 api.add_router("", similarity_router)
+api.add_router("", initiatives_router)
+api.add_router("", roles_router)
+api.add_router("", launches_router)
+api.add_router("", changes_router)
+api.add_router("", playbooks_router)
+api.add_router("", glossary_router)
+api.add_router("", capacity_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

@@ -215,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("file", nargs="?", default=None, help="Default: DATA_DIR/backups/accord-<time>.sqlite3 or .pgdump")
     restore = sub.add_parser("restore", help="Load a backup into the configured database, which must be empty.")
     restore.add_argument("file")
+    plan = sub.add_parser("plan", help="Solve a capacity scenario and print the plan with its reasons.")
+    plan.add_argument("--workspace", required=True, help="The workspace slug.")
+    plan.add_argument("--scenario", required=True, help="The scenario's name.")
+    plan.add_argument("--as", dest="email", default=None, help="Solve as this member (default: an admin).")
+    plan.add_argument("--json", action="store_true", help="The whole result as JSON.")
 
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
@@ -242,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             call_command("restore", ns.file)
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
+        elif ns.command == "plan":
+            call_command("plan", workspace=ns.workspace, scenario=ns.scenario, email=ns.email, json=ns.json)
         elif ns.command == "import-feedback":
             call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows,
                          encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)

@@ -26,4 +26,11 @@ urlpatterns = [
     path("", include("accord.goals.urls")),
     path("", include("accord.goals.urls_public")),
     path("", include("accord.portal.urls")),
+    path("", include("accord.roles.urls")),  # before initiatives: its <id>/<action> would take .../raci
+    path("", include("accord.initiatives.urls")),
+    path("", include("accord.launches.urls")),
+    path("", include("accord.changes.urls")),
+    path("", include("accord.playbooks.urls")),
+    path("", include("accord.glossary.urls")),
+    path("", include("accord.capacity.urls")),
 ]

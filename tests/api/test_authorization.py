@@ -1358,6 +1358,1274 @@ LIST_PARAMS[f"{WS}/key-results/{{key_result_id}}/measurements"] = lambda ws: {
 }
 
 
+# ------------ glossary
+# Reads need glossary.view (every member); proposing and flagging glossary.propose (contributors
+# up); editing any term, deleting and importing glossary.manage (editors); agreeing and settling a
+# review the term's owner or glossary.agree_any (admins). The builders' terms are the admin's, with
+# no owner, so only admins agree them.
+
+
+def _glossary():
+    from accord.glossary import services
+
+    return services
+
+
+def _term(cast, name="Activation", member=None, flagged=False):
+    member = member or _admin(cast)
+    term = _glossary().term_create(
+        member=member, name=name, synonyms=[f"{name} rate"],
+        definitions={"marketing": "A trial sharing its first dashboard.", "it": "The activated_at timestamp of a trial."},
+    )  # fmt: skip
+    if flagged:
+        term = _glossary().term_flag(member=member, term_id=term.pk, note="Two meanings")
+    return term
+
+
+def b_term(cast):
+    return Req(params={"term_id": _term(cast).pk})
+
+
+def b_term_patch(cast):
+    term = _term(cast)
+    return Req(params={"term_id": term.pk}, body={"version": term.version, "examples": "March"})
+
+
+def b_term_agree(cast):
+    term = _term(cast)
+    return Req(params={"term_id": term.pk}, body={"version": term.version})
+
+
+def b_term_list(cast):
+    _term(cast)
+    return Req(query={"status": "draft"})
+
+
+def b_term_mark(cast):
+    _term(cast)
+    return Req(query={"text": "Our activation rate"})
+
+
+GLOSSARY = f"{WS}/glossary"
+EXPECTED.update(
+    {
+        ("GET", f"{GLOSSARY}/terms"): Row(read(), b_term_list),
+        ("POST", f"{GLOSSARY}/terms"): Row(contributor_up(201), lambda cast: Req(body={"name": "Churn", "definitions": {"marketing": "Customers who leave"}})),
+        ("GET", f"{GLOSSARY}/terms/{{term_id}}"): Row(read(), b_term),
+        ("PATCH", f"{GLOSSARY}/terms/{{term_id}}"): Row(editor_up(200), b_term_patch),
+        ("DELETE", f"{GLOSSARY}/terms/{{term_id}}"): Row(editor_up(204), b_term),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/agree"): Row(admin_only(200), b_term_agree),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/flag"): Row(contributor_up(200), lambda cast: Req(params={"term_id": _term(cast).pk}, body={"note": "They disagree"})),
+        ("POST", f"{GLOSSARY}/terms/{{term_id}}/review"): Row(admin_only(200), lambda cast: Req(params={"term_id": _term(cast, flagged=True).pk}, body={"note": "Settled"})),
+        ("POST", f"{GLOSSARY}/import"): Row(editor_up(201), lambda cast: Req(body={"csv": "name,marketing\nUptime,Share of the month the app works\n"})),
+        ("GET", f"{GLOSSARY}/export"): Row(read(), b_term),
+        ("GET", f"{GLOSSARY}/mark"): Row(read(), b_term_mark),
+    }
+)  # fmt: skip
+FOREIGN_IDS["term_id"] = lambda cast: _term(cast, "Other term", member=cast.outsider).pk
+LIST_SCOPES[f"{GLOSSARY}/terms"] = lambda ws: set(ws.glossary_terms.values_list("pk", flat=True))
+
+
+def _populate_glossary(cast):
+    """A term in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _term(cast, f"Term of {member.workspace.slug}", member=member)
+
+
+WATCHED.extend(
+    [
+        ("glossary.Term", ["workspace_id", "name", "synonyms", "definitions", "examples", "owner_id", "status", "flag_note", "needs_review", "version"]),
+        ("glossary.TermName", ["workspace_id", "term_id", "key"]),
+        ("glossary.Term_related", ["from_term_id", "to_term_id"]),
+        ("glossary.GlossaryState", ["workspace_id", "version", "stamp"]),
+    ]
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- roles (rows, ids, lists, watched models)
+
+
+def _roles_ws(cast, member=None):
+    """The default roles of the member's workspace (seeded lazily), by key."""
+    from accord.roles import services as rs
+    from accord.roles.models import RoleDefinition
+
+    member = member or _admin(cast)
+    rs.ensure_defaults(member.workspace)
+    return {r.key: r for r in RoleDefinition.objects.filter(workspace=member.workspace)}
+
+
+def _raci_initiative(cast, member=None, name="Reporting 2.0"):
+    from accord.roles.testing import initiative
+
+    return initiative((member or _admin(cast)).workspace, name)
+
+
+def _raci_person(cast, member=None):
+    member = member or _admin(cast)
+    return _services().person_create(member=member, name="Rae Raci")
+
+
+def _raci_activity(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    return rs.activity_create(member=member, initiative_id=_raci_initiative(cast, member).pk, name="Positioning", skills=["positioning"])
+
+
+def _raci_assignment(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    role = _roles_ws(cast, member)["product-owner"]
+    return rs.assignment_create(member=member, initiative_id=_raci_initiative(cast, member).pk, role_id=role.pk,
+                                person_id=_raci_person(cast, member).pk)  # fmt: skip
+
+
+def _role_pair(cast, member=None):
+    from accord.roles import services as rs
+
+    member = member or _admin(cast)
+    roles = _roles_ws(cast, member)
+    return rs.pair_create(member=member, role_a_id=roles["channel-marketing"].pk, role_b_id=roles["product-analyst"].pk)
+
+
+def b_roles(cast):
+    _roles_ws(cast)
+    return Req()
+
+
+def b_role(cast):
+    return Req(params={"role_id": _roles_ws(cast)["channel-marketing"].pk})
+
+
+def b_role_patch(cast):
+    role = _roles_ws(cast)["channel-marketing"]
+    return Req(params={"role_id": role.pk}, body={"version": role.version, "description": "Copy, social, PR and ads."})
+
+
+def b_role_pair_create(cast):
+    roles = _roles_ws(cast)
+    return Req(body={"role_a_id": roles["product-designer"].pk, "role_b_id": roles["it-operations"].pk, "reason": "Test"})
+
+
+def b_role_settings_patch(cast):
+    from accord.roles import services as rs
+
+    return Req(body={"version": rs.ensure_defaults(cast.workspace).version, "load_threshold": 9})
+
+
+def b_raci(cast):
+    activity = _raci_activity(cast)
+    return Req(params={"initiative_id": activity.initiative_id})
+
+
+def b_raci_suggestions(cast):
+    activity = _raci_activity(cast)
+    return Req(params={"initiative_id": activity.initiative_id}, query={"activity_id": activity.pk})
+
+
+def b_raci_assignment_create(cast):
+    return Req(params={"initiative_id": _raci_initiative(cast).pk},
+               body={"role_id": _roles_ws(cast)["scrum-master"].pk, "person_id": _raci_person(cast).pk})  # fmt: skip
+
+
+def b_raci_assignment(cast):
+    a = _raci_assignment(cast)
+    return Req(params={"initiative_id": a.initiative_id, "assignment_id": a.pk})
+
+
+def b_raci_activity_create(cast):
+    return Req(params={"initiative_id": _raci_initiative(cast).pk}, body={"name": "Pitch deck", "skills": ["messaging"]})
+
+
+def b_raci_activity(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id, "activity_id": a.pk})
+
+
+def b_raci_activity_patch(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id, "activity_id": a.pk}, body={"version": a.version, "name": "Pitch"})
+
+
+def b_raci_cells(cast):
+    a = _raci_activity(cast)
+    return Req(params={"initiative_id": a.initiative_id},
+               body={"cells": [{"activity_id": a.pk, "person_id": _raci_person(cast).pk, "value": "A"}]})  # fmt: skip
+
+
+RACI = f"{WS}/initiatives/{{initiative_id}}/raci"
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/roles"): Row(read(), b_roles),
+        ("POST", f"{WS}/roles"): Row(admin_only(201), lambda cast: Req(body={"name": "Growth marketer", "department": "marketing"})),
+        ("GET", f"{WS}/roles/{{role_id}}"): Row(read(), b_role),
+        ("PATCH", f"{WS}/roles/{{role_id}}"): Row(admin_only(200), b_role_patch),
+        ("DELETE", f"{WS}/roles/{{role_id}}"): Row(admin_only(204), b_role),
+        ("GET", f"{WS}/role-pairs"): Row(read(), b_roles),
+        ("POST", f"{WS}/role-pairs"): Row(admin_only(201), b_role_pair_create),
+        ("DELETE", f"{WS}/role-pairs/{{pair_id}}"): Row(admin_only(204), lambda cast: Req(params={"pair_id": _role_pair(cast).pk})),
+        ("GET", f"{WS}/role-settings"): Row(read(), b_roles),
+        ("PATCH", f"{WS}/role-settings"): Row(admin_only(200), b_role_settings_patch),
+        ("GET", RACI): Row(read(), b_raci),
+        ("POST", f"{RACI}/assignments"): Row(editor_up(201), b_raci_assignment_create),
+        ("DELETE", f"{RACI}/assignments/{{assignment_id}}"): Row(editor_up(204), b_raci_assignment),
+        ("POST", f"{RACI}/activities"): Row(editor_up(201), b_raci_activity_create),
+        ("PATCH", f"{RACI}/activities/{{activity_id}}"): Row(editor_up(200), b_raci_activity_patch),
+        ("DELETE", f"{RACI}/activities/{{activity_id}}"): Row(editor_up(204), b_raci_activity),
+        ("POST", f"{RACI}/cells"): Row(editor_up(200), b_raci_cells),
+        ("GET", f"{RACI}/checks"): Row(read(), b_raci),
+        ("GET", f"{RACI}/suggestions"): Row(read(), b_raci_suggestions),
+        ("GET", f"{RACI}/map.svg"): Row(read(), b_raci),
+        ("GET", f"{RACI}/map.png"): Row(read(), b_raci),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "role_id": lambda cast: _roles_ws(cast, cast.outsider)["product-owner"].pk,
+        "pair_id": lambda cast: _role_pair(cast, cast.outsider).pk,
+        # The initiatives app may name this too: both create an initiative of "other".
+        "initiative_id": lambda cast: _raci_initiative(cast, cast.outsider, "Other initiative").pk,
+        "activity_id": lambda cast: _raci_activity(cast, cast.outsider).pk,
+        "assignment_id": lambda cast: _raci_assignment(cast, cast.outsider).pk,
+    }
+)
+
+WATCHED.extend(
+    [
+        ("roles.RoleDefinition", ["workspace_id", "key", "name", "department", "description", "parent_id", "version"]),
+        ("roles.IncompatiblePair", ["workspace_id", "role_a_id", "role_b_id", "reason"]),
+        ("roles.RoleSettings", ["workspace_id", "load_threshold", "version"]),
+        ("roles.RoleAssignment", ["initiative_id", "role_id", "person_id"]),
+        ("roles.Activity", ["initiative_id", "stage_id", "name", "skills", "gate_approval", "version"]),
+        ("roles.RaciCell", ["activity_id", "person_id", "role_id", "value"]),
+    ]
+)
+
+
+# ------------ capacity (rows, ids, lists, watched models)
+# Reads need capacity.view (every member); capacity, efforts, scenarios and solves capacity.manage
+# (editors); applying a plan to a roadmap (and undoing it) also roadmap.manage.
+
+
+def _capacity():
+    from accord.capacity import services
+
+    return services
+
+
+def _cap_world(cast, member=None, name="Scenario"):
+    """A team with capacity in one period, an idea with effort, a scenario: (team, period, idea, scenario)."""
+    from datetime import date
+
+    member = member or _admin(cast)
+    cap = _capacity()
+    team = _services().team_create(member=member, name=f"{name} team")
+    period = cap.period_create(member=member, name=f"{name} Q1", start_date=date(2031 + sum(map(ord, name)) % 97, 1, 1), end_date=date(2031 + sum(map(ord, name)) % 97, 3, 31))
+    cap.capacity_set(member=member, team_id=team.pk, period_id=period.pk, people=2, days_per_person=60)
+    idea = _idea(cast, f"{name} idea", member=member)
+    cap.effort_set(member=member, idea_id=idea.pk, team_id=team.pk, person_days=20)
+    scenario = cap.scenario_create(member=member, name=name, time_limit=2)
+    return team, period, idea, scenario
+
+
+def _cap_plan(cast, member=None, name="Planned", done=True):
+    from accord.capacity.tasks import run_plan
+
+    member = member or _admin(cast)
+    *_, scenario = _cap_world(cast, member=member, name=name)
+    run = _capacity().solve(member=member, scenario_id=scenario.pk)
+    if done:
+        run_plan(run.pk)
+    return run
+
+
+def _cap_applied(cast, member=None):
+    member = member or _admin(cast)
+    run = _cap_plan(cast, member=member, name="Applied")
+    roadmap = _roadmap(cast, name="Applied roadmap", member=member)
+    return _capacity().apply(member=member, run_id=run.pk, roadmap_id=roadmap.pk)
+
+
+def b_cap_period(cast):
+    return Req(body={"name": "2040-Q1", "start_date": "2040-01-01", "end_date": "2040-03-31"})
+
+
+def b_cap_set(cast):
+    team, period, *_ = _cap_world(cast)
+    return Req(body={"team_id": team.pk, "period_id": period.pk, "people": 3, "days_per_person": 58, "holidays": 4})
+
+
+def b_cap_import(cast):
+    team, period, *_ = _cap_world(cast)
+    return Req(body={"csv": f"team,period,people,days_per_person,holidays\n{team.name},{period.name},3,60,5\n"})
+
+
+def b_cap_effort(cast):
+    team, _period, *_ = _cap_world(cast)
+    return Req(body={"idea_id": _idea(cast, "Needs effort").pk, "team_id": team.pk, "person_days": 12.5, "periods": 1})
+
+
+def _cap_effort(cast, member=None):
+    from accord.capacity.models import Effort
+
+    _team, _period, idea, _scenario = _cap_world(cast, member=member, name="With effort")
+    return Effort.objects.get(idea=idea)
+
+
+def b_cap_effort_delete(cast):
+    return Req(params={"effort_id": _cap_effort(cast).pk})
+
+
+def b_scenario(cast):
+    return Req(params={"scenario_id": _cap_world(cast)[3].pk})
+
+
+def b_scenario_patch(cast):
+    scenario = _cap_world(cast)[3]
+    return Req(params={"scenario_id": scenario.pk}, body={"version": scenario.version, "discount": 5})
+
+
+def b_scenario_copy(cast):
+    return Req(params={"scenario_id": _cap_world(cast)[3].pk}, body={"name": "Copy of it"})
+
+
+def b_scenario_change(cast):
+    team, period, _, scenario = _cap_world(cast)
+    return Req(params={"scenario_id": scenario.pk}, body={"team_id": team.pk, "period_id": period.pk, "people": 1})
+
+
+def b_constraint_add(cast):
+    _team, period, idea, scenario = _cap_world(cast)
+    return Req(params={"scenario_id": scenario.pk}, body={"kind": "earliest", "idea_id": idea.pk, "period_id": period.pk})
+
+
+def _cap_constraint(cast, member=None):
+    member = member or _admin(cast)
+    _team, period, idea, scenario = _cap_world(cast, member=member, name="Constrained")
+    return _capacity().constraint_add(member=member, scenario_id=scenario.pk, kind="deadline", idea_id=idea.pk, period_id=period.pk)
+
+
+def b_constraint_delete(cast):
+    con = _cap_constraint(cast)
+    return Req(params={"scenario_id": con.scenario_id, "constraint_id": con.pk})
+
+
+def b_plan(cast):
+    return Req(params={"plan_id": _cap_plan(cast).pk})
+
+
+def b_plan_cancel(cast):
+    return Req(params={"plan_id": _cap_plan(cast, done=False).pk})
+
+
+def b_plan_apply(cast):
+    return Req(params={"plan_id": _cap_plan(cast).pk}, body={"roadmap_id": _roadmap(cast, name="Target roadmap").pk})
+
+
+def b_plan_compare(cast):
+    return Req(query={"a": _cap_plan(cast, name="A").pk, "b": _cap_plan(cast, name="B").pk})
+
+
+def b_undo(cast):
+    return Req(params={"application_id": _cap_applied(cast).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/capacity"): Row(read(), lambda cast: (_cap_world(cast), Req())[1]),
+        ("POST", f"{WS}/capacity"): Row(editor_up(200), b_cap_set),
+        ("GET", f"{WS}/capacity/periods"): Row(read()),
+        ("POST", f"{WS}/capacity/periods"): Row(editor_up(201), b_cap_period),
+        ("POST", f"{WS}/capacity/import"): Row(editor_up(200), b_cap_import),
+        ("GET", f"{WS}/capacity/efforts"): Row(read()),
+        ("POST", f"{WS}/capacity/efforts"): Row(editor_up(201), b_cap_effort),
+        ("DELETE", f"{WS}/capacity/efforts/{{effort_id}}"): Row(editor_up(204), b_cap_effort_delete),
+        ("GET", f"{WS}/scenarios"): Row(read()),
+        ("POST", f"{WS}/scenarios"): Row(editor_up(201), lambda cast: Req(body={"name": "What if", "discount": 2})),
+        ("GET", f"{WS}/scenarios/{{scenario_id}}"): Row(read(), b_scenario),
+        ("PATCH", f"{WS}/scenarios/{{scenario_id}}"): Row(editor_up(200), b_scenario_patch),
+        ("DELETE", f"{WS}/scenarios/{{scenario_id}}"): Row(editor_up(204), b_scenario),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/copy"): Row(editor_up(201), b_scenario_copy),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/capacity-changes"): Row(editor_up(200), b_scenario_change),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/constraints"): Row(editor_up(201), b_constraint_add),
+        ("DELETE", f"{WS}/scenarios/{{scenario_id}}/constraints/{{constraint_id}}"): Row(editor_up(204), b_constraint_delete),
+        ("POST", f"{WS}/scenarios/{{scenario_id}}/solve"): Row(editor_up(202), b_scenario),
+        ("GET", f"{WS}/plans"): Row(read()),
+        ("GET", f"{WS}/plans/compare"): Row(read(), b_plan_compare),
+        ("GET", f"{WS}/plans/{{plan_id}}"): Row(read(), b_plan),
+        ("POST", f"{WS}/plans/{{plan_id}}/cancel"): Row(editor_up(200), b_plan_cancel),
+        ("POST", f"{WS}/plans/{{plan_id}}/apply"): Row(editor_up(201), b_plan_apply),
+        ("POST", f"{WS}/plans/applications/{{application_id}}/undo"): Row(editor_up(200), b_undo),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "effort_id": lambda cast: _cap_effort(cast, member=cast.outsider).pk,
+        "scenario_id": lambda cast: _cap_world(cast, member=cast.outsider, name="Other scenario")[3].pk,
+        "constraint_id": lambda cast: _cap_constraint(cast, member=cast.outsider).pk,
+        "plan_id": lambda cast: _cap_plan(cast, member=cast.outsider, name="Other plan").pk,
+        "application_id": lambda cast: _cap_applied(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/capacity/periods": lambda ws: set(apps.get_model("capacity.Period").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/capacity/efforts": lambda ws: set(apps.get_model("capacity.Effort").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/scenarios": lambda ws: set(apps.get_model("capacity.Scenario").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/plans": lambda ws: set(apps.get_model("capacity.PlanRun").objects.filter(workspace=ws).values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_capacity(cast):
+    """A solved scenario in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _cap_plan(cast, member=member, name="Populated")
+
+
+WATCHED.extend(
+    [
+        ("capacity.Period", ["workspace_id", "name", "start_date", "end_date"]),
+        ("capacity.TeamCapacity", ["team_id", "period_id", "people", "days_per_person", "holidays", "version"]),
+        ("capacity.Effort", ["idea_id", "item_id", "team_id", "person_days", "periods"]),
+        ("capacity.Scenario", ["workspace_id", "name", "discount", "time_limit", "version"]),
+        ("capacity.CapacityChange", ["scenario_id", "team_id", "period_id", "people", "person_days"]),
+        ("capacity.Constraint", ["scenario_id", "kind", "idea_id", "period_id", "share"]),
+        ("capacity.PlanRun", ["scenario_id", "status", "cancel_requested"]),
+        ("capacity.Application", ["run_id", "roadmap_id", "undone_at"]),
+    ]
+)
+
+
+# ------------ playbooks
+# Reads need playbook.view (every member). Playbooks need playbook.manage (editors); runs and their
+# steps playbook.run (contributors up; a step only by its owners, the run's starter or an editor);
+# post-mortems and action items postmortem.write (contributors up; deleting one: editors).
+_PB_NAMES = iter(range(1, 1_000_000))
+PB_STEPS = [
+    {"title": "Brief support", "owner_role": "support", "expected_minutes": 30},
+    {"title": "Post the notice", "owner_role": "marketing", "condition": "tier == 1"},
+]
+
+
+def _pb():
+    from accord.playbooks import services
+
+    return services
+
+
+def _pm():
+    from accord.playbooks import postmortems
+
+    return postmortems
+
+
+def _playbook(cast, member=None):
+    member = member or _admin(cast)
+    return _pb().playbook_create(member=member, name=f"Incident response {next(_PB_NAMES)}", kind="incident", body="Stay calm.", steps=PB_STEPS)
+
+
+def _pb_run(cast, member=None):
+    member = member or _admin(cast)
+    return _pb().run_start(member=member, playbook_id=_playbook(cast, member).pk, subject_kind="incident", subject_ref="Login errors")
+
+
+def _postmortem(cast, member=None):
+    return _pm().postmortem_create(member=member or _admin(cast), subject_kind="incident", subject_ref="Login errors", impact="Slow logins")
+
+
+def _action_item(cast, member=None):
+    member = member or _admin(cast)
+    return _pm().action_item_create(member=member, postmortem_id=_postmortem(cast, member).pk, title="Alert on login latency")
+
+
+def b_pb(cast):
+    return Req(params={"playbook_id": _playbook(cast).pk})
+
+
+def b_pb_patch(cast):
+    pb = _playbook(cast)
+    return Req(params={"playbook_id": pb.pk}, body={"version": pb.version, "body": "Stay calm; write it down.", "note": "Notes"})
+
+
+def b_pb_diff(cast):
+    pb = _playbook(cast)
+    _pb().playbook_update(member=_admin(cast), playbook_id=pb.pk, version=pb.version, body="Version two.")
+    return Req(params={"playbook_id": pb.pk}, query={"from_version": 1, "to_version": 2})
+
+
+def b_run_create(cast):
+    body = {"playbook_id": _playbook(cast).pk, "subject_kind": "incident", "subject_ref": "Login errors", "fields": {"tier": 1}}
+    return Req(body=body)
+
+
+def b_run(cast):
+    return Req(params={"run_id": _pb_run(cast).pk})
+
+
+def b_run_step(cast):
+    """The contributor is in a support team, so the run's first step is theirs to check off."""
+    run = _pb_run(cast)
+    team = _services().team_create(member=_admin(cast), name="Support desk", kind="support")
+    person = cast.workspace.people.get(user=cast.members["contributor"].user)
+    _services().person_update(member=_admin(cast), person_id=person.pk, version=person.version, team_ids=[team.pk])
+    return Req(params={"run_id": run.pk, "run_step_id": run.steps.get(position=0).pk}, body={"done": True, "note": "Told them"})
+
+
+def b_pm(cast):
+    return Req(params={"postmortem_id": _postmortem(cast).pk})
+
+
+def b_pm_create(cast):
+    timeline = [{"at": "2026-03-01T10:00:00Z", "text": "Alerts fired"}]
+    return Req(body={"subject_kind": "incident", "subject_ref": "Checkout outage", "timeline": timeline})
+
+
+def b_pm_patch(cast):
+    post = _postmortem(cast)
+    return Req(params={"postmortem_id": post.pk}, body={"version": post.version, "went_well": "A quick rollback."})
+
+
+def b_ai_create(cast):
+    return Req(params={"postmortem_id": _postmortem(cast).pk}, body={"title": "Add a login alert", "due_date": "2030-01-31"})
+
+
+def b_ai(cast):
+    item = _action_item(cast)
+    return Req(params={"postmortem_id": item.postmortem_id, "action_item_id": item.pk})
+
+
+def b_ai_patch(cast):
+    req = b_ai(cast)
+    req.body = {"version": 1, "done": True}
+    return req
+
+
+def b_ai_convert(cast):
+    req = b_ai(cast)
+    req.body = {"to": "idea"}
+    return req
+
+
+PB = f"{WS}/playbooks"
+PR = f"{WS}/playbook-runs"
+PM = f"{WS}/postmortems"
+EXPECTED.update(
+    {
+        ("GET", PB): Row(read(), b_pb),
+        ("POST", PB): Row(editor_up(201), lambda cast: Req(body={"name": "Release train", "kind": "release", "steps": PB_STEPS})),
+        ("GET", f"{PB}/{{playbook_id}}"): Row(read(), b_pb),
+        ("PATCH", f"{PB}/{{playbook_id}}"): Row(editor_up(200), b_pb_patch),
+        ("DELETE", f"{PB}/{{playbook_id}}"): Row(editor_up(204), b_pb),
+        ("GET", f"{PB}/{{playbook_id}}/versions/{{version_number}}"): Row(
+            read(), lambda cast: Req(params={"playbook_id": _playbook(cast).pk, "version_number": 1})
+        ),
+        ("GET", f"{PB}/{{playbook_id}}/diff"): Row(read(), b_pb_diff),
+        ("GET", PR): Row(read(), b_run),
+        ("POST", PR): Row(contributor_up(201), b_run_create),
+        ("GET", f"{PR}/{{run_id}}"): Row(read(), b_run),
+        ("DELETE", f"{PR}/{{run_id}}"): Row(editor_up(204), b_run),
+        ("PATCH", f"{PR}/{{run_id}}/steps/{{run_step_id}}"): Row(contributor_up(200), b_run_step),
+        ("GET", PM): Row(read(), b_pm),
+        ("POST", PM): Row(contributor_up(201), b_pm_create),
+        ("GET", f"{PM}/{{postmortem_id}}"): Row(read(), b_pm),
+        ("PATCH", f"{PM}/{{postmortem_id}}"): Row(contributor_up(200), b_pm_patch),
+        ("DELETE", f"{PM}/{{postmortem_id}}"): Row(editor_up(204), b_pm),
+        ("POST", f"{PM}/{{postmortem_id}}/action-items"): Row(contributor_up(201), b_ai_create),
+        ("PATCH", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}"): Row(contributor_up(200), b_ai_patch),
+        ("DELETE", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}"): Row(contributor_up(204), b_ai),
+        ("POST", f"{PM}/{{postmortem_id}}/action-items/{{action_item_id}}/convert"): Row(contributor_up(201), b_ai_convert),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "playbook_id": lambda cast: _playbook(cast, member=cast.outsider).pk,
+        "version_number": lambda cast: _playbook(cast, member=cast.outsider).version,
+        "run_id": lambda cast: _pb_run(cast, member=cast.outsider).pk,
+        "run_step_id": lambda cast: _pb_run(cast, member=cast.outsider).steps.first().pk,
+        "postmortem_id": lambda cast: _postmortem(cast, member=cast.outsider).pk,
+        "action_item_id": lambda cast: _action_item(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        PB: lambda ws: set(ws.playbooks.values_list("pk", flat=True)),
+        PR: lambda ws: set(ws.playbook_runs.values_list("pk", flat=True)),
+        PM: lambda ws: set(ws.postmortems.values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_playbooks(cast):
+    """A run and a post-mortem with an action item in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _pb_run(cast, member=member)
+        _action_item(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("playbooks.Playbook", ["workspace_id", "name", "kind", "version"]),
+        ("playbooks.PlaybookVersion", ["playbook_id", "number", "body", "steps"]),
+        ("playbooks.PlaybookRun", ["workspace_id", "playbook_id", "playbook_version_id", "title", "finished_at"]),
+        ("playbooks.RunStep", ["run_id", "due_at", "done_at", "note", "version"]),
+        ("playbooks.PostMortem", ["workspace_id", "title", "impact", "went_well", "timeline", "version"]),
+        ("playbooks.ActionItem", ["postmortem_id", "title", "owner_id", "due_date", "done_at", "idea_id", "roadmap_item_id", "version"]),
+    ]
+)
+
+
+# ------------ initiatives
+# Reads need initiative.view (every member); initiatives, links, gate criteria and signers and moves
+# need initiative.manage (editors); ticking criteria gate.check (contributors up); signing needs
+# gate.sign and being asked (the builders ask every member); stages lifecycle.manage (admins).
+
+
+def _initiatives():
+    from accord.initiatives import services
+
+    return services
+
+
+def _lifecycle():
+    from accord.initiatives import lifecycle
+
+    return lifecycle
+
+
+def _stage_of(member, key):
+    from accord.initiatives.lifecycle import ensure_stages
+
+    return next(s for s in ensure_stages(member.workspace_id) if s.key == key)
+
+
+def _initiative(cast, name="Lumen 2.0", member=None, key="discovery"):
+    member = member or _admin(cast)
+    return _initiatives().initiative_create(member=member, name=name, stage_id=_stage_of(member, key).pk)
+
+
+def _own_person(member):
+    from accord.initiatives.services import person_of
+
+    return person_of(member)
+
+
+def _asked_everyone(cast, sign=False):
+    initiative = _initiative(cast)
+    for role in MEMBER_ROLES:
+        signer = _initiatives().signer_add(member=_admin(cast), initiative_id=initiative.pk, person_id=_own_person(cast.members[role]).pk)
+        if sign:
+            _initiatives().gate_sign(member=cast.members[role], initiative_id=initiative.pk)
+    return initiative, signer
+
+
+def _gate_criterion(cast, member=None, met=False):
+    member = member or _admin(cast)
+    initiative = _initiative(cast, member=member)
+    criterion = initiative.criteria.first()
+    if met:
+        _initiatives().criterion_check(member=member, criterion_id=criterion.pk)
+    return criterion
+
+
+def _gate_signer(cast, member=None):
+    member = member or _admin(cast)
+    initiative = _initiative(cast, member=member)
+    return _initiatives().signer_add(member=member, initiative_id=initiative.pk, person_id=_own_person(member).pk)
+
+
+def _spare_stage(cast, member=None):
+    member = member or _admin(cast)
+    return _lifecycle().stage_create(member=member, name="Spare stage")
+
+
+def _linked_initiative(cast, link):
+    initiative = _initiative(cast)
+    other = {"idea": lambda: _idea(cast, "Grouped idea"), "roadmap_item": lambda: _rm_item(cast, title="Grouped item"),
+             "goal": lambda: _goal(cast, "Grouped goal")}[link]()  # fmt: skip
+    _initiatives().initiative_link(member=_admin(cast), initiative_id=initiative.pk, link=link, object_id=other.pk)
+    return initiative, other
+
+
+def b_initiative(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk})
+
+
+def b_initiative_patch(cast):
+    initiative = _initiative(cast)
+    return Req(params={"initiative_id": initiative.pk}, body={"version": initiative.version, "name": "Lumen 2.1"})
+
+
+def b_initiative_list(cast):
+    _initiative(cast)
+    return Req(query={"kind": "product", "limit": 10})
+
+
+def b_stage(cast):
+    return Req(params={"stage_id": _spare_stage(cast).pk})
+
+
+def b_stage_patch(cast):
+    stage = _spare_stage(cast)
+    return Req(params={"stage_id": stage.pk}, body={"version": stage.version, "name": "Beta", "criteria": ["Ten users"]})
+
+
+def b_move(cast):
+    initiative = _initiative(cast, key="build")
+    return Req(params={"initiative_id": initiative.pk}, body={"to_stage_id": _stage_of(_admin(cast), "discovery").pk})
+
+
+def b_link(link, field):
+    def build(cast):
+        other = {"idea": lambda: _idea(cast, "To group"), "item": lambda: _rm_item(cast, title="To group"),
+                 "goal": lambda: _goal(cast, "To group")}[link]()  # fmt: skip
+        return Req(params={"initiative_id": _initiative(cast).pk}, body={field: other.pk})
+
+    return build
+
+
+def b_unlink(link, param):
+    def build(cast):
+        initiative, other = _linked_initiative(cast, link)
+        return Req(params={"initiative_id": initiative.pk, param: other.pk})
+
+    return build
+
+
+def b_criterion_add(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk}, body={"text": "Legal review done"})
+
+
+def b_gate_criterion(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk})
+
+
+def b_gate_criterion_patch(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk}, body={"text": "Reworded"})
+
+
+def b_check(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast).pk}, body={"evidence": "https://wiki.example/x"})
+
+
+def b_uncheck(cast):
+    return Req(params={"gate_criterion_id": _gate_criterion(cast, met=True).pk})
+
+
+def b_signer_add(cast):
+    return Req(params={"initiative_id": _initiative(cast).pk}, body={"person_id": _person(cast).pk})
+
+
+def b_gate_signer(cast):
+    return Req(params={"gate_signer_id": _gate_signer(cast).pk})
+
+
+def b_sign(cast):
+    return Req(params={"initiative_id": _asked_everyone(cast)[0].pk}, body={"comment": "Go"})
+
+
+def b_unsign(cast):
+    return Req(params={"initiative_id": _asked_everyone(cast, sign=True)[0].pk})
+
+
+I_WS = f"{WS}/initiatives/{{initiative_id}}"
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/lifecycle-stages"): Row(read()),
+        ("POST", f"{WS}/lifecycle-stages"): Row(admin_only(201), lambda cast: Req(body={"name": "Beta", "color": "#0369a1"})),
+        ("PATCH", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(200), b_stage_patch),
+        ("DELETE", f"{WS}/lifecycle-stages/{{stage_id}}"): Row(admin_only(204), b_stage),
+        ("GET", f"{WS}/initiatives"): Row(read(), b_initiative_list),
+        ("POST", f"{WS}/initiatives"): Row(editor_up(201), lambda cast: Req(body={"name": "Spring campaign", "kind": "campaign"})),
+        ("GET", f"{WS}/initiative-portfolio"): Row(read(), b_initiative_list),
+        ("GET", I_WS): Row(read(), b_initiative),
+        ("PATCH", I_WS): Row(editor_up(200), b_initiative_patch),
+        ("DELETE", I_WS): Row(editor_up(204), b_initiative),
+        ("POST", f"{I_WS}/move"): Row(editor_up(200), b_move),
+        ("POST", f"{I_WS}/ideas"): Row(editor_up(201), b_link("idea", "idea_id")),
+        ("DELETE", f"{I_WS}/ideas/{{idea_id}}"): Row(editor_up(204), b_unlink("idea", "idea_id")),
+        ("POST", f"{I_WS}/items"): Row(editor_up(201), b_link("item", "item_id")),
+        ("DELETE", f"{I_WS}/items/{{item_id}}"): Row(editor_up(204), b_unlink("roadmap_item", "item_id")),
+        ("POST", f"{I_WS}/goals"): Row(editor_up(201), b_link("goal", "goal_id")),
+        ("DELETE", f"{I_WS}/goals/{{goal_id}}"): Row(editor_up(204), b_unlink("goal", "goal_id")),
+        ("POST", f"{I_WS}/gate/criteria"): Row(editor_up(201), b_criterion_add),
+        ("PATCH", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(200), b_gate_criterion_patch),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}"): Row(editor_up(204), b_gate_criterion),
+        ("POST", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_check),
+        ("DELETE", f"{WS}/gate-criteria/{{gate_criterion_id}}/check"): Row(contributor_up(200), b_uncheck),
+        ("POST", f"{I_WS}/gate/signers"): Row(editor_up(201), b_signer_add),
+        ("DELETE", f"{WS}/gate-signers/{{gate_signer_id}}"): Row(editor_up(204), b_gate_signer),
+        ("POST", f"{I_WS}/gate/signature"): Row(read(201), b_sign),
+        ("DELETE", f"{I_WS}/gate/signature"): Row(read(200), b_unsign),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "stage_id": lambda cast: _spare_stage(cast, member=cast.outsider).pk,
+        "initiative_id": lambda cast: _initiative(cast, "Other initiative", member=cast.outsider).pk,
+        "gate_criterion_id": lambda cast: _gate_criterion(cast, member=cast.outsider).pk,
+        "gate_signer_id": lambda cast: _gate_signer(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES[f"{WS}/initiatives"] = lambda ws: set(ws.initiatives.filter(archived_at__isnull=True).values_list("pk", flat=True))
+
+
+def _populate_initiatives(cast):
+    """An initiative with a signer in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _gate_signer(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("initiatives.LifecycleStage", ["workspace_id", "key", "name", "color", "position", "version"]),
+        ("initiatives.StageCriterion", ["stage_id", "text", "position"]),
+        ("initiatives.Initiative", ["workspace_id", "name", "kind", "stage_id", "owner_id", "archived_at", "version"]),
+        ("initiatives.Initiative_ideas", ["initiative_id", "idea_id"]),
+        ("initiatives.Initiative_roadmap_items", ["initiative_id", "roadmapitem_id"]),
+        ("initiatives.Initiative_goals", ["initiative_id", "goal_id"]),
+        ("initiatives.StageChange", ["initiative_id", "from_stage_id", "to_stage_id", "override_reason"]),
+        ("initiatives.GateCriterion", ["initiative_id", "stage_id", "text", "met_at", "evidence"]),
+        ("initiatives.GateSigner", ["initiative_id", "stage_id", "person_id", "signed_at", "own_gate"]),
+    ]
+)
+
+
+# ------------ launches
+# Reads need launch.view (every member); launches, positioning, maps, checklists and templates need
+# launch.manage (editors); ticking a task off needs launch.task.update and approving a positioning
+# launch.review (contributors up, the latter in a team of the department); calendar feeds need
+# share_link.manage (editors).
+
+
+def _launches():
+    from accord.launches import services
+
+    return services
+
+
+def _launch_plan(cast, member=None):
+    """A product roadmap with a release, a marketing roadmap with a campaign."""
+    member = member or _admin(cast)
+    product = _roadmaps().roadmap_create(member=member, name="Launch product", kind="product", lanes=["Build"])
+    marketing = _roadmaps().roadmap_create(member=member, name="Launch marketing", kind="marketing", lanes=["Go"])
+    release = _rm_item(cast, roadmap=product, title="Release 3", member=member)
+    campaign = _rm_item(cast, roadmap=marketing, title="Campaign 3", member=member, start=(2030, 2, 1), end=(2030, 2, 20))
+    return release, campaign
+
+
+def _launch(cast, member=None):
+    member = member or _admin(cast)
+    release, campaign = _launch_plan(cast, member=member)
+    return _launches().launch_create(member=member, name="Release 3 launch", release_item_id=release.pk,
+                                     campaign_item_ids=[campaign.pk])  # fmt: skip
+
+
+def _positioning(cast, member=None):
+    member = member or _admin(cast)
+    launch = _launch(cast, member=member)
+    return _launches().positioning_save(member=member, launch_id=launch.pk, problem="Reports take days")
+
+
+def _reviewable_positioning(cast):
+    """A positioning every acme member may approve for marketing (all in a marketing team)."""
+    from accord.workspaces.models import Person
+
+    team = _services().team_create(member=_admin(cast), name="Launch marketing team", kind="marketing")
+    team.people.add(*Person.objects.filter(workspace=cast.workspace, user__isnull=False))
+    return _positioning(cast)
+
+
+def _launch_task(cast, member=None):
+    return _launch(cast, member=member).tasks.first()
+
+
+def _launch_template(cast, member=None):
+    return _launches().template_create(member=member or _admin(cast), name="Tier 1 launch", tier=1,
+                                       tasks=[{"title": "Press release", "offset_days": -7}])  # fmt: skip
+
+
+def _launch_feed(cast, member=None):
+    return _launches().feed_create(member=member or _admin(cast))[0]
+
+
+def b_launch(cast):
+    return Req(params={"launch_id": _launch(cast).pk})
+
+
+def b_launch_list(cast):
+    _launch(cast)
+    return Req(query={"tier": 2, "limit": 10})
+
+
+def b_launch_create(cast):
+    release, campaign = _launch_plan(cast)
+    return Req(body={"name": "Release 3 launch", "release_item_id": release.pk, "campaign_item_ids": [campaign.pk],
+                     "launch_date": "2030-02-01", "tier": 1})  # fmt: skip
+
+
+def b_launch_patch(cast):
+    launch = _launch(cast)
+    return Req(params={"launch_id": launch.pk}, body={"version": launch.version, "name": "Release 3 GA", "tier": 1})
+
+
+def b_positioning_save(cast):
+    return Req(params={"launch_id": _launch(cast).pk}, body={"problem": "Reports take days", "usp": "One click"})
+
+
+def b_positioning_compare(cast):
+    return Req(params={"launch_id": _positioning(cast).launch_id}, query={"a": 1, "b": 1})
+
+
+def b_approval(cast):
+    return Req(params={"positioning_id": _reviewable_positioning(cast).pk}, body={"department": "marketing"})
+
+
+def b_attribute_create(cast):
+    release, _campaign = _launch_plan(cast)
+    launch = _launches().launch_create(member=_admin(cast), name="L", release_item_id=release.pk)
+    return Req(params={"launch_id": launch.pk}, body={"name": "Trustworthy", "item_ids": [release.pk]})
+
+
+def _attribute(cast, member=None):
+    member = member or _admin(cast)
+    launch = _launch(cast, member=member)
+    return _launches().attribute_create(member=member, launch_id=launch.pk, name="Fast")
+
+
+def b_attribute(cast):
+    return Req(params={"brand_attribute_id": _attribute(cast).pk})
+
+
+def b_attribute_patch(cast):
+    return Req(params={"brand_attribute_id": _attribute(cast).pk}, body={"name": "Very fast"})
+
+
+def _stage(cast, member=None):
+    return _launch(cast, member=member).funnel_stages.first()
+
+
+def b_stage(cast):
+    return Req(params={"funnel_stage_id": _stage(cast).pk})
+
+
+def b_stage_patch(cast):
+    return Req(params={"funnel_stage_id": _stage(cast).pk}, body={"flows": ["Webinar sign-up"]})
+
+
+def b_task_create(cast):
+    return Req(params={"launch_id": _launch(cast).pk}, body={"title": "Press kit", "offset_days": -5})
+
+
+def b_checklist(cast):
+    launch = _launch(cast)
+    return Req(params={"launch_id": launch.pk}, body={"template_id": _launch_template(cast).pk})
+
+
+def b_task(cast):
+    return Req(params={"launch_task_id": _launch_task(cast).pk})
+
+
+def b_task_patch(cast):
+    task = _launch_task(cast)
+    return Req(params={"launch_task_id": task.pk}, body={"version": task.version, "status": "done"})
+
+
+def b_template_create(cast):
+    return Req(body={"name": "Tier 3 launch", "tier": 3, "tasks": [{"title": "Release notes", "offset_days": 0}]})
+
+
+def b_template(cast):
+    return Req(params={"launch_template_id": _launch_template(cast).pk})
+
+
+def b_windows(cast):
+    _launch(cast)
+    return Req(query={"start": "2030-01-01", "end": "2030-12-31"})
+
+
+def b_launch_feed(cast):
+    return Req(params={"launch_feed_id": _launch_feed(cast).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/launches"): Row(read(), b_launch_list),
+        ("POST", f"{WS}/launches"): Row(editor_up(201), b_launch_create),
+        ("GET", f"{WS}/launches/{{launch_id}}"): Row(read(), b_launch),
+        ("PATCH", f"{WS}/launches/{{launch_id}}"): Row(editor_up(200), b_launch_patch),
+        ("DELETE", f"{WS}/launches/{{launch_id}}"): Row(editor_up(204), b_launch),
+        ("GET", f"{WS}/launches/{{launch_id}}/positioning"): Row(read(), b_launch),
+        ("POST", f"{WS}/launches/{{launch_id}}/positioning"): Row(editor_up(201), b_positioning_save),
+        ("GET", f"{WS}/launches/{{launch_id}}/positioning/compare"): Row(read(), b_positioning_compare),
+        ("POST", f"{WS}/positionings/{{positioning_id}}/approvals"): Row(contributor_up(201), b_approval),
+        ("POST", f"{WS}/launches/{{launch_id}}/brand-attributes"): Row(editor_up(201), b_attribute_create),
+        ("PATCH", f"{WS}/brand-attributes/{{brand_attribute_id}}"): Row(editor_up(200), b_attribute_patch),
+        ("DELETE", f"{WS}/brand-attributes/{{brand_attribute_id}}"): Row(editor_up(204), b_attribute),
+        ("POST", f"{WS}/launches/{{launch_id}}/funnel-stages"): Row(editor_up(201), lambda cast: Req(params={"launch_id": _launch(cast).pk}, body={"name": "Expansion"})),
+        ("PATCH", f"{WS}/funnel-stages/{{funnel_stage_id}}"): Row(editor_up(200), b_stage_patch),
+        ("DELETE", f"{WS}/funnel-stages/{{funnel_stage_id}}"): Row(editor_up(204), b_stage),
+        ("POST", f"{WS}/launches/{{launch_id}}/tasks"): Row(editor_up(201), b_task_create),
+        ("POST", f"{WS}/launches/{{launch_id}}/checklist"): Row(editor_up(201), b_checklist),
+        ("PATCH", f"{WS}/launch-tasks/{{launch_task_id}}"): Row(contributor_up(200), b_task_patch),
+        ("DELETE", f"{WS}/launch-tasks/{{launch_task_id}}"): Row(editor_up(204), b_task),
+        ("GET", f"{WS}/launch-templates"): Row(read(), lambda cast: Req()),
+        ("POST", f"{WS}/launch-templates"): Row(editor_up(201), b_template_create),
+        ("DELETE", f"{WS}/launch-templates/{{launch_template_id}}"): Row(editor_up(204), b_template),
+        ("GET", f"{WS}/launch-windows"): Row(read(), b_windows),
+        ("GET", f"{WS}/launch-calendar-feeds"): Row(read(), b_launch_feed),
+        ("POST", f"{WS}/launch-calendar-feeds"): Row(editor_up(201)),
+        ("DELETE", f"{WS}/launch-calendar-feeds/{{launch_feed_id}}"): Row(editor_up(204), b_launch_feed),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "launch_id": lambda cast: _launch(cast, member=cast.outsider).pk,
+        "positioning_id": lambda cast: _positioning(cast, member=cast.outsider).pk,
+        "brand_attribute_id": lambda cast: _attribute(cast, member=cast.outsider).pk,
+        "funnel_stage_id": lambda cast: _stage(cast, member=cast.outsider).pk,
+        "launch_task_id": lambda cast: _launch_task(cast, member=cast.outsider).pk,
+        "launch_template_id": lambda cast: _launch_template(cast, member=cast.outsider).pk,
+        "launch_feed_id": lambda cast: _launch_feed(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update({f"{WS}/launches": lambda ws: set(ws.launches.values_list("pk", flat=True))})
+
+
+def _populate_launches(cast):
+    """A launch in each workspace (see _populate), of a release _populate_roadmaps made: new
+    roadmap items here would change what the roadmap lists show."""
+    for member in (_admin(cast), cast.outsider):
+        from datetime import date
+
+        item = member.workspace.roadmap_items.filter(roadmap__kind="product").order_by("pk").first()
+        release = _roadmaps().item_move(member=member, item_id=item.pk, version=item.version,
+                                        start_date=date(2030, 1, 1), end_date=date(2030, 1, 31))  # fmt: skip
+        _launches().launch_create(member=member, name="Launch", release_item_id=release.pk, checklist=False)
+
+
+WATCHED.extend(
+    [
+        ("launches.Launch", ["workspace_id", "name", "release_id", "tier", "launch_date", "window_end", "owner_id", "version"]),
+        ("launches.Launch_campaigns", ["launch_id", "roadmapitem_id"]),
+        ("launches.Positioning", ["launch_id", "number", "problem", "usp"]),
+        ("launches.Approval", ["positioning_id", "department", "by_id"]),
+        ("launches.BrandAttribute", ["launch_id", "name"]),
+        ("launches.BrandAttribute_items", ["brandattribute_id", "roadmapitem_id"]),
+        ("launches.FunnelStage", ["launch_id", "name", "flows"]),
+        ("launches.LaunchTask", ["launch_id", "title", "owner_id", "offset_days", "status", "version"]),
+        ("launches.ChecklistTemplate", ["workspace_id", "name", "tier"]),
+        ("launches.TemplateTask", ["template_id", "title", "offset_days"]),
+        ("launches.LaunchCalendarFeed", ["workspace_id", "token_hash", "revoked_at"]),
+    ]
+)
+
+
+# ------------ changes
+# Reads need change.view (every member). Contributors file changes and sign for their own
+# departments; only the requester or an editor edits or submits a change; editors declare freezes,
+# run review meetings and make calendar feeds; admins set the sign-off rules.
+
+
+def _changes():
+    from accord.changes import services
+
+    return services
+
+
+def _when(days=0, hours=0):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(2031, 3, 3, 20, 0)) + timedelta(days=days, hours=hours)
+
+
+def _change(cast, member=None, to=None):
+    member = member or _admin(cast)
+    change = _changes().change_create(member=member, title="CDN switch", area="website", start=_when(), end=_when(hours=3))
+    if to:
+        _changes().change_transition(member=member, change_id=change.pk, to=to)
+    return change
+
+
+def _freeze(cast, member=None):
+    return _changes().freeze_create(member=member or _admin(cast), name="Launch freeze", start=_when(1), end=_when(3))
+
+
+def _change_review(cast, member=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return _changes().review_create(member=member or _admin(cast), title="CAB", starts_at=timezone.now() + timedelta(days=1))
+
+
+def b_change_create(cast):
+    return Req(body={"title": "CDN switch", "area": "website", "start": _when().isoformat(), "end": _when(hours=2).isoformat()})
+
+
+def b_change(cast):
+    return Req(params={"change_id": _change(cast).pk})
+
+
+def b_change_patch(cast):
+    change = _change(cast)
+    return Req(params={"change_id": change.pk}, body={"version": change.version, "risk": "high"})
+
+
+def b_change_impact(cast):
+    """Every member's person is in a marketing team, so only the role decides."""
+    from accord.workspaces.models import Person
+
+    team = _services().team_create(member=_admin(cast), name="Brand", kind="marketing")
+    for m in cast.members.values():
+        person = Person.objects.filter(workspace=cast.workspace, user=m.user).first() or Person.objects.create(
+            workspace=cast.workspace, user=m.user, name=m.user.email
+        )
+        person.teams.add(team)
+    return Req(params={"change_id": _change(cast).pk}, body={"department": "marketing", "impact": "low", "note": "ok"})
+
+
+def b_change_transition(cast):
+    return Req(params={"change_id": _change(cast).pk}, body={"to": "in_review"})
+
+
+def b_change_conflicts(cast):
+    _change(cast)
+    return Req(query={"area": "website", "start": _when().isoformat(), "end": _when(hours=1).isoformat()})
+
+
+def b_change_calendar(cast):
+    _change(cast)
+    _freeze(cast)
+    return Req(query={"start": _when(-1).isoformat(), "end": _when(30).isoformat()})
+
+
+def _change_rule(cast, member=None):
+    return _changes().rule_create(member=member or _admin(cast), department="marketing", area="website")
+
+
+def _change_feed(cast, member=None):
+    return _changes().feed_create(member=member or _admin(cast))[0]
+
+
+def b_change_review(cast):
+    return Req(params={"change_review_id": _change_review(cast).pk})
+
+
+def b_change_review_agenda(cast):
+    """A meeting that already started (changes no longer join it by themselves), then a pending change."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    review = _changes().review_create(member=_admin(cast), title="Past CAB", starts_at=timezone.now() - timedelta(hours=1))
+    _change(cast, to="in_review")
+    return Req(params={"change_review_id": review.pk})
+
+
+def b_change_review_patch(cast):
+    review = _change_review(cast)
+    return Req(params={"change_review_id": review.pk}, body={"version": review.version, "notes": "Quiet week"})
+
+
+def b_change_review_attend(cast):
+    from accord.workspaces.models import Person
+
+    person = Person.objects.filter(workspace=cast.workspace).first() or _person(cast)
+    return Req(params={"change_review_id": _change_review(cast).pk}, body={"person_id": person.pk, "present": True})
+
+
+def b_change_review_decide(cast):
+    change = _change(cast, to="in_review")
+    review = _change_review(cast)
+    return Req(params={"change_review_id": review.pk}, body={"change_id": change.pk, "decision": "deferred", "reason": "Next week"})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/changes"): Row(read(), lambda cast: (_change(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/changes"): Row(contributor_up(201), b_change_create),
+        ("GET", f"{WS}/change-conflicts"): Row(read(), b_change_conflicts),
+        ("GET", f"{WS}/changes/{{change_id}}"): Row(read(), b_change),
+        ("PATCH", f"{WS}/changes/{{change_id}}"): Row(editor_up(200), b_change_patch),
+        ("POST", f"{WS}/changes/{{change_id}}/impacts"): Row(contributor_up(200), b_change_impact),
+        ("POST", f"{WS}/changes/{{change_id}}/transitions"): Row(editor_up(200), b_change_transition),
+        ("GET", f"{WS}/change-rules"): Row(read(), lambda cast: (_change_rule(cast), Req())[1]),
+        ("POST", f"{WS}/change-rules"): Row(admin_only(201), lambda cast: Req(body={"department": "it", "area": "crm"})),
+        ("DELETE", f"{WS}/change-rules/{{change_rule_id}}"): Row(admin_only(204), lambda cast: Req(params={"change_rule_id": _change_rule(cast).pk})),
+        ("GET", f"{WS}/freezes"): Row(read(), lambda cast: (_freeze(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/freezes"): Row(editor_up(201), lambda cast: Req(body={"name": "Launch", "start": _when(1).isoformat(), "end": _when(2).isoformat()})),
+        ("DELETE", f"{WS}/freezes/{{freeze_id}}"): Row(editor_up(204), lambda cast: Req(params={"freeze_id": _freeze(cast).pk})),
+        ("GET", f"{WS}/change-calendar"): Row(read(), b_change_calendar),
+        ("GET", f"{WS}/change-calendar-feeds"): Row(read(), lambda cast: (_change_feed(cast), Req())[1]),
+        ("POST", f"{WS}/change-calendar-feeds"): Row(editor_up(201)),
+        ("DELETE", f"{WS}/change-calendar-feeds/{{change_feed_id}}"): Row(editor_up(204), lambda cast: Req(params={"change_feed_id": _change_feed(cast).pk})),
+        ("GET", f"{WS}/change-reviews"): Row(read(), lambda cast: (_change_review(cast), Req(query={"limit": 10}))[1]),
+        ("POST", f"{WS}/change-reviews"): Row(editor_up(201), lambda cast: Req(body={"title": "CAB", "starts_at": _when().isoformat()})),
+        ("GET", f"{WS}/change-reviews/{{change_review_id}}"): Row(read(), b_change_review),
+        ("PATCH", f"{WS}/change-reviews/{{change_review_id}}"): Row(editor_up(200), b_change_review_patch),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/agenda"): Row(editor_up(200), b_change_review_agenda),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/attendance"): Row(editor_up(200), b_change_review_attend),
+        ("POST", f"{WS}/change-reviews/{{change_review_id}}/decisions"): Row(editor_up(200), b_change_review_decide),
+    }
+)
+
+FOREIGN_IDS.update(
+    {
+        "change_id": lambda cast: _change(cast, member=cast.outsider).pk,
+        "change_rule_id": lambda cast: _change_rule(cast, member=cast.outsider).pk,
+        "freeze_id": lambda cast: _freeze(cast, member=cast.outsider).pk,
+        "change_feed_id": lambda cast: _change_feed(cast, member=cast.outsider).pk,
+        "change_review_id": lambda cast: _change_review(cast, member=cast.outsider).pk,
+    }
+)
+
+LIST_SCOPES.update(
+    {
+        f"{WS}/changes": lambda ws: set(ws.changes.values_list("pk", flat=True)),
+        f"{WS}/freezes": lambda ws: set(ws.freezes.values_list("pk", flat=True)),
+        f"{WS}/change-reviews": lambda ws: set(ws.change_reviews.values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_changes(cast):
+    """A change (in review, on a review's agenda) and a freeze in each workspace (see _populate)."""
+    for member in (_admin(cast), cast.outsider):
+        _change(cast, member=member, to="in_review")
+        _freeze(cast, member=member)
+        _change_review(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("changes.Change", ["workspace_id", "title", "area", "start", "end", "risk", "status", "version"]),
+        ("changes.Change_roadmap_items", ["change_id", "roadmapitem_id"]),
+        ("changes.ChangeImpact", ["change_id", "department", "required", "impact", "note", "signed_at"]),
+        ("changes.SignOffRule", ["workspace_id", "area", "department"]),
+        ("changes.Freeze", ["workspace_id", "name", "area", "start", "end"]),
+        ("changes.ChangeReview", ["workspace_id", "title", "starts_at", "status", "notes", "version"]),
+        ("changes.AgendaItem", ["review_id", "change_id", "decision", "reason"]),
+        ("changes.Attendance", ["review_id", "person_id", "present"]),
+        ("changes.ChangeCalendarFeed", ["workspace_id", "token_hash", "revoked_at"]),
+    ]
+)
+
+
 def _populate_goals(cast):
     """A goal with a key result and a measurement in each workspace (see _populate)."""
     for member in (_admin(cast), cast.outsider):
@@ -1692,7 +2960,13 @@ def _populate(cast):
     _populate_ideas(cast)
     _populate_feedback(cast)
     _populate_goals(cast)
+    _populate_glossary(cast)
+    _populate_capacity(cast)
     _populate_portal(cast)
+    _populate_playbooks(cast)
+    _populate_initiatives(cast)
+    _populate_launches(cast)
+    _populate_changes(cast)
 
 
 def test_every_list_has_a_scope(client):

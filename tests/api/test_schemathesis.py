@@ -374,6 +374,344 @@ ID_SOURCES_BY_PATH.update(
 VERSIONED.update({"goal_id": "goals.Goal", "key_result_id": "goals.KeyResult"})
 
 
+# ---------------------------------------------------------------- glossary
+
+
+def seed_glossary(cast) -> None:
+    """Terms in "acme": agreed and draft ones, one flagged (for review), related terms."""
+    from accord.glossary import services
+
+    admin = cast.members["admin"]
+    terms = [
+        services.term_create(
+            member=admin, name=name, synonyms=[f"{name} rate"],
+            definitions={"marketing": f"{name} as marketing counts it", "it": f"{name} as the system records it"},
+        )
+        for name in ("Activation", "Churn", "Conversion", "Uptime", "Release", "Lead")
+    ]  # fmt: skip
+    for term in terms[:2]:
+        services.term_agree(member=admin, term_id=term.pk, version=term.version)
+    for term in terms[2:4]:
+        services.term_flag(member=admin, term_id=term.pk, note="Two meanings")
+    terms[0].related.add(terms[1])
+
+
+SEEDERS.append(seed_glossary)
+ID_SOURCES["term_id"] = lambda cast: cast.workspace.glossary_terms.all()
+ID_SOURCES_BY_PATH.update(
+    {
+        **{(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
+        **{(end, "related_id"): lambda cast: cast.workspace.glossary_terms.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
+    }
+)  # fmt: skip
+VERSIONED["term_id"] = "glossary.Term"
+
+
+# ---------------------------------------------------------------- roles (RACI)
+
+RACI_ENDS = ("/raci", "/raci/assignments", "/raci/assignments/{assignment_id}", "/raci/activities",
+             "/raci/activities/{activity_id}", "/raci/cells", "/raci/checks", "/raci/suggestions", "/raci/map.svg",
+             "/raci/map.png")  # fmt: skip
+
+
+def _raci_initiative(cast):
+    return apps.get_model("initiatives.Initiative").objects.filter(workspace=cast.workspace, name="RACI seeded")
+
+
+def seed_roles(cast) -> None:
+    """An initiative of "acme" with activities, role assignments and cells (a product owner who is
+    also scrum master), the default roles and an extra incompatible pair."""
+    from accord.roles import services
+    from accord.roles.testing import initiative
+
+    admin = cast.members["admin"]
+    services.ensure_defaults(cast.workspace)
+    roles = {r.key: r for r in cast.workspace.role_definitions.all()}
+    ini = initiative(cast.workspace, "RACI seeded", stage="discovery")
+    people = list(cast.workspace.people.order_by("pk")[:3])
+    for key in ("product-owner", "scrum-master"):
+        services.assignment_create(member=admin, initiative_id=ini.pk, role_id=roles[key].pk, person_id=people[0].pk)
+    cells = []
+    for n, name in enumerate(["Positioning", "Backlog", "Release runbook"]):
+        a = services.activity_create(member=admin, initiative_id=ini.pk, name=name, skills=["python"], gate_approval=n == 2)
+        cells += [{"activity_id": a.pk, "person_id": people[n].pk, "value": "A"},
+                  {"activity_id": a.pk, "role_id": roles["product-manager"].pk, "value": "R"}]  # fmt: skip
+    services.cells_set(member=admin, initiative_id=ini.pk, cells=cells)
+    services.pair_create(member=admin, role_a_id=roles["product-designer"].pk, role_b_id=roles["channel-marketing"].pk)
+    services.role_create(member=admin, name="Spare role", department="custom")
+
+
+SEEDERS.append(seed_roles)
+ID_SOURCES.update(
+    {
+        "role_id": lambda cast: cast.workspace.role_definitions.all(),
+        "pair_id": lambda cast: cast.workspace.incompatible_role_pairs.all(),
+        "initiative_id": lambda cast: cast.workspace.initiatives.all(),
+        "activity_id": lambda cast: cast.workspace.raci_activities.all(),
+        "assignment_id": lambda cast: cast.workspace.role_assignments.all(),
+    }
+)
+ID_SOURCES_BY_PATH.update({(end, "initiative_id"): _raci_initiative for end in RACI_ENDS})
+ID_ALIASES.update({"role_a_id": "role_id", "role_b_id": "role_id"})
+VERSIONED.update({"role_id": "roles.RoleDefinition", "activity_id": "roles.Activity"})
+
+
+# ---------------------------------------------------------------- capacity
+
+
+def seed_capacity(cast) -> None:
+    """Four quarters with capacity for every team of "acme", efforts on its ideas, a scenario with a
+    constraint, a solved plan applied to a roadmap (so apply, undo, compare and cancel reach real code)."""
+    from datetime import date
+
+    from accord.capacity import services
+    from accord.capacity.tasks import run_plan
+
+    admin = cast.members["admin"]
+    bounds = [((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31))]
+    periods = [
+        services.period_create(member=admin, name=f"2035-Q{q + 1}", start_date=date(2035, *start), end_date=date(2035, *end))
+        for q, (start, end) in enumerate(bounds)
+    ]
+    teams = list(cast.workspace.teams.order_by("pk"))
+    for team in teams:
+        for p in periods:
+            services.capacity_set(member=admin, team_id=team.pk, period_id=p.pk, people=2, days_per_person=60)
+    ideas = list(cast.workspace.ideas.exclude(status__in=["merged", "rejected", "done"]).order_by("pk")[:4])
+    for n, idea in enumerate(ideas):
+        services.effort_set(member=admin, idea_id=idea.pk, team_id=teams[n % len(teams)].pk, person_days=20 + 10 * n)
+    scenario = services.scenario_create(member=admin, name="Base plan", time_limit=1)
+    if ideas:
+        services.constraint_add(member=admin, scenario_id=scenario.pk, kind="earliest", idea_id=ideas[0].pk, period_id=periods[0].pk)
+    for name in ("Solved once", "Solved twice"):
+        other = services.scenario_copy(member=admin, scenario_id=scenario.pk, name=name)
+        run = services.solve(member=admin, scenario_id=other.pk)
+        run_plan(run.pk)
+    roadmap = cast.workspace.roadmaps.exclude(kind="portfolio").order_by("pk").first()
+    if roadmap is not None:
+        services.apply(member=admin, run_id=run.pk, roadmap_id=roadmap.pk)
+    services.solve(member=admin, scenario_id=scenario.pk)  # left queued: something to cancel
+
+
+SEEDERS.append(seed_capacity)
+ID_SOURCES.update(
+    {
+        "period_id": lambda cast: apps.get_model("capacity.Period").objects.filter(workspace=cast.workspace),
+        "effort_id": lambda cast: apps.get_model("capacity.Effort").objects.filter(workspace=cast.workspace),
+        "scenario_id": lambda cast: apps.get_model("capacity.Scenario").objects.filter(workspace=cast.workspace),
+        "constraint_id": lambda cast: apps.get_model("capacity.Constraint").objects.filter(scenario__workspace=cast.workspace),
+        "plan_id": lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace),
+        "application_id": lambda cast: apps.get_model("capacity.Application").objects.filter(workspace=cast.workspace),
+    }
+)
+ID_SOURCES_BY_PATH.update(
+    {
+        ("/plans/compare", "a"): lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace, status="done"),
+        ("/plans/compare", "b"): lambda cast: apps.get_model("capacity.PlanRun").objects.filter(workspace=cast.workspace, status="done"),
+    }
+)
+VERSIONED.update({"scenario_id": "capacity.Scenario"})
+
+
+# ---------------------------------------------------------------- playbooks
+
+
+class _Numbers(list):
+    """Known values that are no primary keys (a playbook's version numbers), for ID_SOURCES."""
+
+    def values_list(self, *fields, flat=False):
+        return self
+
+
+def seed_playbooks(cast) -> None:
+    """Two playbooks (one at version 2, one without runs), a run with steps anyone may check, and
+    a post-mortem with action items (one converted into an idea)."""
+    from accord.playbooks import postmortems, services
+
+    admin = cast.members["admin"]
+    steps = [
+        {"title": "Page the on-call", "owner_role": "it", "expected_minutes": 15},
+        {"title": "Tell support", "owner_role": "support", "expected_minutes": 30, "required": False},
+    ]
+    pb = services.playbook_create(member=admin, name="Incident response", kind="incident", body="Stay calm.", steps=steps)
+    services.playbook_update(member=admin, playbook_id=pb.pk, version=1, body="Stay calm, write it down.", note="v2")
+    services.playbook_create(member=admin, name="Spare", kind="release", steps=steps[:1])
+    services.run_start(member=admin, playbook_id=pb.pk, subject_kind="incident", subject_ref="Checkout errors")
+    post = postmortems.postmortem_create(member=admin, subject_kind="incident", subject_ref="Checkout errors")
+    person = cast.workspace.people.order_by("pk").first()
+    for n in range(3):
+        item = postmortems.action_item_create(member=admin, postmortem_id=post.pk, title=f"Action {n}", owner_id=person.pk)
+    postmortems.action_item_convert(member=admin, postmortem_id=post.pk, action_item_id=item.pk, to="idea")
+
+
+SEEDERS.append(seed_playbooks)
+ID_SOURCES.update(
+    {
+        "playbook_id": lambda cast: cast.workspace.playbooks.all(),
+        "version_number": lambda cast: _Numbers([1, 2]),
+        "from_version": lambda cast: _Numbers([1, 2]),
+        "to_version": lambda cast: _Numbers([1, 2]),
+        "run_id": lambda cast: cast.workspace.playbook_runs.all(),
+        "run_step_id": lambda cast: apps.get_model("playbooks.RunStep").objects.filter(workspace=cast.workspace),
+        "postmortem_id": lambda cast: cast.workspace.postmortems.all(),
+        "action_item_id": lambda cast: apps.get_model("playbooks.ActionItem").objects.filter(workspace=cast.workspace),
+    }
+)
+ID_SOURCES_BY_PATH.update({(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/action-items", "/action-items/{action_item_id}")})
+# action_item_id first: an action item's PATCH carries the item's version, not its post-mortem's.
+VERSIONED.update({"action_item_id": "playbooks.ActionItem", "playbook_id": "playbooks.Playbook", "postmortem_id": "playbooks.PostMortem"})
+
+
+# ---------------------------------------------------------------- initiatives
+
+
+def seed_initiatives(cast) -> None:
+    """Initiatives in "acme" at several stages with ideas, items and goals; the admin asked to sign
+    some gates (one signed), criteria met and not, and spare stages no initiative uses."""
+    from accord.initiatives import lifecycle, services
+    from accord.workspaces.models import Person
+
+    admin = cast.members["admin"]
+    stages = lifecycle.ensure_stages(cast.workspace.pk)
+    me = Person.objects.get(workspace=cast.workspace, user=admin.user)
+    for n in range(3):
+        lifecycle.stage_create(member=admin, name=f"Spare {n}", criteria=["Spare check"])
+    for n in range(6):
+        initiative = services.initiative_create(
+            member=admin, name=f"Initiative {n}", kind=["product", "release", "campaign"][n % 3],
+            stage_id=stages[n % 4].pk, owner_id=me.pk if n == 0 else None,
+            idea_ids=list(cast.workspace.ideas.order_by("pk").values_list("pk", flat=True)[: 2 + n]),
+            roadmap_item_ids=list(cast.workspace.roadmap_items.order_by("pk").values_list("pk", flat=True))[n % 2 :: 2],
+            goal_ids=list(cast.workspace.goals.order_by("pk").values_list("pk", flat=True)[:1]),
+        )  # fmt: skip
+        services.signer_add(member=admin, initiative_id=initiative.pk, person_id=me.pk)
+        if n % 2:
+            services.gate_sign(member=admin, initiative_id=initiative.pk)
+        for criterion in initiative.criteria.all() if n % 2 == 0 else []:
+            services.criterion_check(member=admin, criterion_id=criterion.pk)
+
+
+SEEDERS.append(seed_initiatives)
+ID_SOURCES.update(
+    {
+        "stage_id": lambda cast: cast.workspace.lifecycle_stages.all(),
+        "initiative_id": lambda cast: cast.workspace.initiatives.all(),
+        "gate_criterion_id": lambda cast: apps.get_model("initiatives.GateCriterion").objects.filter(initiative__workspace=cast.workspace),
+        "gate_signer_id": lambda cast: apps.get_model("initiatives.GateSigner").objects.filter(initiative__workspace=cast.workspace),
+    }
+)
+ID_ALIASES.update({"to_stage_id": "stage_id", "roadmap_item_id": "item_id"})
+ID_SOURCES_BY_PATH.update(
+    {(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/initiatives", "/initiatives/{initiative_id}")}
+)
+VERSIONED.update({"stage_id": "initiatives.LifecycleStage", "initiative_id": "initiatives.Initiative"})
+
+
+# ---------------------------------------------------------------- launches
+
+
+def seed_launches(cast) -> None:
+    """A product roadmap with dated releases and a marketing roadmap with campaigns in "acme"; a
+    launch with two positioning versions, a brand attribute, its checklist; a template and a feed."""
+    from datetime import date
+
+    from accord.launches import services
+    from accord.roadmaps import services as rm
+
+    admin = cast.members["admin"]
+    product = rm.roadmap_create(member=admin, name="Launch releases", kind="product", lanes=["Ship"])
+    marketing = rm.roadmap_create(member=admin, name="Launch campaigns", kind="marketing", lanes=["Go"])
+    releases = [
+        rm.item_create(member=admin, roadmap_id=product.pk, title=f"Release {n}", start_date=date(2026, 1, 1), end_date=date(2026, 1, 10 + n))
+        for n in range(2)
+    ]
+    campaigns = [
+        rm.item_create(member=admin, roadmap_id=marketing.pk, title=f"Campaign {n}", start_date=date(2026, 2, 1), end_date=date(2026, 2, 10))
+        for n in range(2)
+    ]
+    launch = services.launch_create(member=admin, name="Release launch", release_item_id=releases[0].pk,
+                                    campaign_item_ids=[c.pk for c in campaigns], launch_date=date(2026, 2, 1))  # fmt: skip
+    services.launch_create(member=admin, name="Second launch", release_item_id=releases[1].pk, tier=1)
+    for n in range(2):
+        services.positioning_save(member=admin, launch_id=launch.pk, problem=f"Reports take {n + 2} days", usp="One click")
+    services.attribute_create(member=admin, launch_id=launch.pk, name="Board-ready", item_ids=[releases[0].pk])
+    services.template_create(member=admin, name="Tier 1 launch", tier=1, tasks=[{"title": "Press release", "offset_days": -7}])
+    services.feed_create(member=admin)
+
+
+SEEDERS.append(seed_launches)
+ID_SOURCES.update(
+    {
+        "launch_id": lambda cast: cast.workspace.launches.all(),
+        "positioning_id": lambda cast: apps.get_model("launches.Positioning").objects.filter(launch__workspace=cast.workspace),
+        "brand_attribute_id": lambda cast: apps.get_model("launches.BrandAttribute").objects.filter(launch__workspace=cast.workspace),
+        "funnel_stage_id": lambda cast: apps.get_model("launches.FunnelStage").objects.filter(launch__workspace=cast.workspace),
+        "launch_task_id": lambda cast: apps.get_model("launches.LaunchTask").objects.filter(launch__workspace=cast.workspace),
+        "launch_template_id": lambda cast: cast.workspace.launch_templates.all(),
+        "launch_feed_id": lambda cast: cast.workspace.launch_feeds.all(),
+    }
+)
+_LAUNCH_ENDS = ("/launches", "/launches/{launch_id}")
+ID_SOURCES_BY_PATH.update(
+    {
+        **{(end, "release_item_id"): lambda cast: cast.workspace.roadmap_items.filter(roadmap__kind="product", end_date__isnull=False)
+           for end in _LAUNCH_ENDS},
+        **{(end, "campaign_item_id"): lambda cast: cast.workspace.roadmap_items.filter(roadmap__kind="marketing") for end in _LAUNCH_ENDS},
+        **{(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in (*_LAUNCH_ENDS, "/tasks", "/launch-tasks/{launch_task_id}")},
+        **{(end, "template_id"): lambda cast: cast.workspace.launch_templates.all() for end in ("/launches", "/checklist")},
+    }
+)
+VERSIONED.update({"launch_id": "launches.Launch", "launch_task_id": "launches.LaunchTask"})
+
+
+# ---------------------------------------------------------------- changes
+
+
+def seed_changes(cast) -> None:
+    """Change requests in draft and in review (on a planned meeting's agenda), a rule, freezes and a
+    calendar feed in "acme"; the admin's person is in a team of every department, to sign for any."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from accord.changes import services
+    from accord.workspaces import services as ws_services
+    from accord.workspaces.models import Person, TeamKind
+
+    admin = cast.members["admin"]
+    person = Person.objects.filter(workspace=cast.workspace, user=admin.user).first() or Person.objects.create(
+        workspace=cast.workspace, user=admin.user, name="Ada Admin"
+    )
+    person.teams.add(*[ws_services.team_create(member=admin, name=f"Dept {k}", kind=k) for k in TeamKind.values])
+    services.rule_create(member=admin, department="it", area="website")
+    review = services.review_create(member=admin, title="Weekly CAB", starts_at=timezone.now() + timedelta(days=2))
+    start = timezone.make_aware(datetime(2030, 3, 4, 20, 0))
+    for n in range(4):
+        change = services.change_create(member=admin, title=f"Change {n}", area=["website", "crm"][n % 2],
+                                        start=start + timedelta(days=n), end=start + timedelta(days=n, hours=3))  # fmt: skip
+        if n % 2:
+            services.change_transition(member=admin, change_id=change.pk, to="in_review")
+    services.review_refresh(member=admin, review_id=review.pk)
+    for n in range(2):
+        services.freeze_create(member=admin, name=f"Freeze {n}", start=start + timedelta(days=10 * n), end=start + timedelta(days=10 * n + 3))
+        services.feed_create(member=admin)
+
+
+SEEDERS.append(seed_changes)
+ID_SOURCES.update(
+    {
+        "change_id": lambda cast: cast.workspace.changes.filter(status__in=["draft", "in_review"]),
+        "change_rule_id": lambda cast: cast.workspace.change_rules.all(),
+        "freeze_id": lambda cast: cast.workspace.freezes.all(),
+        "change_feed_id": lambda cast: cast.workspace.change_feeds.all(),
+        "change_review_id": lambda cast: cast.workspace.change_reviews.all(),
+    }
+)
+ID_SOURCES_BY_PATH[("/decisions", "change_id")] = lambda cast: cast.workspace.changes.filter(agenda_items__isnull=False)
+ID_ALIASES["roadmap_item_id"] = "item_id"  # a change's linked roadmap items
+VERSIONED.update({"change_id": "changes.Change", "change_review_id": "changes.ChangeReview"})
+
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 
@@ -439,6 +777,8 @@ def _current_version(path: str, params: dict) -> int | None:
             if type(value) is not int or not 1 <= value <= MAX_ID:
                 return None
             return apps.get_model(label).objects.filter(pk=value).values_list("version", flat=True).first()
+    if path.endswith("/role-settings"):  # one per workspace, no id in the path
+        return apps.get_model("roles.RoleSettings").objects.filter(workspace__slug=str(params.get("slug"))).values_list("version", flat=True).first()
     if path == "/api/v1/workspaces/{slug}":
         Workspace = apps.get_model("workspaces.Workspace")
         return Workspace.objects.filter(slug=str(params.get("slug"))).values_list("version", flat=True).first()
@@ -484,7 +824,7 @@ def _aim_fields(path: str, data: dict, *, text: bool = False) -> dict:
             data[name] = _aim_ids(path, name[:-4] + "_id", value)
         elif name != "version":
             data[name] = _aim_id(path, name, value, text=text)
-    for nested in ("views", "measurements"):  # lists of objects: share-link views, measurement rows
+    for nested in ("views", "measurements", "cells"):  # lists of objects: share-link views, measurement rows, RACI cells
         rows = data.get(nested)
         if isinstance(rows, list):
             data[nested] = [_aim_fields(path, v) if isinstance(v, dict) else v for v in rows]

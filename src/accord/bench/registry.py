@@ -16,8 +16,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-FIGURE_MODULES = ["accord.bench.api_list", "accord.bench.ideas", "accord.bench.roadmaps", "accord.bench.goals", "accord.bench.feedback", "accord.bench.portal", "accord.bench.home", "accord.bench.load"]
-UNITS = {"ms", "req/s", "s", "items/s", "MAP", "count", "MB"}
+FIGURE_MODULES = [
+    "accord.bench.api_list",
+    "accord.bench.ideas",
+    "accord.bench.roadmaps",
+    "accord.bench.goals",
+    "accord.bench.feedback",
+    "accord.bench.portal",
+    "accord.bench.home",
+    "accord.bench.glossary",
+    "accord.bench.roles",
+    "accord.bench.capacity",
+    "accord.bench.initiatives",
+    "accord.bench.launches",
+    "accord.bench.changes",
+    "accord.bench.load",
+]
+UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%", "count", "MB"}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
+from accord.core import facets
 from accord.core.errors import FieldError, Invalid
 from accord.core.markdown import render_markdown
 from accord.core.numbers import COMMA, POINT, NumberError, number_field, parse_number
@@ -80,7 +81,8 @@ def ideas_list(request: HttpRequest, member) -> HttpResponse:
     try:
         model = _chosen_model(member, request)
         filters = _list_filters(request)
-        page = page_of(request, selectors.ideas(workspace=member.workspace, model=model, **filters))
+        shown = selectors.ideas(workspace=member.workspace, model=model, **filters)
+        page = page_of(request, facets.apply("idea", shown, request.GET, member.workspace_id))
     except Invalid as exc:
         # The form keeps what was typed (marked invalid); the table shows every idea, and says so.
         errors, error_text = field_errors(exc), exc.detail
@@ -100,6 +102,7 @@ def ideas_list(request: HttpRequest, member) -> HttpResponse:
         "can_create": can(member, "idea.create"),
         "can_open_rounds": can(member, "round.manage"),
         "query": request.GET.urlencode(),
+        "facets": facets.form("idea", request.GET, member.workspace_id),  # e.g. "Stage" (initiatives)
     }
     template = (
         "ideas/_idea_rows.html"

@@ -27,6 +27,9 @@ class LaneSource:
     title: str  # the heading of the lanes column, e.g. "Goals"
     none_label: str  # the lane of the items that belong to none, e.g. "No goal"
     keys: Callable[[list[int]], dict[int, list[tuple[str, str]]]]
+    # Optional: the lanes' order (lane key -> rank, one query), e.g. the lifecycle's stage order;
+    # by default lanes are sorted by name.
+    rank: Callable[[list[str]], dict[str, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,10 @@ def group(source: LaneSource, items: list, make_row) -> list:
             if key not in rows:
                 rows[key] = make_row(key, name)
             rows[key].items.append(it)
-    return sorted(rows.values(), key=lambda r: (r.key == none_key, r.name.lower()))
+    ranks = source.rank([k for k in rows if k != none_key]) if source.rank else {}
+    return sorted(
+        rows.values(), key=lambda r: (r.key == none_key, ranks.get(r.key, 0), r.name.lower())
+    )
 
 
 def flags_for(workspace_id: int, item_ids: list[int]) -> dict[int, list[str]]:
@@ -85,3 +91,34 @@ def flags_for(workspace_id: int, item_ids: list[int]) -> dict[int, list[str]]:
         for item_id in flag.flagged(workspace_id, item_ids):
             out.setdefault(item_id, []).append(flag.label)
     return out
+
+
+@dataclass(frozen=True)
+class ItemPanel:
+    """A card a higher app adds to the roadmap item page's side column (e.g. the post-mortem an
+    item came from). `context(member, item)` returns the template's context, None to hide it."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
+ITEM_PANELS: dict[str, ItemPanel] = {}
+
+
+def register_item_panel(panel: ItemPanel) -> None:
+    ITEM_PANELS[panel.key] = panel
+
+
+def render_item_panels(request, member, item) -> list[str]:
+    from django.template.loader import render_to_string
+
+    html = []
+    for panel in sorted(ITEM_PANELS.values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(member, item)
+        if context is not None:
+            html.append(
+                render_to_string(panel.template, {"item": item, **context}, request=request)
+            )
+    return html

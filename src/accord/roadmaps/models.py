@@ -24,6 +24,7 @@ class LaneMode(models.TextChoices):
     TAG = "tag", "By tag"
     STATUS = "status", "By status"
     GOAL = "goal", "By goal"  # lanes from the source registered for it (extensions.py)
+    STAGE = "stage", "By stage"  # lifecycle stage of the items' initiatives (registered likewise)
 
 
 class Roadmap(models.Model):

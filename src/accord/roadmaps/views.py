@@ -333,7 +333,7 @@ def _lane_rows(rm: Roadmap, rows: list[Row], lanes: list[Lane]) -> list[selector
     source = extensions.LANE_SOURCES.get(rm.lane_mode)
     if source is not None:
         return extensions.group(source, rows, lambda key, name: LaneRow(key, name, None, []))
-    if rm.lane_mode in (LaneMode.CUSTOM, LaneMode.GOAL):  # GOAL without its source: custom lanes
+    if rm.lane_mode in (LaneMode.CUSTOM, LaneMode.GOAL, LaneMode.STAGE):  # without its source: custom lanes
         portfolio = rm.kind == RoadmapKind.PORTFOLIO
         out = [
             LaneRow(
@@ -1097,6 +1097,7 @@ def _item_page(request, member, item, *, errors=None, values=None, status=200) -
         "description_html": render_markdown(item.description),
         "duration": (item.end_date - item.start_date).days + 1 if item.is_dated else None,
         "children": list(item.children.order_by("start_date", "position", "id")),
+        "panels": extensions.render_item_panels(request, member, item),
         "audit": audit_entries(
             workspace=member.workspace, object_type="roadmap item", object_id=item.pk
         )[:40],

@@ -17,6 +17,26 @@ _SECTIONS = {
     "feedback_themes": "feedback_themes",
     # Goals: the tree, a goal's page, the shared scoreboard.
     "goals": "goals", "goal": "goals", "scoreboard": "scoreboard",
+    # Operate: the glossary.
+    "glossary": "glossary", "glossary_term": "glossary", "glossary_term_new": "glossary", "glossary_term_edit": "glossary",
+    # Roles: the role definitions (an initiative's RACI page belongs to initiatives' section).
+    "roles": "roles",
+
+    # Capacity: load, scenarios and plans, the comparison.
+    "capacity": "capacity", "capacity_scenario": "capacity", "capacity_compare": "capacity",
+    # Operate: playbooks, their runs and post-mortems.
+    "playbooks": "playbooks", "playbook_new": "playbooks", "playbook": "playbooks", "playbook_edit": "playbooks",
+    "playbook_diff": "playbooks", "playbook_run": "playbooks",
+    "postmortems": "postmortems", "postmortem_new": "postmortems", "postmortem": "postmortems",
+    # Launch: initiatives (the portfolio, an initiative, the lifecycle).
+    "initiatives": "initiatives", "initiative": "initiatives", "initiative_new": "initiatives",
+    "lifecycle": "initiatives",
+    # Launch: launches, a launch's page and positioning, the launch calendar.
+    "launches": "launches", "launch_new": "launches", "launch": "launches", "launch_positioning": "launches",
+    "launch_calendar": "launches",
+    # Changes: requests, the calendar with freezes, review meetings.
+    "changes": "changes", "change": "changes", "change_new": "changes", "change_reviews": "changes",
+    "change_review": "changes",
 }
 
 

@@ -79,3 +79,23 @@ def test_running_the_demo_again_changes_nothing(lumen):
     before = _counts()
     assert _demo() == "lumen"
     assert _counts() == before
+
+
+def test_the_demo_has_two_initiatives_at_different_stages_with_gates_in_progress(lumen):
+    from accord.initiatives import selectors
+
+    _slug, workspace = lumen
+    cards = {i.name: (c.stage.key, i) for c in selectors.portfolio(workspace=workspace) for i in c.cards}
+    assert set(cards) == {"Lumen Insights 2.0", "Spring campaign"}
+    (release_stage, release), (spring_stage, spring) = cards["Lumen Insights 2.0"], cards["Spring campaign"]
+    assert (release_stage, spring_stage) == ("build", "discovery")
+    assert release.readiness.text == "2/3 criteria, 2/3 signed"  # Sofia Lindqvist still to sign
+    assert spring.readiness.text == "1/3 criteria, 0/2 signed"
+    assert (release.n_ideas, release.n_items, release.n_goals) == (3, 5, 2)
+    own = selectors.self_approvals(workspace_id=workspace.pk)  # Marco signed his own release's gate
+    assert [(a.initiative_id, a.signed_at is not None) for a in own] == [(release.pk, True)]
+    data = selectors.detail(workspace=workspace, initiative_id=release.pk)
+    assert [(h.from_stage and h.from_stage.key, h.to_stage.key) for h in data["history"]] == [
+        ("discovery", "build"),
+        (None, "discovery"),
+    ]

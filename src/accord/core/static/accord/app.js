@@ -285,4 +285,47 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
   });
+
+  // Marked terms (accord.core.markup; the glossary): the definition shows on hover and on focus
+  // (CSS does that without this file). Escape hides a shown definition without moving focus
+  // (and closes nothing else), until the pointer or focus leaves; a click pins it (touch screens);
+  // a definition that would leave the window moves back in.
+  function fitTip(term) {
+    var tip = term.querySelector(".term-tip");
+    if (!tip) return;
+    tip.style.left = "";
+    var box = tip.getBoundingClientRect();
+    var over = box.right - (document.documentElement.clientWidth - 8);
+    if (over > 0) tip.style.left = -Math.min(over, Math.max(box.left - 8, 0)) + "px";
+  }
+  function termOf(node) { return node && node.closest ? node.closest(".term") : null; }
+  document.addEventListener("mouseover", function (event) { var t = termOf(event.target); if (t) fitTip(t); });
+  document.addEventListener("focusin", function (event) { var t = termOf(event.target); if (t) fitTip(t); });
+  document.addEventListener("mouseout", function (event) {
+    var t = termOf(event.target);
+    if (t && !t.contains(event.relatedTarget) && !t.contains(document.activeElement)) t.classList.remove("is-dismissed", "is-open");
+  });
+  document.addEventListener("focusout", function (event) {
+    var t = termOf(event.target);
+    if (t && !t.contains(event.relatedTarget)) t.classList.remove("is-dismissed", "is-open");
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".term-ref");
+    if (!button) return;
+    var t = termOf(button);
+    t.classList.remove("is-dismissed");
+    t.classList.toggle("is-open");
+    fitTip(t);
+  });
+  window.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var shown = Array.prototype.filter.call(document.querySelectorAll(".term"), function (t) {
+      var tip = t.querySelector(".term-tip");
+      return tip && tip.offsetParent !== null;
+    });
+    if (!shown.length) return;
+    shown.forEach(function (t) { t.classList.add("is-dismissed"); t.classList.remove("is-open"); });
+    event.preventDefault();
+    event.stopPropagation();
+  }, true);
 })();

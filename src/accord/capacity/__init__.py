@@ -1,0 +1,1 @@
+"""Capacity-aware planning: team capacity, the optimizer, scenarios, load (issue 12)."""

@@ -1,0 +1,88 @@
+"""The API, the pages and the CLI over the small planning world."""
+
+import pytest
+from django.core.management import call_command
+
+from accord.capacity.models import PlanRun, RunStatus, Scenario
+from accord.capacity.tasks import run_plan
+
+
+def test_the_api_solves_reports_progress_and_refuses_bad_input(api, cast, world):
+    admin = api(cast.tokens["admin"])
+    cells = admin.get("/workspaces/acme/capacity").json()
+    eng = next(c for c in cells if c["team"] == "Eng" and c["period"] == "2031-Q1")
+    assert eng["capacity"] == 60 and eng["overbooked_by"] == 0
+
+    refused = admin.post(
+        "/workspaces/acme/capacity",
+        {
+            "team_id": eng["team_id"],
+            "period_id": eng["period_id"],
+            "people": -1,
+            "days_per_person": 60,
+        },
+    )
+    assert refused.status_code == 422
+    assert (
+        admin.post(
+            "/workspaces/acme/capacity/efforts",
+            {"idea_id": world.ideas["Alpha"].pk, "team_id": eng["team_id"], "person_days": -5},
+        ).status_code
+        == 422
+    )
+
+    started = admin.post(f"/workspaces/acme/scenarios/{world.scenario.pk}/solve")
+    assert started.status_code == 202 and started.json()["status"] == "queued"
+    run_plan(started.json()["id"])  # the worker's part (the test transaction never commits)
+    plan = admin.get(f"/workspaces/acme/plans/{started.json()['id']}").json()
+    assert plan["status"] == "done" and plan["result"]["status"] == "optimal"
+    assert [r["label"] for r in plan["result"]["left_out"]] == ["Zeta"]
+
+    copy = admin.post(
+        f"/workspaces/acme/scenarios/{world.scenario.pk}/copy", {"name": "Hire"}
+    ).json()
+    changed = admin.post(
+        f"/workspaces/acme/scenarios/{copy['id']}/capacity-changes",
+        {"team_id": eng["team_id"], "period_id": eng["period_id"], "people": 0.5},
+    )
+    assert changed.json()["capacity_changes"][0]["people"] == 0.5
+    second = admin.post(f"/workspaces/acme/scenarios/{copy['id']}/solve").json()
+    run_plan(second["id"])
+    compared = admin.get(
+        "/workspaces/acme/plans/compare", {"a": plan["id"], "b": second["id"]}
+    ).json()
+    assert [r["label"] for r in compared["only_b"]] == ["Zeta"] and compared[
+        "difference"
+    ] == pytest.approx(20)
+
+    conflict = admin.post(
+        f"/workspaces/acme/scenarios/{copy['id']}/constraints",
+        {"kind": "pin", "idea_id": world.ideas["Alpha"].pk},
+    )
+    assert conflict.status_code == 422 and conflict.json()["errors"][0]["field"] == "period_id"
+
+
+def test_the_pages_show_load_plan_and_comparison(client, cast, world):
+    client.force_login(cast.members["editor"].user)
+    page = client.get("/w/acme/capacity")
+    assert page.status_code == 200 and b"Load per team and period" in page.content
+    assert client.post(f"/w/acme/capacity/scenarios/{world.scenario.pk}/solve").status_code == 302
+    run = PlanRun.objects.get(scenario=world.scenario)
+    progress = client.get(f"/w/acme/capacity/plans/{run.pk}/progress")
+    assert b"Queued" in progress.content
+    run_plan(run.pk)
+    page = client.get(f"/w/acme/capacity/scenarios/{world.scenario.pk}")
+    assert b"Left out, and what would make it fit" in page.content and b"Zeta" in page.content
+    assert client.get(f"/w/acme/capacity/compare?a={run.pk}&b={run.pk}").status_code == 200
+    client.force_login(cast.members["viewer"].user)
+    assert client.post(f"/w/acme/capacity/scenarios/{world.scenario.pk}/solve").status_code == 403
+
+
+def test_the_cli_plans_a_scenario(world, capsys):
+    call_command("plan", workspace="acme", scenario="Base")
+    out = capsys.readouterr().out
+    assert "value 360.0" in out and "OUT" in out and "Zeta" in out
+    assert PlanRun.objects.get(scenario=world.scenario).status == RunStatus.DONE
+    with pytest.raises(Exception, match="No scenario named 'Nope'"):
+        call_command("plan", workspace="acme", scenario="Nope")
+    assert Scenario.objects.count() == 1

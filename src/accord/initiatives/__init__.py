@@ -1,0 +1,1 @@
+"""Initiatives and lifecycle stages with gates (issue 13)."""

@@ -1,0 +1,1 @@
+"""Go-to-market launch plans: positioning, maps, checklists, calendar (issue 13)."""

@@ -1,0 +1,1 @@
+"""Playbooks, runs and post-mortems (issue 14)."""
