@@ -153,3 +153,33 @@ def idea_choices(*, workspace) -> list[Idea]:
         "idea_id", flat=True
     )
     return list(Idea.objects.filter(pk__in=ids).order_by("title").only("id", "title"))
+
+
+def overbooked_by_move(workspace, item) -> list[str]:
+    """After a bar moved on a timeline: each team-period the item uses that is now over capacity,
+    with the amount. One query when the item carries no effort (its own or its idea's)."""
+    if item.start_date is None or item.end_date is None:
+        return []
+    mine = Effort.objects.filter(workspace=workspace)
+    mine = (
+        mine.filter(item_id=item.pk)
+        if not item.idea_id
+        else mine.filter(item_id=item.pk) | mine.filter(idea_id=item.idea_id, item__isnull=True)
+    )
+    teams = {e.team_id for e in mine}
+    if not teams:
+        return []
+    out = []
+    for row in load(workspace=workspace)["rows"]:
+        if row["team"].pk not in teams:
+            continue
+        for cell in row["cells"]:
+            p = cell["period"]
+            if cell["over"] > 0 and _overlap_days(
+                item.start_date, item.end_date, p.start_date, p.end_date
+            ):
+                out.append(
+                    f"{row['team'].name} is overbooked in {p.name}: {cell['allocated']:g} of "
+                    f"{cell['capacity']:g} person-days ({cell['over']:g} over)."
+                )
+    return out

@@ -107,6 +107,30 @@ class ItemPanel:
 ITEM_PANELS: dict[str, ItemPanel] = {}
 
 
+@dataclass(frozen=True)
+class MoveWarning:
+    """Something a higher app has to say when a bar is moved on the timeline and the move is saved
+    (e.g. capacity: "Platform is overbooked in 2027-Q2 by 12.5 person-days"). `warn(workspace,
+    item)` returns sentences, none when all is well; the timeline shows them beside "Saved"."""
+
+    key: str
+    warn: Callable[[Any, Any], list[str]]
+
+
+MOVE_WARNINGS: dict[str, MoveWarning] = {}
+
+
+def register_move_warning(warning: MoveWarning) -> None:
+    MOVE_WARNINGS[warning.key] = warning
+
+
+def move_warnings(workspace, item) -> list[str]:
+    out: list[str] = []
+    for key in sorted(MOVE_WARNINGS):
+        out += MOVE_WARNINGS[key].warn(workspace, item)
+    return out
+
+
 def register_item_panel(panel: ItemPanel) -> None:
     ITEM_PANELS[panel.key] = panel
 

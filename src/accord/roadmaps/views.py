@@ -1275,7 +1275,10 @@ def item_move(request: HttpRequest, member, item_id: int) -> JsonResponse:
     except UserError as exc:
         return _json_error(exc, exc.status)
     item = selectors.item(workspace=member.workspace, item_id=item.pk)
-    return JsonResponse({"item": _item_json(item), "flags": _flags_around(member, item.pk)})
+    return JsonResponse({
+        "item": _item_json(item), "flags": _flags_around(member, item.pk),
+        "warnings": extensions.move_warnings(member.workspace, item),
+    })  # fmt: skip
 
 
 @transaction.atomic

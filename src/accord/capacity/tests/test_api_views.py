@@ -1,5 +1,7 @@
 """The API, the pages and the CLI over the small planning world."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -86,3 +88,32 @@ def test_the_cli_plans_a_scenario(world, capsys):
     with pytest.raises(Exception, match="No scenario named 'Nope'"):
         call_command("plan", workspace="acme", scenario="Nope")
     assert Scenario.objects.count() == 1
+
+
+def test_dragging_a_bar_into_an_overbooked_period_warns_with_the_amount(client, cast, world):
+    from accord.roadmaps import services as roadmaps
+
+    admin = cast.members["admin"]
+    roadmap = roadmaps.roadmap_create(member=admin, name="Product")
+
+    def bar(title, start, end):
+        return roadmaps.item_from_idea(member=admin, roadmap_id=roadmap.pk, idea_id=world.ideas[title].pk,
+                                       reason="planned", start_date=start, end_date=end)  # fmt: skip
+
+    bar("Alpha", date(2031, 1, 6), date(2031, 3, 27))  # Eng: 50 of 60 in 2031-Q1
+    delta = bar("Delta", date(2031, 4, 7), date(2031, 6, 26))  # Eng: 60 of 60 in 2031-Q2
+    client.force_login(cast.members["editor"].user)
+
+    def move(item, start, end):
+        item.refresh_from_db()
+        body = {"version": item.version, "start_date": start, "end_date": end}
+        return client.post(f"/w/acme/roadmaps/items/{item.pk}/move", body, content_type="application/json")
+
+    fine = move(delta, "2031-07-07", "2031-09-25")
+    assert fine.status_code == 200 and fine.json()["warnings"] == []
+    over = move(delta, "2031-01-06", "2031-03-27")
+    assert over.status_code == 200
+    assert over.json()["warnings"] == ["Eng is overbooked in 2031-Q1: 110 of 60 person-days (50 over)."]
+    plain = roadmaps.item_create(member=admin, roadmap_id=roadmap.pk, title="No effort",
+                                 start_date=date(2031, 1, 6), end_date=date(2031, 2, 6))  # fmt: skip
+    assert move(plain, "2031-01-13", "2031-02-13").json()["warnings"] == []

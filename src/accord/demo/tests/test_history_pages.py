@@ -1,6 +1,6 @@
 """The demo's histories read in plain language on every page that shows one: the audit trail,
 ideas, roadmap items, feedback, teams and people. No Python dict, no `lane_id`, no True/False, no
-"Version", no raw id: what a reader sees is names and words."""
+"Version" (but for "version 2 of the positioning"), no raw id: what a reader sees is names and words."""
 
 import re
 from io import StringIO
@@ -13,7 +13,7 @@ from accord.audit.models import AuditEntry
 from accord.demo.loader import ADMIN_EMAIL
 from accord.workspaces.models import Workspace
 
-RAW = re.compile(r"[{}\[\]]|\w_id\b|\w_ids\b|\bTrue\b|\bFalse\b|\bNone\b|\bnull\b|\bVersion\b|\bversion\b|\bdecision_\w+|\bfeedbacklink\b")
+RAW = re.compile(r"[{}\[\]]|\w_id\b|\w_ids\b|\bTrue\b|\bFalse\b|\bNone\b|\bnull\b|\bVersion\b|\bversion\b(?! \d+ of )|\bdecision_\w+|\bfeedbacklink\b")
 TAG = re.compile(r"<(/?)ul\b[^>]*>")
 
 

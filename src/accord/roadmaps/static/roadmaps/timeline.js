@@ -932,7 +932,11 @@
         applyFlags(result.json.flags);
         if (pending) { it.sd = wanted.sd; it.ed = wanted.ed; if (wanted.lane !== it.lane) moveToLane(it, wanted.lane); }
         render();
-        if (!pending) announce("Saved: “" + it.t + "” " + fmtRange(it.sd, it.ed) + ".");
+        var warnings = result.json.warnings || [];
+        if (!pending && warnings.length) {
+          showAlert("Saved “" + it.t + "”, but: " + warnings.join(" "), "warning");
+          announce("Saved: “" + it.t + "” " + fmtRange(it.sd, it.ed) + ". Warning: " + warnings.join(" "));
+        } else if (!pending) announce("Saved: “" + it.t + "” " + fmtRange(it.sd, it.ed) + ".");
         flush(id);
         return;
       }
