@@ -31,7 +31,7 @@ from .models import (
     Effort,
     GroupKind,
     Period,
-    PeriodKind,
+    PlanningPeriodKind,
     PlanRun,
     RunStatus,
     Scenario,
@@ -54,7 +54,7 @@ def _viewer(request: HttpRequest, slug: str):
 class PeriodOut(Schema):
     id: int
     name: str
-    kind: PeriodKind
+    kind: PlanningPeriodKind
     start_date: date
     end_date: date
 
@@ -66,12 +66,12 @@ class PeriodIn(Schema):
         }
     }
     name: str = Field(min_length=1, max_length=40)
-    kind: PeriodKind = PeriodKind.QUARTER
+    kind: PlanningPeriodKind = PlanningPeriodKind.QUARTER
     start_date: DateIn
     end_date: DateIn
 
 
-class CellOut(Schema):
+class LoadCellOut(Schema):
     team_id: int
     team: str
     period_id: int
@@ -98,7 +98,7 @@ class CapacityIn(Schema):
     )
 
 
-class ImportIn(Schema):
+class CapacityImportIn(Schema):
     csv: str = Field(
         min_length=1,
         max_length=2_000_000,
@@ -109,7 +109,7 @@ class ImportIn(Schema):
     )
 
 
-class ImportOut(Schema):
+class CapacityImportOut(Schema):
     imported: int
 
 
@@ -132,7 +132,7 @@ class EffortIn(Schema):
     )
 
 
-class ChangeOut(Schema):
+class CapacityChangeOut(Schema):
     team_id: int
     period_id: int
     people: float
@@ -182,7 +182,7 @@ class ScenarioOut(Schema):
     time_limit: float
     copied_from_id: int | None
     version: int
-    capacity_changes: list[ChangeOut]
+    capacity_changes: list[CapacityChangeOut]
     constraints: list[ConstraintOut]
 
 
@@ -210,7 +210,7 @@ class CopyIn(Schema):
     name: str = Field(min_length=1, max_length=120)
 
 
-class ChangeIn(Schema):
+class CapacityChangeIn(Schema):
     team_id: BodyId
     period_id: BodyId
     people: Number = Field(0, ge=-10000, le=10000, description="People added (negative: removed).")
@@ -276,7 +276,7 @@ class CompareQuery(Schema):
     b: Id = Field(description="Another plan id.")
 
 
-class CompareOut(Schema):
+class PlanCompareOut(Schema):
     value_a: float
     value_b: float
     difference: float
@@ -338,7 +338,7 @@ def create_period(request: HttpRequest, slug: str, data: PeriodIn):
 
 @router.get(
     f"{WS}/capacity",
-    response=responses(200, list[CellOut]),
+    response=responses(200, list[LoadCellOut]),
     summary="Each team's capacity and load per period",
 )
 def get_capacity(request: HttpRequest, slug: str):
@@ -347,7 +347,7 @@ def get_capacity(request: HttpRequest, slug: str):
 
 @router.post(
     f"{WS}/capacity",
-    response=responses(200, list[CellOut]),
+    response=responses(200, list[LoadCellOut]),
     summary="Set one team's capacity in one period",
 )
 def set_capacity(request: HttpRequest, slug: str, data: CapacityIn):
@@ -358,10 +358,10 @@ def set_capacity(request: HttpRequest, slug: str, data: CapacityIn):
 
 @router.post(
     f"{WS}/capacity/import",
-    response=responses(200, ImportOut),
+    response=responses(200, CapacityImportOut),
     summary="Import team capacity from CSV (all rows or none)",
 )
-def import_capacity(request: HttpRequest, slug: str, data: ImportIn):
+def import_capacity(request: HttpRequest, slug: str, data: CapacityImportIn):
     member = member_for(request, slug)
     return {
         "imported": services.capacity_import(
@@ -477,7 +477,7 @@ def copy_scenario(request: HttpRequest, slug: str, scenario_id: Id, data: CopyIn
     response=responses(200, ScenarioOut),
     summary="Add or remove people/person-days for a team and period in this scenario",
 )
-def change_capacity(request: HttpRequest, slug: str, scenario_id: Id, data: ChangeIn):
+def change_capacity(request: HttpRequest, slug: str, scenario_id: Id, data: CapacityChangeIn):
     member = member_for(request, slug)
     services.capacity_change_set(member=member, scenario_id=scenario_id, **data.dict())
     return _scenario_out(services.get_scenario(member, scenario_id))
@@ -540,7 +540,7 @@ def list_plans(request: HttpRequest, slug: str, page: Query[PageParams]):
 
 @router.get(
     f"{WS}/plans/compare",
-    response=responses(200, CompareOut),
+    response=responses(200, PlanCompareOut),
     summary="Compare two plans: value, ideas in and out, moves, load",
 )
 def compare_plans(request: HttpRequest, slug: str, q: Query[CompareQuery]):

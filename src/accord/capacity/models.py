@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 
-class PeriodKind(models.TextChoices):
+class PlanningPeriodKind(models.TextChoices):
     WEEK = "week", "Week"
     SPRINT = "sprint", "Sprint"
     MONTH = "month", "Month"
@@ -18,7 +18,7 @@ class Period(models.Model):
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(max_length=40)
-    kind = models.CharField(max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
+    kind = models.CharField(max_length=10, choices=PlanningPeriodKind.choices, default=PlanningPeriodKind.QUARTER)
     start_date = models.DateField()
     end_date = models.DateField()
 

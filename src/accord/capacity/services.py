@@ -40,7 +40,7 @@ from .models import (
     Effort,
     GroupKind,
     Period,
-    PeriodKind,
+    PlanningPeriodKind,
     PlanRun,
     RunStatus,
     Scenario,
@@ -97,11 +97,11 @@ def period_create(
     name: str,
     start_date: date,
     end_date: date,
-    kind: str = PeriodKind.QUARTER,
+    kind: str = PlanningPeriodKind.QUARTER,
 ) -> Period:
     require(member, "capacity.manage")
-    if kind not in PeriodKind.values:
-        raise Invalid.field("kind", f"Use one of {', '.join(PeriodKind.values)}.")
+    if kind not in PlanningPeriodKind.values:
+        raise Invalid.field("kind", f"Use one of {', '.join(PlanningPeriodKind.values)}.")
     name = clean_text(name, "name", required=True, max_length=40)
     if end_date < start_date:
         raise Invalid.field("end_date", "The end date is before the start date.")

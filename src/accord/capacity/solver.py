@@ -567,6 +567,16 @@ def solve(
         and (warm.status == "infeasible" or rounded.value > warm.value)
     ):
         warm = rounded
+    # the set problem first (see by_selection): fast, and bounded by half the time left
+    from .selection import by_selection
+
+    chosen = by_selection(instance, model, gap=max(float(gap), 1e-4), warm=warm,
+                          time_limit=0.5 * (float(time_limit) - (time.perf_counter() - started)))  # fmt: skip
+    if chosen is not None and chosen.gap is not None and chosen.gap <= max(float(gap), 1e-4):
+        chosen.seconds = time.perf_counter() - started
+        if chosen.gap > 1e-4:  # as HiGHS calls a plan optimal
+            chosen.status, chosen.note = "feasible", "Within the requested gap of the bound: not proven optimal."
+        return chosen
     stopped = {"by_user": False, "restricted": True}
     if progress is not None:
         last = {"at": 0.0}

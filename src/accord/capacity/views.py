@@ -17,7 +17,7 @@ from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
 from . import selectors, services
-from .models import Application, ConstraintKind, GroupKind, PeriodKind, PlanRun, RunStatus
+from .models import Application, ConstraintKind, GroupKind, PlanningPeriodKind, PlanRun, RunStatus
 
 
 def _errors_to_messages(request, exc: UserError) -> None:
@@ -42,7 +42,7 @@ def capacity_home(request: HttpRequest, member) -> HttpResponse:
     return render(request, "capacity/home.html", {
         "load": load, "scenarios": selectors.scenarios(workspace=member.workspace),
         "efforts": selectors.efforts(workspace=member.workspace), "ideas": _ideas(member),
-        "can_manage": can(member, "capacity.manage"), "period_kinds": PeriodKind.choices,
+        "can_manage": can(member, "capacity.manage"), "period_kinds": PlanningPeriodKind.choices,
         "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS},
         "models": ScoringModel.objects.filter(workspace=member.workspace).order_by("-is_default", "name"),
     })  # fmt: skip

@@ -102,7 +102,7 @@ class ChangeOut(Schema):
     version: int
 
 
-class ItemRef(Schema):
+class ChangeItemRef(Schema):
     id: int
     title: str
     roadmap_id: int
@@ -114,7 +114,7 @@ class ChangeDetailOut(ChangeOut):
     systems: str
     rollback_plan: str
     impacts: list[ImpactOut]
-    roadmap_items: list[ItemRef]
+    roadmap_items: list[ChangeItemRef]
     conflicts: ConflictsOut
 
 
@@ -256,12 +256,12 @@ class CalendarOut(Schema):
     freezes: list[FreezeOut]
 
 
-class FeedOut(Schema):
+class ChangeFeedOut(Schema):
     id: int
     created_at: datetime
 
 
-class FeedCreated(FeedOut):
+class ChangeFeedCreated(ChangeFeedOut):
     token: str = Field(description="The secret; shown once.")
     url: str = Field(description="/changes/calendar/<token>.ics: subscribe in any calendar app.")
 
@@ -299,7 +299,7 @@ class ReviewDetailOut(ReviewOut):
     minutes_markdown: str
 
 
-class ReviewIn(Schema):
+class ReviewMeetingIn(Schema):
     model_config = {
         "json_schema_extra": {
             "examples": [{"title": "Weekly change review", "starts_at": "2030-03-02T10:00:00Z"}]
@@ -324,7 +324,7 @@ class AttendIn(Schema):
     present: StrictBool = True
 
 
-class DecisionIn(Schema):
+class ChangeDecisionIn(Schema):
     change_id: BodyId
     decision: Literal["approved", "rejected", "deferred"]
     reason: str = Field(min_length=1, max_length=2000)
@@ -537,13 +537,13 @@ def change_calendar(request: HttpRequest, slug: str, query: Query[CalendarQuery]
     return HttpResponse(json.dumps(rows, cls=DjangoJSONEncoder), content_type="application/json")
 
 
-@router.get(f"{WS}/change-calendar-feeds", response=responses(200, list[FeedOut]),
+@router.get(f"{WS}/change-calendar-feeds", response=responses(200, list[ChangeFeedOut]),
             summary="The change calendar's active iCalendar feeds (never their secrets)")  # fmt: skip
 def list_feeds(request: HttpRequest, slug: str):
     return list(selectors.feeds(workspace=_viewer(request, slug).workspace))
 
 
-@router.post(f"{WS}/change-calendar-feeds", response=responses(201, FeedCreated),
+@router.post(f"{WS}/change-calendar-feeds", response=responses(201, ChangeFeedCreated),
              summary="Create an iCalendar feed of the change calendar (the token is shown once)")  # fmt: skip
 def create_feed(request: HttpRequest, slug: str):
     feed, raw = services.feed_create(member=member_for(request, slug))
@@ -573,7 +573,7 @@ def list_reviews(request: HttpRequest, slug: str, page: Query[PageParams]):
 
 @router.post(f"{WS}/change-reviews", response=responses(201, ReviewDetailOut),
              summary="Plan a review meeting; its agenda is the pending changes by window and risk")  # fmt: skip
-def create_review(request: HttpRequest, slug: str, data: ReviewIn):
+def create_review(request: HttpRequest, slug: str, data: ReviewMeetingIn):
     member = member_for(request, slug)
     review = services.review_create(member=member, **data.dict())
     return Status(201, _review_detail(member, review.pk))
@@ -616,7 +616,7 @@ def attend(request: HttpRequest, slug: str, change_review_id: Id, data: AttendIn
 
 @router.post(f"{WS}/change-reviews/{{change_review_id}}/decisions", response=responses(200, ReviewDetailOut),
              summary="Record the decision on a change of the agenda, with its reason")  # fmt: skip
-def decide(request: HttpRequest, slug: str, change_review_id: Id, data: DecisionIn):
+def decide(request: HttpRequest, slug: str, change_review_id: Id, data: ChangeDecisionIn):
     member = member_for(request, slug)
     services.review_decide(member=member, review_id=change_review_id, **data.dict())
     return _review_detail(member, change_review_id)

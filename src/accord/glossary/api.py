@@ -128,7 +128,7 @@ class FlagIn(Schema):
     note: str = Field(min_length=1, max_length=1000, description="What conflicts, for the owner.")
 
 
-class ReviewIn(Schema):
+class TermReviewIn(Schema):
     note: str = Field("", max_length=1000, description="How it was settled.")
 
 
@@ -139,7 +139,7 @@ class TermFilter(Schema):
     audience: Audience | None = Field(None, description="Terms defined for this audience.")
 
 
-class ImportIn(Schema):
+class GlossaryImportIn(Schema):
     model_config = {
         "json_schema_extra": {
             "examples": [
@@ -157,7 +157,7 @@ class ImportIn(Schema):
     )
 
 
-class ImportOut(Schema):
+class GlossaryImportOut(Schema):
     created: int
     ids: list[int]
 
@@ -282,7 +282,7 @@ def flag_term(request: HttpRequest, slug: str, term_id: Id, data: FlagIn):
     response=responses(200, TermOut),
     summary="Settle a review (its owner or an admin)",
 )
-def review_term(request: HttpRequest, slug: str, term_id: Id, data: ReviewIn):
+def review_term(request: HttpRequest, slug: str, term_id: Id, data: TermReviewIn):
     member = member_for(request, slug)
     services.term_review(member=member, term_id=term_id, note=data.note)
     return _detail(member, term_id)
@@ -293,10 +293,10 @@ def review_term(request: HttpRequest, slug: str, term_id: Id, data: ReviewIn):
 
 @router.post(
     f"{WS}/import",
-    response=responses(201, ImportOut),
+    response=responses(201, GlossaryImportOut),
     summary="Import terms from CSV text (all rows or none)",
 )
-def import_terms(request: HttpRequest, slug: str, data: ImportIn):
+def import_terms(request: HttpRequest, slug: str, data: GlossaryImportIn):
     created = services.terms_import(
         member=member_for(request, slug), data=data.csv.encode("utf-8"), encoding="utf-8"
     )

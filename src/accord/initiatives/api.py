@@ -46,7 +46,7 @@ class Ref(Schema):
     name: str
 
 
-class StageOut(Schema):
+class LifecycleStageOut(Schema):
     id: int
     key: str = Field(description="Stable name for filters, e.g. 'build'.")
     name: str
@@ -59,7 +59,7 @@ class StageOut(Schema):
     version: int
 
 
-class StageIn(Schema):
+class LifecycleStageIn(Schema):
     model_config = {"json_schema_extra": {"examples": [{"name": "Beta", "color": "#0369a1", "position": 3,
                                                         "criteria": ["Ten customers use it weekly"]}]}}  # fmt: skip
     name: str = Field(min_length=1, max_length=80)
@@ -71,7 +71,7 @@ class StageIn(Schema):
     criteria: list[str] = Field(default_factory=list, max_length=lifecycle.MAX_CRITERIA)
 
 
-class StagePatch(PatchSchema):
+class LifecycleStagePatch(PatchSchema):
     version: BodyInt
     name: str = Field(None, min_length=1, max_length=80)
     color: str = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
@@ -82,7 +82,7 @@ class StagePatch(PatchSchema):
     )
 
 
-class ReadinessOut(Schema):
+class GateReadinessOut(Schema):
     criteria: int
     met: int
     signers: int
@@ -100,7 +100,7 @@ class InitiativeOut(Schema):
     stage_since: datetime
     owner: Ref | None
     archived: bool
-    readiness: ReadinessOut = Field(description="Of the gate of its current stage.")
+    readiness: GateReadinessOut = Field(description="Of the gate of its current stage.")
     version: int
 
 
@@ -179,7 +179,7 @@ class InitiativeFilter(Schema):
     archived: bool = Field(False, description="true: the archived ones instead.")
 
 
-class MoveIn(Schema):
+class StageMoveIn(Schema):
     model_config = {
         "json_schema_extra": {"examples": [{"to_stage_id": 3, "evidence": "Beta feedback: 4.5/5"}]}
     }
@@ -224,14 +224,14 @@ class CardOut(Schema):
     name: str
     kind: InitiativeKind
     owner: Ref | None
-    readiness: ReadinessOut
+    readiness: GateReadinessOut
     ideas: int
     roadmap_items: int
     goals: int
 
 
-class ColumnOut(Schema):
-    stage: StageOut
+class StageColumnOut(Schema):
+    stage: LifecycleStageOut
     count: int
     initiatives: list[CardOut]
 
@@ -301,24 +301,24 @@ def _stage_detail(member, stage_id: int) -> dict:
 # ---------------------------------------------------------------- lifecycle stages
 
 
-@router.get(f"{WS}/lifecycle-stages", response=responses(200, list[StageOut]),
+@router.get(f"{WS}/lifecycle-stages", response=responses(200, list[LifecycleStageOut]),
             summary="The lifecycle: stages in order, each with its gate template")  # fmt: skip
 def list_stages(request: HttpRequest, slug: str):
     return _stages(_viewer(request, slug))
 
 
 @router.post(
-    f"{WS}/lifecycle-stages", response=responses(201, StageOut), summary="Add a stage (admins)"
+    f"{WS}/lifecycle-stages", response=responses(201, LifecycleStageOut), summary="Add a stage (admins)"
 )
-def create_stage(request: HttpRequest, slug: str, data: StageIn):
+def create_stage(request: HttpRequest, slug: str, data: LifecycleStageIn):
     member = member_for(request, slug)
     stage = lifecycle.stage_create(member=member, **data.dict())
     return Status(201, _stage_detail(member, stage.pk))
 
 
-@router.patch(f"{WS}/lifecycle-stages/{{stage_id}}", response=responses(200, StageOut),
+@router.patch(f"{WS}/lifecycle-stages/{{stage_id}}", response=responses(200, LifecycleStageOut),
               summary="Rename, recolour, move a stage or replace its gate template (admins)")  # fmt: skip
-def update_stage(request: HttpRequest, slug: str, stage_id: Id, data: StagePatch):
+def update_stage(request: HttpRequest, slug: str, stage_id: Id, data: LifecycleStagePatch):
     member = member_for(request, slug)
     lifecycle.stage_update(member=member, stage_id=stage_id, **data.dict(exclude_unset=True))
     return _stage_detail(member, stage_id)
@@ -346,7 +346,7 @@ def list_initiatives(
     return result
 
 
-@router.get(f"{WS}/initiative-portfolio", response=responses(200, list[ColumnOut]),
+@router.get(f"{WS}/initiative-portfolio", response=responses(200, list[StageColumnOut]),
             summary="The portfolio: initiatives by stage, with gate readiness")  # fmt: skip
 def portfolio(request: HttpRequest, slug: str, kind: InitiativeKind | None = None):
     member = _viewer(request, slug)
@@ -403,7 +403,7 @@ def delete_initiative(request: HttpRequest, slug: str, initiative_id: Id):
 
 @router.post(f"{WS}/initiatives/{{initiative_id}}/move", response=responses(200, InitiativeDetailOut),
              summary="Move to the next stage (gate met, or an admin's override with a reason) or back")  # fmt: skip
-def move_initiative(request: HttpRequest, slug: str, initiative_id: Id, data: MoveIn):
+def move_initiative(request: HttpRequest, slug: str, initiative_id: Id, data: StageMoveIn):
     member = member_for(request, slug)
     services.initiative_move(member=member, initiative_id=initiative_id, **data.dict())
     return _detail(member, initiative_id)

@@ -54,7 +54,7 @@ def _viewer(request: HttpRequest, slug: str):
 # ---------------------------------------------------------------- schemas
 
 
-class ItemRef(Schema):
+class LaunchItemRef(Schema):
     id: int
     title: str
     roadmap_id: int
@@ -63,7 +63,7 @@ class ItemRef(Schema):
     end_date: date | None
 
 
-class ReadinessOut(Schema):
+class LaunchReadinessOut(Schema):
     total: int
     done: int
     percent: int = Field(description="Share of the checklist done (0-100).")
@@ -88,11 +88,11 @@ class LaunchOut(Schema):
     tier: int
     launch_date: date
     window_end: date | None
-    release: ItemRef | None
-    campaigns: list[ItemRef]
+    release: LaunchItemRef | None
+    campaigns: list[LaunchItemRef]
     initiative_id: int | None
     owner_id: int | None
-    readiness: ReadinessOut
+    readiness: LaunchReadinessOut
     slip: SlipOut | None = Field(description="Set when the release ends after the launch date.")
     version: int
 
@@ -122,12 +122,12 @@ class PositioningOut(Schema):
 class AttributeOut(Schema):
     id: int
     name: str
-    items: list[ItemRef]
+    items: list[LaunchItemRef]
     idea_ids: list[int]
     gap: bool = Field(description="No feature delivers this attribute.")
 
 
-class StageOut(Schema):
+class FunnelStageOut(Schema):
     id: int
     name: str
     flows: list[str]
@@ -151,7 +151,7 @@ class TaskOut(Schema):
     version: int
 
 
-class CampaignOut(ItemRef):
+class CampaignOut(LaunchItemRef):
     linked: bool = Field(description="The campaign depends on the release on the roadmaps.")
     starts_before_release: bool
 
@@ -165,7 +165,7 @@ class LaunchDetailOut(LaunchOut):
     )
     approved: bool
     brand_attributes: list[AttributeOut]
-    funnel_stages: list[StageOut]
+    funnel_stages: list[FunnelStageOut]
     gaps: list[str]
     tasks: list[TaskOut]
 
@@ -246,7 +246,7 @@ class ApprovalIn(Schema):
     comment: str = Field("", max_length=500)
 
 
-class CompareOut(Schema):
+class PositioningCompareOut(Schema):
     a: int
     b: int
     fields: list[dict]
@@ -264,12 +264,12 @@ class AttributePatch(PatchSchema):
     idea_ids: list[BodyId] = Field(None, max_length=200)
 
 
-class StageIn(Schema):
+class FunnelStageIn(Schema):
     name: str = Field(min_length=1, max_length=80)
     flows: list[str] = Field(default_factory=list, max_length=200)
 
 
-class StagePatch(PatchSchema):
+class FunnelStagePatch(PatchSchema):
     name: str = Field(None, max_length=80)
     flows: list[str] = Field(None, max_length=200)
 
@@ -325,12 +325,12 @@ class WindowOut(Schema):
     slipped: bool
 
 
-class FeedOut(Schema):
+class LaunchFeedOut(Schema):
     id: int
     created_at: str
 
 
-class FeedCreated(FeedOut):
+class LaunchFeedCreated(LaunchFeedOut):
     token: str = Field(description="Shown once.")
     url: str = Field(description="/launches/calendar/<token>.ics: subscribe in any calendar app.")
 
@@ -517,7 +517,7 @@ def save_positioning(request: HttpRequest, slug: str, launch_id: Id, data: Posit
 
 @router.get(
     f"{WS}/launches/{{launch_id}}/positioning/compare",
-    response=responses(200, CompareOut),
+    response=responses(200, PositioningCompareOut),
     summary="Compare two positioning versions, field by field",
 )
 def compare_positioning(
@@ -599,7 +599,7 @@ def delete_attribute(request: HttpRequest, slug: str, brand_attribute_id: Id):
     response=responses(201, LaunchDetailOut),
     summary="Add a funnel stage and its user flows",
 )
-def create_stage(request: HttpRequest, slug: str, launch_id: Id, data: StageIn):
+def create_stage(request: HttpRequest, slug: str, launch_id: Id, data: FunnelStageIn):
     member = member_for(request, slug)
     services.stage_create(member=member, launch_id=launch_id, **data.dict())
     return Status(201, _detail(member, launch_id))
@@ -610,7 +610,7 @@ def create_stage(request: HttpRequest, slug: str, launch_id: Id, data: StageIn):
     response=responses(200, LaunchDetailOut),
     summary="Rename a funnel stage or change its user flows",
 )
-def update_stage(request: HttpRequest, slug: str, funnel_stage_id: Id, data: StagePatch):
+def update_stage(request: HttpRequest, slug: str, funnel_stage_id: Id, data: FunnelStagePatch):
     member = member_for(request, slug)
     stage = services.stage_update(
         member=member, stage_id=funnel_stage_id, **data.dict(exclude_unset=True)
@@ -740,7 +740,7 @@ def _feed(f) -> dict:
 
 @router.get(
     f"{WS}/launch-calendar-feeds",
-    response=responses(200, list[FeedOut]),
+    response=responses(200, list[LaunchFeedOut]),
     summary="Active launch calendar feeds (never their secrets)",
 )
 def list_feeds(request: HttpRequest, slug: str):
@@ -750,7 +750,7 @@ def list_feeds(request: HttpRequest, slug: str):
 
 @router.post(
     f"{WS}/launch-calendar-feeds",
-    response=responses(201, FeedCreated),
+    response=responses(201, LaunchFeedCreated),
     summary="Create an iCalendar feed of all launches (the token is shown once)",
 )
 def create_feed(request: HttpRequest, slug: str):

@@ -280,7 +280,7 @@ class TimelineEntry(Schema):
     text: str = Field(min_length=1, max_length=1000)
 
 
-class TimelineOut(Schema):
+class PostmortemTimelineOut(Schema):
     at: datetime
     text: str
 
@@ -361,7 +361,7 @@ class PostMortemDetailOut(PostMortemOut):
     went_well: str
     went_badly: str
     contributing_factors: str
-    timeline: list[TimelineOut]
+    timeline: list[PostmortemTimelineOut]
     action_items: list[ActionItemOut]
     prompts: dict[str, str] = Field(description="The blameless template's question for each part.")
 

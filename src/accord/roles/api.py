@@ -146,7 +146,7 @@ class ActivityPatch(PatchSchema):
     gate_approval: StrictBool = None
 
 
-class CellOut(Schema):
+class RaciCellOut(Schema):
     activity_id: int
     person_id: int | None
     role_id: int | None
@@ -188,7 +188,7 @@ class CellsOut(Schema):
     checks: list[CheckOut]
 
 
-class ColumnOut(Schema):
+class RaciColumnOut(Schema):
     kind: Literal["person", "role"]
     id: int
     name: str
@@ -197,8 +197,8 @@ class ColumnOut(Schema):
 class RaciOut(Schema):
     initiative_id: int
     activities: list[ActivityOut]
-    columns: list[ColumnOut]
-    cells: list[CellOut]
+    columns: list[RaciColumnOut]
+    cells: list[RaciCellOut]
     assignments: list[AssignmentOut]
     checks: list[CheckOut]
 

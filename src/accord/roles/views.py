@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import Invalid, UserError
-from accord.core.web import form_int
+from accord.core.web import form_int, with_query
 from accord.workspaces.models import Person, TeamKind
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
@@ -176,8 +176,7 @@ def raci_page(request: HttpRequest, member, initiative_id: int) -> HttpResponse:
                 messages.success(request, "Role taken away.")
         except (UserError, Invalid) as exc:
             messages.error(request, exc.detail)
-        keep = request.POST.get("with", "")
-        return redirect(f"{url}?with={keep}" if keep else url)
+        return redirect(with_query(url, {"with": request.POST.get("with", "")[:200]}))
     loaded = selectors.matrix(initiative=initiative)
     return render(request, "roles/raci.html", _grid_context(request, member, loaded))
 

@@ -1,0 +1,242 @@
+"""The set problem beside the MIP (see by_selection): without a discount it proves the optimum of
+small plans in a fraction of the time the full model takes."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .solver import EPS, SEED, Instance, Model, Plan, _value, greedy
+
+
+def _highs(
+    lo: list, hi: list, cost: list, rows: list[tuple[float, float, list[tuple[int, float]]]]
+):
+    """A 0-1 maximisation over len(cost) columns, deterministic (seed, one thread)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", SEED % 2_147_483_647)
+    h.setOptionValue("threads", 1)
+    n = len(cost)
+    h.addCols(n, np.array(cost, dtype=float), np.array(lo, dtype=float), np.array(hi, dtype=float), 0,
+              np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))  # fmt: skip
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+    )
+    for r_lo, r_hi, entries in rows:
+        if entries:
+            idx = np.array([j for j, _ in entries], dtype=np.int32)
+            h.addRow(r_lo, r_hi, len(idx), idx, np.array([v for _, v in entries], dtype=float))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def by_selection(
+    instance: Instance, model: Model, *, gap: float, time_limit: float, warm: Plan
+) -> Plan | None:
+    """Without a discount a plan is worth the ideas it holds, whatever their periods, so choosing the
+    set is a relaxation: a knapsack per team on every span of periods (an idea counts there with the
+    least of its load that any of its allowed starts puts inside the span), plus pins, dependencies
+    (a successor needs its predecessor), exclusions and shares. Periods are interchangeable in the
+    full model, which makes its optimum slow to prove; the set problem has no such symmetry and is
+    solved in a fraction of a second. If its best set can be scheduled (greedy first, then a
+    feasibility MIP on the full model with the set fixed), that plan is optimal for the full model
+    within the set problem's gap. None when that does not hold (the caller goes on as before)."""
+    import highspy
+
+    if instance.discount or not model.selection or time_limit <= 0.1:
+        return None
+    started = time.perf_counter()
+    keys = sorted({k for k, _ in model.columns})
+    at = {k: n for n, k in enumerate(keys)}
+    starts_of: dict[str, list[int]] = {}
+    for k, p in model.columns:
+        starts_of.setdefault(k, []).append(p)
+    n_periods = len(instance.periods)
+    rows: list[tuple[float, float, list[tuple[int, float]]]] = []
+    inf = highspy.kHighsInf
+    for t in instance.teams:
+        for a in range(n_periods):
+            for b in range(a, n_periods):
+                entries = []
+                for k in keys:
+                    c = instance.by_key[k]
+                    load = c.load(t)
+                    if load <= 0:
+                        continue
+                    inside = min(
+                        max(0, min(b, p + c.duration - 1) - max(a, p) + 1) for p in starts_of[k]
+                    )
+                    if inside:
+                        entries.append((at[k], inside * load))
+                cap = sum(instance.cap(t, q) for q in range(a, b + 1))
+                if sum(v for _, v in entries) > cap + EPS:
+                    rows.append((-inf, cap, entries))
+    lo = [0.0] * len(keys)
+    for k in keys:
+        c = instance.by_key[k]
+        if c.pin is not None:
+            lo[at[k]] = 1.0
+        for before in c.after:
+            if before not in instance.by_key:
+                continue
+            if before not in at:  # its predecessor has no possible start: neither has it
+                rows.append((-inf, 0.0, [(at[k], 1.0)]))
+            else:
+                rows.append((-inf, 0.0, [(at[k], 1.0), (at[before], -1.0)]))
+    for a_key, b_key in instance.exclusive:
+        entries = [(at[k], 1.0) for k in (a_key, b_key) if k in at]
+        rows.append((-inf, 1.0, entries))
+    for share in instance.shares:
+        horizon = sum(instance.cap(share.team, q) for q in range(n_periods))
+        entries = [(at[k], instance.by_key[k].effort.get(share.team, 0.0)) for k in sorted(share.members)
+                   if k in at and instance.by_key[k].effort.get(share.team, 0.0) > 0]  # fmt: skip
+        rows.append(
+            (share.share * horizon, inf, entries)
+            if share.minimum
+            else (-inf, share.share * horizon, entries)
+        )
+    h = _highs(lo, [1.0] * len(keys), [instance.by_key[k].value for k in keys], rows)
+    if warm.status != "infeasible" and all(k in at for k in warm.starts):
+        sol = highspy.HighsSolution()
+        vec = np.zeros(len(keys))
+        for k in warm.starts:
+            vec[at[k]] = 1.0
+        sol.col_value = list(vec)
+        sol.value_valid = True
+        h.setSolution(sol)
+    cuts = 0
+    while True:
+        left = time_limit - (time.perf_counter() - started)
+        if left <= 0.05:
+            return None
+        h.setOptionValue("time_limit", float(left))
+        h.setOptionValue("mip_rel_gap", float(gap))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None  # infeasible, or not within the gap in time: the full model will say
+        info = h.getInfo()
+        bound = float(info.mip_dual_bound)
+        chosen = [keys[j] for j, v in enumerate(h.getSolution().col_value) if v > 0.5]
+        plan = _schedule(instance, model, chosen, time_limit - (time.perf_counter() - started))
+        if plan is not None:
+            break
+        if cuts >= 5:
+            return None
+        cuts += 1  # that set cannot be scheduled: no plan holds exactly it or more of it
+        idx = np.array([at[k] for k in chosen], dtype=np.int32)
+        h.addRow(-inf, len(chosen) - 1.0, len(idx), idx, np.ones(len(idx)))
+        h.clearSolver()
+    if plan.value < warm.value:
+        plan = Plan(starts=dict(warm.starts), value=warm.value)
+    bound = max(bound, plan.value)
+    gap_now = max(0.0, (bound - plan.value) / max(abs(bound), 1e-9))
+    return Plan(starts=plan.starts, value=plan.value, status="optimal", gap=gap_now, bound=bound,
+                seconds=time.perf_counter() - started)  # fmt: skip
+
+
+def _schedule(
+    instance: Instance, model: Model, chosen: list[str], time_limit: float
+) -> Plan | None:
+    """Starts for exactly these ideas within every constraint, or None."""
+
+    sub = Instance(teams=instance.teams, team_labels=instance.team_labels, periods=instance.periods,
+                   capacity=instance.capacity, candidates=[instance.by_key[k] for k in chosen])  # fmt: skip
+    plan = greedy(sub)
+    if plan.status != "infeasible" and len(plan.starts) == len(chosen):
+        return Plan(starts=plan.starts, value=_value(instance, plan.starts))
+    for size in (_relative_size(sub), _total_size):
+        starts = _pack(sub, size)
+        if starts is not None:
+            return Plan(starts=starts, value=_value(instance, starts))
+    if time_limit <= 0.05:
+        return None
+    h = model.highs
+    sel = np.array(sorted(model.selection.values()), dtype=np.int32)
+    want = set(chosen)
+    fixed = np.array([1.0 if k in want else 0.0 for k in sorted(model.selection)])
+    h.changeColsBounds(len(sel), sel, fixed, fixed)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", 1.0)  # any plan will do: they are all worth the same
+    h.run()
+    found = h.getInfo().primal_solution_status == 2
+    x = np.array(h.getSolution().col_value) if found else None
+    h.changeColsBounds(len(sel), sel, np.zeros(len(sel)), np.ones(len(sel)))
+    h.clearSolver()
+    if x is None:
+        return None
+    starts = {
+        model.columns[j][0]: model.columns[j][1]
+        for j in np.flatnonzero(x[: len(model.columns)] > 0.5)
+    }
+    return Plan(starts=starts, value=_value(instance, starts))
+
+
+def _relative_size(instance: Instance):
+    room = {
+        t: sum(instance.cap(t, q) for q in range(len(instance.periods))) or 1.0
+        for t in instance.teams
+    }
+    return lambda c: max(c.effort.get(t, 0.0) / room[t] for t in c.effort) if c.effort else 0.0
+
+
+def _total_size(c) -> float:
+    return sum(c.effort.values())
+
+
+def _pack(instance: Instance, size) -> dict[str, int] | None:
+    """Every candidate placed, largest first (first fit decreasing, the bin-packing heuristic), a
+    candidate's predecessors before it, each at the start that leaves its teams' periods the least
+    room (best fit) unless others wait on it (then the earliest). None if one does not fit."""
+    used: dict[tuple[str, int], float] = {}
+    starts: dict[str, int] = {}
+    waited_on = {b for c in instance.candidates for b in c.after}
+
+    def place(c) -> bool:
+        if c.key in starts:
+            return True
+        for b in sorted(c.after):
+            if b in instance.by_key and not place(instance.by_key[b]):
+                return False
+        ready = max(
+            [starts[b] + instance.by_key[b].duration for b in c.after if b in instance.by_key],
+            default=0,
+        )
+        best = None
+        for p in instance.starts(c):
+            if p < ready:
+                continue
+            cells = [(t, q) for t in c.effort for q in range(p, p + c.duration)]
+            if any(
+                used.get(cell, 0.0) + c.load(cell[0]) > instance.cap(*cell) + EPS for cell in cells
+            ):
+                continue
+            if c.key in waited_on:
+                best = p
+                break
+            left = sum(
+                instance.cap(*cell) - used.get(cell, 0.0) - c.load(cell[0]) for cell in cells
+            )
+            if best is None or left < best[0] - EPS:
+                best = (left, p)
+        if best is None:
+            return False
+        p = best if isinstance(best, int) else best[1]
+        starts[c.key] = p
+        for t in c.effort:
+            for q in range(p, p + c.duration):
+                used[(t, q)] = used.get((t, q), 0.0) + c.load(t)
+        return True
+
+    pinned = [c for c in instance.candidates if c.pin is not None]
+    rest = sorted(
+        (c for c in instance.candidates if c.pin is None),
+        key=lambda c: (-c.duration, -size(c), c.key),
+    )
+    for c in pinned + rest:
+        if not place(c):
+            return None
+    return starts
