@@ -831,6 +831,13 @@ def _aim_fields(path: str, data: dict, *, text: bool = False) -> dict:
     return data
 
 
+# CSV imports: a header and a row about objects the seeders made (n varies the text).
+CSV_ROWS = {
+    "/capacity/import": ("team,period,people,days_per_person,holidays", "Team it,2035-Q2,3,60,{n}"),
+    "/glossary/import": ("name,synonyms,marketing,it", "Term {n},Alias {n},What marketing means,What IT means"),
+}
+
+
 def aim(case) -> None:
     """Aim most generated requests at workspace "acme" and at objects that exist, so they reach real code.
 
@@ -858,6 +865,11 @@ def aim(case) -> None:
         current = _current_version(path, case.path_parameters or {})
         if current is not None:
             body["version"] = current
+    csv = body.get("csv")
+    if isinstance(csv, str) and csv and not _keep(csv) and path.endswith(tuple(CSV_ROWS)):
+        # a CSV import: a valid string becomes a valid file about the seeded objects
+        header, row = CSV_ROWS[next(end for end in CSV_ROWS if path.endswith(end))]
+        body["csv"] = f"{header}\n{row.format(n=zlib.crc32(csv.encode('utf-8', 'surrogatepass')) % 30)}\n"
     email = body.get("email")
     if isinstance(email, str) and 0 < len(email) <= 254 and not _keep(email):
         body["email"] = f"someone{zlib.crc32(email.encode('utf-8', 'surrogatepass')) % 1000}@example.test"

@@ -144,7 +144,7 @@ class GlossaryImportIn(Schema):
         "json_schema_extra": {
             "examples": [
                 {
-                    "csv": "name,synonyms,marketing,it\nUptime,Availability,Share of time the site is up,Minutes the service answered health checks / minutes in the month\n"
+                    "csv": "name,synonyms,marketing,it\nNet revenue retention,NRR,Revenue kept from last year's customers,Sum of the billing system's renewals / last year's revenue\n"
                 }
             ]
         }
