@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from accord.capacity import generate, solver
 from accord.capacity.explain import explain
+from accord.capacity.selection import by_selection
 from accord.capacity.solver import Candidate, Instance
 
 
@@ -117,3 +118,47 @@ def test_the_large_model_path_gives_a_true_bound_and_a_plan_within_it(monkeypatc
     assert plan.bound >= exact.lp_bound * (1 - 1e-9) - 1e-6 and plan.gap is not None
     load = plan.load(inst)
     assert all(v <= inst.cap(*cell) + 1e-6 for cell, v in load.items())
+
+
+def _brute_force(instance: Instance) -> float:
+    """The best value over every assignment of a start (or none) to every idea."""
+    import itertools
+
+    cands = instance.candidates
+    options = [[None, *instance.starts(c)] for c in cands]
+    best = 0.0
+    for combo in itertools.product(*options):
+        starts = {c.key: p for c, p in zip(cands, combo, strict=True) if p is not None}
+        if any(c.pin is not None and starts.get(c.key) != c.pin for c in cands):
+            continue
+        used: dict = {}
+        for c in cands:
+            if c.key in starts:
+                for t in c.effort:
+                    for q in range(starts[c.key], starts[c.key] + c.duration):
+                        used[(t, q)] = used.get((t, q), 0.0) + c.load(t)
+        if any(v > instance.cap(*cell) + 1e-6 for cell, v in used.items()):
+            continue
+        if any(b not in starts or starts[b] + instance.by_key[b].duration > starts[c.key]
+               for c in cands if c.key in starts for b in c.after):  # fmt: skip
+            continue
+        best = max(best, sum(c.value for c in cands if c.key in starts))
+    return best
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_the_set_problem_proves_the_true_optimum_of_small_plans(seed):
+    """Interchangeable periods (no discount): the plan the set problem proves optimal is the best of
+    every possible assignment, and it keeps every constraint."""
+    instance = generate.instance(ideas=7, teams=2, periods=3, dependencies=2, seed=seed, load=1.8)
+    best = _brute_force(instance)
+    plan = solver.solve(instance, time_limit=5, gap=1e-4)
+    assert plan.status == "optimal"
+    assert abs(plan.value - best) <= 1e-6 * max(1.0, best)
+    model, _ = solver.build(instance)
+    chosen = by_selection(instance, model, gap=1e-4, time_limit=5, warm=solver.greedy(instance))
+    assert chosen is None or abs(chosen.value - best) <= 1e-6 * max(1.0, best)
+    for cell, used in plan.load(instance).items():
+        assert used <= instance.cap(*cell) + 1e-6
+
