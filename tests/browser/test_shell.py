@@ -59,7 +59,9 @@ def test_sign_in_switch_workspace_and_filter_audit(new_page, demo, artifacts, co
     page.wait_for_url(re.compile(r"/w/lumen/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Lumen Analytics"
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    main_nav = page.get_by_role("navigation", name="Main")
+    main_nav.get_by_text("Organization & settings").click()  # the folded group
+    main_nav.get_by_role("link", name="Audit trail").click()
     page.wait_for_url(re.compile(r"/w/lumen/audit"))
     entries = page.get_by_test_id("audit-list").locator("> li")
     before = entries.all_inner_texts()
@@ -278,7 +280,11 @@ def test_navigation_on_a_phone_and_on_a_laptop(new_page, demo, artifacts, consol
 
     menu.tap()
     expect(menu).to_have_attribute("aria-expanded", "true")
-    for name in ("Overview", "Ideas", "Inbox", "Roadmaps", "Goals", "People", "API docs"):
+    for name in ("Overview", "Ideas", "Inbox", "Roadmaps", "Goals", "Initiatives", "Changes"):
+        expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="People", exact=True)).to_be_hidden()  # folded away
+    nav.get_by_text("Organization & settings").tap()
+    for name in ("People", "Members", "API docs"):
         expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, artifacts, "shell-10-phone-menu-open", max_height=1400)
@@ -296,7 +302,11 @@ def test_navigation_on_a_phone_and_on_a_laptop(new_page, demo, artifacts, consol
     laptop.wait_for_url(re.compile(r"/w/lumen/$"))
     side = laptop.get_by_role("navigation", name="Main")
     expect(side.get_by_role("button", name="Menu")).to_be_hidden()
-    last = side.get_by_role("link", name="API docs").bounding_box()
+    last = side.get_by_text("Organization & settings").bounding_box()
     assert last["y"] + last["height"] <= 900, last  # all sections in view, nothing to scroll to
+    laptop.goto(laptop.url + "people")  # a page of the folded group: it shows open
+    expect(side.get_by_role("link", name="People", exact=True)).to_have_attribute("aria-current", "page")
+    expect(side.get_by_role("link", name="API docs")).to_be_visible()
+    laptop.go_back()
     laptop.screenshot(path=str(artifacts / "shell-11-sidebar-1440x900.png"))
     assert console_errors == []

@@ -41,7 +41,7 @@ def load(context: dict) -> None:
     services.item_create(member=owner, roadmap_id=product.pk, title="Natural-language questions", bucket="later", lane_id=lanes[(product.pk, "Reporting")])
     services.item_create(member=owner, roadmap_id=product.pk, title="Usage-based pricing meter", bucket="next", lane_id=lanes[(product.pk, "Platform")])
 
-    launch = item(marketing, "Launches", "Reporting 2.0 launch campaign", 49, 70, team_id=teams["Product Marketing"].pk, tags=["launches"])
+    launch = item(marketing, "Launches", "Reporting 2.0 launch campaign", 49, 70, team_id=teams["Product Marketing"].pk, tags=["launches", "website"])
     webinar = item(marketing, "Events", "Webinar: reports your board will read", 56, 57, team_id=teams["Growth Marketing"].pk)
     trial = item(marketing, "Campaigns", "Spring trial campaign", 36, 80, team_id=teams["Growth Marketing"].pk)
     item(marketing, "Content", "Enterprise security whitepaper", 40, 62, tags=["enterprise"])

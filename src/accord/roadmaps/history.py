@@ -144,6 +144,7 @@ ITEM = h.ObjectType(
         "percent_done": h.Field("Percent done", kind="number", unit=" %"),
         "parent_id": h.Field("Container", kind="ref", ref="roadmap item"), "team_id": h.Field("Team", kind="ref", ref="team"),
         "idea_id": h.Field("Idea", kind="ref", ref="idea"), "description": h.Field("Description", kind="markdown"),
+        "tags": h.Field("Tags", kind="list"),
     },
     quiet={"title"},
 )

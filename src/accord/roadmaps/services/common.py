@@ -145,9 +145,15 @@ def item_state(item: RoadmapItem) -> dict:
 
 
 def remember(
-    member: Membership, item: RoadmapItem, action: str, before: dict | None = None
+    member: Membership,
+    item: RoadmapItem,
+    action: str,
+    before: dict | None = None,
+    also: tuple[dict, dict] | None = None,
 ) -> None:
-    """The audit entry and the snapshot used by "what changed since" for one item change."""
+    """The audit entry and the snapshot used by "what changed since" for one item change.
+
+    also: (before, after) of what the snapshot does not keep (tags), for the audit entry only."""
     after = item_state(item) if action != "deleted" else None
     ItemSnapshot.objects.create(
         item_id=item.pk,
@@ -161,6 +167,6 @@ def remember(
         action=action,
         obj=item,
         object_type="roadmap item",
-        before=before,
-        after=after,
+        before={**before, **also[0]} if also and before is not None else before,
+        after={**after, **also[1]} if also and after is not None else after,
     )

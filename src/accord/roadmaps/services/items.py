@@ -209,11 +209,15 @@ def item_update(
     _clean_item(item.status, item.percent_done, item.bucket)
     # Foreign keys by their ids (ITEM_FIELDS): reading `item.roadmap` would load the roadmap for nothing.
     save_versioned(item, version, [f for f in ITEM_FIELDS if f != "idea_id"])
+    also = None
     if tags is not None:
+        old_tags = sorted(item.tags.values_list("name", flat=True))
         item.tags.set(tags_named(member, tags))
+        new_tags = sorted(item.tags.values_list("name", flat=True))
+        also = ({"tags": old_tags}, {"tags": new_tags}) if new_tags != old_tags else None
     if people_ids is not None:
         item.people.set(_people_of(member, people_ids))
-    remember(member, item, "updated", before)
+    remember(member, item, "updated", before, also)
     return item
 
 
