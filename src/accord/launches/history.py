@@ -66,7 +66,7 @@ def register() -> None:
     h.register(h.ObjectType(
         key="positioning", noun="", title="Positioning", tell=_tell_positioning,
         actions={"created": "saved a new positioning version of {label}"}, action_titles={"approved": "Approved"},
-        fields={**POSITIONING, "number": h.Field("Version", kind="number")},
+        fields={**POSITIONING, "number": h.Field("Version", kind="hidden")},
     ))  # fmt: skip
     h.register(h.ObjectType(
         key="brand attribute", noun="brand attribute", quiet={"name"},

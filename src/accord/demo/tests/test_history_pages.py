@@ -13,7 +13,7 @@ from accord.audit.models import AuditEntry
 from accord.demo.loader import ADMIN_EMAIL
 from accord.workspaces.models import Workspace
 
-RAW = re.compile(r"[{}\[\]]|\w_id\b|\w_ids\b|\bTrue\b|\bFalse\b|\bNone\b|\bnull\b|\bVersion\b|\bversion\b(?! \d+ of )|\bdecision_\w+|\bfeedbacklink\b")
+RAW = re.compile(r"[{}\[\]]|\w_id\b|\w_ids\b|\bTrue\b|\bFalse\b|\bNone\b|\bnull\b|\bVersion\b|(?<!positioning )\bversion\b(?! \d+ of )|\bdecision_\w+|\bfeedbacklink\b")
 TAG = re.compile(r"<(/?)ul\b[^>]*>")
 
 
