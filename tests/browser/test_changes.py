@@ -6,7 +6,6 @@ Screenshots land in /tmp/shots-changes/ and test-artifacts/changes-*.png."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,12 +13,9 @@ from django.utils import timezone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-SHOTS = Path("/tmp/shots-changes")
 
 
 def shot(page, artifacts, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.screenshot(path=str(artifacts / f"changes-{name}.png"), full_page=True)
 
 

@@ -4,14 +4,12 @@ the IT one, then closes it with Escape. Then the glossary page with its review q
 land in /tmp/shots-glossary/ (and test-artifacts/)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-SHOTS = Path("/tmp/shots-glossary")
 
 MARKETING = "first moment of value"
 IT = "activated_at timestamp"
@@ -26,8 +24,6 @@ def sign_in(page, email, password):
 
 
 def shot(page, artifacts, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.screenshot(path=str(artifacts / f"{name}.png"))
 
 

@@ -12,12 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-SHOTS = Path("/tmp/shots-initiatives")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # with the other screenshots
 
 
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"initiatives-{name}.png"), full_page=True)
 
 
 def test_check_sign_and_move_a_release_through_its_gate(new_page, demo, page_check, console_errors):

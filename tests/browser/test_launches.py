@@ -12,12 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-SHOTS = Path("/tmp/shots-launches")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # with the other screenshots
 
 
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"launches-{name}.png"), full_page=True)
 
 
 def test_launch_page_readiness_check_a_task_then_positioning(

@@ -4,22 +4,17 @@ an idea, and the idea's page links back. Screenshots land in /tmp/shots-playbook
 test-artifacts/playbooks-*.png."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-SHOTS = Path("/tmp/shots-playbooks")
 
 
 def shot(page, artifacts, name):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(artifacts / f"playbooks-{name}.png"), full_page=True)
-    SHOTS.mkdir(exist_ok=True)
-    shutil.copy(artifacts / f"playbooks-{name}.png", SHOTS / f"{name}.png")
 
 
 def test_run_a_playbook_and_turn_an_action_item_into_an_idea(

@@ -10,13 +10,13 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-SHOTS = Path("/tmp/shots-roles")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # with the other screenshots
 NO_R = "“Positioning and pitch” has no Responsible."
 
 
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"roles-{name}.png"), full_page=True)
 
 
 def test_keyboard_raci_grid_with_live_checks(new_page, demo, page_check, console_errors):
