@@ -18,8 +18,10 @@ HOW TO ADD ROWS (a new app with new routes):
      /workspaces/{slug}/... (test_table_is_consistent checks this).
   2. `build(cast) -> Req` returns the request's path params (besides `slug`, which is "acme"),
      body and query: a VALID request, so that validation never masks authorization. Create what the
-     operation needs inside it (as the acme admin, through the services), fresh for every test, so a
-     DELETE or a refused write has its own object. Each test is rolled back to the same cast.
+     operation needs inside it (as the acme admin, through the services). One test per operation
+     checks every caller: the refused callers (and, for a GET, the allowed ones) share one built
+     request, each allowed write gets its own, so a DELETE has its own object; each group runs in a
+     savepoint rolled back to the same cast, with a fresh copy of it.
   3. If the new path has an `{x_id}` parameter, add a FOREIGN_IDS entry that creates such an object
      in workspace "other"; if it is a list (a Page), add a LIST_SCOPES entry; and append the new
      models to WATCHED so refused writes are proven to change nothing.
@@ -2764,11 +2766,18 @@ def test_table_is_consistent():
 # ---------------------------------------------------------------- operation x caller
 
 
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[_label(*key) for key in EXPECTED])
-def test_authorization(api, cast, method, path, caller):
-    row = EXPECTED[(method, path)]
-    req = row.build(cast) if row.build else Req()
+def _groups(method: str, row: Row) -> list[list[str]]:
+    """The callers that may share one built request: every caller refused (a refusal changes
+    nothing, which each check proves) and, for a GET, every caller allowed too; each allowed write
+    gets its own, since it uses its object up (a DELETE)."""
+    refused = [c for c in CALLERS if row.status[c] >= 400]
+    allowed = [c for c in CALLERS if row.status[c] < 400]
+    if method == "GET":
+        return [refused + allowed]
+    return ([refused] if refused else []) + [[c] for c in allowed]
+
+
+def _check(api, cast, method: str, path: str, req: Req, caller: str, row: Row) -> None:
     expected = row.status[caller]
     watch = method != "GET" or expected >= 400  # a GET that may read has nothing to compare
     before = db_state() if watch else None
@@ -2780,12 +2789,30 @@ def test_authorization(api, cast, method, path, caller):
     )
     after = db_state() if watch else None
     if expected >= 400:
-        assert response.json()["detail"], "errors carry a detail"
-        assert after == before, f"a refused {method} changed data"
+        assert response.json()["detail"], f"{_label(method, path)} as {caller}: errors carry a detail"
+        assert after == before, f"{_label(method, path)} as {caller}: a refused {method} changed data"
     elif method != "GET":
-        assert after != before, f"a successful {method} should change something (is WATCHED complete?)"
+        assert after != before, f"{_label(method, path)} as {caller}: a successful {method} should change something (is WATCHED complete?)"
     if expected == 422 and row.status == session_only():
         assert [e["field"] for e in response.json()["errors"]] == ["authorization"]
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[_label(*key) for key in EXPECTED])
+def test_authorization(api, cast_once, db, method, path):
+    """Every caller of CALLERS against one operation. Each group of callers (see _groups) gets a
+    fresh copy of the cast and its own built request, in a savepoint rolled back after it."""
+    from django.db import transaction
+
+    row = EXPECTED[(method, path)]
+    for group in _groups(method, row):
+        cast = copy.deepcopy(cast_once)
+        savepoint = transaction.savepoint_create()
+        try:
+            req = row.build(cast) if row.build else Req()
+            for caller in group:
+                _check(api, cast, method, path, req, caller, row)
+        finally:
+            transaction.savepoint_rollback(savepoint)
 
 
 # ---------------------------------------------------------------- self-service variants
