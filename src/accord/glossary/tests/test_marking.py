@@ -163,3 +163,20 @@ def test_the_idea_page_marks_the_term_for_the_readers_department(cast, client, t
         "The activated_at timestamp" in page
         and "A trial account reaching its first dashboard share." not in page
     )
+
+
+def test_playbooks_and_scoring_models_mark_the_term_too(cast, client, term):
+    from accord.ideas import services as ideas
+    from accord.playbooks import services as playbooks
+
+    person_for(cast, "contributor", "marketing")
+    admin = cast.members["admin"]
+    playbook = playbooks.playbook_create(member=admin, name="Trial nurture", kind="campaign",
+                                         body="Every step raises **activation**.")  # fmt: skip
+    model = ideas.scoring_model_create(member=admin, name="Growth", kind="rice",
+                                       description="Favours what lifts activation.")  # fmt: skip
+    client.force_login(cast.members["contributor"].user)
+    for url in (f"/w/acme/playbooks/{playbook.pk}", f"/w/acme/scoring/{model.pk}"):
+        page = client.get(url).content.decode()
+        assert 'class="term-ref"' in page, url
+        assert "A trial account reaching its first dashboard share." in page, url
