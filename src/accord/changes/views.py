@@ -17,6 +17,7 @@ from accord.core import panels
 from accord.core.errors import Invalid, NotFound
 from accord.core.markdown import render_markdown
 from accord.core.web import UserError, field_errors, form_int
+from accord.launches.selectors import launches_of_items
 from accord.roadmaps.models import RoadmapItem, RoadmapKind
 from accord.workspaces.models import Person, TeamKind
 from accord.workspaces.permissions import can
@@ -195,6 +196,7 @@ def _change_page(request, member, change_id: int, errors: dict | None = None, st
         "rollback_html": mark_safe(render_markdown(change.rollback_plan)),  # noqa: S308 (sanitized)
         "errors": errors or {}, "values": request.POST if errors else {},
         "panels": panels.render("change", request, member, change),
+        "launches": launches_of_items(member.workspace_id, [it.pk for it in change.roadmap_items.all()]),
         **_report_context(selectors.conflicts(change)),
     }, status=status)  # fmt: skip
 

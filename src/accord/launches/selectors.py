@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accord.roadmaps.models import Dependency, RoadmapItem
 
@@ -273,6 +273,19 @@ def compare(a: Positioning, b: Positioning) -> list[FieldDiff]:
 
 
 # ---------------------------------------------------------------- for other apps and the home
+
+
+def launches_of_items(workspace_id: int, item_ids: list[int]) -> list[Launch]:
+    """Launches whose release or one of whose campaigns is among these roadmap items (one query):
+    what a change request linked to those items touches."""
+    if not item_ids:
+        return []
+    return list(
+        Launch.objects.filter(workspace_id=workspace_id)
+        .filter(Q(release_id__in=item_ids) | Q(campaigns__in=item_ids))
+        .distinct()
+        .order_by("launch_date", "pk")
+    )
 
 
 def launch_windows(

@@ -221,3 +221,22 @@ def test_history_wording(cast, people):
     details = history.tell(entries, slug="acme")
     assert [d.text for d in details[2].details] == ["Impact: medium", "Note: Launch week"]
     assert [d.text for d in details[3].details] == ["Reason: Clashes with the launch"]
+
+
+def test_the_page_names_the_launches_its_linked_items_belong_to(cast, people, campaign, client):
+    from accord.launches import services as launches
+    from accord.roadmaps import services as roadmaps
+
+    admin = cast.members["admin"]
+    product = roadmaps.roadmap_create(member=admin, name="Product 2031", kind="product")
+    release = roadmaps.item_create(member=admin, roadmap_id=product.pk, title="Spring release",
+                                   start_date=at(-30).date(), end_date=at(-3).date())  # fmt: skip
+    launch = launches.launch_create(member=admin, name="Spring launch", release_item_id=release.pk,
+                                    launch_date=at(1).date(), campaign_item_ids=[campaign.pk], checklist=False)  # fmt: skip
+    change = services.change_create(member=admin, title="New CDN", area="website", start=at(20), end=at(21),
+                                    roadmap_item_ids=[campaign.pk])  # fmt: skip
+    client.force_login(cast.members["viewer"].user)
+    page = client.get(f"/w/acme/changes/{change.pk}").content.decode()
+    assert 'data-testid="change-launches"' in page and f"/w/acme/launches/{launch.pk}" in page
+    alone = services.change_create(member=admin, title="Log rotation", area="logs", start=at(20), end=at(21))
+    assert 'data-testid="change-launches"' not in client.get(f"/w/acme/changes/{alone.pk}").content.decode()
