@@ -23,7 +23,7 @@ from accord.workspaces.models import Person
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
-from . import selectors, services
+from . import campaigns, selectors, services
 from .calendar import launches_calendar
 from .models import Department, TaskStatus, Tier
 
@@ -34,6 +34,7 @@ def _perms(member) -> dict:
         "can_tick": can(member, "launch.task.update"),
         "can_review": can(member, "launch.review"),
         "can_share": can(member, "share_link.manage"),
+        "can_link": can(member, "launch.manage") and can(member, "roadmap.manage"),
     }
 
 
@@ -183,6 +184,9 @@ def _do(member, launch_id: int, action: str, post) -> str:
         services.task_update(member=member, task_id=task_id, version=form_int(post.get("version"), "version", 0),
                              status=status, blocked_reason=post.get("blocked_reason") if status == TaskStatus.BLOCKED else None)  # fmt: skip
         return "Task updated."
+    if action == "campaign-waits":
+        campaigns.campaign_wait_for_release(member=member, launch_id=launch_id, item_id=form_int(post.get("item_id"), "item_id"))  # fmt: skip
+        return "The campaign now waits for the release on the roadmaps."
     if action == "add-task":
         services.task_create(
             member=member, launch_id=launch_id, title=post.get("title", ""),

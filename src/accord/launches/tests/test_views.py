@@ -221,3 +221,23 @@ def test_history_wording(cast, launch):
         told(object_type="positioning", action="created").text
         == "Ada Admin saved a new positioning version of Reporting 2.0 launch"
     )
+
+
+def test_a_campaign_is_made_to_wait_for_the_release_from_the_launch_page(client, cast, plan, launch):
+    from accord.roadmaps.models import Dependency
+
+    url = f"/w/acme/launches/{launch.pk}"
+    login(client, cast, "viewer")
+    assert b'data-testid="campaign-waits"' not in client.get(url).content  # viewers do not see it
+    assert client.post(f"{url}/campaign-waits", {"item_id": plan.campaign.pk}).status_code == 403
+    login(client, cast, "editor")
+    assert b'data-testid="campaign-waits"' in client.get(url).content
+    assert client.post(f"{url}/campaign-waits", {"item_id": plan.campaign.pk}).status_code == 302
+    dep = Dependency.objects.get(predecessor=plan.release, successor=plan.campaign)
+    assert dep.kind == "finish_to_start"
+    page = client.get(url).content
+    assert b"No dependency on the release" not in page and b'data-testid="campaign-waits"' not in page
+    again = client.post(f"{url}/campaign-waits", {"item_id": plan.campaign.pk})
+    assert again.status_code == 422 and b"already waits for the release" in again.content
+    other = client.post(f"{url}/campaign-waits", {"item_id": plan.release.pk})  # not a campaign
+    assert other.status_code == 422 and Dependency.objects.count() == 1
