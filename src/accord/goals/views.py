@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.core import facets
 from accord.core.errors import FieldError, Invalid
 from accord.core.importfiles import (
     DATE_FORMATS,
@@ -41,7 +42,7 @@ from accord.workspaces.selectors import teams as workspace_teams
 from accord.workspaces.web import workspace_page
 
 from . import charts, selectors, services
-from .models import Direction, GoalLevel, MeasurementSource, PeriodKind, Unit
+from .models import Direction, Goal, GoalLevel, MeasurementSource, PeriodKind, Unit
 from .progress import STATUS_EXPLAINED
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
@@ -84,14 +85,33 @@ def goal_list(request: HttpRequest, member) -> HttpResponse:
     if request.method == "POST":  # the form of the New goal dialog, posted here by older pages
         return _create_goal(request, member)
     roots = selectors.tree(workspace=member.workspace)
+    chosen = facets.form("goal", request.GET, member.workspace_id)  # e.g. "Stage" (initiatives)
+    if any(f["value"] for f in chosen):
+        matching = set(
+            facets.apply("goal", Goal.objects.filter(workspace=member.workspace), request.GET, member.workspace_id)
+            .values_list("pk", flat=True)
+        )  # fmt: skip
+        roots = _pruned(roots, matching)
     return render(
         request,
         "goals/list.html",
         {
             **_form_context(member),
             "roots": roots,
+            "facets": chosen,
+            "filtered": any(f["value"] for f in chosen),
         },
     )
+
+
+def _pruned(nodes: list, matching: set[int]) -> list:
+    """The tree without the goals that neither match a filter nor lead to one that does."""
+    kept = []
+    for node in nodes:
+        node.children = _pruned(node.children, matching)
+        if node.goal.pk in matching or node.children:
+            kept.append(node)
+    return kept
 
 
 def _decorate(k, goal) -> None:

@@ -177,3 +177,29 @@ def test_home_lists_gates_waiting_for_my_signature(client, ws):
     client.force_login(ws.members["viewer"].user)
     page = client.get("/w/acme/").content.decode()
     assert 'data-testid="home-gates"' in page and "Sign the Discovery gate" in page
+
+
+def test_the_goals_tree_filters_by_stage_keeping_the_path_to_each_match(client, cast):
+    from accord.goals import services as goals
+    from accord.initiatives import services as initiatives
+    from accord.initiatives.lifecycle import ensure_stages
+
+    admin = cast.members["admin"]
+    build = next(s for s in ensure_stages(cast.workspace.pk) if s.key == "build")
+    period = {"period": "2031-Q1"}
+    company = goals.goal_create(member=admin, title="Grow revenue", **period)
+    from accord.workspaces import services as ws
+
+    product = ws.team_create(member=admin, name="Product", kind="product")
+    team = goals.goal_create(member=admin, title="Ship the reports", level="team", parent_id=company.pk,
+                             team_ids=[product.pk], **period)  # fmt: skip
+    goals.goal_create(member=admin, title="Hire a designer", **period)
+    initiatives.initiative_create(member=admin, name="Reports 2.0", stage_id=build.pk, goal_ids=[team.pk])
+    client.force_login(cast.members["viewer"].user)
+    everything = client.get("/w/acme/goals").content.decode()
+    assert 'data-testid="goal-filters"' in everything and "Hire a designer" in everything
+    page = client.get("/w/acme/goals?stage=build").content.decode()
+    assert "Ship the reports" in page and "Grow revenue" in page  # the match, and the goal it supports
+    assert "Hire a designer" not in page
+    none = client.get("/w/acme/goals?stage=retire").content.decode()
+    assert 'data-testid="goal-tree-empty"' in none and "Ship the reports" not in none
