@@ -175,8 +175,12 @@ def test_playbooks_and_scoring_models_mark_the_term_too(cast, client, term):
                                          body="Every step raises **activation**.")  # fmt: skip
     model = ideas.scoring_model_create(member=admin, name="Growth", kind="rice",
                                        description="Favours what lifts activation.")  # fmt: skip
+    criterion = model.criteria.order_by("pk").first()
+    criterion.description = "How many trials reach activation because of it."
+    criterion.save(update_fields=["description"])
     client.force_login(cast.members["contributor"].user)
     for url in (f"/w/acme/playbooks/{playbook.pk}", f"/w/acme/scoring/{model.pk}"):
         page = client.get(url).content.decode()
         assert 'class="term-ref"' in page, url
         assert "A trial account reaching its first dashboard share." in page, url
+    assert "How many trials reach" in client.get(f"/w/acme/scoring/{model.pk}").content.decode()  # the criterion
