@@ -14,6 +14,7 @@ from accord.accounts.api import router as account_router
 from accord.audit.api import router as audit_router
 from accord.capacity.api import router as capacity_router
 from accord.changes.api import router as changes_router
+from accord.collab.api import router as collab_router
 from accord.core.errors import ServiceError
 from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
@@ -22,13 +23,17 @@ from accord.glossary.api import router as glossary_router
 from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
 from accord.ideas.api_moscow import router as moscow_router
+from accord.imports.api import router as imports_router
 from accord.initiatives.api import router as initiatives_router
 from accord.launches.api import router as launches_router
+from accord.notifications.api import router as notifications_router
 from accord.playbooks.api import router as playbooks_router
 from accord.portal.api import public_router as portal_public_router
 from accord.portal.api import router as portal_router
 from accord.roadmaps.api import router as roadmaps_router
 from accord.roles.api import router as roles_router
+from accord.transfer.api import router as transfer_router
+from accord.webhooks.api import router as webhooks_router
 from accord.workspaces.api import router as workspaces_router
 
 log = logging.getLogger("accord.api")
@@ -135,6 +140,11 @@ api.add_router("", changes_router)
 api.add_router("", playbooks_router)
 api.add_router("", glossary_router)
 api.add_router("", capacity_router)
+api.add_router("", notifications_router)
+api.add_router("", collab_router)
+api.add_router("", webhooks_router)
+api.add_router("", imports_router)
+api.add_router("", transfer_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list | None = None):

@@ -33,4 +33,9 @@ urlpatterns = [
     path("", include("accord.playbooks.urls")),
     path("", include("accord.glossary.urls")),
     path("", include("accord.capacity.urls")),
+    path("", include("accord.notifications.urls")),
+    path("", include("accord.collab.urls")),
+    path("", include("accord.webhooks.urls")),
+    path("", include("accord.imports.urls")),
+    path("", include("accord.transfer.urls")),
 ]

@@ -1,14 +1,39 @@
-"""The one way to write the audit trail. Every service calls `record` inside its transaction."""
+"""The one way to write the audit trail. Every service calls `record` inside its transaction.
+
+Every entry is also the event that higher capabilities react to (notifications, webhooks, feeds):
+they register a listener, called with the new entry inside the same transaction, so what they write
+(e.g. a webhook outbox row) commits or rolls back with the change itself:
+
+    audit.services.LISTENERS.add(audit.services.Listener(key="webhooks.outbox", on_entry=enqueue))
+
+A listener must be cheap (a few inserts) and never call the network: work that takes time goes to
+a task enqueued with `transaction.on_commit`.
+"""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
+from accord.core.registry import Registry
+
 from .models import AuditEntry
+
+
+
+@dataclass(frozen=True)
+class Listener:
+    key: str  # "<app>.<purpose>"
+    on_entry: Callable[[AuditEntry], None]
+    order: int = 100
+
+
+LISTENERS: Registry[Listener] = Registry("Audit listener")
 
 _via: ContextVar[str] = ContextVar("accord_audit_via", default="web")
 
@@ -63,7 +88,7 @@ def record(
         changed = [k for k in after if before.get(k) != after.get(k)]
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         workspace=workspace,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(getattr(actor, "email", None) or "system")[:254],
@@ -75,3 +100,6 @@ def record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+    for listener in LISTENERS.ordered():
+        listener.on_entry(entry)
+    return entry

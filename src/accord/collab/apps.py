@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollabConfig(AppConfig):
+    name = "accord.collab"
+    label = "collab"
