@@ -18,6 +18,7 @@ from accord.collab.api import router as collab_router
 from accord.core.errors import ServiceError
 from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
+from accord.feeds.api import router as feeds_router
 from accord.feedback.similarity.api import router as similarity_router
 from accord.glossary.api import router as glossary_router
 from accord.goals.api import router as goals_router
@@ -143,6 +144,7 @@ api.add_router("", capacity_router)
 api.add_router("", notifications_router)
 api.add_router("", collab_router)
 api.add_router("", webhooks_router)
+api.add_router("", feeds_router)
 api.add_router("", imports_router)
 api.add_router("", transfer_router)
 

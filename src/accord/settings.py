@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accord.notifications",
     "accord.collab",
     "accord.webhooks",
+    "accord.feeds",
     "accord.ideas",
     "accord.roadmaps",
     "accord.goals",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("accord.notifications.urls")),
     path("", include("accord.collab.urls")),
     path("", include("accord.webhooks.urls")),
+    path("", include("accord.feeds.urls")),
     path("", include("accord.imports.urls")),
     path("", include("accord.transfer.urls")),
 ]
