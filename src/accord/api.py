@@ -18,8 +18,8 @@ from accord.collab.api import router as collab_router
 from accord.core.errors import ServiceError
 from accord.core.views import body_too_large_message
 from accord.feedback.api import router as feedback_router
-from accord.feeds.api import router as feeds_router
 from accord.feedback.similarity.api import router as similarity_router
+from accord.feeds.api import router as feeds_router
 from accord.glossary.api import router as glossary_router
 from accord.goals.api import router as goals_router
 from accord.ideas.api import router as ideas_router
@@ -47,7 +47,13 @@ def _nul_at(value, loc: tuple) -> tuple | None:
     """Where in a parsed JSON value a NUL character hides (PostgreSQL cannot store one), or None."""
     if isinstance(value, str):
         return loc if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for key, item in items:
         found = _nul_at(key, (*loc, key)) or _nul_at(item, (*loc, key))
         if found:
@@ -163,7 +169,11 @@ def _validation_error(request, exc: ValidationError):
     errors = []
     for err in exc.errors:
         # loc is like ("body", "data", "email") or ("query", "limit"): name the field the client sent.
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "data", "page", "filters")]
+        loc = [
+            str(p)
+            for p in err.get("loc", ())
+            if p not in ("body", "query", "path", "data", "page", "filters")
+        ]
         errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input."
     return _error(request, 422, detail, errors)
@@ -171,7 +181,9 @@ def _validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error(request, 401, "Sign in or send a valid API token (Authorization: Bearer <token>).")
+    return _error(
+        request, 401, "Sign in or send a valid API token (Authorization: Bearer <token>)."
+    )
 
 
 @api.exception_handler(Http404)
@@ -181,7 +193,9 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, ValidationError):  # from StrictParser.parse_body, wrapped by ninja as a 400
+    if isinstance(
+        exc.__cause__, ValidationError
+    ):  # from StrictParser.parse_body, wrapped by ninja as a 400
         return _validation_error(request, exc.__cause__)
     if isinstance(exc.__cause__, RequestDataTooBig):  # reading the body, wrapped by ninja as a 400
         return _error(request, 413, body_too_large_message())
