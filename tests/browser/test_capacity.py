@@ -66,7 +66,7 @@ def test_plan_within_capacity_then_hire_one_engineer_and_apply(
     expect(page.get_by_text("Platform Engineering in " + second + ": +1 people")).to_be_visible()
     page.get_by_role("button", name="Run optimizer").click()
     expect(page.get_by_test_id("planned")).to_contain_text(MOBILE)
-    expect(page.get_by_test_id("plan-load")).to_contain_text("+60 pd in this scenario")
+    expect(page.get_by_test_id("plan-load")).to_contain_text("+60 person-days in this scenario")
     shot(page, artifacts, "capacity-3-scenario")
 
     page.get_by_role("link", name="Compare").click()

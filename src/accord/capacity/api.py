@@ -24,8 +24,9 @@ from accord.core.api_support import (
 from accord.workspaces.auth import API_AUTH, member_for
 from accord.workspaces.permissions import require
 
-from . import selectors, services
+from . import capacity_csv, selectors, services
 from .models import (
+    CapacityUnit,
     Constraint,
     ConstraintKind,
     Effort,
@@ -35,6 +36,7 @@ from .models import (
     PlanRun,
     RunStatus,
     Scenario,
+    ShareScope,
 )
 
 router = Router(auth=API_AUTH, tags=["capacity"])
@@ -76,14 +78,15 @@ class LoadCellOut(Schema):
     team: str
     period_id: int
     period: str
+    unit: CapacityUnit = Field(description="The team's unit: every figure of the cell is in it.")
     people: float | None = Field(description="Full-time equivalents (partial allocations add up).")
-    days_per_person: float | None
-    holidays: float | None = Field(description="Person-days off.")
-    capacity: float = Field(description="Person-days: people x days - holidays.")
+    days_per_person: float | None = Field(description="Working days (or points) per person.")
+    holidays: float | None = Field(description="Person-days (or points) off.")
+    capacity: float = Field(description="people x days_per_person - holidays, in the team's unit.")
     allocated: float = Field(
-        description="Person-days the dated roadmap items with effort ask of the team."
+        description="What the dated roadmap items with effort ask of the team, in its unit."
     )
-    overbooked_by: float = Field(description="Person-days over capacity (0: fits).")
+    overbooked_by: float = Field(description="Over capacity, in the team's unit (0: fits).")
     version: int | None
 
 
@@ -98,11 +101,22 @@ class CapacityIn(Schema):
     )
 
 
+class CapacityTeamUnitIn(Schema):
+    unit: CapacityUnit = Field(description="person_days or points.")
+
+
+class CapacityTeamUnitOut(Schema):
+    team_id: int
+    team: str
+    unit: CapacityUnit
+
+
 class CapacityImportIn(Schema):
     csv: str = Field(
         min_length=1,
         max_length=2_000_000,
-        description="team,period,people,days_per_person,holidays with a header row.",
+        description="team,period,people,days_per_person,holidays[,unit] with a header row "
+        "(unit: person-days or points, one per team; for points, days_per_person is points per person).",
     )
     decimal: Literal["point", "comma"] | None = Field(
         None, description="Decimal separator (default: the workspace's)."
@@ -118,7 +132,8 @@ class EffortOut(Schema):
     idea_id: int | None
     item_id: int | None
     team_id: int
-    person_days: float
+    person_days: float = Field(description="The effort, in the team's unit (see unit).")
+    unit: CapacityUnit
     periods: int
 
 
@@ -126,7 +141,7 @@ class EffortIn(Schema):
     idea_id: BodyId | None = None
     item_id: BodyId | None = None
     team_id: BodyId
-    person_days: Number = Field(gt=0)
+    person_days: Number = Field(gt=0, description="In the team's unit: person-days or points.")
     periods: BodyInt = Field(
         1, ge=1, le=52, description="Consecutive periods the effort is spread over."
     )
@@ -151,6 +166,7 @@ class ConstraintOut(Schema):
     department: str
     tag: str | None
     share: float | None
+    scope: ShareScope
     weight: float | None
     text: str
 
@@ -214,7 +230,9 @@ class CapacityChangeIn(Schema):
     team_id: BodyId
     period_id: BodyId
     people: Number = Field(0, ge=-10000, le=10000, description="People added (negative: removed).")
-    person_days: Number = Field(0, ge=-1_000_000, le=1_000_000)
+    person_days: Number = Field(
+        0, ge=-1_000_000, le=1_000_000, description="In the team's unit: person-days or points."
+    )
 
 
 class ConstraintIn(Schema):
@@ -241,7 +259,11 @@ class ConstraintIn(Schema):
     department: str = Field("", max_length=20)
     tag: str = Field("", max_length=60)
     share: Number | None = Field(
-        None, ge=0, le=100, description="Percent of the team's capacity over the horizon."
+        None, ge=0, le=100, description="Percent of the team's capacity (see scope)."
+    )
+    scope: ShareScope = Field(
+        ShareScope.HORIZON,
+        description="A share: over the whole horizon (horizon) or in every period on its own (period).",
     )
     weight: Number | None = Field(None, ge=0, le=1000, description="Multiplies the idea's value.")
 
@@ -306,7 +328,7 @@ def _cells(member) -> list[dict]:
         for c in row["cells"]:
             r = c["row"]
             out.append({
-                "team_id": row["team"].pk, "team": row["team"].name, "period_id": c["period"].pk, "period": c["period"].name,
+                "unit": row["unit"], "team_id": row["team"].pk, "team": row["team"].name, "period_id": c["period"].pk, "period": c["period"].name,
                 "people": r.people if r else None, "days_per_person": r.days_per_person if r else None,
                 "holidays": r.holidays if r else None, "capacity": c["capacity"], "allocated": c["allocated"],
                 "overbooked_by": c["over"], "version": r.version if r else None,
@@ -364,10 +386,21 @@ def set_capacity(request: HttpRequest, slug: str, data: CapacityIn):
 def import_capacity(request: HttpRequest, slug: str, data: CapacityImportIn):
     member = member_for(request, slug)
     return {
-        "imported": services.capacity_import(
+        "imported": capacity_csv.capacity_import(
             member=member, data=data.csv.encode("utf-8"), encoding="utf-8", decimal=data.decimal
         )
     }
+
+
+@router.put(
+    f"{WS}/capacity/teams/{{team_id}}/unit",
+    response=responses(200, CapacityTeamUnitOut),
+    summary="Set the unit a team plans in (person-days or points)",
+)
+def set_team_unit(request: HttpRequest, slug: str, team_id: Id, data: CapacityTeamUnitIn):
+    member = member_for(request, slug)
+    team, unit = services.team_unit_set(member=member, team_id=team_id, unit=data.unit)
+    return {"team_id": team.pk, "team": team.name, "unit": unit}
 
 
 @router.get(
@@ -377,7 +410,14 @@ def import_capacity(request: HttpRequest, slug: str, data: CapacityImportIn):
 )
 def list_efforts(request: HttpRequest, slug: str, page: Query[PageParams]):
     member = _viewer(request, slug)
-    return paginate(Effort.objects.filter(workspace=member.workspace).order_by("id"), page)
+    units = selectors.units(workspace=member.workspace)
+    return paginate(Effort.objects.filter(workspace=member.workspace).order_by("id"), page,
+                    lambda e: {**_effort_out(e), "unit": units.get(e.team_id, CapacityUnit.PERSON_DAYS)})  # fmt: skip
+
+
+def _effort_out(e: Effort) -> dict:
+    return {"id": e.pk, "idea_id": e.idea_id, "item_id": e.item_id, "team_id": e.team_id,
+            "person_days": e.person_days, "periods": e.periods}  # fmt: skip
 
 
 @router.post(
@@ -386,7 +426,8 @@ def list_efforts(request: HttpRequest, slug: str, page: Query[PageParams]):
     summary="Set a team's effort on an idea or a roadmap item",
 )
 def set_effort(request: HttpRequest, slug: str, data: EffortIn):
-    return Status(201, services.effort_set(member=member_for(request, slug), **data.dict()))
+    effort = services.effort_set(member=member_for(request, slug), **data.dict())
+    return Status(201, {**_effort_out(effort), "unit": services.unit_of(effort.team)})
 
 
 @router.delete(

@@ -2,7 +2,8 @@
 
 Reasons are data ({"kind": ..., "text": ..., and the figures}); `text` is the sentence people read.
 Kinds for ideas left out: window (deadline/earliest start/horizon), dependency, exclusion,
-capacity (with the person-days short per team and period, and what it would displace), share,
+capacity (with the person-days or points short per team and period, and what it would displace),
+share (a maximum share over the horizon or in a period),
 solver (fits but the solver stopped before proving it should not be in).
 Kinds for planned ideas: pinned, dependency, earliest, value (best value per capacity), later.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 from .solver import EPS, Candidate, Instance, Plan, ratio
 
 
-def _pd(x: float) -> str:
-    return f"{x:,.1f}".rstrip("0").rstrip(".") + " person-days"
+def _amount(x: float, unit: str = "person_days") -> str:
+    """A figure in a team's unit: "12.5 person-days", "8 points"."""
+    return f"{x:,.1f}".rstrip("0").rstrip(".") + (" points" if unit == "points" else " person-days")
 
 
 def _num(x: float) -> str:
@@ -49,6 +51,48 @@ class Explainer:
 
     def team(self, t: str) -> str:
         return self.i.team_labels.get(t, t)
+
+    def amount(self, x: float, t: str) -> str:
+        return _amount(x, self.i.unit(t))
+
+    def effort_text(self, c: Candidate) -> str:
+        """What it asks: the total when every team plans in one unit, else per team (person-days
+        and points are not added up)."""
+        if not self.i.mixed_units:
+            return _amount(
+                self.i.total_effort(c), self.i.unit(self.i.teams[0]) if self.i.teams else ""
+            )
+        return " and ".join(
+            f"{self.amount(v, t)} of {self.team(t)}" for t, v in sorted(c.effort.items())
+        )
+
+    def short(self, c: Candidate, p: int) -> list[dict]:
+        """Each team-period where c started in p does not fit, and by how much."""
+        out = []
+        for t in sorted(c.effort):
+            for q in range(p, p + c.duration):
+                need, free = c.load(t), max(0.0, self.free(t, q))
+                if need > free + EPS:
+                    out.append(
+                        {"team": t, "period": q, "need": need, "free": free, "more": need - free}
+                    )
+        return out
+
+    def share_limit(self, c: Candidate, p: int) -> dict | None:
+        """The first maximum share that c started in p would exceed (over the horizon or in a
+        period), as a reason; None if every share still holds."""
+        i = self.i
+        for s in i.shares:
+            if s.minimum or c.key not in s.members:
+                continue
+            for qs, limit in s.bounds(i):
+                got = sum(
+                    s.used(i, k, pk, qs) for k, pk in self.plan.starts.items() if k in s.members
+                )
+                if got + s.used(i, c.key, p, qs) > limit + EPS:
+                    where = f" in {i.periods[qs[0]]}" if s.per_period else ""
+                    return {"kind": "share", "text": f"Would exceed the limit {s.label}{where}."}
+        return None
 
     def free(self, t: str, q: int) -> float:
         return self.i.cap(t, q) - self.used.get((t, q), 0.0)
@@ -92,36 +136,22 @@ class Explainer:
             }
         best = None
         for p in options:
-            short = []
-            for t in sorted(c.effort):
-                for q in range(p, p + c.duration):
-                    need = c.load(t)
-                    free = max(0.0, self.free(t, q))
-                    if need > free + EPS:
-                        short.append(
-                            {
-                                "team": t,
-                                "period": q,
-                                "need": need,
-                                "free": free,
-                                "more": need - free,
-                            }
-                        )
+            short = self.short(c, p)
             total = sum(s["more"] for s in short)
             if best is None or total < best[0] - EPS:
                 best = (total, p, short)
         total, p, short = best
         if not short:
-            for s in i.shares:
-                if not s.minimum and c.key in s.members:
-                    return {"kind": "share", "text": f"Would exceed the limit {s.label}."}
+            blocked = [self.share_limit(c, q) for q in options if not self.short(c, q)]
+            if blocked and all(blocked):
+                return blocked[0]
             return {
                 "kind": "solver",
                 "text": "It fits, but the solver stopped before proving whether it belongs in the plan "
                 "(see the gap).",
             }
         cells = [
-            f"{self.team(s['team'])} in {i.periods[s['period']]} (needs {_pd(s['need'])}, {_pd(s['free'])} free)"
+            f"{self.team(s['team'])} in {i.periods[s['period']]} (needs {self.amount(s['need'], s['team'])}, {self.amount(s['free'], s['team'])} free)"
             for s in short
         ]
         more = [
@@ -129,12 +159,14 @@ class Explainer:
                 "team": s["team"],
                 "team_label": self.team(s["team"]),
                 "period": i.periods[s["period"]],
-                "person_days": round(s["more"], 1),
+                "amount": round(s["more"], 1),
+                "unit": i.unit(s["team"]),
             }
             for s in short
         ]
         fix = "; ".join(
-            f"{_pd(m['person_days'])} more for {m['team_label']} in {m['period']}" for m in more
+            f"{_amount(m['amount'], m['unit'])} more for {m['team_label']} in {m['period']}"
+            for m in more
         )
         floor = [
             (s, c.load(s["team"]) - i.cap(s["team"], s["period"]))
@@ -147,7 +179,7 @@ class Explainer:
             fix += (
                 " (at least "
                 + "; ".join(
-                    f"{_pd(least)} more for {self.team(s['team'])} in {i.periods[s['period']]}"
+                    f"{self.amount(least, s['team'])} more for {self.team(s['team'])} in {i.periods[s['period']]}"
                     for s, least in floor
                 )
                 + " even if other ideas move out: it needs more than the whole capacity)"
@@ -254,7 +286,14 @@ class Explainer:
         rank = self.rank[c.key]
         per = ratio(i, c)
         value_text = (
-            f"Value {_num(c.value)} for {_pd(i.total_effort(c))}: rank {rank} of {n} by value per person-day"
+            f"Value {_num(c.value)} for {self.effort_text(c)}: rank {rank} of {n} by value per "
+            + (
+                "unit of capacity"
+                if i.mixed_units
+                else "point"
+                if i.unit(i.teams[0]) == "points"
+                else "person-day"
+            )
             + (f" ({per:.2f})." if per != float("inf") else ".")
         )
         if p == floor:

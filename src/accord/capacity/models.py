@@ -18,7 +18,9 @@ class Period(models.Model):
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(max_length=40)
-    kind = models.CharField(max_length=10, choices=PlanningPeriodKind.choices, default=PlanningPeriodKind.QUARTER)
+    kind = models.CharField(
+        max_length=10, choices=PlanningPeriodKind.choices, default=PlanningPeriodKind.QUARTER
+    )
     start_date = models.DateField()
     end_date = models.DateField()
 
@@ -32,9 +34,37 @@ class Period(models.Model):
         return self.name
 
 
+class CapacityUnit(models.TextChoices):
+    PERSON_DAYS = "person_days", "person-days"
+    POINTS = "points", "points"
+
+
+def unit_word(unit: str | None) -> str:
+    """The word after a figure: "person-days" (also for no unit: the default) or "points"."""
+    return "points" if unit == CapacityUnit.POINTS else "person-days"
+
+
+class TeamUnit(models.Model):
+    """The unit a team plans in: person-days (the default, no row) or points. Its capacity, the
+    efforts asked of it and its scenario changes are all in that unit; the optimizer works per team,
+    so teams in different units plan together, but their figures are never added up."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.OneToOneField("workspaces.Team", on_delete=models.CASCADE, related_name="+")
+    unit = models.CharField(
+        max_length=12, choices=CapacityUnit.choices, default=CapacityUnit.PERSON_DAYS
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+
 class TeamCapacity(models.Model):
     """What a team can give in a period: people (partial allocations add up: 2 full + one at half =
-    2.5) times working days each, less holidays (person-days)."""
+    2.5) times working days each, less holidays (person-days). For a team that plans in points:
+    people times points per person, less points off (the same fields, read in the team's unit)."""
 
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
@@ -157,6 +187,11 @@ class GroupKind(models.TextChoices):
     TAG = "tag", "Tag"
 
 
+class ShareScope(models.TextChoices):
+    HORIZON = "horizon", "Over the whole horizon"
+    PERIOD = "period", "In every period"
+
+
 class Constraint(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="constraints")
     kind = models.CharField(max_length=12, choices=ConstraintKind.choices)
@@ -181,6 +216,10 @@ class Constraint(models.Model):
         "ideas.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     share = models.FloatField(null=True, blank=True, help_text="Percent of the team's capacity.")
+    scope = models.CharField(
+        max_length=8, choices=ShareScope.choices, default=ShareScope.HORIZON,
+        help_text="A share holds over the whole horizon, or in every period on its own.",
+    )  # fmt: skip
     weight = models.FloatField(null=True, blank=True, help_text="Multiplies the idea's value.")
 
     class Meta:

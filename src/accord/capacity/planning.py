@@ -15,6 +15,7 @@ from accord.ideas.models import Idea, IdeaScore, IdeaStatus, ScoringModel
 from accord.roadmaps.models import Dependency, DependencyKind, RoadmapItem
 from accord.workspaces.models import Team
 
+from .conflicts import conflict
 from .models import (
     CapacityChange,
     Constraint,
@@ -23,9 +24,12 @@ from .models import (
     GroupKind,
     Period,
     Scenario,
+    ShareScope,
     TeamCapacity,
+    TeamUnit,
+    unit_word,
 )
-from .solver import Candidate, Instance, Share, conflict, find_cycle
+from .solver import Candidate, Instance, Share, find_cycle
 
 CLOSED = {IdeaStatus.MERGED, IdeaStatus.REJECTED, IdeaStatus.DONE}
 
@@ -48,6 +52,11 @@ def period_index(periods: list[Period], day) -> int | None:
     if periods and day < periods[0].start_date:
         return -1
     return None  # after the horizon
+
+
+def units_of(workspace_id: int) -> dict[int, str]:
+    """Team id -> its unit, for the teams that plan in points (the others: person-days)."""
+    return dict(TeamUnit.objects.filter(workspace_id=workspace_id).values_list("team_id", "unit"))
 
 
 def scoring_model_of(scenario: Scenario) -> ScoringModel | None:
@@ -90,11 +99,12 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
     base = capacity_of(ws, periods)
     capacity = capacity_of(ws, periods, changes)
     teams = {t.pk: t for t in Team.objects.filter(workspace_id=ws)}
+    units = units_of(ws)
     for (t, q), v in sorted(capacity.items()):
         if check and v < 0:
             raise Invalid.field(
                 "capacity_changes",
-                f"{teams[int(t)].name} in {periods[q].name} would have {v:,.1f} person-days: capacity cannot be negative.",
+                f"{teams[int(t)].name} in {periods[q].name} would have {v:,.1f} {unit_word(units.get(int(t)))}: capacity cannot be negative.",
             )
     model = scoring_model_of(scenario)
     scores = (
@@ -145,7 +155,7 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
                 if not any(capacity.get((t, q), 0.0) > 0 for q in range(len(periods))):
                     raise Invalid.field(
                         "effort",
-                        f"“{c.label}” needs {c.effort[t]:,.1f} person-days of {teams[int(t)].name}, "
+                        f"“{c.label}” needs {c.effort[t]:,.1f} {unit_word(units.get(int(t)))} of {teams[int(t)].name}, "
                         "which has no capacity in any period: add its capacity or remove the effort.",
                     )
     # Committed work: dated items without an idea, pinned where their dates are.
@@ -227,6 +237,7 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
                     share=(con.share or 0.0) / 100.0,
                     minimum=con.kind == ConstraintKind.MIN_SHARE,
                     label=describe_share(con, teams),
+                    per_period=con.scope == ShareScope.PERIOD,
                 )
             )
     instance = Instance(
@@ -238,6 +249,7 @@ def build(scenario: Scenario, *, check: bool = True) -> Built:
         exclusive=exclusive,
         shares=shares,
         discount=max(0.0, min(scenario.discount, 100.0)) / 100.0,
+        units={str(k): u for k, u in units.items()},
     )
     if check:
         cycle = find_cycle(instance)
@@ -272,7 +284,8 @@ def describe_share(con: Constraint, teams: dict) -> str:
     }.get(con.group_kind, "group")
     team = teams[con.team_id].name if con.team_id in teams else "the team"
     word = "at least" if con.kind == ConstraintKind.MIN_SHARE else "at most"
-    return f"{word} {con.share:g} % of {team} on {what}"
+    scope = " in every period" if con.scope == ShareScope.PERIOD else ""
+    return f"{word} {con.share:g} % of {team}{scope} on {what}"
 
 
 def describe(instance: Instance, item: tuple) -> str:

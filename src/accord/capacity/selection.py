@@ -7,7 +7,8 @@ import time
 
 import numpy as np
 
-from .solver import EPS, SEED, Instance, Model, Plan, _value, greedy
+from . import packing
+from .solver import EPS, SEED, Instance, Model, Plan, _value, greedy, meets_shares
 
 
 def _highs(
@@ -90,6 +91,7 @@ def by_selection(
     for a_key, b_key in instance.exclusive:
         entries = [(at[k], 1.0) for k in (a_key, b_key) if k in at]
         rows.append((-inf, 1.0, entries))
+    # a share in every period holds over the horizon too: a relaxation of it
     for share in instance.shares:
         horizon = sum(instance.cap(share.team, q) for q in range(n_periods))
         entries = [(at[k], instance.by_key[k].effort.get(share.team, 0.0)) for k in sorted(share.members)
@@ -145,12 +147,18 @@ def _schedule(
 
     sub = Instance(teams=instance.teams, team_labels=instance.team_labels, periods=instance.periods,
                    capacity=instance.capacity, candidates=[instance.by_key[k] for k in chosen])  # fmt: skip
-    plan = greedy(sub)
-    if plan.status != "infeasible" and len(plan.starts) == len(chosen):
-        return Plan(starts=plan.starts, value=_value(instance, plan.starts))
-    for size in (_relative_size(sub), _total_size):
-        starts = _pack(sub, size)
-        if starts is not None:
+
+    # the heuristics leave the shares out: over the horizon they hold for any starts of this set,
+    # but a share in every period has to be checked
+    def tries():
+        plan = greedy(sub)
+        yield plan.starts if len(plan.starts) == len(chosen) else None
+        yield packing.pack(sub, packing.relative_size(sub))
+        yield packing.pack(sub, packing.total_size)
+        yield packing.repair(sub, time_limit=0.25 * time_limit)  # bounded by moves: deterministic
+
+    for starts in tries():
+        if starts is not None and meets_shares(instance, starts):
             return Plan(starts=starts, value=_value(instance, starts))
     if time_limit <= 0.05:
         return None
@@ -173,70 +181,3 @@ def _schedule(
         for j in np.flatnonzero(x[: len(model.columns)] > 0.5)
     }
     return Plan(starts=starts, value=_value(instance, starts))
-
-
-def _relative_size(instance: Instance):
-    room = {
-        t: sum(instance.cap(t, q) for q in range(len(instance.periods))) or 1.0
-        for t in instance.teams
-    }
-    return lambda c: max(c.effort.get(t, 0.0) / room[t] for t in c.effort) if c.effort else 0.0
-
-
-def _total_size(c) -> float:
-    return sum(c.effort.values())
-
-
-def _pack(instance: Instance, size) -> dict[str, int] | None:
-    """Every candidate placed, largest first (first fit decreasing, the bin-packing heuristic), a
-    candidate's predecessors before it, each at the start that leaves its teams' periods the least
-    room (best fit) unless others wait on it (then the earliest). None if one does not fit."""
-    used: dict[tuple[str, int], float] = {}
-    starts: dict[str, int] = {}
-    waited_on = {b for c in instance.candidates for b in c.after}
-
-    def place(c) -> bool:
-        if c.key in starts:
-            return True
-        for b in sorted(c.after):
-            if b in instance.by_key and not place(instance.by_key[b]):
-                return False
-        ready = max(
-            [starts[b] + instance.by_key[b].duration for b in c.after if b in instance.by_key],
-            default=0,
-        )
-        best = None
-        for p in instance.starts(c):
-            if p < ready:
-                continue
-            cells = [(t, q) for t in c.effort for q in range(p, p + c.duration)]
-            if any(
-                used.get(cell, 0.0) + c.load(cell[0]) > instance.cap(*cell) + EPS for cell in cells
-            ):
-                continue
-            if c.key in waited_on:
-                best = p
-                break
-            left = sum(
-                instance.cap(*cell) - used.get(cell, 0.0) - c.load(cell[0]) for cell in cells
-            )
-            if best is None or left < best[0] - EPS:
-                best = (left, p)
-        if best is None:
-            return False
-        p = best if isinstance(best, int) else best[1]
-        starts[c.key] = p
-        for t in c.effort:
-            for q in range(p, p + c.duration):
-                used[(t, q)] = used.get((t, q), 0.0) + c.load(t)
-        return True
-
-    pinned = [c for c in instance.candidates if c.pin is not None]
-    rest = sorted(
-        (c for c in instance.candidates if c.pin is None),
-        key=lambda c: (-c.duration, -size(c), c.key),
-    )
-    for c in pinned + rest:
-        if not place(c):
-            return None
-    return starts

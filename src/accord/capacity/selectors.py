@@ -4,7 +4,7 @@ from accord.ideas.models import Idea
 from accord.roadmaps.models import RoadmapItem
 from accord.workspaces.models import Team
 
-from .models import Effort, Period, PlanRun, RunStatus, Scenario, TeamCapacity
+from .models import Effort, Period, PlanRun, RunStatus, Scenario, TeamCapacity, TeamUnit, unit_word
 
 
 def periods(*, workspace) -> list[Period]:
@@ -15,6 +15,12 @@ def _overlap_days(a_start, a_end, b_start, b_end) -> int:
     return max(0, (min(a_end, b_end) - max(a_start, b_start)).days + 1)
 
 
+def units(*, workspace) -> dict[int, str]:
+    """Team id -> the word of its unit ("person-days" or "points"), for the teams in points (the
+    others: person-days; use unit_word(units.get(team_id)))."""
+    return dict(TeamUnit.objects.filter(workspace=workspace).values_list("team_id", "unit"))
+
+
 def load(*, workspace) -> dict:
     """Each team's capacity per period and what the roadmaps (plans made by hand) already ask of it:
     a dated item with effort (its own, or its idea's) spreads it over its days."""
@@ -22,6 +28,7 @@ def load(*, workspace) -> dict:
     teams = list(Team.objects.filter(workspace=workspace).order_by("name"))
     caps = {(c.team_id, c.period_id): c for c in TeamCapacity.objects.filter(workspace=workspace)}
     efforts = list(Effort.objects.filter(workspace=workspace))
+    unit_of = units(workspace=workspace)
     by_item: dict[int, list[Effort]] = {}
     by_idea: dict[int, list[Effort]] = {}
     for e in efforts:
@@ -64,11 +71,13 @@ def load(*, workspace) -> dict:
                 "items": sorted(set(who.get((t.pk, p.pk), []))),
             })  # fmt: skip
         if any(c["row"] or c["allocated"] for c in cells):
-            rows.append({"team": t, "cells": cells})
+            unit = unit_of.get(t.pk, "person_days")
+            rows.append({"team": t, "cells": cells, "unit": unit, "word": unit_word(unit)})
     return {
         "periods": ps,
         "rows": rows,
         "teams": teams,
+        "units": {t.pk: unit_of.get(t.pk, "person_days") for t in teams},
         "unset": [
             t
             for t in teams
@@ -85,7 +94,9 @@ def efforts(*, workspace) -> list[dict]:
         .select_related("idea", "item", "team")
         .order_by("id")
     )
+    unit_of = units(workspace=workspace)
     for e in qs:
+        e.unit_word = unit_word(unit_of.get(e.team_id))
         target = e.idea or e.item
         key = f"{'idea' if e.idea_id else 'item'}:{target.pk}"
         row = rows.setdefault(
@@ -142,7 +153,12 @@ def compare(a: PlanRun, b: PlanRun) -> dict:
         ),
     ):
         x, y = la.get(key), lb.get(key)
-        cells.append({"team_name": (x or y)["team_name"], "period": key[1], "a": x, "b": y})
+        ux, uy = ((r or {}).get("unit", "person_days") for r in (x, y))
+        # the team's unit changed between the two solves: its figures are not compared
+        same = x is None or y is None or ux == uy
+        cells.append({"team_name": (x or y)["team_name"], "period": key[1], "a": x, "b": y,
+                      "unit": ux if x else uy, "word": unit_word(ux if x else uy), "comparable": same,
+                      "note": "" if same else f"not comparable: {unit_word(ux)} in one plan, {unit_word(uy)} in the other"})  # fmt: skip
     return {"a": a, "b": b, "value_a": ra.get("value", 0), "value_b": rb.get("value", 0),
             "difference": round(rb.get("value", 0) - ra.get("value", 0), 2),
             "only_a": only_a, "only_b": only_b, "moved": moved, "load": cells}  # fmt: skip
@@ -180,6 +196,6 @@ def overbooked_by_move(workspace, item) -> list[str]:
             ):
                 out.append(
                     f"{row['team'].name} is overbooked in {p.name}: {cell['allocated']:g} of "
-                    f"{cell['capacity']:g} person-days ({cell['over']:g} over)."
+                    f"{cell['capacity']:g} {row['word']} ({cell['over']:g} over)."
                 )
     return out

@@ -1,11 +1,10 @@
-"""Every write of capacity planning: periods, team capacity (and its CSV import), efforts,
-scenarios with their capacity changes and constraints, solves (queued as background tasks),
-cancelling, applying a plan to a roadmap and undoing that.
+"""Every write of capacity planning: periods, team capacity and units (the CSV import is in
+capacity_csv), efforts, scenarios with their capacity changes and constraints, solves (queued as
+background tasks), cancelling, applying a plan to a roadmap and undoing that.
 
 Keyword-only, one transaction each, permission checked, audit entry written.
 """
 
-import csv
 from datetime import date
 
 from django.db import transaction
@@ -15,15 +14,7 @@ from accord.audit.services import record, snapshot
 from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Conflict, FieldError, Invalid, NotFound
-from accord.core.importfiles import (
-    DECIMALS,
-    ENCODINGS,
-    FileUnreadable,
-    check_choice,
-    csv_reader,
-    decode,
-)
-from accord.core.numbers import NumberError, check_number, parse_number
+from accord.core.numbers import NumberError, check_number
 from accord.goals.models import Goal
 from accord.ideas.models import Idea, ScoringModel, Tag
 from accord.roadmaps import services as roadmap_services
@@ -35,6 +26,7 @@ from . import planning
 from .models import (
     Application,
     CapacityChange,
+    CapacityUnit,
     Constraint,
     ConstraintKind,
     Effort,
@@ -44,11 +36,13 @@ from .models import (
     PlanRun,
     RunStatus,
     Scenario,
+    ShareScope,
     TeamCapacity,
+    TeamUnit,
+    unit_word,
 )
 
 MAX_PERSON_DAYS = 1_000_000
-CSV_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _num(
@@ -157,6 +151,33 @@ def _period(member: Membership, period_id: int, field: str = "period_id") -> Per
 CAPACITY_FIELDS = ["people", "days_per_person", "holidays"]
 
 
+def unit_of(team: Team) -> str:
+    row = TeamUnit.objects.filter(team=team).first()
+    return row.unit if row else CapacityUnit.PERSON_DAYS
+
+
+@transaction.atomic
+def team_unit_set(*, member: Membership, team_id: int, unit: str) -> tuple[Team, str]:
+    """The unit a team plans in (person_days or points). Its figures stay as they are and are read
+    in the new unit from now on: capacity, efforts and scenario changes of that team."""
+    require(member, "capacity.manage")
+    team = _get(Team, member, team_id, "team")  # the team is the object addressed: 404 if not here
+    if unit not in CapacityUnit.values:
+        raise Invalid.field("unit", f"Use one of {', '.join(CapacityUnit.values)}.")
+    row = TeamUnit.objects.filter(team=team).first()
+    before = row.unit if row else CapacityUnit.PERSON_DAYS
+    if before == unit:
+        return team, unit
+    if row is None:
+        row = TeamUnit.objects.create(workspace_id=member.workspace_id, team=team, unit=unit)
+    else:
+        row.unit = unit
+        row.save(update_fields=["unit"])
+    _audit(member, "updated", row, "team unit", before={"unit": unit_word(before)},
+           after={"unit": unit_word(unit)}, label=team.name)  # fmt: skip
+    return team, unit
+
+
 @transaction.atomic
 def capacity_set(
     *, member: Membership, team_id: int, period_id: int, people: float, days_per_person: float, holidays: float = 0.0,
@@ -165,13 +186,15 @@ def capacity_set(
     """Create or change one team's capacity in one period (a stale `version` gets 409)."""
     require(member, "capacity.manage")
     team, period = _team(member, team_id), _period(member, period_id)
+    word = unit_word(unit_of(team))
     people = _num(people, "people", maximum=10_000)
-    days = _num(days_per_person, "days_per_person", maximum=366)
+    days = _num(
+        days_per_person, "days_per_person", maximum=366 if word == "person-days" else 10_000
+    )
     holidays = _num(holidays, "holidays")
     if holidays > people * days:
         raise Invalid.field(
-            "holidays",
-            f"{holidays:g} person-days off is more than the {people * days:g} the team has.",
+            "holidays", f"{holidays:g} {word} off is more than the {people * days:g} the team has."
         )
     row = TeamCapacity.objects.filter(team=team, period=period).first()
     if row is None:
@@ -201,86 +224,6 @@ def capacity_set(
     return row
 
 
-@transaction.atomic
-def capacity_import(
-    *, member: Membership, data: bytes, encoding: str = "auto", decimal: str | None = None
-) -> int:
-    """CSV with columns team, period, people, days_per_person[, holidays] (a header row is
-    required): every row is checked first, and any problem (with its row) refuses the whole file."""
-    require(member, "capacity.manage")
-    if len(data) > CSV_MAX_BYTES:
-        raise Invalid.field("file", "The file is larger than 2 MB.")
-    decimal = decimal or member.workspace.decimal_separator
-    try:
-        check_choice(decimal, DECIMALS, "decimal separator")
-        text = decode(data, check_choice(encoding, ENCODINGS, "encoding")).text
-        records = list(csv_reader(text))
-    except FileUnreadable as exc:
-        raise Invalid.field("file", str(exc)) from None
-    except csv.Error as exc:
-        raise Invalid.field("file", f"This is not a readable CSV file ({exc}).") from None
-    if not records:
-        raise Invalid.field("file", "The file is empty.")
-    header = [h.strip().lower().replace(" ", "_") for h in records[0]]
-    need = ["team", "period", "people", "days_per_person"]
-    missing = [h for h in need if h not in header]
-    if missing:
-        raise Invalid.field(
-            "file",
-            f"The header row lacks the column(s) {', '.join(missing)} (expected team, period, people, days_per_person, holidays).",
-        )
-    teams = {t.name.lower(): t for t in Team.objects.filter(workspace_id=member.workspace_id)}
-    periods = {p.name.lower(): p for p in Period.objects.filter(workspace_id=member.workspace_id)}
-    errors, rows = [], []
-    for n, cells in enumerate(records[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        cell = dict(zip(header, cells, strict=False))
-        team = teams.get(cell.get("team", "").strip().lower())
-        period = periods.get(cell.get("period", "").strip().lower())
-        if team is None:
-            errors.append(
-                FieldError(
-                    "file", f"Row {n}, team: no team named “{cell.get('team', '').strip()[:60]}”."
-                )
-            )
-        if period is None:
-            errors.append(
-                FieldError(
-                    "file",
-                    f"Row {n}, period: no period named “{cell.get('period', '').strip()[:40]}”.",
-                )
-            )
-        values = {}
-        for col, top in (
-            ("people", 10_000),
-            ("days_per_person", 366),
-            ("holidays", MAX_PERSON_DAYS),
-        ):
-            try:
-                v = parse_number(
-                    cell.get(col, ""), decimal=decimal, hint="import", minimum=0, maximum=top
-                )
-                values[col] = 0.0 if v is None and col == "holidays" else v
-                if values[col] is None:
-                    errors.append(FieldError("file", f"Row {n}, {col}: a number is required."))
-            except NumberError as exc:
-                errors.append(FieldError("file", f"Row {n}, {col}: {exc}"))
-        rows.append((team, period, values))
-        if len(errors) >= 50:
-            break
-    if errors:
-        raise Invalid(f"{len(errors)} problem(s) in the file; nothing was imported.", errors)
-    if not rows:
-        raise Invalid.field("file", "The file has no rows.")
-    for team, period, values in rows:
-        existing = TeamCapacity.objects.filter(team=team, period=period).first()
-        capacity_set(member=member, team_id=team.pk, period_id=period.pk, people=values["people"],
-                     days_per_person=values["days_per_person"], holidays=values["holidays"],
-                     version=existing.version if existing else None)  # fmt: skip
-    return len(rows)
-
-
 # ---------------------------------------------------------------- efforts
 
 
@@ -295,7 +238,9 @@ def effort_set(
     team = _team(member, team_id)
     person_days = _num(person_days, "person_days")
     if person_days <= 0:
-        raise Invalid.field("person_days", "Effort must be more than 0 person-days.")
+        raise Invalid.field(
+            "person_days", f"Effort must be more than 0 {unit_word(unit_of(team))}."
+        )
     periods = int(_num(periods, "periods", minimum=1, maximum=52, integer=True))
     if not TeamCapacity.objects.filter(team=team).exists():
         raise Invalid.field(
@@ -463,11 +408,11 @@ def capacity_change_set(
     if base < 0:
         raise Invalid.field(
             "people",
-            f"{team.name} would have {base:,.1f} person-days in {period.name}: capacity cannot be negative.",
+            f"{team.name} would have {base:,.1f} {unit_word(unit_of(team))} in {period.name}: capacity cannot be negative.",
         )
     change.save()
     _audit(member, "updated", scenario, "plan scenario",
-           after={"capacity": f"{team.name} · {period.name}: {people:+g} people, {person_days:+g} person-days"})  # fmt: skip
+           after={"capacity": f"{team.name} · {period.name}: {people:+g} people, {person_days:+g} {unit_word(unit_of(team))}"})  # fmt: skip
     return change
 
 
@@ -476,6 +421,7 @@ def constraint_add(
     *, member: Membership, scenario_id: int, kind: str, idea_id: int | None = None, other_idea_id: int | None = None,
     period_id: int | None = None, team_id: int | None = None, group_kind: str = "", goal_id: int | None = None,
     department: str = "", tag: str = "", share: float | None = None, weight: float | None = None,
+    scope: str = ShareScope.HORIZON,
 ) -> Constraint:  # fmt: skip
     require(member, "capacity.manage")
     scenario = get_scenario(member, scenario_id)
@@ -517,6 +463,9 @@ def constraint_add(
         if share is None:
             raise Invalid.field("share", "Give the share in percent.")
         con.share = _num(share, "share", maximum=100)
+        if scope not in ShareScope.values:
+            raise Invalid.field("scope", f"Use one of {', '.join(ShareScope.values)}.")
+        con.scope = scope
         if group_kind not in GroupKind.values:
             raise Invalid.field("group_kind", f"Use one of {', '.join(GroupKind.values)}.")
         con.group_kind = group_kind
@@ -587,6 +536,7 @@ def _check_constraints(scenario: Scenario, con: Constraint) -> None:
     if con.kind in (
         ConstraintKind.PIN,
         ConstraintKind.MIN_SHARE,
+        ConstraintKind.MAX_SHARE,  # pinned work of the group may already exceed it
         ConstraintKind.EXCLUSIVE,
         ConstraintKind.DEADLINE,
         ConstraintKind.EARLIEST,

@@ -13,6 +13,8 @@ consecutive periods. The MIP chooses for every candidate at most one start perio
     mutually exclusive i, j:  sum_p x[i,p] + sum_p x[j,p] <= 1
     share of a team's capacity over the horizon, per group G (goal, department or tag):
         sum_{i in G} effort[i,t] * sum_p x[i,p]  >= / <=  share * sum_q capacity[t,q]
+    or in every period q on its own (scope "period"):
+        sum_{i in G, p: p <= q < p+dur_i} effort[i,t]/dur_i * x[i,p]  >= / <=  share * capacity[t,q]
     maximize sum value_i * (1 - discount)^finish_period * x[i,p]
 
 Solving: the LP relaxation first (interior point without crossover on large models, its bound
@@ -71,6 +73,20 @@ class Share:
     share: float  # 0-1
     minimum: bool  # True: at least; False: at most
     label: str
+    per_period: bool = False  # True: in every period on its own; False: over the whole horizon
+
+    def bounds(self, instance: Instance) -> list[tuple[list[int], float]]:
+        """(periods, the share of their capacity): one pair over the horizon, or one per period."""
+        every = range(len(instance.periods))
+        spans = [[q] for q in every] if self.per_period else [list(every)]
+        return [(qs, self.share * sum(instance.cap(self.team, q) for q in qs)) for qs in spans]
+
+    def used(self, instance: Instance, key: str, p: int, qs: list[int]) -> float:
+        """What candidate `key` started in `p` puts into periods `qs` of the share's team."""
+        c = instance.by_key[key]
+        if key not in self.members or c.effort.get(self.team, 0.0) <= 0:
+            return 0.0
+        return c.load(self.team) * sum(1 for q in qs if p <= q < p + c.duration)
 
 
 @dataclass
@@ -83,6 +99,7 @@ class Instance:
     exclusive: list[tuple[str, str]] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     discount: float = 0.0  # per period, 0-1
+    units: dict[str, str] = field(default_factory=dict)  # team -> "person_days" or "points"
 
     def __post_init__(self) -> None:
         self.candidates = sorted(self.candidates, key=lambda c: c.key)
@@ -92,6 +109,25 @@ class Instance:
 
     def cap(self, team: str, q: int) -> float:
         return self.capacity.get((team, q), 0.0)
+
+    def unit(self, team: str) -> str:
+        return self.units.get(team, "person_days")
+
+    @property
+    def mixed_units(self) -> bool:
+        """Teams plan in different units: efforts of different teams cannot be added up."""
+        return len({self.unit(t) for t in self.teams}) > 1
+
+    def size(self, c: Candidate) -> float:
+        """How much a candidate asks, to compare candidates: its total effort when every team plans
+        in one unit, else the sum of its shares of each team's capacity over the horizon (in
+        average periods), as person-days and points do not add up."""
+        if not self.mixed_units:
+            return sum(c.effort.values())
+        if not hasattr(self, "_per_period"):
+            n = max(1, len(self.periods))
+            self._per_period = {t: sum(self.cap(t, q) for q in range(n)) / n for t in self.teams}
+        return sum(v / (self._per_period.get(t) or 1.0) for t, v in c.effort.items())
 
     def worth(self, c: Candidate, start: int) -> float:
         return c.value * (1.0 - self.discount) ** (start + c.duration - 1)
@@ -175,7 +211,7 @@ def _value(instance: Instance, starts: dict[str, int]) -> float:
 
 
 def ratio(instance: Instance, c: Candidate) -> float:
-    effort = instance.total_effort(c)
+    effort = instance.size(c)
     return c.value / effort if effort > 0 else math.inf
 
 
@@ -191,10 +227,23 @@ def greedy(
     started = time.perf_counter()
     used: dict[tuple[str, int], float] = {}
     starts: dict[str, int] = {}
-    share_used = [0.0 for _ in instance.shares]
-    horizon = {
-        t: sum(instance.cap(t, q) for q in range(len(instance.periods))) for t in instance.teams
-    }
+    spans = [share.bounds(instance) for share in instance.shares]
+    share_used = [[0.0] * len(span) for span in spans]
+
+    def share_room(c: Candidate, p: int) -> bool:  # the maximum shares still hold with c at p
+        return all(
+            share_used[s][n] + share.used(instance, c.key, p, qs) <= limit + EPS
+            for s, share in enumerate(instance.shares)
+            if not share.minimum and c.key in share.members
+            for n, (qs, limit) in enumerate(spans[s])
+        )
+
+    def share_add(key: str, p: int) -> None:
+        for s, share in enumerate(instance.shares):
+            if key in share.members:
+                for n, (qs, _) in enumerate(spans[s]):
+                    share_used[s][n] += share.used(instance, key, p, qs)
+
     excluded: dict[str, set[str]] = {}
     for a, b in instance.exclusive:
         excluded.setdefault(a, set()).add(b)
@@ -209,13 +258,6 @@ def greedy(
             [starts[b] + instance.by_key[b].duration for b in c.after if b in instance.by_key],
             default=0,
         )
-        for s, share in enumerate(instance.shares):
-            if not share.minimum and c.key in share.members:
-                if (
-                    share_used[s] + c.effort.get(share.team, 0.0)
-                    > share.share * horizon.get(share.team, 0.0) + EPS
-                ):
-                    return False
         options = instance.starts(c)
         if prefer and c.key in prefer and prefer[c.key] in options:
             options = [prefer[c.key]] + [p for p in options if p != prefer[c.key]]
@@ -226,14 +268,12 @@ def greedy(
                 used.get((t, q), 0.0) + c.load(t) <= instance.cap(t, q) + EPS
                 for t in c.effort
                 for q in range(p, p + c.duration)
-            ):
+            ) and share_room(c, p):
                 starts[c.key] = p
                 for t in c.effort:
                     for q in range(p, p + c.duration):
                         used[(t, q)] = used.get((t, q), 0.0) + c.load(t)
-                for s, share in enumerate(instance.shares):
-                    if c.key in share.members:
-                        share_used[s] += c.effort.get(share.team, 0.0)
+                share_add(c.key, p)
                 return True
         return False
 
@@ -243,9 +283,7 @@ def greedy(
         for t in c.effort:
             for q in range(p, p + c.duration):
                 used[(t, q)] = used.get((t, q), 0.0) + c.load(t)
-        for s, share in enumerate(instance.shares):
-            if key in share.members:
-                share_used[s] += c.effort.get(share.team, 0.0)
+        share_add(key, p)
     pinned = [c for c in instance.candidates if c.pin is not None and c.key not in starts]
     ok = all(try_place(c) for c in _topological(instance, pinned))
     rest = sorted(
@@ -261,15 +299,49 @@ def greedy(
         for c in rest:
             if c.key not in starts and try_place(c):
                 placed = True
-    for s, share in enumerate(instance.shares):
-        if share.minimum and share_used[s] < share.share * horizon.get(share.team, 0.0) - EPS:
-            ok = False
+    if not meets_min_shares(instance, starts):
+        ok = False
     return Plan(
         starts=starts,
         value=_value(instance, starts),
         status="greedy" if ok else "infeasible",
         seconds=time.perf_counter() - started,
         note="" if ok else "The greedy plan breaks a pin or a minimum share.",
+    )
+
+
+def share_totals(
+    instance: Instance, starts: dict[str, int]
+) -> list[list[tuple[list[int], float, float]]]:
+    """Per share, per span (the horizon, or each period): (periods, what the plan puts there, the
+    bound)."""
+    out = []
+    for share in instance.shares:
+        rows = []
+        for qs, limit in share.bounds(instance):
+            got = sum(
+                share.used(instance, k, p, qs) for k, p in starts.items() if k in share.members
+            )
+            rows.append((qs, got, limit))
+        out.append(rows)
+    return out
+
+
+def meets_min_shares(instance: Instance, starts: dict[str, int]) -> bool:
+    return all(
+        got >= limit - EPS
+        for share, rows in zip(instance.shares, share_totals(instance, starts), strict=True)
+        if share.minimum
+        for _, got, limit in rows
+    )
+
+
+def meets_shares(instance: Instance, starts: dict[str, int]) -> bool:
+    """Every share, minimum and maximum, in every span it covers."""
+    return all(
+        (got >= limit - EPS) if share.minimum else (got <= limit + EPS)
+        for share, rows in zip(instance.shares, share_totals(instance, starts), strict=True)
+        for _, got, limit in rows
     )
 
 
@@ -304,6 +376,7 @@ class Model:
     cost: np.ndarray | None = None  # the objective, and the rows as CSR (for a dual bound)
     rows: tuple | None = None  # (lower, upper, starts, index, values)
     selection: dict[str, int] = field(default_factory=dict)  # key -> its selection column (small)
+    unmeetable: list[str] = field(default_factory=list)  # minimum shares no idea can contribute to
 
 
 def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool = True):
@@ -352,6 +425,7 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
             if sum(v for _, v in entries) > horizon + EPS:
                 row(-inf, horizon, entries)
     infeasible_pins = []
+    model_notes: list[str] = []  # minimum shares nothing can meet
     for c in instance.candidates:
         cols = of.get(c.key, [])
         must = c.pin is not None and ("pin", c.key) not in relax
@@ -395,17 +469,19 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
     for s, share in enumerate(instance.shares):
         if ("share", s) in relax:
             continue
-        horizon = sum(instance.cap(share.team, q) for q in range(len(instance.periods)))
-        entries = [
-            (j, instance.by_key[k].effort.get(share.team, 0.0))
-            for k in sorted(share.members)
-            for j in of.get(k, [])
-            if instance.by_key[k].effort.get(share.team, 0.0) > 0
-        ]
-        if share.minimum:
-            row(share.share * horizon, inf, entries)
-        else:
-            row(-inf, share.share * horizon, entries)
+        for qs, limit in share.bounds(instance):
+            entries = [
+                (j, v)
+                for k in sorted(share.members)
+                for j in of.get(k, [])
+                if (v := share.used(instance, k, columns[j][1], qs)) > 0
+            ]
+            if share.minimum:
+                if not entries and limit > EPS:  # no idea of the share can put anything there
+                    model_notes.append(f"{share.label}: none of its ideas needs {instance.team_labels.get(share.team, share.team)}")
+                row(limit, inf, entries)
+            else:
+                row(-inf, limit, entries)
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -435,6 +511,7 @@ def build(instance: Instance, *, relax: frozenset = frozenset(), objective: bool
     rows = (np.array(rows_lo), np.array(rows_hi), np.array([*starts_, len(index)], dtype=np.int64),
             np.array(index, dtype=np.int64), np.array(values))  # fmt: skip
     model = Model(columns=columns, highs=h, cost=np.array(cost), rows=rows, selection=selection)
+    model.unmeetable = model_notes
     return model, infeasible_pins
 
 
@@ -554,6 +631,9 @@ def solve(
     if impossible:
         return Plan(starts={}, value=0.0, status="infeasible", seconds=time.perf_counter() - started,
                     note="A pin cannot be met: " + ", ".join(impossible))  # fmt: skip
+    if model.unmeetable:
+        return Plan(starts={}, value=0.0, status="infeasible", seconds=time.perf_counter() - started,
+                    note="A minimum share cannot be met: " + "; ".join(model.unmeetable))  # fmt: skip
     h = model.highs
     if not model.columns:
         return Plan(starts={}, value=0.0, status="optimal", gap=0.0, bound=0.0, seconds=0.0)
@@ -575,7 +655,10 @@ def solve(
     if chosen is not None and chosen.gap is not None and chosen.gap <= max(float(gap), 1e-4):
         chosen.seconds = time.perf_counter() - started
         if chosen.gap > 1e-4:  # as HiGHS calls a plan optimal
-            chosen.status, chosen.note = "feasible", "Within the requested gap of the bound: not proven optimal."
+            chosen.status, chosen.note = (
+                "feasible",
+                "Within the requested gap of the bound: not proven optimal.",
+            )
         return chosen
     stopped = {"by_user": False, "restricted": True}
     if progress is not None:
@@ -707,54 +790,3 @@ def solve(
         seconds=seconds,
         note=note,
     )
-
-
-def feasible(
-    instance: Instance, relax: frozenset = frozenset(), time_limit: float = 5.0
-) -> bool | None:
-    """Whether some plan meets every constraint not relaxed (None: could not tell in time)."""
-    import highspy
-
-    model, impossible = build(instance, relax=relax, objective=False)
-    if impossible:
-        return False
-    if not model.columns:
-        return True
-    h = model.highs
-    h.setOptionValue("time_limit", float(time_limit))
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return False
-    return True if h.getInfo().primal_solution_status == 2 else None
-
-
-def relaxable(instance: Instance) -> list[tuple]:
-    """The constraints a conflict can be made of, in a stable order."""
-    out: list[tuple] = []
-    for c in instance.candidates:
-        if c.pin is not None:
-            out.append(("pin", c.key))
-            if c.deadline is not None:
-                out.append(("deadline", c.key))
-            if c.earliest:
-                out.append(("earliest", c.key))
-        for b in c.after:
-            if b in instance.by_key:
-                out.append(("dep", b, c.key))
-    out += [("exclude", a, b) for a, b in instance.exclusive]
-    out += [("share", s) for s, share in enumerate(instance.shares) if share.minimum]
-    return out
-
-
-def conflict(instance: Instance, time_limit: float = 2.0) -> list[tuple] | None:
-    """An irreducible set of constraints that cannot all hold (deletion filter), or None if feasible."""
-    if feasible(instance, time_limit=time_limit) is not False:
-        return None
-    needed = relaxable(instance)
-    dropped: set = set()
-    for item in list(needed):
-        trial = frozenset(dropped | {item})
-        if feasible(instance, relax=trial, time_limit=time_limit) is False:
-            dropped.add(item)  # still infeasible without it: not part of the conflict
-    return [item for item in needed if item not in dropped]

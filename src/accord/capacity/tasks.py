@@ -55,7 +55,7 @@ def result_of(
             cap = inst.cap(t, q)
             if cap == 0 and used.get((t, q), 0.0) == 0:
                 continue
-            load.append({"team": t, "team_name": inst.team_labels[t], "period": name, "capacity": round(cap, 1),
+            load.append({"team": t, "team_name": inst.team_labels[t], "unit": inst.unit(t), "period": name, "capacity": round(cap, 1),
                          "base_capacity": round(built.base_capacity.get((t, q), 0.0), 1),
                          "allocated": round(used.get((t, q), 0.0), 1)})  # fmt: skip
     diff = plan.value - greedy.value
@@ -86,6 +86,7 @@ def result_of(
         "planned": planned,
         "left_out": left,
         "load": load,
+        "units": {t: inst.unit(t) for t in inst.teams},
     }
 
 

@@ -16,8 +16,18 @@ from accord.workspaces.models import TeamKind
 from accord.workspaces.permissions import can
 from accord.workspaces.web import workspace_page
 
-from . import selectors, services
-from .models import Application, ConstraintKind, GroupKind, PlanningPeriodKind, PlanRun, RunStatus
+from . import capacity_csv, selectors, services
+from .models import (
+    Application,
+    CapacityUnit,
+    ConstraintKind,
+    GroupKind,
+    PlanningPeriodKind,
+    PlanRun,
+    RunStatus,
+    ShareScope,
+    unit_word,
+)
 
 
 def _errors_to_messages(request, exc: UserError) -> None:
@@ -39,13 +49,21 @@ def _num(request, name: str, default=None):
 @require_GET
 def capacity_home(request: HttpRequest, member) -> HttpResponse:
     load = selectors.load(workspace=member.workspace)
+    _with_units(load)
     return render(request, "capacity/home.html", {
         "load": load, "scenarios": selectors.scenarios(workspace=member.workspace),
         "efforts": selectors.efforts(workspace=member.workspace), "ideas": _ideas(member),
         "can_manage": can(member, "capacity.manage"), "period_kinds": PlanningPeriodKind.choices,
+        "unit_choices": CapacityUnit.choices,
         "file_options": {"encodings": ENCODINGS, "decimals": DECIMALS},
         "models": ScoringModel.objects.filter(workspace=member.workspace).order_by("-is_default", "name"),
     })  # fmt: skip
+
+
+def _with_units(load: dict) -> None:
+    """Each team of the load knows the word of its unit (templates cannot look it up)."""
+    for t in load["teams"]:
+        t.unit_word = unit_word(load["units"].get(t.pk))
 
 
 def _ideas(member):
@@ -71,6 +89,10 @@ def capacity_action(request: HttpRequest, member, action: str) -> HttpResponse:
                 people=_num(request, "people"), days_per_person=_num(request, "days_per_person"), holidays=_num(request, "holidays", 0.0),
             )  # fmt: skip
             messages.success(request, "Capacity saved.")
+        elif action == "unit":
+            team, unit = services.team_unit_set(member=member, team_id=form_int(post.get("team_id"), "team_id"),
+                                                unit=post.get("unit", ""))  # fmt: skip
+            messages.success(request, f"{team.name} now plans in {unit_word(unit)}.")
         elif action == "period":
             services.period_create(member=member, name=post.get("name", ""), kind=post.get("kind", "quarter"),
                                    start_date=form_date(post.get("start_date"), "start_date"), end_date=form_date(post.get("end_date"), "end_date"))  # fmt: skip
@@ -79,7 +101,7 @@ def capacity_action(request: HttpRequest, member, action: str) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 raise Invalid.field("file", "Choose a CSV file.")
-            n = services.capacity_import(
+            n = capacity_csv.capacity_import(
                 member=member,
                 data=upload.read(),
                 encoding=post.get("encoding", "auto"),
@@ -108,15 +130,20 @@ def _scenario_context(member, scenario_id: int) -> dict:
     scenario = services.get_scenario(member, scenario_id)
     run = selectors.latest_run(scenario)
     load = selectors.load(workspace=member.workspace)
+    _with_units(load)
+    changes = list(scenario.capacity_changes.select_related("team", "period"))
+    for c in changes:
+        c.unit_word = unit_word(load["units"].get(c.team_id))
     planned_rows = []
     if run and run.result:
         planned_rows = _load_rows(run.result)
     return {
         "scenario": scenario, "run": run, "result": run.result if run else {}, "load_rows": planned_rows,
-        "changes": scenario.capacity_changes.select_related("team", "period"),
+        "changes": changes,
         "constraints": [(c, services.describe_constraint(c)) for c in scenario.constraints.select_related("idea", "other_idea", "period", "team", "goal", "tag")],
         "periods": load["periods"], "teams": load["teams"], "ideas": selectors.idea_choices(workspace=member.workspace),
         "constraint_kinds": ConstraintKind.choices, "group_kinds": GroupKind.choices, "departments": TeamKind.choices,
+        "share_scopes": ShareScope.choices,
         "roadmaps": Roadmap.objects.filter(workspace=member.workspace).exclude(kind="portfolio").order_by("name"),
         "scenarios": [s for s in selectors.scenarios(workspace=member.workspace) if s.pk != scenario.pk and s.latest],
         "applications": Application.objects.filter(run__scenario=scenario).select_related("roadmap").order_by("-applied_at")[:5],
@@ -129,13 +156,18 @@ def _load_rows(result: dict) -> list[dict]:
     rows: dict[str, dict] = {}
     for cell in result["load"]:
         row = rows.setdefault(
-            cell["team"], {"team": cell["team_name"], "cells": {n: None for n in names}}
+            cell["team"],
+            {
+                "team": cell["team_name"],
+                "word": unit_word(cell.get("unit")),
+                "cells": {n: None for n in names},
+            },
         )
         cap = cell["capacity"]
         row["cells"][cell["period"]] = {**cell, "percent": round(100 * cell["allocated"] / cap) if cap else 0,
                                         "extra": round(cap - cell["base_capacity"], 1)}  # fmt: skip
     return [
-        {"team": r["team"], "cells": [r["cells"][n] for n in names]}
+        {"team": r["team"], "word": r["word"], "cells": [r["cells"][n] for n in names]}
         for r in sorted(rows.values(), key=lambda r: r["team"])
     ]
 
@@ -190,7 +222,7 @@ def scenario_action(request: HttpRequest, member, scenario_id: int, action: str)
                 other_idea_id=form_int(post.get("other_idea_id"), "other_idea_id"), period_id=form_int(post.get("period_id"), "period_id"),
                 team_id=form_int(post.get("team_id"), "team_id"), group_kind=post.get("group_kind", ""), department=post.get("department", ""),
                 tag=post.get("tag", ""), share=_num(request, "share") if post.get("share") else None,
-                weight=_num(request, "weight") if post.get("weight") else None,
+                weight=_num(request, "weight") if post.get("weight") else None, scope=post.get("scope") or "horizon",
             )  # fmt: skip
             messages.success(request, "Constraint added.")
         elif action == "constraint-delete":

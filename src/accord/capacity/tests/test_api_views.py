@@ -107,13 +107,62 @@ def test_dragging_a_bar_into_an_overbooked_period_warns_with_the_amount(client, 
     def move(item, start, end):
         item.refresh_from_db()
         body = {"version": item.version, "start_date": start, "end_date": end}
-        return client.post(f"/w/acme/roadmaps/items/{item.pk}/move", body, content_type="application/json")
+        return client.post(
+            f"/w/acme/roadmaps/items/{item.pk}/move", body, content_type="application/json"
+        )
 
     fine = move(delta, "2031-07-07", "2031-09-25")
     assert fine.status_code == 200 and fine.json()["warnings"] == []
     over = move(delta, "2031-01-06", "2031-03-27")
     assert over.status_code == 200
-    assert over.json()["warnings"] == ["Eng is overbooked in 2031-Q1: 110 of 60 person-days (50 over)."]
+    assert over.json()["warnings"] == [
+        "Eng is overbooked in 2031-Q1: 110 of 60 person-days (50 over)."
+    ]
     plain = roadmaps.item_create(member=admin, roadmap_id=roadmap.pk, title="No effort",
                                  start_date=date(2031, 1, 6), end_date=date(2031, 2, 6))  # fmt: skip
     assert move(plain, "2031-01-13", "2031-02-13").json()["warnings"] == []
+
+
+def test_the_api_sets_a_teams_unit_and_a_share_in_every_period(api, cast, world):
+    admin = api(cast.tokens["admin"])
+    design = world.teams["Design"].pk
+    bad = admin._call("put", f"/workspaces/acme/capacity/teams/{design}/unit", {"unit": "hours"})
+    assert bad.status_code == 422
+    done = admin._call("put", f"/workspaces/acme/capacity/teams/{design}/unit", {"unit": "points"})
+    assert done.status_code == 200 and done.json() == {
+        "team_id": design,
+        "team": "Design",
+        "unit": "points",
+    }
+    cells = admin.get("/workspaces/acme/capacity").json()
+    assert {c["unit"] for c in cells if c["team_id"] == design} == {"points"}
+    assert {c["unit"] for c in cells if c["team"] == "Eng"} == {"person_days"}
+    efforts = admin.get("/workspaces/acme/capacity/efforts").json()["items"]
+    assert {e["unit"] for e in efforts if e["team_id"] == design} == {"points"}
+    added = admin.post(
+        f"/workspaces/acme/scenarios/{world.scenario.pk}/constraints",
+        {"kind": "max_share", "team_id": world.teams["Eng"].pk, "group_kind": "tag", "tag": "stability",
+         "share": 50, "scope": "period"},
+    )  # fmt: skip
+    assert added.status_code == 201 and added.json()["scope"] == "period"
+    assert added.json()["text"] == "at most 50 % of Eng in every period on tag “stability”"
+    wrong = admin.post(
+        f"/workspaces/acme/scenarios/{world.scenario.pk}/constraints",
+        {"kind": "max_share", "team_id": world.teams["Eng"].pk, "group_kind": "tag", "tag": "stability",
+         "share": 50, "scope": "sometimes"},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+
+
+def test_the_pages_set_a_unit_and_show_it(client, cast, world):
+    client.force_login(cast.members["editor"].user)
+    design = world.teams["Design"].pk
+    done = client.post(
+        "/w/acme/capacity/do/unit", {"team_id": design, "unit": "points"}, follow=True
+    )
+    assert "Design now plans in points." in done.content.decode()
+    page = client.get("/w/acme/capacity").content.decode()
+    assert 'Design <span class="muted small">(points)</span>' in page
+    assert 'Eng <span class="muted small">(person-days)</span>' in page
+    scenario = client.get(f"/w/acme/capacity/scenarios/{world.scenario.pk}").content.decode()
+    assert 'name="scope"' in scenario and "In every period" in scenario

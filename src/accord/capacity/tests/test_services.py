@@ -2,7 +2,7 @@
 
 import pytest
 
-from accord.capacity import selectors, services
+from accord.capacity import capacity_csv, selectors, services
 from accord.capacity.models import (
     CapacityChange,
     Constraint,
@@ -327,12 +327,12 @@ def test_a_second_solve_while_one_runs_is_refused_and_cancel_works(world):
 def test_capacity_csv_with_decimal_commas_all_or_nothing(world):
     world.admin.workspace.decimal_separator = "comma"
     good = b"team;period;people;days_per_person;holidays\nEng;2031-Q1;2,5;60;5\nDesign;2031-Q2;1;58,5;0\n"
-    assert services.capacity_import(member=world.admin, data=good) == 2
+    assert capacity_csv.capacity_import(member=world.admin, data=good) == 2
     row = TeamCapacity.objects.get(team=world.teams["Eng"], period=world.periods[0])
     assert row.person_days == pytest.approx(145)
     bad = b"team;period;people;days_per_person\nEng;2031-Q1;3;60\nNobody;2031-Q1;1;60\nEng;2031-Q2;-1;60\n"
     with pytest.raises(Invalid) as exc:
-        services.capacity_import(member=world.admin, data=bad)
+        capacity_csv.capacity_import(member=world.admin, data=bad)
     messages = [e.message for e in exc.value.errors]
     assert any("Row 3, team" in m for m in messages) and any("Row 4, people" in m for m in messages)
     assert TeamCapacity.objects.get(team=world.teams["Eng"], period=world.periods[0]).people == 2.5
@@ -346,8 +346,105 @@ def test_the_load_view_counts_hand_made_plans_and_marks_overbooking(
     for name in ("Alpha", "Beta"):
         roadmap_services.item_create(member=a, roadmap_id=roadmap.pk, title=name, idea_id=world.ideas[name].pk,
                                      start_date=world.periods[0].start_date, end_date=world.periods[0].end_date)  # fmt: skip
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # periods, teams, units, capacity, efforts, items
         data = selectors.load(workspace=a.workspace)
     eng = next(r for r in data["rows"] if r["team"].name == "Eng")
     assert eng["cells"][0]["allocated"] == pytest.approx(100)
     assert eng["cells"][0]["over"] == pytest.approx(40)
+
+
+def test_a_team_in_points_plans_in_points_everywhere(world):
+    """Design plans in points: its capacity, the load view, the reasons and the warnings say
+    points; person-days of Eng and points of Design are never added up."""
+    a, design, eng = world.admin, world.teams["Design"], world.teams["Eng"]
+    services.team_unit_set(member=a, team_id=design.pk, unit="points")
+    with pytest.raises(Invalid) as exc:
+        services.team_unit_set(member=a, team_id=design.pk, unit="hours")
+    assert exc.value.errors[0].field == "unit"
+    for p in world.periods:  # 2 people x 5 points each: 10 points a quarter
+        services.capacity_set(
+            member=a, team_id=design.pk, period_id=p.pk, people=2, days_per_person=5
+        )
+    load = selectors.load(workspace=a.workspace)
+    row = next(r for r in load["rows"] if r["team"] == design)
+    assert row["word"] == "points" and row["cells"][0]["capacity"] == 10
+    assert next(r for r in load["rows"] if r["team"] == eng)["word"] == "person-days"
+    result = _solve(world)
+    assert result["units"] == {str(design.pk): "points", str(eng.pk): "person_days"}
+    # Epsilon needs 20 points of Design in one quarter of 10: it can never fit, and says so in points.
+    eps = next(r for r in result["left_out"] if r["label"] == "Epsilon")
+    assert "needs 20 points, 10 points free" in eps["reason"]["text"]
+    assert (
+        eps["reason"]["more"][0]["unit"] == "points" and "person-days" not in eps["reason"]["text"]
+    )
+    gamma = next(r for r in result["planned"] if r["label"] == "Gamma")
+    if gamma["reason"]["kind"] in ("value", "later"):
+        assert "40 person-days of Eng and 10 points of Design" in gamma["reason"]["text"]
+    with pytest.raises(Invalid) as exc:
+        services.effort_set(
+            member=a, idea_id=world.ideas["Alpha"].pk, team_id=design.pk, person_days=0
+        )
+    assert "0 points" in exc.value.detail
+
+
+def test_capacity_csv_sets_a_teams_unit_and_refuses_two_units_for_one_team(world):
+    a = world.admin
+    mixed = b"team,period,people,days_per_person,unit\nDesign,2031-Q1,2,8,points\nDesign,2031-Q2,2,8,person-days\n"
+    with pytest.raises(Invalid) as exc:
+        capacity_csv.capacity_import(member=a, data=mixed)
+    assert any("Row 3, unit: Design is in points" in e.message for e in exc.value.errors)
+    assert services.unit_of(world.teams["Design"]) == "person_days"
+    bad = b"team,period,people,days_per_person,unit\nDesign,2031-Q1,2,8,hours\n"
+    with pytest.raises(Invalid) as exc:
+        capacity_csv.capacity_import(member=a, data=bad)
+    assert "Row 2, unit" in exc.value.errors[0].message
+    good = b"team,period,people,days_per_person,unit\nDesign,2031-Q1,2,400,points\nDesign,2031-Q2,2,8,Points\n"
+    assert capacity_csv.capacity_import(member=a, data=good) == 2
+    assert services.unit_of(world.teams["Design"]) == "points"
+    row = TeamCapacity.objects.get(team=world.teams["Design"], period=world.periods[0])
+    assert row.person_days == pytest.approx(800)  # 400 points per person: more than days allow
+
+
+def test_compare_does_not_compare_a_team_whose_unit_changed_between_solves(world):
+    first = services.solve(member=world.admin, scenario_id=world.scenario.pk)
+    run_plan(first.pk)
+    services.team_unit_set(member=world.admin, team_id=world.teams["Design"].pk, unit="points")
+    second = services.solve(member=world.admin, scenario_id=world.scenario.pk)
+    run_plan(second.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    cells = selectors.compare(first, second)["load"]
+    design = [c for c in cells if c["team_name"] == "Design"]
+    assert design and all(not c["comparable"] and "person-days in one plan, points in the other" in c["note"]
+                          for c in design)  # fmt: skip
+    assert all(c["comparable"] for c in cells if c["team_name"] == "Eng")
+
+
+def test_a_share_in_every_period_holds_in_each_period(world):
+    """At most 50 % of Eng on "stability" in every period: Delta (60 person-days, all of one
+    quarter) cannot be planned, although 50 % over the year would allow it; a minimum in every
+    period that the two stability ideas cannot cover is refused, naming it."""
+    a, eng = world.admin, world.teams["Eng"].pk
+    base = _solve(world)
+    assert "Delta" in {r["label"] for r in base["planned"]}
+    con = services.constraint_add(member=a, scenario_id=world.scenario.pk, kind="max_share", team_id=eng,
+                                  group_kind="tag", tag="stability", share=50, scope="period")  # fmt: skip
+    assert (
+        services.describe_constraint(con)
+        == "at most 50 % of Eng in every period on tag “stability”"
+    )
+    result = _solve(world)
+    assert "Delta" not in {r["label"] for r in result["planned"]}
+    for period in [p["name"] for p in result["periods"]]:
+        on_stability = sum(r["effort"].get(str(eng), 0) for r in result["planned"]
+                           if r["label"] in ("Delta", "Zeta") and r["start"] == period)  # fmt: skip
+        assert on_stability <= 30
+    with pytest.raises(Invalid) as exc:
+        services.constraint_add(member=a, scenario_id=world.scenario.pk, kind="max_share", team_id=eng,
+                                group_kind="tag", tag="stability", share=50, scope="week")  # fmt: skip
+    assert exc.value.errors[0].field == "scope"
+    with pytest.raises(Invalid) as exc:
+        services.constraint_add(member=a, scenario_id=world.scenario.pk, kind="min_share", team_id=eng,
+                                group_kind="tag", tag="stability", share=20, scope="period")  # fmt: skip
+    assert "at least 20 % of Eng in every period on tag “stability”" in exc.value.detail
+    assert Constraint.objects.filter(scenario=world.scenario).count() == 1
