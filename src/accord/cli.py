@@ -1,4 +1,4 @@
-"""The `accord` command: serve, demo, createadmin, token, bench, backup, restore, and `manage` for Django's commands."""
+"""The `accord` command: serve, demo, createadmin, token, bench, backup, restore, digest, export, import, and `manage` for Django's commands."""
 
 import argparse
 import os
@@ -135,15 +135,18 @@ def _task_workers() -> list[list[str]]:
 
     With REDIS_URL: an RQ worker, and a database worker for the tasks queued while Redis was
     unreachable (accord.core.task_backends). Without: the database worker alone. On SIGTERM both
-    finish the task in hand before they exit (RQ's warm shutdown; db_worker likewise).
+    finish the task in hand before they exit (RQ's warm shutdown; db_worker likewise). Beside them
+    the webhook sweeper sends, every 30 s, the deliveries a dead worker left (accord.webhooks).
     """
     manage = [sys.executable, "-m", "accord.cli", "manage"]
+    sweeper = [*manage, "webhooks_sweep", "--every", "30"]
     if os.environ.get("REDIS_URL"):
         return [
             [*manage, "rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],
             [*manage, "db_worker", "--backend", "database", "--queue-name", "*"],
+            sweeper,
         ]
-    return [[*manage, "db_worker", "--queue-name", "*"]]
+    return [[*manage, "db_worker", "--queue-name", "*"], sweeper]
 
 
 def _metrics_dir(port: str) -> Path:
@@ -211,6 +214,22 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--decimal", default=None, choices=["point", "comma"], help="Decimal separator of its numbers (default: the workspace's).")
     feedback.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="Day/month order of dates like 03/04/2026 (default: refuse them as ambiguous).")
 
+    imp = sub.add_parser("import-from", help="Import a Jira, Trello, GitHub or CSV/xlsx file (all or nothing; --dry-run previews).")
+    imp.add_argument("source", choices=["jira", "trello", "github", "csv"])
+    imp.add_argument("file")
+    imp.add_argument("--workspace", required=True, help="The workspace slug.")
+    imp.add_argument("--into", dest="target", default="idea", choices=["idea", "item", "feedback"], help="idea (default), item or feedback (GitHub).")
+    imp.add_argument("--as", dest="email", default=None, help="Import as this member (default: an admin).")
+    imp.add_argument("--dry-run", action="store_true", help="Print the report; save nothing.")
+    imp.add_argument("--roadmap", type=int, default=None, help="Items: the roadmap's id (default: a new one named after the project).")
+    imp.add_argument("--status", action="append", default=[], metavar="SOURCE=ACCORD", help="Map a source status (repeatable).")
+    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="CSV: which column fills a field.")
+    imp.add_argument("--lists-as", default="", choices=["", "lanes", "statuses"], help="Trello: lists become lanes or statuses.")
+    imp.add_argument("--include-archived", action="store_true", help="Trello: archived cards too.")
+    imp.add_argument("--encoding", default="auto", choices=["auto", "utf-8", "utf-16", "cp1252"])
+    imp.add_argument("--decimal", default="point", choices=["point", "comma"])
+    imp.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"])
+
     backup = sub.add_parser("backup", help="Snapshot the database to a file (and its .sha256); prints a JSON summary.")
     backup.add_argument("file", nargs="?", default=None, help="Default: DATA_DIR/backups/accord-<time>.sqlite3 or .pgdump")
     restore = sub.add_parser("restore", help="Load a backup into the configured database, which must be empty.")
@@ -220,6 +239,17 @@ def main(argv: list[str] | None = None) -> int:
     plan.add_argument("--scenario", required=True, help="The scenario's name.")
     plan.add_argument("--as", dest="email", default=None, help="Solve as this member (default: an admin).")
     plan.add_argument("--json", action="store_true", help="The whole result as JSON.")
+
+    digest = sub.add_parser("digest", help="Send the weekly digests due today; prints a JSON summary (run daily).")
+    digest.add_argument("--date", default=None, help="The day to send for (YYYY-MM-DD); default today.")
+    digest.add_argument("--dry-run", action="store_true", help="Only say who would get one.")
+
+    export = sub.add_parser("export", help="Write a workspace as one JSON file (to standard output).")
+    export.add_argument("--workspace", required=True, help="The workspace slug.")
+    export.add_argument("--output", "-o", default=None, help="A file to write instead of standard output.")
+    load = sub.add_parser("import", help="Create a workspace from an export file (all or nothing).")
+    load.add_argument("file")
+    load.add_argument("--slug", default=None, help="Import under this slug (when the file's is taken).")
 
     sub.add_parser("manage", help="Django's management commands: accord manage <command> ...")
 
@@ -247,8 +277,18 @@ def main(argv: list[str] | None = None) -> int:
             call_command("restore", ns.file)
         elif ns.command == "bench":
             call_command("bench", only=ns.only)
+        elif ns.command == "digest":
+            call_command("digest", date=ns.date, dry_run=ns.dry_run)
+        elif ns.command == "export":
+            call_command("export_workspace", workspace=ns.workspace, output=ns.output)
+        elif ns.command == "import":
+            call_command("import_workspace", ns.file, slug=ns.slug)
         elif ns.command == "plan":
             call_command("plan", workspace=ns.workspace, scenario=ns.scenario, email=ns.email, json=ns.json)
+        elif ns.command == "import-from":
+            call_command("import_from", ns.source, ns.file, workspace=ns.workspace, target=ns.target, email=ns.email, dry_run=ns.dry_run,
+                         roadmap=ns.roadmap, status=ns.status, map=ns.map, lists_as=ns.lists_as, include_archived=ns.include_archived,
+                         encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)
         elif ns.command == "import-feedback":
             call_command("import_feedback", ns.file, workspace=ns.workspace, email=ns.email, source=ns.source, map=ns.map, skip_bad_rows=ns.skip_bad_rows,
                          encoding=ns.encoding, decimal=ns.decimal, date_format=ns.date_format)

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accord.workspaces.context_processors.workspace_nav",
+                "accord.notifications.context_processors.bell",  # the unread count in the header
             ],
             "builtins": ["accord.core.templatetags.dates"],  # |day, |month_day, |moment everywhere
         },
@@ -240,6 +241,12 @@ ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000").rst
 
 # /metrics (Prometheus) answers only with "Authorization: Bearer <this token>"; unset: no /metrics.
 ACCORD_METRICS_TOKEN = os.environ.get("ACCORD_METRICS_TOKEN", "")
+
+# Webhooks go to public addresses only (accord.webhooks.egress); these internal hosts (names,
+# addresses, or host:port, comma-separated) may receive them too, e.g. "hooks.internal,10.0.0.5".
+ACCORD_WEBHOOK_ALLOWED_HOSTS = [h.strip().lower() for h in os.environ.get("ACCORD_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()]
+# A webhook is paused (its owner told) after this many failed attempts in a row.
+ACCORD_WEBHOOK_PAUSE_AFTER_FAILURES = int(os.environ.get("ACCORD_WEBHOOK_PAUSE_AFTER_FAILURES", 15))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if TESTING:

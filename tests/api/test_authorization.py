@@ -1743,6 +1743,7 @@ EXPECTED.update(
         ("GET", f"{WS}/capacity/periods"): Row(read()),
         ("POST", f"{WS}/capacity/periods"): Row(editor_up(201), b_cap_period),
         ("POST", f"{WS}/capacity/import"): Row(editor_up(200), b_cap_import),
+        ("PUT", f"{WS}/capacity/teams/{{team_id}}/unit"): Row(editor_up(200), lambda cast: Req(params={"team_id": _cap_world(cast)[0].pk}, body={"unit": "points"})),
         ("GET", f"{WS}/capacity/efforts"): Row(read()),
         ("POST", f"{WS}/capacity/efforts"): Row(editor_up(201), b_cap_effort),
         ("DELETE", f"{WS}/capacity/efforts/{{effort_id}}"): Row(editor_up(204), b_cap_effort_delete),
@@ -1795,10 +1796,11 @@ WATCHED.extend(
     [
         ("capacity.Period", ["workspace_id", "name", "start_date", "end_date"]),
         ("capacity.TeamCapacity", ["team_id", "period_id", "people", "days_per_person", "holidays", "version"]),
+        ("capacity.TeamUnit", ["team_id", "unit"]),
         ("capacity.Effort", ["idea_id", "item_id", "team_id", "person_days", "periods"]),
         ("capacity.Scenario", ["workspace_id", "name", "discount", "time_limit", "version"]),
         ("capacity.CapacityChange", ["scenario_id", "team_id", "period_id", "people", "person_days"]),
-        ("capacity.Constraint", ["scenario_id", "kind", "idea_id", "period_id", "share"]),
+        ("capacity.Constraint", ["scenario_id", "kind", "idea_id", "period_id", "share", "scope"]),
         ("capacity.PlanRun", ["scenario_id", "status", "cancel_requested"]),
         ("capacity.Application", ["run_id", "roadmap_id", "undone_at"]),
     ]
@@ -2682,6 +2684,313 @@ def _state_sql(connection) -> str:
     return _STATE_SQL[connection.vendor]
 
 
+# ---------------------------------------------------------------- Atom feeds (accord.feeds)
+# Anyone holds their own feed URLs (a roadmap's needs roadmap.view, the workspace's audit.view, both
+# every member's); admins revoke anyone's (own ones: accord/feeds/tests/test_pages_and_api.py).
+
+
+def _atom_feed(member):
+    from accord.feeds import services
+
+    return services.feed_create(member=member, scope="workspace")[0]
+
+
+def b_atom_feed_create(cast):
+    return Req(body={"scope": "roadmap", "object_id": _roadmap(cast).pk})
+
+
+def b_atom_feed_delete(cast):
+    return Req(params={"atom_feed_id": _atom_feed(_bystander(cast)).pk})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/atom-feeds"): Row(read()),
+        ("POST", f"{WS}/atom-feeds"): Row(any_member(201), b_atom_feed_create),
+        ("DELETE", f"{WS}/atom-feeds/{{atom_feed_id}}"): Row(admin_only(204), b_atom_feed_delete),
+    }
+)
+FOREIGN_IDS["atom_feed_id"] = lambda cast: _atom_feed(cast.outsider).pk
+WATCHED.append(("feeds.FeedToken", ["workspace_id", "membership_id", "scope", "object_id", "token_hash", "revoked_at"]))
+
+
+# ---------------------------------------------------------------- comments, mentions, watching (accord.collab)
+# On any discussable object (here an idea: one mechanism for every kind). Reading and watching need
+# the object's view permission (every member); commenting needs comment.write (contributors up);
+# only its author edits a comment, its author or an admin deletes it (the builders' comments are the
+# admin's, so other callers get 403). The objects are a bystander's, so nobody watches them yet.
+
+
+def _collab():
+    from accord.collab import services
+
+    return services
+
+
+def _discussed(cast, member=None):
+    return _idea(cast, "Discussed idea", member=member or _bystander(cast))
+
+
+def _comment(cast, member=None):
+    member = member or _admin(cast)
+    idea = _idea(cast, "Commented idea", member=member)
+    return _collab().comment_add(member=member, kind="idea", object_id=idea.pk, body="Looks good")
+
+
+def b_discussion(cast):
+    return Req(params={"kind": "idea", "object_id": _discussed(cast).pk})
+
+
+def b_comment_add(cast):
+    return Req(params={"kind": "idea", "object_id": _discussed(cast).pk}, body={"body": "What about @viewer@acme.test?"})
+
+
+def b_comment(cast):
+    return Req(params={"discussion_comment_id": _comment(cast).pk}, body={"body": "Edited"})
+
+
+def b_people(cast):
+    return Req(params={"kind": "idea", "object_id": _discussed(cast).pk}, query={"q": "vi"})
+
+
+COLLAB = f"{WS}/discussions/{{kind}}/{{object_id}}"
+EXPECTED.update(
+    {
+        ("GET", f"{COLLAB}/comments"): Row(read(), b_discussion),
+        ("POST", f"{COLLAB}/comments"): Row(contributor_up(201), b_comment_add),
+        ("PATCH", f"{WS}/discussion-comments/{{discussion_comment_id}}"): Row(admin_only(200), b_comment),
+        ("DELETE", f"{WS}/discussion-comments/{{discussion_comment_id}}"): Row(admin_only(204), b_comment),
+        ("GET", f"{COLLAB}/watch"): Row(read(), b_discussion),
+        ("PUT", f"{COLLAB}/watch"): Row(any_member(200), b_discussion),
+        ("DELETE", f"{COLLAB}/watch"): Row(any_member(204), b_discussion),
+        ("GET", f"{COLLAB}/people"): Row(read(), b_people),
+        ("GET", f"{WS}/watches"): Row(read()),
+    }
+)
+FOREIGN_IDS.update(
+    {
+        "kind": lambda cast: "idea",  # the kind of the foreign object_id below
+        "object_id": lambda cast: _idea(cast, "Other discussed idea", member=cast.outsider).pk,
+        "discussion_comment_id": lambda cast: _comment(cast, member=cast.outsider).pk,
+    }
+)
+
+
+def _populate_collab(cast):
+    """Comments on the first idea of each workspace, and every member of acme watching it."""
+    for member in (_admin(cast), cast.outsider):
+        idea = member.workspace.ideas.order_by("pk").first() or _idea(cast, "Discussed", member=member)
+        for n in range(2):
+            _collab().comment_add(member=member, kind="idea", object_id=idea.pk, body=f"Comment {n}")
+        if member.workspace_id == cast.workspace.pk:
+            for m in cast.members.values():
+                _collab().watch(member=m, kind="idea", object_id=idea.pk)
+
+
+def _first_idea(ws):
+    return {"kind": "idea", "object_id": ws.ideas.order_by("pk").first().pk}
+
+
+LIST_SCOPES.update(
+    {
+        f"{COLLAB}/comments": lambda ws: set(apps.get_model("collab.Comment").objects.filter(workspace=ws).values_list("pk", flat=True)),
+        f"{WS}/watches": lambda ws: set(apps.get_model("collab.Watch").objects.filter(workspace=ws).values_list("pk", flat=True)),
+    }
+)
+LIST_PARAMS[f"{COLLAB}/comments"] = _first_idea
+# Lists of the caller's own things: every caller, admins too, sees exactly these (membership -> ids).
+OWN_LISTS: dict[str, Callable[[Any], set]] = {
+    f"{WS}/watches": lambda m: set(
+        apps.get_model("collab.Watch").objects.filter(workspace=m.workspace, user=m.user).exclude(reason="unwatched").values_list("pk", flat=True)
+    ),
+}
+WATCHED.extend(
+    [
+        ("collab.Comment", ["workspace_id", "object_type", "object_id", "author_id", "body", "mentions", "edited_at", "deleted_at"]),
+        ("collab.Watch", ["workspace_id", "user_id", "object_type", "object_id", "reason"]),
+    ]
+)
+
+
+# ------------ imports
+# Previewing and running imports (Jira, Trello, GitHub, CSV/xlsx) and listing them need import.run
+# (editors and admins). The request imports for real (dry_run false), so an allowed call writes.
+
+IMPORTS = f"{WS}/imports"
+EXPECTED.update(
+    {
+        ("POST", IMPORTS): Row(editor_up(200), lambda cast: Req(body={"source": "csv", "target": "idea", "filename": "ideas.csv", "dry_run": False, "content": "title,status,tags\nDark mode,under review,ui\n"})),
+        ("GET", IMPORTS): Row(editor_up(200)),
+    }
+)  # fmt: skip
+WATCHED.extend(
+    [
+        ("imports.ImportRun", ["workspace_id", "source", "target", "filename", "counts"]),
+        ("imports.Origin", ["workspace_id", "source", "external_key", "object_type", "object_id"]),
+    ]
+)
+
+
+# ---------------------------------------------------------------- notifications (accord.notifications)
+# Every member reads and marks their own notifications (ids of others' are ignored, so each caller
+# gets 200 on the same request); preferences belong to the account (the outsider has theirs).
+
+
+def _notifications():
+    from accord.notifications import services
+
+    return services
+
+
+def b_notifications_read_all(cast):
+    """A notification for every acme member: each caller marks their own."""
+    users = [m.user for m in cast.members.values()]
+    _notifications().notify(workspace=cast.workspace, users=users, kind="mentioned", title="Read me", url="")
+    return Req()
+
+
+def b_notifications_read(cast):
+    """Each caller marks their own among the ids of every member's."""
+    b_notifications_read_all(cast)
+    ids = apps.get_model("notifications.Notification").objects.filter(workspace=cast.workspace).values_list("pk", flat=True)
+    return Req(body={"ids": list(ids)})
+
+
+def b_notification_prefs(cast):
+    return Req(body={"kinds": [{"kind": "watching", "email": False}], "digest_weekday": "friday"})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/notifications"): Row(read()),
+        ("POST", f"{WS}/notifications/read"): Row(any_member(200), b_notifications_read),
+        ("POST", f"{WS}/notifications/read-all"): Row(any_member(200), b_notifications_read_all),
+        ("GET", f"{API}/me/notification-preferences"): Row(account(200)),
+        ("PATCH", f"{API}/me/notification-preferences"): Row(account(200), b_notification_prefs),
+    }
+)
+
+
+def _populate_notifications(cast):
+    """A notification for every member of both workspaces."""
+    for ws, users in ((cast.workspace, [m.user for m in cast.members.values()]), (cast.other, [cast.outsider.user])):
+        _notifications().notify(workspace=ws, users=users, kind="watching", title="Something changed", url="")
+
+
+LIST_SCOPES[f"{WS}/notifications"] = lambda ws: set(apps.get_model("notifications.Notification").objects.filter(workspace=ws).values_list("pk", flat=True))
+OWN_LISTS[f"{WS}/notifications"] = lambda m: set(
+    apps.get_model("notifications.Notification").objects.filter(workspace=m.workspace, recipient=m.user).values_list("pk", flat=True)
+)
+WATCHED.extend(
+    [
+        ("notifications.Notification", ["recipient_id", "workspace_id", "kind", "read_at"]),
+        ("notifications.NotificationPreference", ["user_id", "kind", "email", "in_app"]),
+        ("notifications.DigestSchedule", ["user_id", "weekday"]),
+    ]
+)
+
+
+# ---------------------------------------------------------------- outgoing webhooks (accord.webhooks)
+# Admins only (webhook.manage): webhooks, the delivery log, replay, pause and resume. The URLs are
+# on example.invalid: nothing is sent while the table runs (on-commit tasks do not run here).
+WH_URL = "https://hooks.example.invalid/accord"
+
+
+def _wh():
+    from accord.webhooks import services
+
+    return services
+
+
+def _webhook(cast, member=None):
+    return _wh().webhook_create(member=member or _admin(cast), name="Ops hook", url=WH_URL, events=["*"])[0]
+
+
+def _wh_delivery(cast, member=None):
+    """A delivery of a webhook, as attempted once and failed (so it can be replayed)."""
+    member = member or _admin(cast)
+    hook = _webhook(cast, member)
+    _services().team_create(member=member, name=f"Hooked team {hook.pk}")
+    delivery = apps.get_model("webhooks.Delivery").objects.filter(webhook=hook).latest("pk")
+    type(delivery).objects.filter(pk=delivery.pk).update(body='{"event": "team.created"}', attempts=1, status="failed")
+    return delivery
+
+
+def b_webhook(cast):
+    return Req(params={"webhook_id": _webhook(cast).pk})
+
+
+def b_webhook_paused(cast):
+    hook = _webhook(cast)
+    _wh().webhook_pause(member=_admin(cast), webhook_id=hook.pk, reason="Receiver down")
+    return Req(params={"webhook_id": hook.pk})
+
+
+WH = f"{WS}/webhooks"
+WD = f"{WS}/webhook-deliveries"
+EXPECTED.update(
+    {
+        ("GET", WH): Row(admin_only(200), b_webhook),
+        ("POST", WH): Row(admin_only(201), lambda cast: Req(body={"name": "To chat", "url": WH_URL, "events": ["idea.*"], "format": "slack"})),
+        ("GET", f"{WH}/{{webhook_id}}"): Row(admin_only(200), b_webhook),
+        ("PATCH", f"{WH}/{{webhook_id}}"): Row(admin_only(200), lambda cast: Req(params={"webhook_id": (h := _webhook(cast)).pk}, body={"version": h.version, "events": ["team.created"]})),
+        ("DELETE", f"{WH}/{{webhook_id}}"): Row(admin_only(204), b_webhook),
+        ("POST", f"{WH}/{{webhook_id}}/pause"): Row(admin_only(200), lambda cast: Req(params={"webhook_id": _webhook(cast).pk}, body={"reason": "Moving"})),
+        ("POST", f"{WH}/{{webhook_id}}/resume"): Row(admin_only(200), b_webhook_paused),
+        ("GET", f"{WS}/webhook-event-types"): Row(admin_only(200)),
+        ("GET", WD): Row(admin_only(200), lambda cast: Req(query={"webhook_id": _wh_delivery(cast).webhook_id})),
+        ("GET", f"{WD}/{{delivery_id}}"): Row(admin_only(200), lambda cast: Req(params={"delivery_id": _wh_delivery(cast).pk})),
+        ("POST", f"{WD}/{{delivery_id}}/replay"): Row(admin_only(201), lambda cast: Req(params={"delivery_id": _wh_delivery(cast).pk})),
+    }
+)
+FOREIGN_IDS.update(
+    {
+        "webhook_id": lambda cast: _webhook(cast, member=cast.outsider).pk,
+        "delivery_id": lambda cast: _wh_delivery(cast, member=cast.outsider).pk,
+    }
+)
+LIST_SCOPES.update(
+    {
+        WH: lambda ws: set(ws.webhooks.values_list("pk", flat=True)),
+        WD: lambda ws: set(apps.get_model("webhooks.Delivery").objects.filter(workspace=ws).values_list("pk", flat=True)),
+    }
+)
+
+
+def _populate_webhooks(cast):
+    """A webhook with a delivery in each workspace."""
+    for member in (_admin(cast), cast.outsider):
+        _wh_delivery(cast, member=member)
+
+
+WATCHED.extend(
+    [
+        ("webhooks.Webhook", ["workspace_id", "name", "url", "events", "format", "state", "version"]),
+        ("webhooks.Delivery", ["webhook_id", "status", "attempts", "next_attempt_at", "replay_of_id"]),
+    ]
+)
+
+
+# ---------------------------------------------------------------- transfer (workspace export and import)
+
+
+def b_transfer_import(cast):
+    """The acme export, to import under a new slug (session-only: every token is refused)."""
+    import json
+
+    from accord.transfer.writer import export_text
+
+    return Req(body={"export": json.loads(export_text(cast.workspace)), "slug": "acme-imported"})
+
+
+EXPECTED.update(
+    {
+        ("GET", f"{WS}/export"): Row(admin_only(200)),
+        ("POST", f"{API}/workspace-imports"): Row(session_only(), b_transfer_import),
+    }
+)
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -2853,7 +3162,8 @@ def _csrf_client(user) -> tuple[Client, str]:
 
 
 def test_session_only_operations_refuse_tokens(api, cast):
-    for method, path in [("POST", f"{API}/workspaces"), ("POST", f"{API}/invitations/accept"), ("POST", f"{API}/me/password")]:
+    for method, path in [("POST", f"{API}/workspaces"), ("POST", f"{API}/invitations/accept"), ("POST", f"{API}/me/password"),
+                         ("POST", f"{API}/workspace-imports")]:
         req = EXPECTED[(method, path)].build(cast)
         response = _send(api, cast, "admin", method, path, req)
         assert response.status_code == 422, path
@@ -2994,6 +3304,9 @@ def _populate(cast):
     _populate_initiatives(cast)
     _populate_launches(cast)
     _populate_changes(cast)
+    _populate_collab(cast)
+    _populate_notifications(cast)
+    _populate_webhooks(cast)
 
 
 def test_every_list_has_a_scope(client):
@@ -3018,7 +3331,9 @@ def test_lists_show_only_the_callers_workspace(api, cast, path, caller):
     assert ids, "the list should not be empty"
     assert ids <= LIST_SCOPES[path](workspace)
     assert not ids & LIST_SCOPES[path](other)
-    if caller in ("admin", "outsider"):  # admins see everything of their workspace
+    if path in OWN_LISTS:  # the caller's own things, whatever their role
+        assert ids == OWN_LISTS[path](cast.outsider if caller == "outsider" else cast.members[caller])
+    elif caller in ("admin", "outsider"):  # admins see everything of their workspace
         assert ids == LIST_SCOPES[path](workspace)
     if path.endswith("/tokens") and caller not in ("admin", "outsider"):
         assert ids == set(cast.members[caller].api_tokens.values_list("pk", flat=True))
@@ -3034,7 +3349,11 @@ def test_list_items_open_in_their_detail_view(api, cast, caller):
         detail = [p for (m, p) in EXPECTED if m == "GET" and p.startswith(f"{path}/{{") and p.count("/") == path.count("/") + 1]
         if not path.startswith(WS) or not detail:
             continue
-        items = client.get(path.removeprefix(API).format(slug="acme"), {"limit": 1000}).json()["items"]
+        listed = client.get(path.removeprefix(API).format(slug="acme"), {"limit": 1000})
+        if listed.status_code == 403:  # an admin-only list (webhooks): the table covers who may read it
+            assert EXPECTED[("GET", path)].status[caller] == 403
+            continue
+        items = listed.json()["items"]
         param = _id_params(detail[0])[0 if len(_id_params(detail[0])) == 1 else -1]
         for item in items:
             url = detail[0].removeprefix(API).format(slug="acme", **{param: item["id"]})

@@ -32,6 +32,10 @@ from accord.wsgi import application
 
 pytestmark = pytest.mark.xdist_group("schemathesis")  # one worker runs it all: the last test sums it up
 
+# Which of schemathesis's phases run (ACCORD_SCHEMATHESIS_PHASES, comma-separated; all by default).
+# CI runs the coverage phase (boundary and negative cases: five sixths of the requests) on
+# PostgreSQL only, the stricter database, and the examples and fuzzing phases on both.
+PHASES = [p.strip() for p in os.environ.get("ACCORD_SCHEMATHESIS_PHASES", "examples,coverage,fuzzing").split(",") if p.strip()]
 MAX_EXAMPLES = int(os.environ.get("ACCORD_SCHEMATHESIS_EXAMPLES", 12))  # per operation, for the fuzzing phase (the coverage phase adds its own cases); ~120 operations
 SLUG = "acme"
 # The acme admin's API token for the whole run; `seeded` stores its hash in each test's database.
@@ -39,6 +43,7 @@ TOKEN = f"acc_{secrets.token_urlsafe(32)}"
 
 CONFIG = schemathesis.Config.from_dict(
     {
+        "phases": {phase: {"enabled": phase in PHASES} for phase in ("examples", "coverage", "fuzzing", "stateful")},
         "generation": {
             "max-examples": MAX_EXAMPLES,
             "mode": "all",  # positive and negative data
@@ -64,7 +69,8 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
 # Operations that refuse API tokens by design (422, field "authorization"); see test_authorization.py.
-SESSION_ONLY = {"POST /api/v1/workspaces", "POST /api/v1/invitations/accept", "POST /api/v1/me/password"}
+SESSION_ONLY = {"POST /api/v1/workspaces", "POST /api/v1/invitations/accept", "POST /api/v1/me/password",
+                "POST /api/v1/workspace-imports"}
 
 
 # ---------------------------------------------------------------- data the generated requests aim at
@@ -718,6 +724,101 @@ ID_ALIASES["roadmap_item_id"] = "item_id"  # a change's linked roadmap items
 VERSIONED.update({"change_id": "changes.Change", "change_review_id": "changes.ChangeReview"})
 
 
+# ---------------------------------------------------------------- Atom feeds
+
+
+def seed_atom_feeds(cast) -> None:
+    """Feed URLs of "acme" (the workspace's, a roadmap's) of the admin and of an editor."""
+    from accord.feeds import services
+
+    roadmap = cast.workspace.roadmaps.order_by("pk").first()
+    for role in ("admin", "editor"):
+        services.feed_create(member=cast.members[role], scope="workspace")
+        if roadmap is not None:
+            services.feed_create(member=cast.members[role], scope="roadmap", object_id=roadmap.pk)
+
+
+SEEDERS.append(seed_atom_feeds)
+ID_SOURCES["atom_feed_id"] = lambda cast: cast.workspace.feed_tokens.filter(revoked_at__isnull=True)
+ID_SOURCES_BY_PATH[("/atom-feeds", "object_id")] = lambda cast: cast.workspace.roadmaps.all()
+
+
+# ---------------------------------------------------------------- comments and watching (accord.collab)
+
+
+def seed_collab(cast) -> None:
+    """Comments of the admin (so PATCH, their author's, reaches real code) with a mention on one
+    object of every discussable kind that the seeders made, and watches."""
+    from accord.collab import services
+    from accord.collab.registry import DISCUSSABLE
+
+    admin = cast.members["admin"]
+    for entry in DISCUSSABLE.values():
+        for obj in entry.model.objects.filter(workspace=cast.workspace).order_by("pk")[:2]:
+            services.comment_add(member=admin, kind=entry.key, object_id=obj.pk, body="Seen this, @viewer@acme.test?")
+            services.watch(member=cast.members["editor"], kind=entry.key, object_id=obj.pk)
+
+
+def _discussed(key):
+    from accord.collab.registry import DISCUSSABLE
+
+    return lambda cast: DISCUSSABLE[key].model.objects.filter(workspace=cast.workspace)
+
+
+def _discussable_sources() -> dict:
+    from accord.collab.registry import DISCUSSABLE
+
+    return {f"discussable {e.slug}": _discussed(key) for key, e in DISCUSSABLE.items()}
+
+
+SEEDERS.append(seed_collab)
+ID_SOURCES["discussion_comment_id"] = lambda cast: apps.get_model("collab.Comment").objects.filter(workspace=cast.workspace, deleted_at__isnull=True)
+ID_SOURCES.update(_discussable_sources())  # {kind}/{object_id}: an object of that kind (see aim)
+
+
+# ---------------------------------------------------------------- outgoing webhooks (accord.webhooks)
+
+
+def seed_webhooks(cast) -> None:
+    """Two webhooks of "acme" on example.invalid (nothing real is ever called: generated URLs meet
+    the SSRF checks, these the name that never resolves), each with a delivery attempted once and
+    failed; one paused. They subscribe to a rare event, so other operations add no deliveries."""
+    from accord.webhooks import services
+    from accord.webhooks.models import Delivery
+    from accord.workspaces import services as ws_services
+
+    admin = cast.members["admin"]
+    for n in range(2):
+        hook, _secret = services.webhook_create(member=admin, name=f"Hook {n}", url=f"https://hooks{n}.example.invalid/accord", events=["team.created"])
+        ws_services.team_create(member=admin, name=f"Hooked {n}")  # the event: a delivery to each
+        Delivery.objects.filter(webhook=hook).update(body='{"event": "team.created"}', attempts=1, status="failed", last_error="Refused")
+        services.webhook_update(member=admin, webhook_id=hook.pk, version=hook.version, events=["glossary_term.flagged"])
+        if n:
+            services.webhook_pause(member=admin, webhook_id=hook.pk, reason="Demo pause")
+
+
+SEEDERS.append(seed_webhooks)
+ID_SOURCES["webhook_id"] = lambda cast: cast.workspace.webhooks.all()
+ID_SOURCES["delivery_id"] = lambda cast: apps.get_model("webhooks.Delivery").objects.filter(workspace=cast.workspace)
+VERSIONED["webhook_id"] = "webhooks.Webhook"
+
+
+# ---------------------------------------------------------------- notifications (accord.notifications)
+
+
+def seed_notifications(cast) -> None:
+    """Notifications for the acme admin (some read), so the list and marking read reach real rows."""
+    from accord.notifications import services
+
+    admin = cast.members["admin"]
+    for n in range(4):
+        services.notify(workspace=cast.workspace, users=[admin.user], kind=["mentioned", "watching"][n % 2],
+                        title=f"Notice {n}", url="/w/acme/ideas")  # fmt: skip
+    services.mark_read(member=admin, ids=list(admin.user.notifications.values_list("pk", flat=True)[:1]))
+
+
+SEEDERS.append(seed_notifications)
+
 KNOWN_IDS: dict[str, list[int]] = {}  # filled per test by `seeded`
 EXERCISED: dict[str, Counter] = defaultdict(Counter)  # operation -> status codes, for the last test
 
@@ -843,6 +944,14 @@ CSV_ROWS = {
     "/glossary/import": ("name,synonyms,marketing,it", "Term {n},Alias {n},What marketing means,What IT means"),
 }
 
+# Imports (POST .../imports): a file per source, {n} varying the keys and titles.
+IMPORT_FILES = {
+    "csv": "title,status\nIdea {n},new\n",
+    "jira": "Summary,Issue key,Status\nIssue {n},SCH-{n},To Do\n",
+    "trello": '{"id": "b1", "name": "Board {n}", "lists": [{"id": "l1", "name": "To Do"}], "cards": [{"id": "c{n}", "name": "Card {n}", "idList": "l1"}]}',
+    "github": '[{"number": {n}, "title": "Issue {n}", "state": "open", "repository_url": "https://api.github.com/repos/acme/app"}]',
+}
+
 
 def aim(case) -> None:
     """Aim most generated requests at workspace "acme" and at objects that exist, so they reach real code.
@@ -860,6 +969,8 @@ def aim(case) -> None:
                 params[name] = SLUG
             elif name != "slug":
                 params[name] = _aim_id(path, name, value, text=True)
+        if isinstance(params.get("kind"), str) and "object_id" in params:  # collab: an object of that kind
+            params["object_id"] = _aim_id(f"discussable {params['kind']}", f"discussable {params['kind']}", params["object_id"], text=True)
         case.path_parameters = params
     if isinstance(case.query, dict) and case.query:
         case.query = _aim_fields(path, case.query, text=True)
@@ -876,6 +987,13 @@ def aim(case) -> None:
         # a CSV import: a valid string becomes a valid file about the seeded objects
         header, row = CSV_ROWS[next(end for end in CSV_ROWS if path.endswith(end))]
         body["csv"] = f"{header}\n{row.format(n=zlib.crc32(csv.encode('utf-8', 'surrogatepass')) % 30)}\n"
+    content, source = body.get("content"), body.get("source")
+    if isinstance(content, str) and not _keep(content) and path.endswith("/imports") and isinstance(source, str) and source in IMPORT_FILES:
+        # an import (accord.imports): a valid string becomes a small valid file of its source
+        body["content"] = IMPORT_FILES[source].replace("{n}", str(zlib.crc32(content.encode("utf-8", "surrogatepass")) % 30))
+        body.pop("content_base64", None)
+        if isinstance(body.get("status_map"), dict) and isinstance(body.get("mapping"), dict):
+            body["status_map"], body["mapping"] = {}, {}  # any names are valid; these would name nothing in the file
     email = body.get("email")
     if isinstance(email, str) and 0 < len(email) <= 254 and not _keep(email):
         body["email"] = f"someone{zlib.crc32(email.encode('utf-8', 'surrogatepass')) % 1000}@example.test"
@@ -911,6 +1029,8 @@ def test_every_operation_was_exercised():
     operations = {result.ok().label for result in schema.get_all_operations()}
     missing = sorted(operations - EXERCISED.keys())
     assert not missing, f"operations schemathesis never called: {missing}"
+    if "coverage" not in PHASES:
+        return  # twelve fuzzed cases per operation need not include a valid one; the coverage phase's do
     never_ok = sorted(op for op in operations - SESSION_ONLY if not any(200 <= s < 300 for s in EXERCISED[op]))
     assert not never_ok, (
         f"operations that never answered 2xx, only {[dict(EXERCISED[op]) for op in never_ok]}: {never_ok}. "

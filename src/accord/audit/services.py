@@ -10,12 +10,12 @@ A listener must be cheap (a few inserts) and never call the network: work that t
 a task enqueued with `transaction.on_commit`.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -23,7 +23,6 @@ from django.db import models
 from accord.core.registry import Registry
 
 from .models import AuditEntry
-
 
 
 @dataclass(frozen=True)

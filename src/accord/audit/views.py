@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accord.core import panels
 from accord.core.csv_safety import safe_cell
 from accord.core.errors import Invalid
 from accord.core.web import field_errors, form_date, form_int, page_of
@@ -65,6 +66,7 @@ def audit_trail(request: HttpRequest, member) -> HttpResponse:
         "errors": errors,
         "facets": audit_facets(workspace=member.workspace),
         "members": members(workspace=member.workspace),
+        "actions": [] if request.htmx else panels.render("audit.actions", request, member, None),
     }, status=400 if errors else 200)
 
 

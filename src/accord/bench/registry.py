@@ -30,6 +30,7 @@ FIGURE_MODULES = [
     "accord.bench.initiatives",
     "accord.bench.launches",
     "accord.bench.changes",
+    "accord.bench.webhooks",
     "accord.bench.load",
 ]
 UNITS = {"ms", "req/s", "s", "items/s", "MAP", "P@3", "%", "count", "MB"}

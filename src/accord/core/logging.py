@@ -29,7 +29,7 @@ security_log = logging.getLogger("accord.security")
 
 # The routes whose next path segment is a secret token; tests/…/test_log_redaction.py checks that
 # every URL pattern with a token parameter is covered.
-SECRET_ROUTES = ["share", "calendar", "launches/calendar", "changes/calendar", "scoreboard", "invitations", r"portal/[^/\s?#\"'<>]+/(?:verify|unsubscribe|confirm)"]
+SECRET_ROUTES = ["share", "calendar", "feeds", "launches/calendar", "changes/calendar", "scoreboard", "invitations", "notifications/unsubscribe", r"portal/[^/\s?#\"'<>]+/(?:verify|unsubscribe|confirm)"]
 # Query parameters whose value is a secret.
 SECRET_PARAMS = r"[^=&\s\"'<>#?]*(?:token|secret|key|passw|signature|sig)[^=&\s\"'<>#?]*"
 REDACTED = "[redacted]"

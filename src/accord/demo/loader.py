@@ -6,16 +6,19 @@ from django.db import transaction
 from accord.audit.services import acting_via
 from accord.capacity import demo as capacity_demo
 from accord.changes import demo as changes_demo
+from accord.collab import demo as collab_demo
 from accord.feedback import demo as feedback_demo
 from accord.glossary import demo as glossary_demo
 from accord.goals import demo as goals_demo
 from accord.ideas import demo as ideas_demo
 from accord.initiatives import demo as initiatives_demo
 from accord.launches import demo as launches_demo
+from accord.notifications import demo as notifications_demo
 from accord.playbooks import demo as playbooks_demo
 from accord.portal import demo as portal_demo
 from accord.roadmaps import demo as roadmaps_demo
 from accord.roles import demo as roles_demo
+from accord.webhooks import demo as webhooks_demo
 from accord.workspaces import demo as workspaces_demo
 
 DEMO_SLUG = "lumen"
@@ -37,6 +40,9 @@ STEPS = [
     changes_demo.load,
     playbooks_demo.load,
     glossary_demo.load,
+    collab_demo.load,  # comments with mentions on an idea and the launch
+    webhooks_demo.load,  # last: a paused webhook (example.invalid) with its failed deliveries
+    notifications_demo.load,  # after everything that notifies: older notifications read
 ]
 
 

@@ -9,32 +9,28 @@ customer fields flat or in a "customer" object). The column mapping says which c
 field (text is required; title, source, status, received_at, customer_name, customer_email,
 company, segment, revenue_weight are optional); `guess_mapping` proposes one from the headers.
 Rows are numbered as a spreadsheet shows them (the header is row 1; JSON items count from 1).
+Reading the table and the mapping step are accord.core.tabular's, shared with accord.imports (the
+generic CSV/xlsx import of ideas and roadmap items).
 Whatever the bytes, the result is an import or an ImportFailed, never another exception.
 """
 
-import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from accord.core.importfiles import (
-    DATE_FORMATS,
-    DECIMALS,
-    SAVE_AS,
-    FileUnreadable,
-    check_choice,
-    csv_reader,
-    decode,
-)
+from accord.core import tabular
+from accord.core.importfiles import DATE_FORMATS, DECIMALS, FileUnreadable, check_choice
 from accord.core.numbers import POINT
+from accord.core.tabular import ImportFailed, RowError, Table, check_mapping, file_failed
 from accord.workspaces.models import Membership
 from accord.workspaces.permissions import require
 
 from . import services
 from .models import Source
 from .rows import CleanRow, clean_row
+
+__all__ = ["ImportFailed", "RowError", "Table", "file_failed", "guess_mapping", "read_table", "run_import"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -66,45 +62,6 @@ ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 0: the file as a whole; 1: the header; 2...: the data rows (JSON: 1...)
-    column: str
-    message: str
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError], total: int | None = None):
-        super().__init__(f"{total or len(errors)} problem(s); nothing was imported.")
-        self.errors = errors[:MAX_ERRORS]
-        self.total = total if total is not None else len(errors)
-        self.bad_rows = len({e.row for e in errors})
-
-    @property
-    def truncated(self) -> bool:
-        return self.total > len(self.errors)
-
-    @property
-    def file_error(self) -> str:
-        """The one sentence when the file as a whole could not be read (no per-row table then)."""
-        return self.errors[0].message if len(self.errors) == 1 and self.errors[0].row == 0 else ""
-
-
-def file_failed(message: str) -> ImportFailed:
-    return ImportFailed([RowError(0, "", message)])
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[dict[str, str]]
-    first_row: int = 2  # the number of rows[0] as the user sees it
-    encoding: str = "utf-8"  # as read (detected or declared)
-
-    def sample(self, n: int = 5) -> list[list[str]]:
-        return [[row.get(h, "") for h in self.headers] for row in self.rows[:n]]
-
-
 @dataclass
 class ImportResult:
     created: int
@@ -112,101 +69,26 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _norm(header: str) -> str:
-    return "_".join(header.strip().lower().replace("-", " ").split())
-
-
-def _flat(item: dict) -> dict[str, str]:
-    """A JSON object as a row: nested "customer" fields flattened, lists and numbers as text."""
-    row: dict[str, str] = {}
-    for key, value in item.items():
-        if key == "customer" and isinstance(value, dict):
-            for sub, v in value.items():
-                name = f"customer_{sub}" if sub in ("name", "email") else str(sub)
-                row[name] = "" if v is None else str(v)
-        elif isinstance(value, str | int | float | bool) or value is None:
-            row[str(key)] = "" if value is None else str(value)
-    return row
-
-
 def read_table(data: bytes, filename: str = "", encoding: str = "auto") -> Table:
-    if len(data) > MAX_BYTES:
-        raise file_failed(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it and import the parts.")
-    try:
-        decoded = decode(data, encoding)
-    except FileUnreadable as exc:
-        raise file_failed(str(exc)) from None
-    text = decoded.text
-    stripped = text.lstrip()
-    if filename.lower().endswith(".json") or stripped.startswith(("[", "{")):
-        table = _read_json(stripped)
-    else:
-        table = _read_csv(text)
-    table.encoding = decoded.encoding
-    return table
-
-
-def _read_json(text: str) -> Table:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise file_failed(f"This is not valid JSON ({str(exc)[:200]}): export it again, or save it as CSV.") from exc
-    if isinstance(data, dict):
-        data = data.get("feedback", data.get("items"))
-    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
-        raise file_failed('The JSON must be a list of objects (or {"feedback": [...]}): one object per feedback item.')
-    if len(data) > MAX_ROWS:
-        raise file_failed(f"The file has more than {MAX_ROWS:,} items: split it and import the parts.")
-    rows = [_flat(item) for item in data]
-    headers = list(dict.fromkeys(k for row in rows for k in row))
-    return Table(headers=headers, rows=rows, first_row=1)
-
-
-def _read_csv(text: str) -> Table:
-    # The header line decides the separator (csv.Sniffer guesses wrong on multi-line quoted text).
-    try:
-        reader = csv_reader(text, strict=False)
-        header = next(reader, None)
-        if not header or not any(h.strip() for h in header):
-            raise ImportFailed([RowError(1, "", "The file has no header row.")])
-        headers = [h.strip() or f"column {n + 1}" for n, h in enumerate(header)]
-        if len(set(headers)) != len(headers):
-            raise ImportFailed([RowError(1, "", "Two columns have the same name.")])
-        rows = []
-        for values in reader:
-            if not any(v.strip() for v in values):
-                rows.append({})  # keep the numbering; empty rows are skipped later
-                continue
-            rows.append(dict(zip(headers, values, strict=False)))
-            if len(rows) > MAX_ROWS:
-                raise file_failed(f"The file has more than {MAX_ROWS:,} rows: split it and import the parts.")
-    except csv.Error as exc:
-        raise file_failed(f"This is not a readable CSV file ({exc}): {SAVE_AS}.") from exc
-    return Table(headers=headers, rows=rows)
+    """The file's table (CSV or JSON; accord.core.tabular, shared with accord.imports)."""
+    return tabular.read_table(
+        data, filename, encoding, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, json_keys=("feedback", "items"),
+        what="feedback item", xlsx=False,
+    )  # fmt: skip
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Field -> the column that most likely holds it (fields without a likely column are left out)."""
-    by_norm = {_norm(h): h for h in headers}
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for name, _label in FIELDS:
-        for alias in ALIASES[name]:
-            header = by_norm.get(alias)
-            if header and header not in used:
-                mapping[name] = header
-                used.add(header)
-                break
-    return mapping
+    return tabular.guess_mapping(headers, FIELDS, ALIASES)
 
 
 def validate(
     table: Table, mapping: dict[str, str], default_source: str, decimal: str = POINT, date_format: str = "iso"
 ) -> tuple[list[CleanRow], list[RowError]]:
     errors: list[RowError] = []
-    unknown = [col for col in mapping.values() if col and col not in table.headers]
-    if unknown:
-        raise ImportFailed([RowError(1, col, "No such column in the file.") for col in unknown])
+    mapping = check_mapping(table, mapping, FIELDS)
+    if table.native:
+        decimal = POINT  # typed cells of a workbook: 1234.5 whatever the declared separator
     if not mapping.get("text"):
         raise ImportFailed([RowError(1, "text", "Choose the column that holds the feedback text.")])
     if default_source not in Source.values:

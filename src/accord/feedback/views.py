@@ -1,15 +1,9 @@
 """Web pages for feedback: the inbox, capture, an item with its links, customers, import
 (thin: services, selectors and importing do the work)."""
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +14,7 @@ from accord.core.errors import Invalid
 from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODING_LABELS, ENCODINGS
 from accord.core.markdown import render_markdown
 from accord.core.overlays import drawer_response, finish, form_response
+from accord.core.uploads import keep, upload_path
 from accord.core.web import (
     UserError,
     field_errors,
@@ -432,28 +427,7 @@ def customer_detail(request: HttpRequest, member, customer_id: int) -> HttpRespo
 
 # ---------------------------------------------------------------- import
 
-_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
-UPLOAD_TTL = 24 * 3600
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "feedback-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(member, upload_id: str) -> Path:
-    """An upload waiting for its mapping: only its uploader, in its workspace, finds it again."""
-    if not _UPLOAD_ID.match(upload_id or ""):
-        raise Http404("No such upload.")
-    return _upload_dir() / f"{member.workspace_id}-{member.user_id}-{upload_id}"
-
-
-def _forget_old_uploads() -> None:
-    cutoff = time.time() - UPLOAD_TTL
-    for old in _upload_dir().iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+UPLOADS = "feedback-imports"  # accord.core.uploads area
 
 
 @workspace_page("feedback.import")
@@ -470,7 +444,7 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("step") == "import":
-                path = _upload_path(member, request.POST.get("upload_id", ""))
+                path = upload_path(UPLOADS, member, request.POST.get("upload_id", ""))
                 if not path.exists():
                     raise importing.ImportFailed([importing.RowError(0, "file", "The upload expired; choose the file again.")])
                 table = importing.read_table(path.read_bytes(), request.POST.get("filename", ""), options["encoding"] or "auto")
@@ -497,9 +471,7 @@ def feedback_import(request: HttpRequest, member) -> HttpResponse:
                     raise importing.ImportFailed([importing.RowError(0, "file", "Choose a CSV or JSON file.")])
                 data = upload.read(importing.MAX_BYTES + 1)
                 table = importing.read_table(data, upload.name, options["encoding"] or "auto")
-                _forget_old_uploads()
-                upload_id = secrets.token_urlsafe(16)
-                _upload_path(member, upload_id).write_bytes(data)
+                upload_id = keep(UPLOADS, member, data)
                 context.update(table=table, mapping=importing.guess_mapping(table.headers), upload_id=upload_id,
                                filename=upload.name)
         except importing.ImportFailed as exc:

@@ -92,6 +92,21 @@ def goal_list(request: HttpRequest, member) -> HttpResponse:
             .values_list("pk", flat=True)
         )  # fmt: skip
         roots = _pruned(roots, matching)
+    nodes = list(_flat(roots))
+    facets.annotate("goal", [n.goal for n in nodes], member.workspace_id)  # e.g. stage badges
+    groupable = {f.key: f for f in facets.groupable("goal")}
+    group_by = request.GET.get("group") or ""
+    groups = []
+    if group_by in groupable:  # e.g. by stage: each group lists its goals, without their subtree
+        facet, view_of = groupable[group_by], {n.goal.pk: n for n in nodes}
+        groups = [
+            {"key": value or "none", "label": label, "colour": colour, "nodes": [view_of[g.pk] for g in shown]}
+            for value, label, colour, shown in facets.group(
+                facet, [n.goal for n in nodes], member.workspace_id, f"No {facet.label.lower()}"
+            )
+        ]  # fmt: skip
+    else:
+        group_by = ""
     return render(
         request,
         "goals/list.html",
@@ -100,8 +115,17 @@ def goal_list(request: HttpRequest, member) -> HttpResponse:
             "roots": roots,
             "facets": chosen,
             "filtered": any(f["value"] for f in chosen),
+            "group_by": group_by,
+            "group_options": [(f.key, f.label) for f in groupable.values()],
+            "groups": groups,
         },
     )
+
+
+def _flat(nodes: list):
+    for node in nodes:
+        yield node
+        yield from _flat(node.children)
 
 
 def _pruned(nodes: list, matching: set[int]) -> list:

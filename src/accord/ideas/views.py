@@ -87,7 +87,10 @@ def ideas_list(request: HttpRequest, member) -> HttpResponse:
         # The form keeps what was typed (marked invalid); the table shows every idea, and says so.
         errors, error_text = field_errors(exc), exc.detail
         page = page_of(request, selectors.ideas(workspace=member.workspace, model=model))
+    # A column per facet that says what each idea carries, e.g. "Stage" badges (initiatives).
+    facet_columns = facets.annotate("idea", page, member.workspace_id)
     context = {
+        "facet_columns": facet_columns,
         "page": page,
         "filters": filters,
         "errors": errors,
@@ -114,19 +117,37 @@ def ideas_list(request: HttpRequest, member) -> HttpResponse:
 
 @workspace_page("idea.view")
 def ideas_board(request: HttpRequest, member) -> HttpResponse:
+    """Columns by status (cards move between them), or by a facet a higher app adds (?by=stage:
+    the lifecycle stage of the ideas' initiatives; an idea in two stages shows in both)."""
     model = selectors.default_model(workspace=member.workspace)
     ideas = list(selectors.ideas(workspace=member.workspace, model=model)[:500])
-    columns = [
-        {"status": s, "label": s.label, "ideas": [i for i in ideas if i.status == s]}
-        for s in BOARD_COLUMNS
-    ]
+    groupable = {f.key: f for f in facets.groupable("idea")}
+    by = request.GET.get("by") or "status"
+    if by in groupable:
+        facet = groupable[by]
+        columns = [
+            {"key": f"{by}-{value or 'none'}", "label": label, "colour": colour, "ideas": shown}
+            for value, label, colour, shown in facets.group(
+                facet, ideas, member.workspace_id, f"No {facet.label.lower()}", keep_empty=True
+            )
+        ]
+    else:
+        by = "status"
+        columns = [
+            {"key": s.value, "status": s, "label": s.label, "ideas": [i for i in ideas if i.status == s]}
+            for s in BOARD_COLUMNS
+        ]
     return render(
         request,
         "ideas/board.html",
         {
             "columns": columns,
+            "by": by,
+            "board_by": [("status", "Status"), *((f.key, f.label) for f in groupable.values())],
+            "statuses": [(s.value, s.label) for s in BOARD_COLUMNS],
             "model": model,
             "can_edit": can(member, "idea.edit"),
+            "can_move": can(member, "idea.edit") and by == "status",
             "can_create": can(member, "idea.create"),
         },
     )

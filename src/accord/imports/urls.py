@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("w/<slug:slug>/imports/", views.imports_page, name="imports_page"),
+]

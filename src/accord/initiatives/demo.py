@@ -1,10 +1,11 @@
 """The initiatives part of the demo workspace (accord.demo.loader.STEPS): two initiatives at
 different stages, with real ideas, roadmap items and goals, a stage history, gates partly met and a
 signer still to sign (and the owner of Lumen Insights 2.0 signing their own gate, which the
-conflict checks flag)."""
+conflict checks flag); the company portfolio coloured by stage and a saved view "In build"."""
 
 from accord.ideas.models import Idea
-from accord.roadmaps.models import RoadmapItem
+from accord.roadmaps import services as roadmaps
+from accord.roadmaps.models import Roadmap, RoadmapItem, RoadmapKind
 from accord.workspaces.models import Membership, Person
 
 from . import services
@@ -86,3 +87,13 @@ def load(context: dict) -> None:
                 )
         made[spec["name"]] = initiative
     context["initiatives"] = made
+    # Stage on the roadmaps: the portfolio's bars coloured by the stage of their initiative, and a
+    # saved view of the product roadmap with what is in build.
+    portfolio = Roadmap.objects.filter(workspace=workspace, kind=RoadmapKind.PORTFOLIO).first()
+    if portfolio is not None:
+        roadmaps.roadmap_update(member=owner, roadmap_id=portfolio.pk, version=portfolio.version,
+                                color_by="stage")  # fmt: skip
+    product = (context.get("roadmaps") or {}).get("product")
+    if product is not None:
+        roadmaps.saved_view_create(member=owner, roadmap_id=product.pk, name="In build",
+                                   filters={"stage": "build"})  # fmt: skip

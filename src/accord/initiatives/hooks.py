@@ -3,8 +3,11 @@ initiatives):
 
 - roadmaps: timeline lanes "By stage" (an item in two initiatives of different stages shows in
   both lanes; items in no initiative gather in "No initiative"), in the lifecycle's order;
+- roadmaps: "Colour bars by: Stage" (the earliest stage of the item's active initiatives, in the
+  stage's colour; "No initiative" grey);
 - ideas, roadmap items, goals: the list filter "Stage" (accord.core.facets): what belongs to an
-  initiative in that stage;
+  active initiative in that stage, and the stages each one carries (a badge in the stage's colour,
+  the ideas board's columns by stage);
 - ideas: a panel on the idea page listing the initiatives it belongs to, with their stage.
 """
 
@@ -51,6 +54,56 @@ def stage_options(workspace_id: int) -> list[tuple[str, str]]:
     return [(s.key, s.name) for s in selectors.ensure_stages(workspace_id)]
 
 
+def _active_links(target: str, workspace_id: int, ids: list[int]):
+    return THROUGH[target].objects.filter(
+        **{f"{COLUMN[target]}__in": ids},
+        initiative__workspace_id=workspace_id,
+        initiative__archived_at__isnull=True,
+    )
+
+
+def _values(target: str):
+    def values(workspace_id: int, ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+        out: dict[int, list[tuple[str, str, str]]] = {}
+        rows = (
+            _active_links(target, workspace_id, ids)
+            .order_by("initiative__stage__position", "initiative__stage_id")
+            .values_list(
+                COLUMN[target],
+                "initiative__stage__key",
+                "initiative__stage__name",
+                "initiative__stage__color",
+            )
+        )
+        for obj_id, key, name, color in rows:
+            found = out.setdefault(obj_id, [])
+            if (key, name, color) not in found:
+                found.append((key, name, color))
+        return out
+
+    return values
+
+
+def stage_legend(workspace_id: int) -> list[tuple[str, str, str]]:
+    return list(
+        LifecycleStage.objects.filter(workspace_id=workspace_id).values_list("key", "name", "color")
+    )
+
+
+def stage_colours(workspace_id: int) -> dict[str, str]:
+    return dict(
+        LifecycleStage.objects.filter(workspace_id=workspace_id).values_list("key", "color")
+    )
+
+
+def item_stage(workspace_id: int, item_ids: list[int]) -> dict[int, str]:
+    """The stage a bar is coloured by: the earliest of its active initiatives' stages."""
+    return {
+        item_id: found[0][0]
+        for item_id, found in _values("roadmap_item")(workspace_id, item_ids).items()
+    }
+
+
 def _narrow(target: str):
     def narrow(queryset, workspace_id: int, value: str):
         links = THROUGH[target].objects.filter(
@@ -82,6 +135,15 @@ def register_all() -> None:
             rank=stage_rank,
         )
     )
+    extensions.register_colours(
+        extensions.ColourSource(
+            mode="stage",
+            label="Stage",
+            none_label="No initiative",
+            legend=stage_legend,
+            values=item_stage,
+        )
+    )
     for target in ("idea", "roadmap_item", "goal"):
         facets.register(
             facets.Facet(
@@ -90,6 +152,8 @@ def register_all() -> None:
                 target=target,
                 options=stage_options,
                 narrow=_narrow(target),
+                values=_values(target),
+                colours=stage_colours,
             )
         )
     panels.register(

@@ -12,3 +12,12 @@ class PlaybooksConfig(AppConfig):
         home.register()  # my overdue action items on the home page
         panels.register()  # the post-mortem an idea or a roadmap item came from
         wiring.register()  # launches as subjects, the runs on a launch's page, the roles that own steps
+
+        # Comments, mentions and watching (accord.collab) on this app's objects.
+        from accord.collab.registry import Discussable, page_url
+        from accord.collab.registry import register as discussable
+
+        from .models import PostMortem
+
+        discussable(Discussable(key="post-mortem", model=PostMortem, view_permission="playbook.view", url=page_url("postmortem"),
+                                label=lambda o: o.title, responsible=("created_by_id",), order=80))  # fmt: skip

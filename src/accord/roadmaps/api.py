@@ -32,6 +32,7 @@ from accord.workspaces.permissions import require
 
 from . import selectors, services
 from .models import (
+    ColorBy,
     DependencyKind,
     ItemStatus,
     LaneMode,
@@ -52,7 +53,6 @@ ShortText = Annotated[str, Field(max_length=120)]
 TagName = Annotated[str, Field(max_length=60)]
 BucketIn = Literal["now", "next", "later", ""]
 ViewKind = Literal["timeline", "board", "table"]
-ColorBy = Literal["status", "lane", "team", "roadmap"]
 Position = Annotated[int, Field(ge=-1_000_000, le=1_000_000), JsonInteger]
 LanePosition = Annotated[int, Field(ge=0, le=1_000_000), JsonInteger]
 Percent = Annotated[int, Field(ge=0, le=100), JsonInteger]
@@ -98,7 +98,7 @@ class RoadmapOut(Schema):
     owner_id: int | None
     time_scale: TimeScale
     lane_mode: LaneMode
-    color_by: str
+    color_by: ColorBy
     includes: list[int] = Field(
         description="A portfolio's included roadmaps (their items show on it)."
     )
@@ -128,7 +128,7 @@ class RoadmapIn(Schema):
     description: str = Field("", max_length=5000)
     time_scale: TimeScale = TimeScale.MONTHS
     lane_mode: LaneMode = LaneMode.CUSTOM
-    color_by: ColorBy = "status"
+    color_by: ColorBy = ColorBy.STATUS
     lanes: list[ShortText] = Field(
         default_factory=list, max_length=50, description="Lane names, in order."
     )
@@ -267,7 +267,7 @@ class TimelineRoadmapOut(Schema):
     description: str
     time_scale: TimeScale
     lane_mode: LaneMode
-    color_by: str
+    color_by: ColorBy
     includes: list[int]
     version: int
 

@@ -11,6 +11,11 @@ It may also add a view to share links' kiosk rotations (a view of no roadmap), e
     extensions.register_kiosk_view(extensions.KioskView(kind="scoreboard", label="Goals scoreboard",
                                                         render=board_section, version=board_version))
 
+It may also add a colour dimension to "Colour bars by" (Roadmap.color_by), e.g. initiatives:
+
+    extensions.register_colours(extensions.ColourSource(mode="stage", label="Stage",
+        none_label="No initiative", legend=stages_of_workspace, values=stage_of_items))
+
 `keys(item_ids)` returns, per item id, the (lane key, lane name) pairs it belongs to (one query);
 items missing from the answer go to the "none" lane. `flagged(workspace_id, item_ids)` returns the
 ids that carry the flag (one query). Timeline, board, table, kiosk and exports all use them.
@@ -49,13 +54,33 @@ class KioskView:
     version: Callable[[Any], str]  # workspace -> changes whenever what render shows changes
 
 
+@dataclass(frozen=True)
+class ColourSource:
+    """A colour dimension of the bars. Each value has a colour of its own (e.g. a stage's); the
+    roadmap draws it in the nearest colour of its palette (accessible, and one per value) on the
+    timeline, its legend and the exports alike (colours.py)."""
+
+    mode: str  # the Roadmap.color_by value that uses it, e.g. "stage"
+    label: str  # "Colour: Stage"
+    none_label: str  # the legend entry of the items without a value, e.g. "No initiative"
+    # workspace_id -> every value, in the legend's order: [(key, name, "#rrggbb")] (one query)
+    legend: Callable[[int], list[tuple[str, str, str]]]
+    # (workspace_id, item_ids) -> {item_id: key}; items missing have no value (one query)
+    values: Callable[[int, list[int]], dict[int, str]]
+
+
 LANE_SOURCES: dict[str, LaneSource] = {}
+COLOUR_SOURCES: dict[str, ColourSource] = {}
 ITEM_FLAGS: dict[str, ItemFlag] = {}
 KIOSK_VIEWS: dict[str, KioskView] = {}
 
 
 def register_lanes(source: LaneSource) -> None:
     LANE_SOURCES[source.mode] = source
+
+
+def register_colours(source: ColourSource) -> None:
+    COLOUR_SOURCES[source.mode] = source
 
 
 def register_flag(flag: ItemFlag) -> None:

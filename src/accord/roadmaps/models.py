@@ -27,6 +27,16 @@ class LaneMode(models.TextChoices):
     STAGE = "stage", "By stage"  # lifecycle stage of the items' initiatives (registered likewise)
 
 
+class ColorBy(models.TextChoices):
+    STATUS = "status", "Status"
+    LANE = "lane", "Lane"
+    TEAM = "team", "Team"
+    ROADMAP = "roadmap", "Roadmap"
+    # The lifecycle stage of the items' initiatives: from the colour source registered for it
+    # (extensions.py); without one, the bars are coloured by status.
+    STAGE = "stage", "Stage"
+
+
 class Roadmap(models.Model):
     workspace = models.ForeignKey(
         "workspaces.Workspace", on_delete=models.CASCADE, related_name="roadmaps"
@@ -41,9 +51,7 @@ class Roadmap(models.Model):
         max_length=10, choices=TimeScale.choices, default=TimeScale.MONTHS
     )
     lane_mode = models.CharField(max_length=10, choices=LaneMode.choices, default=LaneMode.CUSTOM)
-    color_by = models.CharField(
-        max_length=10, default="status", help_text="status, lane, team or roadmap"
-    )
+    color_by = models.CharField(max_length=10, choices=ColorBy.choices, default=ColorBy.STATUS)
     # A portfolio shows the items of these roadmaps (the same objects: an edit anywhere is one edit).
     includes = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="portfolios"

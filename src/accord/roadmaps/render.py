@@ -2,8 +2,9 @@
 
 One renderer serves the share pages (inline in the HTML, kiosk style: large type) and the exports
 (attachment downloads). It draws what the timeline screen shows: a time axis in the roadmap's time
-scale, one band per lane with the bars packed in rows (labels never overlap), bars coloured by
-status with their percent done, containers as outlined bars above their children, dependencies as
+scale, one band per lane with the bars packed in rows (labels never overlap), bars coloured as the
+roadmap says (Roadmap.color_by: status, lane, team, roadmap, stage...; colours.py) with their
+percent done, containers as outlined bars above their children, dependencies as
 arrows (red when their dates conflict), milestones, the today line, blocked items flagged, a title
 and a legend.
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from xml.sax.saxutils import escape as _xml_escape
 
+from . import colours as bar_colours
 from .models import ItemStatus, RoadmapItem, TimeScale
 
 FONT = "DejaVu Sans, Inter, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
@@ -307,7 +309,7 @@ def render_timeline(
     # ---- header: title, subtitle, legend (the kiosk shows its own title: the legend alone)
     y = s.pad
     if not show_title:
-        _legend(c, s, y + s.font, align="left")
+        _legend(c, s, y + s.font, _legend_entries(data), align="left")
         axis_top = y + s.font * 2.4
     else:
         title = title if title is not None else roadmap.name
@@ -322,7 +324,7 @@ def render_timeline(
                 + (f" · {undated} undated (now/next/later) not shown" if undated else "")
             )
         c.text(s.pad, y + s.font * 1.1, subtitle, size=s.font, fill=MUTED)
-        _legend(c, s, s.pad + s.title_font * 0.9)
+        _legend(c, s, s.pad + s.title_font * 0.9, _legend_entries(data))
         axis_top = y + s.font * 1.6 + s.font
 
     # ---- time axis: period bands and labels (thinned when they would collide)
@@ -444,9 +446,9 @@ def render_timeline(
         )
 
     # ---- bars
-    for _lane, _top, _h, placed in lane_blocks:
+    for lane, _top, _h, placed in lane_blocks:
         for p in placed:
-            _bar(c, s, p, p.item.pk in blocked)
+            _bar(c, s, p, p.item.pk in blocked, _fill(data, p.item, lane.key))
 
     # ---- today line on top of everything
     tx = x_of(today) + (x_of(today + timedelta(days=1)) - x_of(today)) / 2
@@ -467,19 +469,52 @@ def render_timeline(
                     axis_top=round(axis_top), breaks=breaks)  # fmt: skip
 
 
-def _legend(c: _Canvas, s: Style, y: float, align: str = "right") -> None:
-    """Status swatches, blocked, milestone and today (right-aligned on the title line)."""
+def _fill(data: dict, item, lane_key: str) -> tuple[str, str]:
+    """(fill, text colour) of a bar: the roadmap's colouring (data["colours"], colours.plan), or
+    by status when the data carries none."""
+    plan = data.get("colours")
+    if plan is None or plan["by"] == "status":
+        return STATUS_COLORS.get(item.status, STATUS_COLORS[ItemStatus.PLANNED])
+    return bar_colours.fill(bar_colours.colour_of(plan, item, lane_key))
+
+
+def _legend_entries(data: dict) -> list[tuple[object, str]]:
+    """The colours' legend (status swatches by default), then blocked, milestone and today."""
+    plan = data.get("colours")
+    if plan is None or plan["by"] == "status":
+        entries: list[tuple[object, str]] = [(v, str(label)) for v, label in ItemStatus.choices]
+    else:
+        entries = [(bar_colours.fill(e["c"])[0], str(e["n"])) for e in plan["legend"]]
+    return [*entries, ("blocked", "Blocked"), ("milestone", "Milestone"), ("today", "Today")]
+
+
+def _legend(c: _Canvas, s: Style, y: float, entries: list, align: str = "right") -> None:
+    """Colour swatches, blocked, milestone and today (right-aligned on the title line). Entries that
+    would not fit beside the title (half the width) are summed up as "+ n more"."""
     size = s.font * 0.95
-    entries: list[tuple[str, str]] = [(v, str(label)) for v, label in ItemStatus.choices]
-    entries += [("blocked", "Blocked"), ("milestone", "Milestone"), ("today", "Today")]
     widths = [size * 1.6 + text_width(label, size) + size * 1.2 for _, label in entries]
+    room = s.width / 2 - s.pad if align == "right" else s.width - 2 * s.pad
+    if sum(widths) > room:
+        marks, colours = entries[-3:], entries[:-3]
+        more = size * 1.2 + text_width(f"+ {len(colours)} more", size)
+        keep = len(colours)
+        while keep and sum(widths[:keep]) + sum(widths[-3:]) + more > room:
+            keep -= 1
+        entries = [*colours[:keep], ("more", f"+ {len(colours) - keep} more"), *marks]
+        widths = [*widths[:keep], more, *widths[-3:]]
     x = s.width - s.pad - sum(widths) if align == "right" else s.pad
     base = y - size * 0.2
     for (kind, label), w in zip(entries, widths, strict=True):
         sw = size * 1.1
         top = base - sw * 0.85
+        if kind == "more":
+            c.text(x, base, label, size=size, fill=MUTED)
+            x += w
+            continue
         if kind in STATUS_COLORS:
             c.rect(x, top, sw, sw, fill=STATUS_COLORS[kind][0], rx=3)
+        elif isinstance(kind, str) and kind.startswith("#"):  # a colour of the roadmap's colouring
+            c.rect(x, top, sw, sw, fill=kind, rx=3)
         elif kind == "blocked":
             c.rect(x, top, sw, sw, fill="#ffffff", rx=3, extra=f' stroke="{DANGER}" stroke-width="2.5"')
         elif kind == "milestone":
@@ -583,9 +618,9 @@ def _label_rows(placed: list[Placed], s: Style, plot_x1: float, containers) -> N
                 p.label, p.inside = (fit(title, s.font, inside, bold), True) if inside > s.font * 2 else ("", True)
 
 
-def _bar(c: _Canvas, s: Style, p: Placed, is_blocked: bool) -> None:
+def _bar(c: _Canvas, s: Style, p: Placed, is_blocked: bool, colour: tuple[str, str]) -> None:
     it = p.item
-    fill, on_fill = STATUS_COLORS.get(it.status, STATUS_COLORS[ItemStatus.PLANNED])
+    fill, on_fill = colour
     w = p.x1 - p.x0
     rx = min(s.bar * 0.28, w / 2)
     tip = (

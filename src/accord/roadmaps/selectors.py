@@ -6,11 +6,12 @@ from datetime import date, datetime
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accord.core import facets
 from accord.core.errors import Invalid, NotFound
 from accord.ideas.models import Tag
 from accord.workspaces.models import Person, Workspace
 
-from . import extensions
+from . import colours, extensions
 from .models import (
     CalendarFeed,
     Dependency,
@@ -54,7 +55,14 @@ def items(
     status: str | None = None,
     lane_id: int | None = None,
     q: str | None = None,
+    **facet_values: str | None,
 ) -> QuerySet[RoadmapItem]:
+    """The items a roadmap shows, filtered; `facet_values` are the filters higher apps add
+    (accord.core.facets, target "roadmap_item"), e.g. stage="build"."""
+    known = {f.key for f in facets.for_target("roadmap_item")}
+    for key in facet_values:
+        if key not in known:
+            raise Invalid.field(key, f"Unknown filter {key!r}.")
     qs = (
         RoadmapItem.objects.filter(roadmap_id__in=roadmap_ids_shown(roadmap))
         .select_related("lane", "team", "roadmap", "idea")
@@ -75,6 +83,7 @@ def items(
         qs = qs.filter(lane_id=lane_id)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    qs = facets.apply("roadmap_item", qs, facet_values, roadmap.workspace_id)
     return qs.order_by("start_date", "position", "id")
 
 
@@ -213,10 +222,12 @@ def timeline(*, roadmap: Roadmap, filters: dict | None = None, today: date | Non
     ids = [i.pk for i in shown]
     deps = dependency_state(item_ids=ids, workspace=roadmap.workspace, today=today)
     dated = [i for i in shown if i.start_date]
+    lanes = lanes_for(roadmap=roadmap, shown=shown)
     return {
         "roadmap": roadmap,
         "items": shown,
-        "lanes": lanes_for(roadmap=roadmap, shown=shown),
+        "lanes": lanes,
+        "colours": colours.plan(roadmap, shown, lanes),
         "milestones": list(milestones(roadmap=roadmap)),
         "dependencies": deps,
         "start": min([i.start_date for i in dated] + [today]),

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.audit.selectors import audit_entries
-from accord.core import dates
+from accord.core import dates, facets
 from accord.core.errors import Invalid, StaleVersion
 from accord.core.markdown import render_markdown
 from accord.core.overlays import finish, form_response
@@ -43,7 +43,7 @@ from accord.workspaces.permissions import can
 from accord.workspaces.selectors import teams as workspace_teams
 from accord.workspaces.web import workspace_page
 
-from . import extensions, selectors, services
+from . import colours, extensions, selectors, services
 from .models import (
     Bucket,
     Dependency,
@@ -56,16 +56,12 @@ from .models import (
     RoadmapKind,
     TimeScale,
 )
-from .services.roadmaps import COLOR_BY
 
 TABLE_PAGE = 100
 VIEWS = {"timeline": "roadmap", "board": "roadmap_board", "table": "roadmap_table"}
 BUCKETS = [(b.value, b.label) for b in Bucket]
-COLOR_BY_LABELS = {"status": "Status", "lane": "Lane", "team": "Team", "roadmap": "Roadmap"}
-# Colour classes of the bars (app.css: .rm-c-0 ... .rm-c-7, .rm-c-muted), by status when coloured by status.
-PALETTE = 8
-# Status -> palette index (app.css .rm-c-N), whose accent is the status colour (--st-<status>).
-STATUS_COLORS = {"planned": 7, "in_progress": 0, "at_risk": 4, "done": 3, "cancelled": "muted"}
+# Colour classes of the bars (app.css: .rm-c-0 ... .rm-c-7, .rm-c-muted): colours.py.
+STATUS_COLORS = colours.STATUS_COLORS
 TABLE_SORTS = {
     "title": lambda i: i.title.lower(),
     "status": lambda i: list(ItemStatus.values).index(i.status),
@@ -190,11 +186,14 @@ def _filters(request: HttpRequest) -> dict:
         "team_id": form_int(get.get("team"), "team"),
         "status": get.get("status") or None,
         "lane_id": form_int(get.get("lane"), "lane"),
+        # the filters higher apps add (accord.core.facets), e.g. "stage" (initiatives)
+        **{f.key: get.get(f.key) or None for f in facets.for_target("roadmap_item")},
     }
 
 
 def _filter_query(filters: dict) -> str:
     names = {"tag": "tag", "team_id": "team", "status": "status", "lane_id": "lane"}
+    names.update((f.key, f.key) for f in facets.for_target("roadmap_item"))
     return urlencode(
         {names[k]: v for k, v in filters.items() if v not in (None, "") and k in names}
     )
@@ -240,6 +239,7 @@ class Row:
         "status_label",
         "bucket_label",
         "color",
+        "facet_cells",
     )
 
     def __init__(self, v: dict, *, lane_name="", roadmap_name="", team=None, tags=None):
@@ -258,6 +258,7 @@ class Row:
         self.parent_title = None
         self.is_blocked = self.is_late = False
         self.flags: list[str] = []  # labels of registered item flags (extensions.py), e.g. "No goal"
+        self.facet_cells: list = []  # what it carries of the facets higher apps add, e.g. its stages
         self.is_dated = start is not None and end is not None
         self.duration = (end - start).days + 1 if self.is_dated else None
         self.status_label = STATUS_LABELS.get(self.status, self.status)
@@ -465,6 +466,7 @@ def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -
         "teams": teams,
         "tags": list(workspace_tags(workspace=member.workspace)),
         "statuses": ItemStatus.choices,
+        "facets": facets.form("roadmap_item", filters, member.workspace_id),  # e.g. "Stage"
         "saved_views": saved,
         "conflicts": _conflicts(deps),
         "blocked_count": len(deps.blocked & {i.pk for i in data["items"]}),
@@ -479,7 +481,7 @@ def _roadmap_context(request: HttpRequest, member, roadmap_id: int, view: str) -
         "included_ids": set(included),
         "scales": TimeScale.choices,
         "lane_modes": LaneMode.choices,
-        "color_by": [(c, COLOR_BY_LABELS[c]) for c in COLOR_BY],
+        "color_by": colours.choices(),
         "buckets": BUCKETS,
         "kinds": DependencyKind.choices,
     }
@@ -501,35 +503,9 @@ def _idea_choices(member, rm: Roadmap):
     )
 
 
-def _colour_maps(rm: Roadmap, data: dict, lanes: list[Lane], teams) -> dict:
-    """Colour index per lane, team and roadmap (the status palette is fixed), and the legend."""
-    lane_keys = [row.key for row in data["lanes"]]
-    maps = {
-        "status": STATUS_COLORS,
-        "lane": {key: n % PALETTE for n, key in enumerate(lane_keys)},
-        "team": {str(t.pk): n % PALETTE for n, t in enumerate(teams)},
-        "roadmap": {
-            str(rid): n % PALETTE
-            for n, (name, rid) in enumerate(
-                sorted({(i.roadmap_name, i.roadmap_id) for i in data["items"]} | {(rm.name, rm.pk)})
-            )
-        },
-    }
-    if rm.color_by == "status":
-        legend = [(STATUS_COLORS[s], label) for s, label in ItemStatus.choices]
-    elif rm.color_by == "lane":
-        legend = [(maps["lane"][row.key], row.name) for row in data["lanes"]]
-    elif rm.color_by == "team":
-        used = {i.team_id for i in data["items"] if i.team_id}
-        legend = [(maps["team"][str(t.pk)], t.name) for t in teams if t.pk in used]
-        if any(not i.team_id for i in data["items"]):
-            legend.append(("muted", "No team"))
-    else:
-        legend = [
-            (maps["roadmap"][str(rid)], name)
-            for name, rid in sorted({(i.roadmap_name, i.roadmap_id) for i in data["items"]})
-        ]
-    return {"maps": maps, "legend": [{"c": c, "n": n} for c, n in legend]}
+def _colour_maps(rm: Roadmap, data: dict, teams) -> dict:
+    """Colour index per status, lane, team, roadmap or item (a registered dimension), and the legend."""
+    return colours.plan(rm, data["items"], data["lanes"], teams)
 
 
 def _item_json(it: RoadmapItem) -> dict:
@@ -584,7 +560,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
             "scale": rm.time_scale,
             "laneMode": rm.lane_mode,
             "laneTitle": getattr(extensions.LANE_SOURCES.get(rm.lane_mode), "title", ""),
-            "colorBy": rm.color_by,
+            "colorBy": colours.effective(rm.color_by),
             "portfolio": rm.kind == RoadmapKind.PORTFOLIO,
         },
         "editable": ctx["can_manage"],
@@ -627,7 +603,7 @@ def _timeline_payload(ctx: dict, member) -> dict:
             }
             for m in data["milestones"]
         ],
-        "colors": _colour_maps(rm, data, ctx["lanes"], ctx["teams"]),
+        "colors": _colour_maps(rm, data, ctx["teams"]),
     }
 
 
@@ -636,19 +612,14 @@ def roadmap_timeline(request: HttpRequest, member, roadmap_id: int) -> HttpRespo
     ctx = _roadmap_context(request, member, roadmap_id, "timeline")
     ctx["payload"] = payload = _timeline_payload(ctx, member)
     ctx["legend"] = payload["colors"]["legend"]
+    ctx["legend_label"] = payload["colors"]["label"]
     ctx["flag_labels"] = [flag.label for flag in extensions.ITEM_FLAGS.values()]
-    maps, color_by = payload["colors"]["maps"], ctx["roadmap"].color_by
     ctx["bucket_columns"] = []
     for value, label in BUCKETS:
         undated = ctx["data"]["buckets"][value]
         for it in undated:
-            key = {
-                "status": it.status,
-                "lane": f"lane-{it.lane_id}" if it.lane_id else "lane-none",
-                "team": str(it.team_id),
-                "roadmap": str(it.roadmap_id),
-            }[color_by]
-            it.color = maps[color_by].get(key, "muted")
+            lane_key = f"lane-{it.lane_id}" if it.lane_id else "lane-none"
+            it.color = colours.colour_of(payload["colors"], it, lane_key)
         ctx["bucket_columns"].append({"value": value, "label": label, "items": undated})
     if ctx["can_manage"]:
         ctx["ideas"] = _idea_choices(member, ctx["roadmap"])
@@ -702,6 +673,7 @@ def roadmap_table(request: HttpRequest, member, roadmap_id: int) -> HttpResponse
         sort, key = "start", "start"
     rows = sorted(ctx["items"], key=TABLE_SORTS[key], reverse=sort.startswith("-"))
     page = Paginator(rows, TABLE_PAGE).get_page(request.GET.get("page"))
+    facets.annotate("roadmap_item", page, member.workspace_id)  # e.g. the stages of each item
     ctx.update(
         rows=page,
         page=page,
@@ -891,6 +863,7 @@ def saved_view_add(request: HttpRequest, member, roadmap_id: int) -> HttpRespons
             "team_id": form_int(post.get("team"), "team"),
             "status": post.get("status") or None,
             "lane_id": form_int(post.get("lane"), "lane"),
+            **{f.key: post.get(f.key) or None for f in facets.for_target("roadmap_item")},
         }.items()
         if value not in (None, "")
     }
@@ -1397,6 +1370,7 @@ def _row_context(member, item: RoadmapItem, roadmap_id: int | None) -> dict:
     row.is_blocked = item.pk in flags.blocked
     row.is_late = item.pk in flags.late
     row.flags = extensions.flags_for(item.workspace_id, [item.pk]).get(item.pk, [])  # e.g. "No goal"
+    facets.annotate("roadmap_item", [row], item.workspace_id)
     return {
         "it": row,
         "roadmap_id": roadmap_id or item.roadmap_id,

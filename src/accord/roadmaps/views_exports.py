@@ -1,8 +1,9 @@
 """Exports of a roadmap (members with roadmap.view) and the CSV import page (roadmap.manage).
 
 /w/<slug>/roadmaps/<id>/export.svg|png|pdf|csv|json, every one an attachment download (an SVG is
-never served inline). The optional filters tag, status, lane_id and team_id narrow the items like
-the views do; anything else in the query is refused with 400.
+never served inline). The optional filters tag, status, lane_id and team_id, and those higher apps
+add (accord.core.facets, e.g. stage), narrow the items like the views do; anything else in the query
+is refused with 400.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accord.core import facets
 from accord.core.csv_safety import safe_cell
 from accord.core.errors import Invalid
 from accord.core.importfiles import DATE_FORMATS, DECIMALS, ENCODINGS
@@ -51,10 +53,12 @@ CSV_COLUMNS = [
 
 
 def export_filters(query) -> dict:
-    unknown = sorted(set(query) - set(FILTERS))
+    added = [f.key for f in facets.for_target("roadmap_item")]
+    unknown = sorted(set(query) - set(FILTERS) - set(added))
     if unknown:
-        raise Invalid.field(unknown[0], f"Unknown filter {unknown[0]!r}; use {', '.join(FILTERS)}.")
-    filters: dict = {}
+        names = ", ".join((*FILTERS, *added))
+        raise Invalid.field(unknown[0], f"Unknown filter {unknown[0]!r}; use {names}.")
+    filters: dict = {key: query[key][:60] for key in added if query.get(key)}
     if query.get("tag"):
         filters["tag"] = query["tag"][:60]
     if query.get("status"):

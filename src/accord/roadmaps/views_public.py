@@ -30,7 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accord.core import ratelimit
+from accord.core import facets, ratelimit
 from accord.core.errors import Invalid, NotFound
 from accord.core.tokens import hash_token
 
@@ -155,6 +155,13 @@ def _clean_filters(raw: object) -> tuple[dict, bool]:
             filters[key] = int(value)
         except ValueError:
             ok = False
+    for facet in facets.for_target("roadmap_item"):  # e.g. "stage" (initiatives)
+        value = raw.get(facet.key)
+        if value not in (None, ""):
+            if isinstance(value, str):
+                filters[facet.key] = value[:60]
+            else:
+                ok = False
     return filters, ok
 
 
@@ -193,6 +200,10 @@ class SharedView:
                 pk=self.filters["team_id"], workspace_id=self.roadmap.workspace_id
             ).first()
             parts.append(f"Team: {team.name if team else 'none'}")
+        for facet in facets.for_target("roadmap_item"):
+            if facet.key in self.filters:
+                names = dict(facet.options(self.roadmap.workspace_id))
+                parts.append(f"{facet.label}: {names.get(self.filters[facet.key], 'none')}")
         return parts
 
     def data(self) -> dict:

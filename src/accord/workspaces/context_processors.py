@@ -37,6 +37,8 @@ _SECTIONS = {
     # Changes: requests, the calendar with freezes, review meetings.
     "changes": "changes", "change": "changes", "change_new": "changes", "change_reviews": "changes",
     "change_review": "changes",
+    # Organization & settings: webhooks (admins).
+    "webhooks": "webhooks", "webhook": "webhooks", "webhook_delivery": "webhooks",
 }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts import services as account_services
 from accord.audit.selectors import audit_entries
+from accord.core import panels
 from accord.core.errors import Forbidden, Invalid, NotFound
 from accord.core.web import (
     MAX_INT,
@@ -370,6 +371,7 @@ def tokens(request: HttpRequest, member) -> HttpResponse:
         "new_token": new_token,
         "errors": errors,
         "sees_all": can(member, "token.manage"),
+        "panels": panels.render("tokens", request, member, None),  # "My feeds" (accord.feeds)
     }, status=422 if errors else 200)
 
 

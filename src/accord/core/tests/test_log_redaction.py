@@ -44,7 +44,7 @@ def test_the_secret_routes_are_the_ones_we_know():
     assert {
         "share_page", "share_state", "share_view", "calendar_feed", "invitation",
         "portal_verify", "portal_unsubscribe", "portal_confirm", "scoreboard_public", "scoreboard_state", "scoreboard_view",
-        "launch_calendar_feed", "change_calendar_feed",
+        "launch_calendar_feed", "change_calendar_feed", "notifications_unsubscribe", "atom_feed",
     } <= names  # fmt: skip
 
 

@@ -99,3 +99,20 @@ def test_the_demo_has_two_initiatives_at_different_stages_with_gates_in_progress
         ("discovery", "build"),
         (None, "discovery"),
     ]
+    from accord.roadmaps.models import Roadmap, SavedView
+
+    assert Roadmap.objects.get(workspace=workspace, kind="portfolio").color_by == "stage"
+    assert SavedView.objects.get(roadmap__workspace=workspace, name="In build").filters == {"stage": "build"}
+
+
+def test_the_demo_goes_through_export_and_import_byte_for_byte(lumen):
+    """The whole demo, exported, deleted, imported and exported again: the same file (accord.transfer)."""
+    import os
+
+    from django.db import connection
+
+    from accord.transfer.tests.test_round_trip import FIXTURE, assert_round_trip
+
+    text = assert_round_trip(lumen[1])
+    if os.environ.get("ACCORD_WRITE_TRANSFER_FIXTURE") and connection.vendor == "sqlite":
+        FIXTURE.write_text(text, encoding="utf-8")  # the file the transfer tests load on every database

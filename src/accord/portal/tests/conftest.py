@@ -15,3 +15,12 @@ def portal(cast):
     portal.idea = ideas.idea_create(member=admin, title="Dark mode", description="Easier on the *eyes*.")
     services.idea_publish(member=admin, idea_id=portal.idea.pk)
     return portal
+
+
+@pytest.fixture(autouse=True)
+def _no_member_notifications(monkeypatch):
+    """These tests count the mails the portal sends its customers; the members' own notifications
+    (an idea's watchers hear that it shipped) are accord.notifications' and tested there."""
+    from accord.audit.services import LISTENERS
+
+    monkeypatch.delitem(LISTENERS, "notifications.inbox", raising=False)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from accord.audit.services import record
+from accord.core import facets
 from accord.core.errors import Invalid, NotFound
 from accord.roadmaps.models import (
     Dependency,
@@ -86,12 +87,22 @@ FILTER_KEYS = ("tag", "team_id", "status", "lane_id")
 def clean_filters(roadmap: Roadmap, filters: object, field: str = "filters") -> dict:
     """The filters a saved view or a share link stores for `roadmap`: known keys only, a lane the
     roadmap shows (its own, or an included roadmap's), a team of its workspace, a known status.
-    Anything else is invalid input naming `field`.<key>; empty values are dropped."""
+    Anything else is invalid input naming `field`.<key>; empty values are dropped. The filters higher
+    apps add (accord.core.facets, e.g. "stage") take one of their options."""
     if filters is None:
         return {}
-    if not isinstance(filters, dict) or set(filters) - set(FILTER_KEYS):
-        raise Invalid.field(field, f"Filters may use {', '.join(FILTER_KEYS)}.")
+    added = {f.key: f for f in facets.for_target("roadmap_item")}
+    keys = (*FILTER_KEYS, *added)
+    if not isinstance(filters, dict) or set(filters) - set(keys):
+        raise Invalid.field(field, f"Filters may use {', '.join(keys)}.")
     cleaned: dict = {}
+    for key, facet in added.items():
+        value = filters.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or value not in dict(facet.options(roadmap.workspace_id)):
+            raise Invalid.field(f"{field}.{key}", f"No such {facet.label.lower()} in this workspace.")
+        cleaned[key] = value
     tag = filters.get("tag")
     if tag not in (None, ""):
         if not isinstance(tag, str) or len(tag.strip()) > 60:

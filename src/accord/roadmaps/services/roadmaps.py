@@ -9,6 +9,7 @@ from accord.core.cleaning import clean_text
 from accord.core.concurrency import save_versioned
 from accord.core.errors import Invalid, NotFound
 from accord.roadmaps.models import (
+    ColorBy,
     Lane,
     LaneMode,
     Milestone,
@@ -23,7 +24,7 @@ from accord.workspaces.permissions import require
 from .common import clean_filters, get_lane, get_milestone, get_roadmap, referenced
 
 ROADMAP_FIELDS = ["name", "kind", "description", "time_scale", "lane_mode", "color_by"]
-COLOR_BY = ("status", "lane", "team", "roadmap")
+COLOR_BY = tuple(ColorBy.values)
 
 
 def _choice(value: str, choices, field: str) -> str:

@@ -106,7 +106,8 @@
     if (by === "status") value = colors.status[it.st];
     else if (by === "lane") value = colors.lane[laneKey];
     else if (by === "team") value = it.tm ? colors.team[String(it.tm)] : undefined;
-    else value = colors.roadmap[String(it.rm)];
+    else if (by === "roadmap") value = colors.roadmap[String(it.rm)];
+    else value = (colors.item || {})[String(it.id)];  // a dimension another app adds, e.g. stage
     return value === undefined ? "muted" : value;
   }
 
