@@ -136,10 +136,11 @@ def _task_workers() -> list[list[str]]:
     With REDIS_URL: an RQ worker, and a database worker for the tasks queued while Redis was
     unreachable (accord.core.task_backends). Without: the database worker alone. On SIGTERM both
     finish the task in hand before they exit (RQ's warm shutdown; db_worker likewise). Beside them
-    the webhook sweeper sends, every 30 s, the deliveries a dead worker left (accord.webhooks).
+    the periodic jobs run (accord.core.periodic): every 30 s the webhook sweep sends the deliveries
+    a dead worker left, every hour the weekly digests due today go out.
     """
     manage = [sys.executable, "-m", "accord.cli", "manage"]
-    sweeper = [*manage, "webhooks_sweep", "--every", "30"]
+    sweeper = [*manage, "periodic"]
     if os.environ.get("REDIS_URL"):
         return [
             [*manage, "rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],

@@ -141,6 +141,11 @@ def send_due(day: date) -> int:
     return sent
 
 
+def send_due_today() -> int:
+    """The periodic job (accord.core.periodic): today's digests, in the server's time zone."""
+    return send_due(timezone.localdate())
+
+
 # ---------------------------------------------------------------- the notifications' own section
 
 

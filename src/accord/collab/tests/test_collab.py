@@ -45,6 +45,7 @@ def test_comment_with_a_mention_is_stored_audited_and_told(cast):
     assert entry.after["mentions"] == [viewer.user_id]
     assert entry.after["comment_id"] == comment.pk
     assert "@Viewer" in entry.after["excerpt"] and "user:" not in entry.after["excerpt"]
+    assert entry.after["excerpt"].endswith(" soon")  # plain text: "**soon**" without its Markdown
     story = history.tell([entry])[0]
     assert story.text == "Contributor commented on idea Dark mode"
     assert any("Can we ship it in May, @Viewer?" in d.text for d in story.details)
