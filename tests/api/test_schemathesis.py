@@ -414,6 +414,10 @@ ID_SOURCES_BY_PATH.update(
     {
         **{(end, "owner_id"): lambda cast: cast.workspace.people.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
         **{(end, "related_id"): lambda cast: cast.workspace.glossary_terms.all() for end in ("/glossary/terms", "/glossary/terms/{term_id}")},
+        # Agreeing takes a draft nobody flagged, reviewing a flagged one: aimed there, not left to
+        # which ids the run's earlier rollbacks made (PostgreSQL's sequences do not roll back).
+        ("/agree", "term_id"): lambda cast: cast.workspace.glossary_terms.filter(status="draft", flagged_at__isnull=True),
+        ("/review", "term_id"): lambda cast: cast.workspace.glossary_terms.filter(flagged_at__isnull=False),
     }
 )  # fmt: skip
 VERSIONED["term_id"] = "glossary.Term"

@@ -52,7 +52,7 @@ def test_check_sign_and_move_a_release_through_its_gate(new_page, demo, page_che
     ).click()
     expect(page.get_by_test_id("gate-readiness")).to_have_text("3/3 criteria, 2/3 signed")
 
-    page.get_by_label("Comment").fill("Positioning and launch plan are ready")
+    page.get_by_test_id("sign-form").get_by_label("Comment").fill("Positioning and launch plan are ready")
     page.get_by_role("button", name="Sign the Build gate").click()
     expect(page.get_by_test_id("gate-readiness")).to_have_text("3/3 criteria, 3/3 signed")
     shot(page, "3-gate-met")

@@ -132,8 +132,8 @@ def by_selection(
         idx = np.array([at[k] for k in chosen], dtype=np.int32)
         h.addRow(-inf, len(chosen) - 1.0, len(idx), idx, np.ones(len(idx)))
         h.clearSolver()
-    if plan.value < warm.value:
-        plan = Plan(starts=dict(warm.starts), value=warm.value)
+    if plan.value < warm.value and warm.status != "infeasible" and meets_shares(instance, warm.starts):
+        plan = Plan(starts=dict(warm.starts), value=warm.value)  # (a greedy plan below a minimum share is no plan)
     bound = max(bound, plan.value)
     gap_now = max(0.0, (bound - plan.value) / max(abs(bound), 1e-9))
     return Plan(starts=plan.starts, value=plan.value, status="optimal", gap=gap_now, bound=bound,
