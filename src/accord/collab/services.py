@@ -1,17 +1,14 @@
 """Every write to comments and watches: keyword-only, one transaction each, permission checked,
 an audit entry on the discussed object (so its history, notifications and webhooks see it)."""
 
-from html import unescape
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from accord.audit.history import excerpt
 from accord.audit.services import record
 from accord.core.cleaning import clean_text
 from accord.core.errors import Forbidden, Invalid, NotFound
-from accord.core.markdown import render_markdown
+from accord.core.markdown import markdown_text
 from accord.workspaces.models import ROLE_RANK, Membership, Role
 from accord.workspaces.permissions import ACTIONS, can, require
 
@@ -21,12 +18,6 @@ from .registry import DISCUSSABLE, Discussable, by_slug
 
 MAX_BODY = 20_000
 EXCERPT = 200
-
-
-def _text(markdown: str) -> str:
-    """What a comment says, without its Markdown ("**2 sprints**" reads "2 sprints"): excerpts in
-    the history, notifications, e-mails and webhooks are plain text."""
-    return unescape(strip_tags(render_markdown(markdown)))
 
 
 # ---------------------------------------------------------------- the discussed object
@@ -123,7 +114,7 @@ def _audit(member, entry: Discussable, obj, action: str, comment: Comment, menti
         object_label=entry.label(obj),
         after={
             "comment_id": comment.pk,
-            "excerpt": excerpt(_text(mentions.plain(comment.body, names)), EXCERPT),
+            "excerpt": excerpt(markdown_text(mentions.plain(comment.body, names)), EXCERPT),
             "mentions": mentioned,
         },
     )

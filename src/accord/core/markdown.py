@@ -1,6 +1,9 @@
 """Markdown to safe HTML: render, then sanitize (no scripts, no on* attributes, no js/data links)."""
 
+from html import unescape
+
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
@@ -21,3 +24,8 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def markdown_text(text: str) -> str:
+    """What Markdown says, as plain text ("**2 sprints**" reads "2 sprints"): excerpts, mails."""
+    return unescape(strip_tags(render_markdown(text)))

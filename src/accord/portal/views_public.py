@@ -13,19 +13,17 @@ an unpublished or foreign idea and a bad token all get one uniform 404.
 """
 
 from functools import wraps
-from html import unescape
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
-from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import Invalid, NotFound
-from accord.core.markdown import render_markdown
+from accord.core.markdown import markdown_text, render_markdown
 from accord.core.web import field_errors, page_of, with_query
 from accord.roadmaps.views_public import public_headers
 from accord.workspaces.models import Membership
@@ -119,7 +117,7 @@ def _decorate(published, voted: set[int] = frozenset()) -> None:
     published.voted = published.idea_id in voted
     # The list shows plain text: the Markdown rendered (and sanitized), then its tags dropped.
     # (Only the start is rendered: the card shows 220 characters.)
-    published.excerpt = unescape(strip_tags(render_markdown(published.description[:600]))).strip()
+    published.excerpt = markdown_text(published.description[:600]).strip()
 
 
 # ---------------------------------------------------------------- pages
