@@ -153,6 +153,14 @@ PAGES = [
     ("goals", "/w/{slug}/goals"),
     ("scoreboard", "/w/{slug}/goals/scoreboard"),
     ("portal-public", "/portal/{slug}/"),
+    # Collaboration and integrations
+    ("notifications", "/w/{slug}/notifications"),
+    ("notification-settings", "/w/{slug}/notifications/settings"),
+    ("watching", "/w/{slug}/watching"),
+    ("webhooks", "/w/{slug}/webhooks"),
+    ("imports", "/w/{slug}/imports/"),
+    ("tokens-and-feeds", "/w/{slug}/tokens"),
+    ("workspace-import", "/workspaces/import"),
 ]
 ROADMAP_VIEWS = ("", "/board", "/table", "/changes")
 
